@@ -1,0 +1,19 @@
+package io.bqexport.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single entry point of the jar: `bqexport operator`, `bqexport export`, `bqexport validate`. */
+@Command(name = "bqexport", mixinStandardHelpOptions = true,
+    description = "Exports Amplitude events into BigQuery exactly once.")
+public final class BqExportCommand implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BqExportCommand()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
