@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The operator's Helm chart rendered by real Helm (helm-java, `helm template`) and parsed into fabric8 objects.
@@ -71,10 +72,44 @@ public final class RenderedChart {
           .withNamespace(RELEASE_NAMESPACE)
           .withValuesFile(valuesFile)
           .call();
-      return new RenderedChart(manifest, parse(manifest));
+      return new RenderedChart(manifest, parseManifest(manifest));
     } finally {
       deleteQuietly(valuesFile);
     }
+  }
+
+  /** The CRDs in the chart's crds/ directory (the files Helm installs: .yaml, .yml, .json), parsed per file. */
+  public static List<RenderedObject> crds() {
+    List<RenderedObject> crds = new ArrayList<>();
+    for (Path file : crdFiles()) {
+      try {
+        for (RenderedObject parsed : parseManifest(Files.readString(file))) {
+          crds.add(new RenderedObject("crds/" + file.getFileName(), parsed.object()));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+    return crds;
+  }
+
+  /** The CRD manifest files in the chart's crds/ directory, sorted by name; empty if there are none. */
+  public static List<Path> crdFiles() {
+    Path directory = chartDirectory().resolve("crds");
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(path -> path.getFileName().toString().matches(".*\\.(ya?ml|json)")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
+  }
+
+  /** What `helm show crds` prints for the chart: the CRDs Helm itself found (it concatenates the files). */
+  public static String helmShowCrds() {
+    String shown = new Helm(chartDirectory()).show().crds().call();
+    return shown == null ? "" : shown;   // helm-java returns null when there are none
   }
 
   /** Runs `helm lint --strict` on the chart: warnings count as failures. */
@@ -129,7 +164,8 @@ public final class RenderedChart {
     return all(ServiceAccount.class);
   }
 
-  private static List<RenderedObject> parse(String manifest) {
+  /** Parses a multi-document manifest as Helm prints it into fabric8 objects; comment-only documents are skipped. */
+  public static List<RenderedObject> parseManifest(String manifest) {
     List<RenderedObject> parsed = new ArrayList<>();
     for (String document : DOCUMENT_SEPARATOR.split(manifest)) {
       if (document.lines().allMatch(line -> line.isBlank() || line.stripLeading().startsWith("#"))) {
