@@ -245,6 +245,13 @@ class ChartRenderTest {
     assertThat(chart.rbac().allows("team-a", "batch", "cronjobs", "create")).isTrue();
   }
 
+  @Test
+  void rbacCanBeLeftToTheClusterAdministrator() {
+    RenderedChart chart = RenderedChart.render(Map.of("rbac", Map.of("create", false)));
+
+    assertThat(kinds(chart)).containsExactlyInAnyOrder("ServiceAccount", "Service", "Deployment");
+  }
+
   private static List<String> kinds(RenderedChart chart) {
     return chart.objects().stream().map(HasMetadata::getKind).toList();
   }
