@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -62,7 +61,7 @@ public final class RenderedChart {
 
   /**
    * Renders the chart with these values merged over values.yaml (nested maps, as in a values file).
-   * Fails with Helm's message when a template does not render.
+   * Throws IllegalStateException with Helm's message when the values break the schema or a template fails.
    */
   public static RenderedChart render(Map<String, ?> values) {
     Path valuesFile = writeValuesFile(values);
@@ -157,11 +156,6 @@ public final class RenderedChart {
   /** What the rendered RBAC lets the operator's ServiceAccount do. */
   public RbacRules rbac() {
     return RbacRules.forServiceAccount(objects(), RELEASE_NAMESPACE, operatorServiceAccountName());
-  }
-
-  /** The rendered ServiceAccount of the operator, if the chart created it. */
-  public List<ServiceAccount> serviceAccounts() {
-    return all(ServiceAccount.class);
   }
 
   /** Parses a multi-document manifest as Helm prints it into fabric8 objects; comment-only documents are skipped. */
