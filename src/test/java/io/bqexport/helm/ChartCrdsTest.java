@@ -27,7 +27,7 @@ class ChartCrdsTest {
 
     assertThat(crds).as("one CRD per file in %s", CHART_CRDS).hasSize(RenderedChart.crdFiles().size());
     assertThat(crds).allSatisfy(rendered -> {
-      assertThat(seenByHelm).as("helm show crds").contains("name: " + rendered.object().getMetadata().getName());
+      assertThat(seenByHelm).as("helm show crds").contains(rendered.object().getMetadata().getName());
       assertThat(rendered.object()).as(rendered.template()).isInstanceOf(CustomResourceDefinition.class);
       CustomResourceDefinition crd = (CustomResourceDefinition) rendered.object();
       assertThat(crd.getSpec().getGroup()).isEqualTo("bqexport.io");

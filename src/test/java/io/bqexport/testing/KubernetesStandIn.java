@@ -25,8 +25,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class KubernetesStandIn implements AutoCloseable {
 
+  /** User agent of the operator's own client, to tell its requests from the test's. */
+  public static final String OPERATOR_USER_AGENT = "bqexport-operator-under-test";
+
   /** One API request as the server saw it. */
-  public record ApiRequest(String method, String path) {}
+  public record ApiRequest(String method, String path, String userAgent) {
+    public boolean byOperator() {
+      return OPERATOR_USER_AGENT.equals(userAgent);
+    }
+  }
 
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
@@ -36,7 +43,7 @@ public final class KubernetesStandIn implements AutoCloseable {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new ApiRequest(request.getMethod(), request.getPath()));
+        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
         return super.dispatch(request);
       }
     };
@@ -48,6 +55,11 @@ public final class KubernetesStandIn implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** A separate client whose requests are marked as the operator's. */
+  public KubernetesClient newOperatorClient() {
+    return server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
   }
 
   public KubernetesStandIn namespace(String name) {

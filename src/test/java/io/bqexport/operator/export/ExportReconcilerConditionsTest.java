@@ -60,8 +60,8 @@ class ExportReconcilerConditionsTest {
         "kubectl create secret generic bq-writer");
 
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NS, "{\"type\": \"service_account\"}")).create();
-    Condition amplitudeMissing = awaitCondition("waiting", ConditionType.CREDENTIALS_VALID, "SecretNotFound");
-    assertThat(amplitudeMissing.message()).contains("Secret amplitude-prod");
+    await().atMost(Duration.ofSeconds(20)).until(() -> condition("waiting", ConditionType.CREDENTIALS_VALID)
+        .map(c -> c.reason().equals("SecretNotFound") && c.message().contains("Secret amplitude-prod")).orElse(false));
 
     kubernetes.client().resource(ExportFixtures.amplitudeSecret(NS)).create();
     Condition incomplete = awaitCondition("waiting", ConditionType.CREDENTIALS_VALID, "KeyMissingField");
