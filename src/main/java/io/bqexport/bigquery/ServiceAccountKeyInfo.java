@@ -1,5 +1,6 @@
 package io.bqexport.bigquery;
 
+import io.bqexport.api.v1alpha1.Reasons;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,17 +43,17 @@ public record ServiceAccountKeyInfo(String clientEmail, String projectId, String
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String position = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      throw new InvalidKeyException("InvalidKeyJson", where + " is not valid JSON" + position
+      throw new InvalidKeyException(Reasons.INVALID_KEY_JSON, where + " is not valid JSON" + position
           + ". Put the key file exactly as downloaded from Google Cloud (IAM > Service accounts > Keys > Add key >"
           + " JSON) into the Secret, e.g. kubectl create secret generic NAME --from-file=service-account.json=KEY.json");
     }
     if (key == null || !key.isObject()) {
-      throw new InvalidKeyException("InvalidKeyJson", where + " is JSON but not an object; expected a service-account"
+      throw new InvalidKeyException(Reasons.INVALID_KEY_JSON, where + " is JSON but not an object; expected a service-account"
           + " key file as downloaded from Google Cloud");
     }
     String type = key.path("type").asText("");
     if (!type.isEmpty() && !type.equals("service_account")) {
-      throw new InvalidKeyException("KeyNotServiceAccount", where + " has type '" + type + "'; bqexport needs a"
+      throw new InvalidKeyException(Reasons.KEY_NOT_SERVICE_ACCOUNT, where + " has type '" + type + "'; bqexport needs a"
           + " service-account key (type service_account), not user or workload-identity credentials");
     }
     List<String> missing = new ArrayList<>();
@@ -62,11 +63,11 @@ public record ServiceAccountKeyInfo(String clientEmail, String projectId, String
       }
     }
     if (!missing.isEmpty()) {
-      throw new InvalidKeyException("KeyMissingField", where + " lacks " + String.join(", ", missing)
+      throw new InvalidKeyException(Reasons.KEY_MISSING_FIELD, where + " lacks " + String.join(", ", missing)
           + "; download a new JSON key for the service account and replace the Secret's value");
     }
     if (!key.path("private_key").asText().contains("-----BEGIN PRIVATE KEY-----")) {
-      throw new InvalidKeyException("KeyMissingField", where + ": private_key is not a PEM private key; download a"
+      throw new InvalidKeyException(Reasons.KEY_MISSING_FIELD, where + ": private_key is not a PEM private key; download a"
           + " new JSON key for the service account and replace the Secret's value");
     }
     return new ServiceAccountKeyInfo(key.path("client_email").asText(), key.path("project_id").asText(),

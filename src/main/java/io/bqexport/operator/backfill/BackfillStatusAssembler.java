@@ -1,5 +1,6 @@
 package io.bqexport.operator.backfill;
 
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.BackfillProgress;
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
 import io.bqexport.api.v1alpha1.BigQueryBackfillStatus;
@@ -27,7 +28,7 @@ public final class BackfillStatusAssembler {
     Optional<Problem> blocking = problems.stream().findFirst();
     String allMessages = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
     if (blocking.isEmpty() && export.isEmpty()) {
-      blocking = Optional.of(Problem.of("ExportNotFound", "BigQueryExport " + backfill.getSpec().exportRef().name()
+      blocking = Optional.of(Problem.of(Reasons.EXPORT_NOT_FOUND, "BigQueryExport " + backfill.getSpec().exportRef().name()
           + " (spec.exportRef.name) does not exist in namespace " + backfill.getMetadata().getNamespace()
           + "; create it first, or fix the name"));
       allMessages = blocking.get().message();
@@ -50,7 +51,7 @@ public final class BackfillStatusAssembler {
       boolean credentialsValid = export.get().getStatus() != null && export.get().getStatus().conditions() != null
           && export.get().getStatus().conditions().stream()
               .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue());
-      String reason = credentialsValid ? "Pending" : "WaitingForExport";
+      String reason = credentialsValid ? Reasons.PENDING : Reasons.WAITING_FOR_EXPORT;
       String message = credentialsValid ? "The backfill is waiting to start."
           : "Waiting for BigQueryExport " + export.get().getMetadata().getName() + " to have valid credentials"
               + " (its CredentialsValid condition).";
@@ -70,7 +71,7 @@ public final class BackfillStatusAssembler {
     Instant latestEnd = now.minus(delay).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
     Instant end = Instant.parse(backfill.getSpec().end());
     if (end.isAfter(latestEnd)) {
-      return Optional.of(Problem.of("RangeNotAvailable", "spec.end " + backfill.getSpec().end() + " is later than"
+      return Optional.of(Problem.of(Reasons.RANGE_NOT_AVAILABLE, "spec.end " + backfill.getSpec().end() + " is later than"
           + " now minus the export's availabilityDelay (" + export.getSpec().availabilityDelay() + "): Amplitude has"
           + " not made those hours exportable yet. Set spec.end to " + latestEnd + " or earlier; the export itself"
           + " covers later hours"));

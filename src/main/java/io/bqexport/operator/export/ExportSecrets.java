@@ -1,5 +1,6 @@
 package io.bqexport.operator.export;
 
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
@@ -37,25 +38,25 @@ public final class ExportSecrets {
 
     Secret google = client.secrets().inNamespace(namespace).withName(keyRef.name()).get();
     if (google == null) {
-      return failed("SecretNotFound", "Secret " + keyRef.name() + " (spec.destination.credentialsSecretRef) does not"
+      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + keyRef.name() + " (spec.destination.credentialsSecretRef) does not"
           + " exist in namespace " + namespace + "; create it with the service-account key: kubectl create secret"
           + " generic " + keyRef.name() + " --from-file=" + keyRef.key() + "=KEY.json");
     }
     Secret amplitude = client.secrets().inNamespace(namespace).withName(ampRef.name()).get();
     if (amplitude == null) {
-      return failed("SecretNotFound", "Secret " + ampRef.name() + " (spec.source.amplitude.credentialsSecretRef)"
+      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + ampRef.name() + " (spec.source.amplitude.credentialsSecretRef)"
           + " does not exist in namespace " + namespace + "; create it: kubectl create secret generic "
           + ampRef.name() + " --from-literal=" + ampRef.apiKeyKey() + "=API_KEY --from-literal="
           + ampRef.secretKeyKey() + "=SECRET_KEY");
     }
     byte[] keyFile = value(google, keyRef.key());
     if (keyFile == null) {
-      return failed("SecretKeyMissing", missingKey(google, keyRef.key(), "spec.destination.credentialsSecretRef.key"));
+      return failed(Reasons.SECRET_KEY_MISSING, missingKey(google, keyRef.key(), "spec.destination.credentialsSecretRef.key"));
     }
     for (String ampKey : new String[] {ampRef.apiKeyKey(), ampRef.secretKeyKey()}) {
       byte[] v = value(amplitude, ampKey);
       if (v == null || new String(v).isBlank()) {
-        return failed("SecretKeyMissing", missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
+        return failed(Reasons.SECRET_KEY_MISSING, missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
       }
     }
     try {

@@ -1,5 +1,6 @@
 package io.bqexport.operator.export;
 
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.ApiPatterns;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
@@ -22,12 +23,12 @@ public final class ExportSpecValidator {
     List<Problem> problems = new ArrayList<>();
     if (spec == null || spec.source() == null || spec.source().amplitude() == null
         || spec.source().amplitude().credentialsSecretRef() == null) {
-      problems.add(Problem.of("InvalidSpec", "spec.source.amplitude.credentialsSecretRef is required: name the Secret"
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.amplitude.credentialsSecretRef is required: name the Secret"
           + " that holds the Amplitude api-key and secret-key"));
     }
     if (spec == null || spec.destination() == null || spec.destination().credentialsSecretRef() == null
         || spec.destination().dataset() == null) {
-      problems.add(Problem.of("InvalidSpec", "spec.destination.dataset and spec.destination.credentialsSecretRef are"
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.destination.dataset and spec.destination.credentialsSecretRef are"
           + " required: name the BigQuery dataset and the Secret that holds the service-account key"));
     }
     if (!problems.isEmpty()) {
@@ -44,13 +45,13 @@ public final class ExportSpecValidator {
     try {
       CronSchedule.parse(spec.schedule());
     } catch (IllegalArgumentException e) {
-      problems.add(Problem.of("InvalidSchedule", e.getMessage()));
+      problems.add(Problem.of(Reasons.INVALID_SCHEDULE, e.getMessage()));
     }
     duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
     duration(problems, "spec.freshnessThreshold", spec.freshnessThreshold());
     Duration interval = duration(problems, "spec.validationInterval", spec.validationInterval());
     if (interval != null && interval.compareTo(Duration.ofMinutes(5)) < 0) {
-      problems.add(Problem.of("InvalidDuration", "spec.validationInterval " + spec.validationInterval()
+      problems.add(Problem.of(Reasons.INVALID_DURATION, "spec.validationInterval " + spec.validationInterval()
           + " is shorter than 5m; each validation makes a test upload, so use 5m or more (default 12h)"));
     }
     if (spec.startFrom() != null) {
@@ -61,7 +62,7 @@ public final class ExportSpecValidator {
 
   private static void pattern(List<Problem> problems, String field, String value, String regex, String fix) {
     if (value == null || !Pattern.matches(regex, value)) {
-      problems.add(Problem.of("InvalidSpec", field + " '" + value + "' is not valid: " + fix));
+      problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not valid: " + fix));
     }
   }
 
@@ -69,7 +70,7 @@ public final class ExportSpecValidator {
     try {
       return SpecDurations.parse(field, value);
     } catch (IllegalArgumentException e) {
-      problems.add(Problem.of("InvalidDuration", e.getMessage()));
+      problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
       return null;
     }
   }
@@ -79,15 +80,15 @@ public final class ExportSpecValidator {
     try {
       start = Instant.parse(value);
     } catch (DateTimeParseException e) {
-      problems.add(Problem.of("InvalidStartFrom", "spec.startFrom '" + value + "' is not an RFC 3339 UTC timestamp;"
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom '" + value + "' is not an RFC 3339 UTC timestamp;"
           + " use a whole hour such as 2026-11-01T00:00:00Z"));
       return;
     }
     if (!Pattern.matches(ApiPatterns.HOUR, value)) {
-      problems.add(Problem.of("InvalidStartFrom", "spec.startFrom '" + value + "' is not on a whole hour; use e.g. "
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom '" + value + "' is not on a whole hour; use e.g. "
           + start.truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
     } else if (start.isAfter(now.plus(Duration.ofHours(1)))) {
-      problems.add(Problem.of("InvalidStartFrom", "spec.startFrom " + value + " is more than an hour in the future;"
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom " + value + " is more than an hour in the future;"
           + " set it to the first hour to export, at most the current hour"));
     }
   }

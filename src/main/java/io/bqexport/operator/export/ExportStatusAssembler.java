@@ -1,5 +1,6 @@
 package io.bqexport.operator.export;
 
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.CredentialsStatus;
@@ -25,7 +26,7 @@ public final class ExportStatusAssembler {
     if (!seen.specProblems().isEmpty()) {
       Problem first = seen.specProblems().get(0);
       String message = seen.specProblems().stream().map(Problem::message).collect(Collectors.joining("; "));
-      conditions.unknown(ConditionType.CREDENTIALS_VALID, "SpecInvalid", "Not checked until the spec is fixed.");
+      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.SPEC_INVALID, "Not checked until the spec is fixed.");
       stalled(conditions, first.reason(), message);
     } else if (!seen.secrets().ok()) {
       Problem problem = seen.secrets().problem();
@@ -34,11 +35,11 @@ public final class ExportStatusAssembler {
       credentials = null;
     } else {
       var key = seen.secrets().key();
-      conditions.unknown(ConditionType.CREDENTIALS_VALID, "ValidationPending", "The service-account key ("
+      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATION_PENDING, "The service-account key ("
           + key.clientEmail() + ") and the Amplitude keys are present and well-formed; the test upload has not run.");
-      conditions.set(ConditionType.READY, false, "ValidationPending", "Waiting for the credentials to be validated.");
-      conditions.set(ConditionType.RECONCILING, true, "ValidationPending", "Validating the credentials.");
-      conditions.set(ConditionType.STALLED, false, "ValidationPending", "");
+      conditions.set(ConditionType.READY, false, Reasons.VALIDATION_PENDING, "Waiting for the credentials to be validated.");
+      conditions.set(ConditionType.RECONCILING, true, Reasons.VALIDATION_PENDING, "Validating the credentials.");
+      conditions.set(ConditionType.STALLED, false, Reasons.VALIDATION_PENDING, "");
     }
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         previous == null ? null : previous.exportedThrough(), previous == null ? null : previous.missingHours(),
