@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The single entry point of the jar: `bqexport operator`, `bqexport export`, `bqexport validate`. */
-@Command(name = "bqexport", mixinStandardHelpOptions = true,
+@Command(name = "bqexport", mixinStandardHelpOptions = true, subcommands = {ExportCommand.class},
     description = "Exports Amplitude events into BigQuery exactly once.")
 public final class BqExportCommand implements Runnable {
 
