@@ -116,8 +116,8 @@ public final class Committer {
   public CommitResult replace(ExportWindow window, RowWriter rows) {
     Map<Instant, LedgerEntry> previous = ledger.entries(target.getTable(), window);
     long generation = 1 + previous.values().stream().mapToLong(LedgerEntry::generation).max().orElse(0);
-    TableId staging = TableId.of(target.getProject(), target.getDataset(), "_bqexport_staging_" + target.getTable()
-        + "_" + LoadJobIds.hash(window + "|" + generation, 16));
+    TableId staging = TableId.of(target.getProject(), target.getDataset(),
+        stagingTableName(target.getTable(), window, generation));
     List<String> failures = new ArrayList<>();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = LoadJobIds.of("stage", target, window, generation, attempt);
@@ -146,6 +146,11 @@ public final class Committer {
     }
     throw new ExportFailure(FailureReason.LoadFailed, "all " + MAX_ATTEMPTS + " staging loads of " + window
         + " failed (" + failures.get(failures.size() - 1) + ")");
+  }
+
+  /** The staging table of a Replace; it expires by itself after 24 h if it is not dropped. */
+  public static String stagingTableName(String table, ExportWindow window, long generation) {
+    return "_bqexport_staging_" + table + "_" + LoadJobIds.hash(window + "|" + generation, 16);
   }
 
   /** One load attempt: finds out whether the id was used before, else uploads. */

@@ -34,7 +34,7 @@ public final class Ledger {
       field("window_start", StandardSQLTypeName.TIMESTAMP, "Start of the window committed together"),
       field("window_end", StandardSQLTypeName.TIMESTAMP, "End (exclusive) of the window committed together"),
       field("row_count", StandardSQLTypeName.INT64, "Rows of this hour"),
-      field("bytes", StandardSQLTypeName.INT64, "NDJSON bytes of this hour's rows; null when recovered"),
+      field("byte_count", StandardSQLTypeName.INT64, "NDJSON bytes of this hour's rows; null when recovered"),
       field("source_files", StandardSQLTypeName.INT64, "Export files that contributed rows; null when recovered"),
       field("job_id", StandardSQLTypeName.STRING, "BigQuery job that loaded the rows"),
       field("generation", StandardSQLTypeName.INT64, "1 for the first commit, +1 per Replace"),
@@ -86,7 +86,7 @@ public final class Ledger {
     for (FieldValueList row : result.iterateAll()) {
       LedgerEntry e = new LedgerEntry(row.get("table_name").getStringValue(), Sql.instant(row.get("hour")),
           Sql.instant(row.get("window_start")), Sql.instant(row.get("window_end")), longOf(row.get("row_count")),
-          nullableLong(row.get("bytes")), nullableLong(row.get("source_files")), row.get("job_id").getStringValue(),
+          nullableLong(row.get("byte_count")), nullableLong(row.get("source_files")), row.get("job_id").getStringValue(),
           longOf(row.get("generation")), Sql.instant(row.get("committed_at")),
           row.get("exporter_version").getStringValue(), Sql.instant(row.get("min_event_time")),
           Sql.instant(row.get("max_event_time")));
@@ -128,7 +128,7 @@ public final class Ledger {
       params.put(p + "window_start", Sql.timestamp(e.windowStart()));
       params.put(p + "window_end", Sql.timestamp(e.windowEnd()));
       params.put(p + "row_count", QueryParameterValue.int64(e.rowCount()));
-      params.put(p + "bytes", QueryParameterValue.int64(e.bytes()));
+      params.put(p + "byte_count", QueryParameterValue.int64(e.bytes()));
       params.put(p + "source_files", QueryParameterValue.int64(e.sourceFiles()));
       params.put(p + "job_id", QueryParameterValue.string(e.jobId()));
       params.put(p + "generation", QueryParameterValue.int64(e.generation()));
