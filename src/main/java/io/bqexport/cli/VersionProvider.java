@@ -1,17 +1,13 @@
 package io.bqexport.cli;
 
+import io.bqexport.exporter.Version;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar manifest; "dev" when run from classes. */
+/** `bqexport --version`. */
 public final class VersionProvider implements IVersionProvider {
-
-  public static String version() {
-    String v = VersionProvider.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
-  }
 
   @Override
   public String[] getVersion() {
-    return new String[] {"bqexport " + version()};
+    return new String[] {"bqexport " + Version.current()};
   }
 }

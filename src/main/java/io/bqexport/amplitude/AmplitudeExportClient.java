@@ -1,0 +1,119 @@
+package io.bqexport.amplitude;
+
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Amplitude's Export API (GET /api/2/export), streamed. Statuses, as DESIGN section 3 wants them:
+ * 200 -> lines; 404 -> an empty window; 400 and 504 -> {@link WindowTooLargeException}; 401 and 403 ->
+ * {@link AmplitudeAuthException} without retry; 429, other 5xx and network errors -> retried within the
+ * {@link RetryPolicy}, then {@link SourceUnavailableException}. A truncated or corrupt archive surfaces while
+ * reading as {@link CorruptArchiveException}. Thread-safe; one client can serve parallel windows.
+ */
+public final class AmplitudeExportClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AmplitudeExportClient.class);
+
+  private final AmplitudeClientSettings settings;
+  private final RetryingHttp http;
+  private final ScheduledExecutorService watchdogs;
+
+  public AmplitudeExportClient(AmplitudeClientSettings settings) {
+    this(settings, Clock.systemUTC(), Sleeper.system());
+  }
+
+  /** With an injected clock and sleeper, so that tests can observe retry waits without waiting. */
+  public AmplitudeExportClient(AmplitudeClientSettings settings, Clock clock, Sleeper sleeper) {
+    this.settings = settings;
+    HttpClient client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+    this.http = new RetryingHttp(client, settings, clock, sleeper);
+    this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "amplitude-read-timeout");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public AmplitudeClientSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Requests the window and returns its lines as a stream; the caller reads it to the end (null) before
+   * committing anything, and closes it.
+   */
+  public ExportLineStream open(ExportWindow window) {
+    String what = "export of " + window;
+    HttpResponse<InputStream> response = http.get(
+        "/api/2/export?start=" + window.apiStart() + "&end=" + window.apiEnd(), what);
+    int status = response.statusCode();
+    switch (status) {
+      case 200 -> {
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        LOG.info("Amplitude export of {} started (content length {})", window, length < 0 ? "unknown" : length);
+        InputStream body = new IdleTimeoutInputStream(response.body(), settings.readTimeout(), watchdogs);
+        return new ExportLineStream(window, body, length);
+      }
+      case 404 -> {
+        RetryingHttp.errorDetail(response);
+        LOG.info("Amplitude has no data for {} (HTTP 404)", window);
+        return ExportLineStream.empty(window);
+      }
+      case 400, 504 -> throw new WindowTooLargeException(window, status,
+          RetryingHttp.errorDetail(response).replaceFirst("^: ", ""));
+      case 401, 403 -> {
+        RetryingHttp.errorDetail(response);
+        throw new AmplitudeAuthException(status, "GET /api/2/export");
+      }
+      default -> throw unexpected(status, response, what);
+    }
+  }
+
+  /** Streams every line of the window to {@code consumer}; returns the number of lines. */
+  public long forEachLine(ExportWindow window, Consumer<SourceLine> consumer) {
+    try (ExportLineStream lines = open(window)) {
+      for (SourceLine line = lines.next(); line != null; line = lines.next()) {
+        consumer.accept(line);
+      }
+      return lines.linesRead();
+    }
+  }
+
+  /**
+   * One cheap authenticated call (GET /api/2/events/list of the Dashboard REST API, same keys): returns when
+   * Amplitude accepts the credentials, else throws {@link AmplitudeAuthException}.
+   */
+  public void verifyCredentials() {
+    String what = "credential check";
+    HttpResponse<InputStream> response = http.get("/api/2/events/list", what);
+    int status = response.statusCode();
+    String detail = RetryingHttp.errorDetail(response);
+    if (status == 401 || status == 403) {
+      throw new AmplitudeAuthException(status, "GET /api/2/events/list");
+    }
+    if (status / 100 != 2) {
+      throw new AmplitudeException("UnexpectedResponse", "Amplitude answered the " + what + " with HTTP " + status
+          + detail + "; check spec.source.amplitude.endpoint and region");
+    }
+  }
+
+  private static AmplitudeException unexpected(int status, HttpResponse<InputStream> response, String what) {
+    return new AmplitudeException("UnexpectedResponse", "Amplitude answered the " + what + " with HTTP " + status
+        + RetryingHttp.errorDetail(response) + "; check spec.source.amplitude.endpoint and region");
+  }
+
+  @Override
+  public void close() {
+    watchdogs.shutdownNow();
+  }
+}

@@ -1,0 +1,185 @@
+package io.bqexport.amplitude;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * The lines of one export response, pulled one at a time: HTTP body -> zip entries -> gunzip -> lines. Only
+ * buffers of fixed size are held, never an entry or the archive. {@link #next()} returns null only after the
+ * archive's end was verified; a truncated or corrupt archive throws {@link CorruptArchiveException} instead, so
+ * the caller must not commit anything before null. Blank lines are skipped (their numbers still count).
+ */
+public final class ExportLineStream implements AutoCloseable {
+  private static final int BUFFER = 64 * 1024;
+
+  private final ExportWindow window;
+  private final long expectedLength;
+  private final TailKeepingInputStream counted;
+  private final EntryZipInputStream zip;
+  private BufferedReader entryReader;
+  private String file = "";
+  private long lineNumber;
+  private long entries;
+  private long files;
+  private long lines;
+  private boolean finished;
+
+  ExportLineStream(ExportWindow window, InputStream body, long expectedLength) {
+    this.window = window;
+    this.expectedLength = expectedLength;
+    this.counted = body == null ? null : new TailKeepingInputStream(body, ZipEndCheck.TAIL_BYTES);
+    this.zip = body == null ? null : new EntryZipInputStream(counted);
+    this.finished = body == null;
+  }
+
+  /** The stream of a window without data (404). */
+  static ExportLineStream empty(ExportWindow window) {
+    return new ExportLineStream(window, null, -1);
+  }
+
+  /** Reads a whole archive from any stream (a file, a test fixture); the caller closes {@code archive}. */
+  public static ExportLineStream of(ExportWindow window, InputStream archive) {
+    return new ExportLineStream(window, archive, -1);
+  }
+
+  public ExportWindow window() {
+    return window;
+  }
+
+  /** The next non-blank line, or null at the verified end of the archive. */
+  public SourceLine next() {
+    if (finished) {
+      return null;
+    }
+    try {
+      while (true) {
+        if (entryReader != null) {
+          String text = entryReader.readLine();
+          if (text != null) {
+            lineNumber++;
+            if (text.isBlank()) {
+              continue;
+            }
+            lines++;
+            return new SourceLine(file, lineNumber, text);
+          }
+          entryReader = null;
+        }
+        ZipEntry entry = zip.getNextEntry();
+        if (entry == null) {
+          verifyEnd();
+          finished = true;
+          return null;
+        }
+        entries++;
+        if (!entry.isDirectory()) {
+          openEntry(entry);
+        }
+      }
+    } catch (CharacterCodingException e) {
+      throw corrupt("file " + file + " line " + (lineNumber + 1) + " is not valid UTF-8", e);
+    } catch (ZipException | EOFException e) {
+      throw corrupt(where() + ": " + e.getMessage(), e);
+    } catch (SocketTimeoutException e) {
+      throw new SourceUnavailableException("the download of Amplitude export " + window + " stalled at "
+          + where() + ": " + e.getMessage() + "; nothing was committed, the next run retries it", e);
+    } catch (IOException e) {
+      throw new SourceUnavailableException("the connection to Amplitude broke while downloading export " + window
+          + " at " + where() + " (" + e + "); nothing was committed, the next run retries it", e);
+    }
+  }
+
+  private void openEntry(ZipEntry entry) throws IOException {
+    file = entry.getName();
+    lineNumber = 0;
+    files++;
+    InputStream data = new FilterInputStream(zip) {
+      @Override
+      public void close() {
+        // the zip stream stays open for the next entry
+      }
+    };
+    if (file.endsWith(".gz")) {
+      data = new GZIPInputStream(data, BUFFER);
+    }
+    entryReader = new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+  }
+
+  private void verifyEnd() throws IOException {
+    zip.drainRemaining();
+    long length = counted.count();
+    if (expectedLength >= 0 && length != expectedLength) {
+      throw corrupt("the response ended after " + length + " of " + expectedLength + " bytes", null);
+    }
+    Optional<String> problem = ZipEndCheck.problem(counted.tail(), length, entries);
+    if (problem.isPresent()) {
+      throw corrupt(problem.get(), null);
+    }
+  }
+
+  private String where() {
+    return file.isEmpty() ? "the start of the archive" : "file " + file + " after line " + lineNumber;
+  }
+
+  private CorruptArchiveException corrupt(String detail, Throwable cause) {
+    finished = true;
+    return new CorruptArchiveException("the Amplitude export archive of " + window + " is truncated or corrupt ("
+        + detail + "); nothing was committed, the next run retries it", cause);
+  }
+
+  /** Data files (zip entries that are not directories) opened so far. */
+  public long filesRead() {
+    return files;
+  }
+
+  /** Non-blank lines handed out so far. */
+  public long linesRead() {
+    return lines;
+  }
+
+  /** Compressed archive bytes received so far. */
+  public long archiveBytes() {
+    return counted == null ? 0 : counted.count();
+  }
+
+  @Override
+  public void close() {
+    finished = true;
+    if (zip != null) {
+      try {
+        zip.close();
+      } catch (IOException ignored) {
+        // closing aborts the download; nothing to report
+      }
+    }
+  }
+
+  /** Exposes the stream below the zip reader, to read the central directory after the last entry. */
+  private static final class EntryZipInputStream extends ZipInputStream {
+    EntryZipInputStream(InputStream in) {
+      super(in);
+    }
+
+    void drainRemaining() throws IOException {
+      byte[] scratch = new byte[BUFFER];
+      while (in.read(scratch) >= 0) {
+        // the bytes land in the tail kept by TailKeepingInputStream
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.bqexport.amplitude;
+
+/** One NDJSON line of the export archive, with where it came from (for errors such as "file X line N"). */
+public record SourceLine(String file, long lineNumber, String text) {
+
+  /** "file 123/123_2026-11-28_17#0.json.gz line 42", for error messages. */
+  public String location() {
+    return "file " + file + " line " + lineNumber;
+  }
+
+  @Override
+  public String toString() {
+    return location();
+  }
+}

@@ -1,0 +1,12 @@
+package io.bqexport.bigquery;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One event as a BigQuery NDJSON row (UTF-8, without the newline), with what the ledger and the summary need.
+ *
+ * @param hour the export hour the row is committed with
+ * @param unknownKeys top-level keys that are not in the schema (schema drift)
+ */
+public record MappedEvent(byte[] row, Instant hour, Instant eventTime, Set<String> unknownKeys) {}

@@ -1,0 +1,35 @@
+package io.bqexport.bigquery;
+
+import com.google.cloud.bigquery.FieldValue;
+import com.google.cloud.bigquery.QueryParameterValue;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.TableId;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Small helpers for GoogleSQL text: quoted names and TIMESTAMP parameters. */
+final class Sql {
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private Sql() {}
+
+  static String name(TableId table) {
+    return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+  }
+
+  static QueryParameterValue timestamp(Instant instant) {
+    return instant == null ? QueryParameterValue.of(null, StandardSQLTypeName.TIMESTAMP)
+        : QueryParameterValue.timestamp(TIMESTAMP.format(instant));
+  }
+
+  static Instant instant(FieldValue value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return Instant.EPOCH.plus(value.getTimestampValue(), java.time.temporal.ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,147 @@
+package io.bqexport.cli;
+
+import com.google.cloud.bigquery.BigQuery;
+import io.bqexport.amplitude.AmplitudeExportClient;
+import io.bqexport.bigquery.CommitObserver;
+import io.bqexport.exporter.ExitCode;
+import io.bqexport.exporter.ExportFailure;
+import io.bqexport.exporter.ExportMode;
+import io.bqexport.exporter.ExportRun;
+import io.bqexport.exporter.ExportWindow;
+import io.bqexport.exporter.ExporterClients;
+import io.bqexport.exporter.ExporterConfig;
+import io.bqexport.exporter.ExporterConfigReader;
+import io.bqexport.exporter.FailureReason;
+import io.bqexport.exporter.RunSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bqexport export}: the job that CronJob and backfill pods run. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Exports Amplitude hours into BigQuery exactly once, then writes a JSON run summary to stdout and to the "
+            + "config's terminationMessagePath.",
+        "Exit codes: 0 success, 1 internal error, 2 config error, 3 credential error (Amplitude or Google), "
+            + "4 source error, 5 destination error."})
+public final class ExportCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "Exporter config JSON (the ConfigMap the operator writes); schema in the README.")
+  Path config;
+
+  @Option(names = "--window", paramLabel = "START/END",
+      description = "Export this window instead of the due hours since startFrom: ISO instants, whole hours, "
+          + "half-open, e.g. 2026-11-28T10:00:00Z/2026-11-28T13:00:00Z.")
+  String window;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "FillGaps",
+      description = "FillGaps (default): only hours missing from the ledger. Replace: re-export and replace every "
+          + "hour of --window (generation + 1).")
+  ExportMode mode;
+
+  @Option(names = "--dry-run", description = "Print the planned windows and touch nothing (reads the ledger).")
+  boolean dryRun;
+
+  @Option(names = "--now", paramLabel = "INSTANT",
+      description = "Simulated current time (ISO instant) for planning; for tests and demos.")
+  String now;
+
+  private CommitObserver observer = CommitObserver.NONE;
+
+  /** For tests: observe (or crash at) the steps of the commit protocol. */
+  public ExportCommand withObserver(CommitObserver observer) {
+    this.observer = observer;
+    return this;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Instant startedAt = Instant.now();
+    ExporterConfig cfg = null;
+    try {
+      cfg = ExporterConfigReader.read(config);
+      ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock());
+      try (AmplitudeExportClient amplitude = ExporterClients.amplitude(cfg.source())) {
+        BigQuery bigquery = ExporterClients.bigquery(cfg.destination());
+        ExportRun run = new ExportRun(cfg, options, amplitude, bigquery, observer);
+        if (dryRun) {
+          List<ExportWindow> windows = run.plan();
+          out.println("{\"dryRun\":true,\"windows\":" + windows.stream().map(w -> "\"" + w + "\"").toList() + "}");
+          out.flush();
+          return ExitCode.SUCCESS.code();
+        }
+        return finish(run.run(), cfg, out);
+      }
+    } catch (ExportFailure e) {
+      return finish(failed(e.reason(), e.getMessage(), startedAt), cfg, out);
+    } catch (RuntimeException e) {
+      LOG.error("internal error", e);
+      return finish(failed(FailureReason.InternalError, "internal error (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "); see the pod log", startedAt), cfg, out);
+    }
+  }
+
+  private ExportWindow parseWindow() {
+    if (window == null) {
+      return null;
+    }
+    try {
+      return ExportWindow.parse(window);
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      throw new ExportFailure(FailureReason.ConfigInvalid, "--window: " + e.getMessage());
+    }
+  }
+
+  private Clock clock() {
+    if (now == null) {
+      return Clock.systemUTC();
+    }
+    try {
+      return Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw new ExportFailure(FailureReason.ConfigInvalid, "--now must be an ISO instant such as "
+          + "2026-11-28T15:05:00Z, got '" + now + "'");
+    }
+  }
+
+  private RunSummary failed(FailureReason reason, String message, Instant startedAt) {
+    return new RunSummary(RunSummary.FAILED, reason.name(), message, reason.exitCode().code(), mode.name(), window,
+        List.of(), 0, 0, 0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+  }
+
+  private int finish(RunSummary summary, ExporterConfig cfg, PrintWriter out) {
+    String json = summary.toJson();
+    LOG.info("run summary: {}", json);
+    out.println(json);
+    out.flush();
+    Path path = Path.of(cfg == null ? ExporterConfig.DEFAULT_TERMINATION_MESSAGE_PATH
+        : cfg.terminationMessagePathOrDefault());
+    try {
+      Files.writeString(path, json, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the run summary to {} ({}); it is in the log", path, e.toString());
+    }
+    return summary.exitCode();
+  }
+}

@@ -1,0 +1,100 @@
+package io.bqexport.exporter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JSON summary of one run, written to the log and to the termination-message path. The operator reads it from
+ * the Pod's termination message, which Kubernetes caps at 4 KiB, so {@link #toJson()} never exceeds {@link #MAX_BYTES}.
+ */
+public record RunSummary(
+    String result,
+    String reason,
+    String message,
+    int exitCode,
+    String mode,
+    String window,
+    List<String> committed,
+    long hours,
+    long rows,
+    long bytes,
+    String exportedThrough,
+    long missingHours,
+    List<String> schemaDrift,
+    String startedAt,
+    String finishedAt) {
+
+  public static final int MAX_BYTES = 4096;
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String ELLIPSIS = "...";
+
+  public static RunSummary parse(String json) {
+    try {
+      return MAPPER.readValue(json, RunSummary.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a run summary: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public boolean succeeded() {
+    return SUCCEEDED.equals(result);
+  }
+
+  /** Compact JSON of at most 4 KiB: long lists keep their first and last entries, the message is shortened. */
+  public String toJson() {
+    RunSummary s = this;
+    for (int keep = 16; ; keep = keep / 2) {
+      String json = write(s);
+      if (bytes(json) <= MAX_BYTES) {
+        return json;
+      }
+      s = new RunSummary(result, reason, shorten(message, Math.max(200, keep * 40)), exitCode, mode, window,
+          ends(committed, keep), hours, rows, bytes, exportedThrough, missingHours, ends(schemaDrift, keep),
+          startedAt, finishedAt);
+      if (keep == 0) {
+        json = write(s);
+        return bytes(json) <= MAX_BYTES ? json
+            : write(new RunSummary(result, reason, shorten(message, 200), exitCode, mode, shorten(window, 100),
+                List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt));
+      }
+    }
+  }
+
+  private static List<String> ends(List<String> list, int keep) {
+    if (list == null || list.size() <= keep + 1) {
+      return list;
+    }
+    List<String> result = new ArrayList<>();
+    int head = Math.max(keep / 2, 0);
+    int tail = Math.max(keep - head, 0);
+    List<String> shortened = list.stream().map(v -> shorten(v, 120)).toList();
+    result.addAll(shortened.subList(0, head));
+    result.add(ELLIPSIS + (list.size() - head - tail) + " more" + ELLIPSIS);
+    result.addAll(shortened.subList(list.size() - tail, list.size()));
+    return result;
+  }
+
+  private static String shorten(String text, int maxChars) {
+    if (text == null || text.length() <= maxChars) {
+      return text;
+    }
+    return text.substring(0, maxChars) + ELLIPSIS;
+  }
+
+  private static int bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static String write(RunSummary s) {
+    try {
+      return MAPPER.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize the run summary", e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.bqexport.exporter;
+
+import static io.bqexport.exporter.ExporterHarness.hour;
+import static io.bqexport.exporter.ExporterHarness.number;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.bigquery.TableId;
+import io.bqexport.bigquery.CommitStep;
+import io.bqexport.bigquery.Committer;
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.GeneratedEvents;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The commit protocol survives a crash at every step: the crashed run is abandoned like a killed pod, a fresh
+ * exporter reruns, and the table ends with every event exactly once.
+ */
+class CommitCrashRecoveryTest {
+
+  private static final int EVENTS = 1500; // about 1.5 MB of rows: several 256 KiB upload chunks
+  private static final ExportWindow HOUR_10 = ExportWindow.ofHour(hour(10));
+  private static final ExportWindow HOURS_0_2 = new ExportWindow(hour(0), hour(2));
+  private final GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187520))
+      .eventsPerFile(500);
+  private ExporterHarness h;
+
+  @BeforeEach
+  void start() {
+    h = new ExporterHarness(events);
+    h.startFrom = hour(10);
+    events.hour(hour(10), EVENTS);
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private void assertExactlyOnce(long expectedRows) {
+    assertThat(h.rows()).isEqualTo(expectedRows);
+    assertThat(h.distinctUuids()).isEqualTo(expectedRows);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = CommitStep.class, names = {"BEFORE_LOAD", "MID_UPLOAD", "AFTER_LOAD"})
+  void aCrashDuringTheFirstCommitIsRepairedByTheRerun(CommitStep step) {
+    h.runCrashingAt(step, hour(13), null, ExportMode.FillGaps);
+
+    assertThat(h.ledger()).isEmpty();
+    assertThat(h.rows()).isEqualTo(step == CommitStep.AFTER_LOAD ? EVENTS : 0);
+
+    RunSummary rerun = h.run(hour(13));
+
+    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertThat(rerun.rows()).isEqualTo(EVENTS);
+    assertExactlyOnce(EVENTS);
+    List<Map<String, Object>> ledger = h.ledger();
+    assertThat(ledger).hasSize(1);
+    assertThat(number(ledger.get(0).get("row_count"))).isEqualTo(EVENTS);
+    if (step == CommitStep.AFTER_LOAD) {
+      assertThat(ledger.get(0).get("byte_count")).as("recovered rows are counted from the table").isNull();
+    }
+  }
+
+  @Test
+  void anUploadConnectionDroppedMidChunkIsResumed() {
+    h.bigquery.faults().dropUploadConnection(100_000, 1);
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+    assertExactlyOnce(EVENTS);
+  }
+
+  @Test
+  void aLostLoadResponseIsFoundAgainByItsJobId() {
+    h.bigquery.faults().dropResponse("PUT", "^/upload/", 1);
+
+    RunSummary first = h.run(hour(13));
+    RunSummary rerun = first.succeeded() ? first : h.run(hour(13));
+
+    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertExactlyOnce(EVENTS);
+    assertThat(h.ledger()).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = CommitStep.class, names = {"BEFORE_LOAD", "MID_UPLOAD", "BEFORE_TRANSACTION",
+      "AFTER_TRANSACTION"})
+  void aCrashDuringReplaceIsRepairedByTheRerun(CommitStep step) {
+    events.hours(hour(0), hour(2), 700);
+    h.run(hour(30), HOURS_0_2, ExportMode.FillGaps);
+    assertExactlyOnce(EVENTS + 1400);
+
+    h.runCrashingAt(step, hour(30), HOURS_0_2, ExportMode.Replace);
+    assertExactlyOnce(EVENTS + 1400);
+
+    RunSummary rerun = h.run(hour(30), HOURS_0_2, ExportMode.Replace);
+
+    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertExactlyOnce(EVENTS + 1400);
+    long expectedGeneration = step == CommitStep.AFTER_TRANSACTION ? 3 : 2;
+    assertThat(h.ledger()).filteredOn(r -> !r.get("hour").toString().contains("T10"))
+        .extracting(r -> number(r.get("generation"))).containsOnly(expectedGeneration);
+  }
+
+  @Test
+  void aTransactionThatFailsMidwayRollsBackAndTheRerunCompletesIt() {
+    events.hours(hour(0), hour(2), 300);
+    h.run(hour(30), HOURS_0_2, ExportMode.FillGaps);
+    long before = h.rows();
+
+    RunSummary failed = h.run(hour(30), HOURS_0_2, ExportMode.Replace, (step, window) -> {
+      if (step == CommitStep.BEFORE_TRANSACTION) {
+        // The transaction's INSERT ... SELECT FROM staging fails after its DELETE ran.
+        h.bigquery.client(ExporterHarness.PROJECT).delete(TableId.of(ExporterHarness.PROJECT,
+            ExporterHarness.DATASET, Committer.stagingTableName("events", HOURS_0_2, 2)));
+      }
+    });
+
+    assertThat(failed.result()).isEqualTo("Failed");
+    assertThat(h.rows()).isEqualTo(before);
+    assertThat(h.ledger()).extracting(r -> number(r.get("generation"))).containsOnly(1L);
+
+    RunSummary rerun = h.run(hour(30), HOURS_0_2, ExportMode.Replace);
+
+    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertThat(h.rows()).isEqualTo(before);
+    assertThat(h.distinctUuids()).isEqualTo(before);
+    assertThat(h.ledger()).filteredOn(r -> !r.get("hour").toString().contains("T10"))
+        .extracting(r -> number(r.get("generation"))).containsOnly(2L);
+  }
+
+  @Test
+  void twoExportersOnTheSameHourAtOnceLoadItOnce() throws Exception {
+    CyclicBarrier bothUploading = new CyclicBarrier(2);
+    Runnable exporter = () -> h.run(hour(13), null, ExportMode.FillGaps, (step, window) -> {
+      if (step == CommitStep.BEFORE_LOAD) {
+        await(bothUploading);
+      }
+    });
+
+    CompletableFuture<Void> a = CompletableFuture.runAsync(exporter);
+    CompletableFuture<Void> b = CompletableFuture.runAsync(exporter);
+    a.get(120, TimeUnit.SECONDS);
+    b.get(120, TimeUnit.SECONDS);
+
+    assertExactlyOnce(EVENTS);
+    assertThat(h.ledger()).hasSize(1);
+    assertThat(h.bigquery.jobs()).filteredOn(j -> j.jobId().startsWith("bqexport_load_"))
+        .extracting(j -> j.jobId()).containsOnly(h.ledger().get(0).get("job_id").toString());
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.bqexport.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ExporterConfigReaderTest {
+
+  static final String VALID = """
+      {
+        "export": {"namespace": "default", "name": "product-events"},
+        "source": {"region": "US", "endpoint": null,
+                   "apiKeyFile": "/etc/bqexport/amplitude/api-key", "secretKeyFile": "/etc/bqexport/amplitude/secret-key",
+                   "maxBadRecords": 0, "connectTimeoutSeconds": 30, "readTimeoutSeconds": 300},
+        "destination": {"projectId": "acme-analytics", "dataset": "amplitude", "location": "US",
+                        "credentialsFile": "/etc/bqexport/gcp/service-account.json", "endpoint": null,
+                        "createDataset": false},
+        "data": {"events": {"enabled": true, "table": "events"}},
+        "startFrom": "2026-11-01T00:00:00Z",
+        "availabilityDelay": "PT2H",
+        "maxHoursPerRun": 24,
+        "terminationMessagePath": "/dev/termination-log"
+      }""";
+
+  @Test
+  void readsTheDocumentedConfig() {
+    ExporterConfig config = ExporterConfigReader.parse(VALID);
+    assertThat(config.export().name()).isEqualTo("product-events");
+    assertThat(config.startFromInstant()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    assertThat(config.availabilityDelayDuration()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.eventsTable()).isEqualTo("events");
+    assertThat(config.source().readTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(ExporterConfigReader.parse(ExporterConfigReader.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
+  void defaultsOptionalFields() {
+    ExporterConfig config = ExporterConfigReader.parse("""
+        {"source": {"region": "EU", "apiKeyFile": "/a", "secretKeyFile": "/b"},
+         "destination": {"dataset": "d", "credentialsFile": "/c"}, "startFrom": "2026-11-01T00:00:00Z"}""");
+    assertThat(config.maxHoursPerRunOrDefault()).isEqualTo(24);
+    assertThat(config.availabilityDelayDuration()).isEqualTo(Duration.ofHours(2));
+    assertThat(config.terminationMessagePathOrDefault()).isEqualTo("/dev/termination-log");
+    assertThat(config.source().maxBadRecordsOrDefault()).isZero();
+  }
+
+  @Test
+  void namesEachInvalidField() {
+    String bad = VALID.replace("\"US\", \"endpoint\"", "\"APAC\", \"endpoint\"")
+        .replace("2026-11-01T00:00:00Z", "2026-11-01T00:30:00Z")
+        .replace("\"PT2H\"", "\"2 hours\"")
+        .replace("\"amplitude\", \"location\"", "\"my-data\", \"location\"")
+        .replace("\"maxHoursPerRun\": 24", "\"maxHoursPerRun\": 0");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(bad))
+        .isInstanceOfSatisfying(ExportFailure.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.ConfigInvalid))
+        .hasMessageContaining("source.region must be US or EU")
+        .hasMessageContaining("startFrom must be a whole hour")
+        .hasMessageContaining("availabilityDelay must be an ISO-8601 duration")
+        .hasMessageContaining("destination.dataset")
+        .hasMessageContaining("maxHoursPerRun");
+  }
+
+  @Test
+  void rejectsUnknownFieldsAndWrongTypesByName() {
+    assertThatThrownBy(() -> ExporterConfigReader.parse(VALID.replace("\"maxBadRecords\"", "\"maxBadRecord\"")))
+        .hasMessageContaining("unknown field 'source.maxBadRecord'");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(VALID.replace("\"maxHoursPerRun\": 24", "\"maxHoursPerRun\": \"many\"")))
+        .hasMessageContaining("field 'maxHoursPerRun' has the wrong type");
+    assertThatThrownBy(() -> ExporterConfigReader.parse("{not json"))
+        .hasMessageContaining("not valid JSON");
+  }
+}
