@@ -2,7 +2,9 @@ package io.bqexport.operator;
 
 import io.bqexport.operator.backfill.BackfillReconciler;
 import io.bqexport.operator.export.ExportReconciler;
-import io.bqexport.operator.export.ExportSecrets;
+import io.bqexport.bigquery.CredentialProbe;
+import io.bqexport.operator.export.CredentialValidations;
+import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -27,6 +29,7 @@ public final class BqExportOperator implements AutoCloseable {
   private final Operator operator;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OperatorSettings settings;
+  private final CredentialValidations validations;
   private HealthServer health;
 
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
@@ -45,8 +48,9 @@ public final class BqExportOperator implements AutoCloseable {
       }
     });
     EventRecorder recorder = new EventRecorder(client);
-    operator.register(new ExportReconciler(new ExportSecrets(client), recorder, clock),
-        c -> watch(c.withName("bigqueryexport")));
+    validations = new CredentialValidations(new CredentialProbe(), clock);
+    operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
+        settings.exporterImage(), clock), c -> watch(c.withName("bigqueryexport")));
     operator.register(new BackfillReconciler(recorder, clock), c -> watch(c.withName("bigquerybackfill")));
   }
 
@@ -81,6 +85,7 @@ public final class BqExportOperator implements AutoCloseable {
   public void close() {
     LOG.info("bqexport operator stopping");
     operator.stop();
+    validations.close();
     if (health != null) {
       health.close();
     }

@@ -21,6 +21,30 @@ public final class Reasons {
   public static final String KEY_MISSING_FIELD = "KeyMissingField";
   public static final String VALIDATION_PENDING = "ValidationPending";
 
+  // Credential validation (the test upload). Failures from the probe use the exporter's reasons.
+  public static final String VALIDATING = "Validating";
+  public static final String VALIDATED = "Validated";
+  public static final String BIGQUERY_AUTH_FAILED = "BigQueryAuthFailed";
+  public static final String PERMISSION_DENIED = "PermissionDenied";
+  public static final String DATASET_NOT_FOUND = "DatasetNotFound";
+  public static final String TEST_UPLOAD_FAILED = "TestUploadFailed";
+  public static final String DESTINATION_UNAVAILABLE = "DestinationUnavailable";
+  public static final String AMPLITUDE_AUTH_FAILED = "AmplitudeAuthFailed";
+  public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
+  public static final String UNEXPECTED_RESPONSE = "UnexpectedResponse";
+  public static final String VALIDATION_TIMED_OUT = "ValidationTimedOut";
+
+  // Schedule, data and readiness of an export.
+  public static final String SCHEDULED = "Scheduled";
+  public static final String NOT_SCHEDULED = "NotScheduled";
+  public static final String SUSPENDED = "Suspended";
+  public static final String CREDENTIALS_NOT_VALID = "CredentialsNotValid";
+  public static final String FRESH = "Fresh";
+  public static final String NOTHING_DUE_YET = "NothingDueYet";
+  public static final String STALE = "Stale";
+  public static final String READY = "Ready";
+  public static final String RECONCILED = "Reconciled";
+
   // Backfills.
   public static final String EXPORT_NOT_FOUND = "ExportNotFound";
   public static final String RANGE_NOT_AVAILABLE = "RangeNotAvailable";

@@ -2,10 +2,19 @@ package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.operator.status.StatusEvents;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -16,55 +25,136 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reconciles a BigQueryExport as a short pipeline: validate the spec, observe the Secrets, then assemble the status
- * and record Events for its transitions.
+ * Reconciles a BigQueryExport as a short pipeline: validate the spec; observe Secrets, children and finished runs;
+ * act (validate credentials when due, apply the ConfigMap and CronJob, start a run-now Job); then assemble the
+ * status, record Events and requeue for the next freshness check.
  */
 public final class ExportReconciler implements Reconciler<BigQueryExport> {
   static final String SECRET_INDEX = "bqexport.io/referenced-secrets";
+  static final Duration MAX_REQUEUE = Duration.ofMinutes(10);
+  private static final Set<String> AUTH_FAILURES =
+      Set.of(Reasons.AMPLITUDE_AUTH_FAILED, Reasons.BIGQUERY_AUTH_FAILED, Reasons.PERMISSION_DENIED);
 
-  private final ExportSpecValidator validator;
+  private final ExportSpecValidator validator = new ExportSpecValidator();
+  private final ExportStatusAssembler statusAssembler = new ExportStatusAssembler();
   private final ExportSecrets secrets;
-  private final ExportStatusAssembler statusAssembler;
+  private final CredentialValidations validations;
+  private final ChildApplier children;
+  private final KubernetesClient client;
   private final StatusEvents events;
+  private final RunEvents runEvents;
+  private final ExportMetrics metrics;
+  private final String exporterImage;
   private final Clock clock;
 
-  public ExportReconciler(ExportSecrets secrets, EventRecorder recorder, Clock clock) {
-    this.validator = new ExportSpecValidator();
-    this.secrets = secrets;
-    this.statusAssembler = new ExportStatusAssembler();
+  public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
+      ExportMetrics metrics, String exporterImage, Clock clock) {
+    this.client = client;
+    this.secrets = new ExportSecrets(client);
+    this.validations = validations;
+    this.children = new ChildApplier(client);
     this.events = new StatusEvents(recorder);
+    this.runEvents = new RunEvents(recorder);
+    this.metrics = metrics;
+    this.exporterImage = exporterImage;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<BigQueryExport> reconcile(BigQueryExport export, Context<BigQueryExport> context) {
     Instant now = clock.instant();
-    List<Problem> specProblems = validator.validate(export.getSpec(), now);
-    ExportSecrets.Observation observedSecrets = specProblems.isEmpty() ? secrets.observe(export) : null;
+    List<Problem> problems = validator.validate(export.getSpec(), now);
+    ExportStatusAssembler.Observation seen = problems.isEmpty() ? observeAndAct(export, context)
+        : ExportStatusAssembler.Observation.invalidSpec(problems);
 
     BigQueryExportStatus previous = export.getStatus();
-    BigQueryExportStatus next = statusAssembler.assemble(export,
-        new ExportStatusAssembler.Observation(specProblems, observedSecrets), now);
+    BigQueryExportStatus next = statusAssembler.assemble(export, seen, now);
+    metrics.record(export, next, seen.runs(), now);
+    UpdateControl<BigQueryExport> control;
     if (Objects.equals(previous, next)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
+      runEvents.record(export, previous == null ? null : previous.lastRun(), next.lastRun());
+      export.setStatus(next);
+      control = UpdateControl.patchStatus(export);
     }
-    events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
-    export.setStatus(next);
-    return UpdateControl.patchStatus(export);
+    return problems.isEmpty() ? control.rescheduleAfter(requeueAfter(export, seen, now)) : control;
   }
 
-  /** Secrets are watched so a fixed or rotated Secret is picked up within seconds; only their metadata is cached. */
+  private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context) {
+    ExportSecrets.Observation observedSecrets = secrets.observe(export);
+    List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
+        context.getSecondaryResources(Pod.class));
+    CredentialValidations.Outcome credentials = observedSecrets.ok()
+        ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
+    boolean valid = credentials != null && credentials.result() != null && credentials.result().ok();
+
+    children.apply(export, ExporterConfigMap.desired(export), context.getSecondaryResource(ConfigMap.class));
+    CronJob cronJob = children.apply(export, ExportCronJob.desired(export, exporterImage,
+        export.getSpec().suspend() || !valid), context.getSecondaryResource(CronJob.class));
+    String runNowHandled = valid ? startRunNow(export, cronJob).orElse(null) : null;
+    return new ExportStatusAssembler.Observation(List.of(), observedSecrets, credentials, Optional.of(cronJob),
+        runs, runNowHandled);
+  }
+
+  private Optional<String> startRunNow(BigQueryExport export, CronJob cronJob) {
+    Optional<String> nonce = RunNow.pending(export);
+    nonce.ifPresent(n -> {
+      Job job = RunNow.job(export, cronJob, n);
+      job.getMetadata().setOwnerReferences(cronJob.getMetadata().getOwnerReferences());
+      try {
+        client.resource(job).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e; // 409: created by an earlier attempt of this reconcile
+        }
+      }
+    });
+    return nonce;
+  }
+
+  /** A run that failed on credentials after the last validation means the credentials changed: check again. */
+  private static boolean authFailedSinceValidation(BigQueryExport export, List<RunHistory.Run> runs) {
+    String validatedAt = export.getStatus() == null || export.getStatus().credentials() == null ? null
+        : export.getStatus().credentials().validatedAt();
+    return validatedAt != null && runs.stream().map(RunHistory.Run::record)
+        .anyMatch(r -> AUTH_FAILURES.contains(r.reason()) && r.completionTime() != null
+            && r.completionTime().compareTo(validatedAt) > 0);
+  }
+
+  private static Duration requeueAfter(BigQueryExport export, ExportStatusAssembler.Observation seen, Instant now) {
+    Duration next = MAX_REQUEUE;
+    List<Instant> candidates = new ArrayList<>();
+    if (seen.credentials() != null && seen.credentials().retryAt() != null) {
+      candidates.add(seen.credentials().retryAt());
+    }
+    candidates.add(Freshness.of(ExporterConfigMap.startFrom(export), null, export.getSpec().availabilityDelay(),
+        export.getSpec().freshnessThreshold(), now).reevaluateAt());
+    for (Instant at : candidates) {
+      Duration d = Duration.between(now, at).plusSeconds(1);
+      if (!d.isNegative() && d.compareTo(next) < 0) {
+        next = d;
+      }
+    }
+    return next;
+  }
+
   @Override
   public List<EventSource<?, BigQueryExport>> prepareEventSources(EventSourceContext<BigQueryExport> context) {
     context.getPrimaryCache().addIndexer(SECRET_INDEX, ExportReconciler::referencedSecrets);
+    // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached.
     var secretsConfig = InformerEventSourceConfiguration.from(Secret.class, BigQueryExport.class)
         .withName("referenced-secrets")
         .withNamespacesInheritedFromController()
@@ -74,7 +164,29 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
             .byIndex(SECRET_INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build();
-    return List.of(new InformerEventSource<>(secretsConfig, context));
+    List<EventSource<?, BigQueryExport>> sources = new ArrayList<>();
+    sources.add(new InformerEventSource<>(secretsConfig, context));
+    sources.add(children(ConfigMap.class, context));
+    sources.add(children(CronJob.class, context));
+    sources.add(children(Job.class, context));
+    sources.add(children(Pod.class, context));
+    sources.add(validations.eventSource());
+    return sources;
+  }
+
+  /** Children of any kind, selected by label and mapped back by the export label (Jobs are owned by the CronJob). */
+  private static <R extends HasMetadata> EventSource<?, BigQueryExport> children(Class<R> type,
+      EventSourceContext<BigQueryExport> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, BigQueryExport.class)
+        .withName("export-" + type.getSimpleName().toLowerCase())
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(ExportLabels.SELECTOR)
+        .withSecondaryToPrimaryMapper(child -> {
+          var labels = child.getMetadata().getLabels();
+          String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
+          return export == null ? Set.of() : Set.of(new ResourceID(export, child.getMetadata().getNamespace()));
+        })
+        .build(), context);
   }
 
   static List<String> referencedSecrets(BigQueryExport export) {
@@ -88,8 +200,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         : Stream.of(spec.source().amplitude().credentialsSecretRef().name());
     Stream<String> google = spec.destination() == null || spec.destination().credentialsSecretRef() == null
         ? Stream.empty() : Stream.of(spec.destination().credentialsSecretRef().name());
-    Set<String> names = Stream.concat(amplitude, google).collect(Collectors.toSet());
-    return names.stream().map(name -> key(namespace, name)).toList();
+    return Stream.concat(amplitude, google).distinct().map(name -> key(namespace, name)).toList();
   }
 
   private static String key(String namespace, String name) {

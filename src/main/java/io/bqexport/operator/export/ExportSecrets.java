@@ -8,6 +8,7 @@ import io.bqexport.bigquery.ServiceAccountKeyInfo;
 import io.bqexport.operator.status.Problem;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,10 +19,40 @@ import java.util.TreeSet;
  */
 public final class ExportSecrets {
 
-  /** What was found: either a problem to report or the key facts plus the Secrets' versions. */
-  public record Observation(Problem problem, ServiceAccountKeyInfo key, String versions) {
+  /** What was found: either a problem to report or the key facts, the values and the Secrets' versions. */
+  public record Observation(Problem problem, ServiceAccountKeyInfo key, Values values, String versions) {
     public boolean ok() {
       return problem == null;
+    }
+  }
+
+  /** The secret values, for the credential probe only; never printed. */
+  public static final class Values {
+    private final String keyJson;
+    private final String amplitudeApiKey;
+    private final String amplitudeSecretKey;
+
+    Values(String keyJson, String amplitudeApiKey, String amplitudeSecretKey) {
+      this.keyJson = keyJson;
+      this.amplitudeApiKey = amplitudeApiKey;
+      this.amplitudeSecretKey = amplitudeSecretKey;
+    }
+
+    public String keyJson() {
+      return keyJson;
+    }
+
+    public String amplitudeApiKey() {
+      return amplitudeApiKey;
+    }
+
+    public String amplitudeSecretKey() {
+      return amplitudeSecretKey;
+    }
+
+    @Override
+    public String toString() {
+      return "Values[redacted]";
     }
   }
 
@@ -55,21 +86,25 @@ public final class ExportSecrets {
     }
     for (String ampKey : new String[] {ampRef.apiKeyKey(), ampRef.secretKeyKey()}) {
       byte[] v = value(amplitude, ampKey);
-      if (v == null || new String(v).isBlank()) {
-        return failed(Reasons.SECRET_KEY_MISSING, missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
+      if (v == null || new String(v, StandardCharsets.UTF_8).isBlank()) {
+        return failed(Reasons.SECRET_KEY_MISSING,
+            missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
       }
     }
     try {
       ServiceAccountKeyInfo key = ServiceAccountKeyInfo.parse(keyFile, "Secret " + keyRef.name() + ", key "
           + keyRef.key());
-      return new Observation(null, key, versions(google, amplitude));
+      Values values = new Values(new String(keyFile, StandardCharsets.UTF_8),
+          new String(value(amplitude, ampRef.apiKeyKey()), StandardCharsets.UTF_8).trim(),
+          new String(value(amplitude, ampRef.secretKeyKey()), StandardCharsets.UTF_8).trim());
+      return new Observation(null, key, values, versions(google, amplitude));
     } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
       return failed(e.reason(), e.getMessage());
     }
   }
 
   private static Observation failed(String reason, String message) {
-    return new Observation(Problem.of(reason, message), null, null);
+    return new Observation(Problem.of(reason, message), null, null, null);
   }
 
   private static String missingKey(Secret secret, String key, String field) {
@@ -91,7 +126,7 @@ public final class ExportSecrets {
       return Base64.getDecoder().decode(data.get(key));
     }
     Map<String, String> stringData = secret.getStringData();
-    return stringData != null && stringData.get(key) != null ? stringData.get(key).getBytes() : null;
+    return stringData != null && stringData.get(key) != null ? stringData.get(key).getBytes(StandardCharsets.UTF_8) : null;
   }
 
   private static String versions(Secret google, Secret amplitude) {

@@ -1,51 +1,192 @@
 package io.bqexport.operator.export;
 
-import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.CredentialsStatus;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.RunRecord;
+import io.bqexport.bigquery.CredentialProbe;
+import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.Conditions;
 import io.bqexport.operator.status.Problem;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Turns what one reconcile observed into the complete status of a BigQueryExport. The only place that sets it. */
 public final class ExportStatusAssembler {
+  /** Failures that clear up by themselves; everything else needs a person. */
+  private static final Set<String> TRANSIENT = Set.of(Reasons.DESTINATION_UNAVAILABLE, Reasons.SOURCE_UNAVAILABLE,
+      Reasons.UNEXPECTED_RESPONSE, Reasons.VALIDATION_TIMED_OUT);
+  private static final int MAX_DRIFT_KEYS = 50;
 
   /** Everything the status is computed from. */
-  public record Observation(List<Problem> specProblems, ExportSecrets.Observation secrets) {}
+  public record Observation(List<Problem> specProblems, ExportSecrets.Observation secrets,
+      CredentialValidations.Outcome credentials, Optional<CronJob> cronJob, List<RunHistory.Run> runs,
+      String runNowHandled) {
+
+    public static Observation invalidSpec(List<Problem> problems) {
+      return new Observation(problems, null, null, Optional.empty(), List.of(), null);
+    }
+  }
 
   public BigQueryExportStatus assemble(BigQueryExport export, Observation seen, Instant now) {
-    BigQueryExportStatus previous = export.getStatus();
-    Conditions conditions = new Conditions(previous == null ? null : previous.conditions(),
-        export.getMetadata().getGeneration(), now);
-    CredentialsStatus credentials = previous == null ? null : previous.credentials();
+    BigQueryExportStatus previous = export.getStatus() != null ? export.getStatus()
+        : new BigQueryExportStatus(null, null, null, null, null, null, null, null, null, null);
+    Conditions conditions = new Conditions(previous.conditions(), export.getMetadata().getGeneration(), now);
+    CredentialsStatus credentials = previous.credentials();
+    String runNow = seen.runNowHandled() != null ? seen.runNowHandled() : previous.lastRunNow();
 
     if (!seen.specProblems().isEmpty()) {
-      Problem first = seen.specProblems().get(0);
       String message = seen.specProblems().stream().map(Problem::message).collect(Collectors.joining("; "));
       conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.SPEC_INVALID, "Not checked until the spec is fixed.");
-      stalled(conditions, first.reason(), message);
-    } else if (!seen.secrets().ok()) {
+      stalled(conditions, seen.specProblems().get(0).reason(), message);
+      return withConditions(previous, export, conditions, credentials, runNow);
+    }
+    if (!seen.secrets().ok()) {
       Problem problem = seen.secrets().problem();
       conditions.set(ConditionType.CREDENTIALS_VALID, false, problem.reason(), problem.message());
       stalled(conditions, problem.reason(), problem.message());
-      credentials = null;
+      return withConditions(previous, export, conditions, null, runNow);
+    }
+
+    // Credentials.
+    CredentialValidations.Outcome outcome = seen.credentials();
+    CredentialProbe.Result result = outcome.result();
+    boolean validating = outcome.inFlight() && result == null;
+    boolean credentialsValid = result != null && result.ok();
+    boolean stalled = false;
+    String stallReason = null;
+    String stallMessage = null;
+    if (validating) {
+      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATING, "Running the test upload with the key of "
+          + seen.secrets().key().clientEmail() + ".");
+    } else if (credentialsValid) {
+      conditions.set(ConditionType.CREDENTIALS_VALID, true, Reasons.VALIDATED, result.message());
+      Instant validatedAt = outcome.finishedAt() != null ? outcome.finishedAt() : now;
+      credentials = new CredentialsStatus(seen.secrets().key().clientEmail(), seen.secrets().key().projectId(),
+          seen.secrets().key().fingerprint(), validatedAt.truncatedTo(ChronoUnit.SECONDS).toString(),
+          seen.secrets().versions());
     } else {
-      var key = seen.secrets().key();
-      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATION_PENDING, "The service-account key ("
-          + key.clientEmail() + ") and the Amplitude keys are present and well-formed; the test upload has not run.");
-      conditions.set(ConditionType.READY, false, Reasons.VALIDATION_PENDING, "Waiting for the credentials to be validated.");
-      conditions.set(ConditionType.RECONCILING, true, Reasons.VALIDATION_PENDING, "Validating the credentials.");
-      conditions.set(ConditionType.STALLED, false, Reasons.VALIDATION_PENDING, "");
+      String retry = outcome.retryAt() == null ? "" : " Checked again at " + outcome.retryAt()
+          .truncatedTo(ChronoUnit.SECONDS) + ", or as soon as the spec or a Secret changes.";
+      conditions.set(ConditionType.CREDENTIALS_VALID, false, result.reason(), result.message() + retry);
+      stalled = !TRANSIENT.contains(result.reason());
+      stallReason = result.reason();
+      stallMessage = result.message();
+    }
+
+    // Schedule.
+    boolean scheduled = false;
+    if (seen.cronJob().isEmpty()) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
+    } else if (export.getSpec().suspend()) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
+    } else if (!credentialsValid) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
+          "The CronJob stays suspended until the credentials are valid.");
+    } else {
+      scheduled = true;
+      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + seen.cronJob().get()
+          .getMetadata().getName() + " runs on \"" + export.getSpec().schedule() + "\".");
+    }
+
+    // Runs and data.
+    List<RunRecord> runs = RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit());
+    String exportedThrough = latestSummary(seen.runs()).map(RunSummary::exportedThrough)
+        .filter(t -> t != null).orElse(previous.exportedThrough());
+    Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export),
+        exportedThrough == null ? null : Instant.parse(exportedThrough), export.getSpec().availabilityDelay(),
+        export.getSpec().freshnessThreshold(), now);
+    RunRecord lastRun = runs.isEmpty() ? previous.lastRun() : runs.get(0);
+    RunRecord lastSuccess = runs.stream().filter(r -> RunSummary.SUCCEEDED.equals(r.result())).findFirst()
+        .orElse(previous.lastSuccessfulRun());
+    if (freshness.fresh()) {
+      conditions.set(ConditionType.DATA_FRESH, true, freshness.lag().isZero() && exportedThrough == null
+          ? Reasons.NOTHING_DUE_YET : Reasons.FRESH, freshness.lag().isZero() && exportedThrough == null
+          ? "No hour is due yet; the first is due at " + freshness.reevaluateAt() + "."
+          : "Exported through " + (exportedThrough == null ? freshness.dueThrough() : exportedThrough)
+              + "; hours are due through " + freshness.dueThrough() + ".");
+    } else {
+      conditions.set(ConditionType.DATA_FRESH, false, Reasons.STALE, "Exported through "
+          + (exportedThrough == null ? "nothing yet (startFrom " + ExporterConfigMap.startFrom(export) + ")"
+              : exportedThrough) + ", but hours are due through " + freshness.dueThrough() + ": "
+          + freshness.missingHours() + " hour(s) behind, more than spec.freshnessThreshold ("
+          + export.getSpec().freshnessThreshold() + ")." + lastRunHint(lastRun));
+    }
+
+    // Summary conditions.
+    if (stalled) {
+      stalled(conditions, stallReason, stallMessage);
+    } else {
+      String first = firstFalse(conditions);
+      if (first == null) {
+        conditions.set(ConditionType.READY, true, Reasons.READY, "Credentials valid, scheduled, data fresh"
+            + (exportedThrough == null ? "." : " through " + exportedThrough + "."));
+      } else {
+        var failing = conditions.get(first).orElseThrow();
+        conditions.set(ConditionType.READY, false, failing.reason(), failing.message());
+      }
+      boolean working = validating || seen.cronJob().isEmpty() || (!credentialsValid && result != null);
+      conditions.set(ConditionType.RECONCILING, working, working ? (validating ? Reasons.VALIDATING
+          : conditions.get(ConditionType.READY).orElseThrow().reason()) : Reasons.RECONCILED,
+          working ? "Working towards the desired state." : "");
+      conditions.set(ConditionType.STALLED, false, Reasons.RECONCILED, "");
     }
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
-        previous == null ? null : previous.exportedThrough(), previous == null ? null : previous.missingHours(),
-        previous == null ? null : previous.lastRun(), previous == null ? null : previous.lastSuccessfulRun(),
-        previous == null ? null : previous.runs(), previous == null ? null : previous.schemaDrift(),
-        previous == null ? null : previous.lastRunNow());
+        exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
+        drift(previous.schemaDrift(), seen.runs()), runNow);
+  }
+
+  private static String firstFalse(Conditions conditions) {
+    for (String type : List.of(ConditionType.CREDENTIALS_VALID, ConditionType.SCHEDULED, ConditionType.DATA_FRESH)) {
+      if (!conditions.isTrue(type)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  private static String lastRunHint(RunRecord lastRun) {
+    if (lastRun == null) {
+      return " No run has finished yet.";
+    }
+    return " Last run " + lastRun.job() + ": " + lastRun.result()
+        + (lastRun.reason() == null ? "" : " (" + lastRun.reason() + ")") + ".";
+  }
+
+  /** The summary of the run that finished last: its exportedThrough is the ledger's watermark at that time. */
+  private static Optional<RunSummary> latestSummary(List<RunHistory.Run> runs) {
+    return runs.stream().filter(r -> r.summary().isPresent() && r.summary().get().finishedAt() != null)
+        .max(Comparator.comparing(r -> r.summary().get().finishedAt()))
+        .flatMap(RunHistory.Run::summary);
+  }
+
+  private static List<String> drift(List<String> previous, List<RunHistory.Run> runs) {
+    TreeSet<String> keys = new TreeSet<>();
+    if (previous != null) {
+      keys.addAll(previous);
+    }
+    runs.forEach(r -> r.summary().ifPresent(s -> {
+      if (s.schemaDrift() != null) {
+        keys.addAll(s.schemaDrift());
+      }
+    }));
+    return keys.isEmpty() ? null : keys.stream().limit(MAX_DRIFT_KEYS).toList();
+  }
+
+  private static BigQueryExportStatus withConditions(BigQueryExportStatus previous, BigQueryExport export,
+      Conditions conditions, CredentialsStatus credentials, String runNow) {
+    return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
+        previous.exportedThrough(), previous.missingHours(), previous.lastRun(), previous.lastSuccessfulRun(),
+        previous.runs(), previous.schemaDrift(), runNow);
   }
 
   private static void stalled(Conditions conditions, String reason, String message) {

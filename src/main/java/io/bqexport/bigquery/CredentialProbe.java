@@ -1,0 +1,120 @@
+package io.bqexport.bigquery;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.FormatOptions;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.Schema;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.Table;
+import com.google.cloud.bigquery.TableDataWriteChannel;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.TableInfo;
+import com.google.cloud.bigquery.WriteChannelConfiguration;
+import io.bqexport.amplitude.AmplitudeClientSettings;
+import io.bqexport.amplitude.AmplitudeException;
+import io.bqexport.amplitude.AmplitudeExportClient;
+import io.bqexport.exporter.ExportFailure;
+import io.bqexport.exporter.FailureReason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Proves that an export's credentials work, like Amplitude's own "test upload": the key yields a token, the dataset
+ * is there (or is created), the tables are created or upgraded, one row loads into a temporary table that expires by
+ * itself and reads back, and Amplitude accepts its keys. Each failure carries its own reason and fix.
+ */
+public final class CredentialProbe {
+  /** Reason of a test upload that did not load or read back, beyond permission and auth errors. */
+  public static final String TEST_UPLOAD_FAILED = "TestUploadFailed";
+  private static final Schema PROBE_SCHEMA = Schema.of(Field.of("probe", StandardSQLTypeName.STRING));
+
+  /** What to probe. The key JSON and the Amplitude settings hold secrets and are never logged. */
+  public record Target(String keyJson, ServiceAccountKeyInfo key, String projectId, String dataset, String location,
+      String endpoint, boolean createDataset, String eventsTable, AmplitudeClientSettings amplitude) {
+    @Override
+    public String toString() {
+      return "Target[" + projectId + "." + dataset + "]";
+    }
+  }
+
+  /** The outcome: ok, or a reason and a message that names the fix. */
+  public record Result(boolean ok, String reason, String message, String serviceAccount, String projectId) {}
+
+  public Result probe(Target target) {
+    String serviceAccount = target.key().clientEmail();
+    String projectId = target.projectId() != null ? target.projectId() : target.key().projectId();
+    try {
+      BigQuery bigquery = BigQueryClientFactory.fromKeyJson(target.keyJson(), projectId, target.location(),
+          target.endpoint());
+      DatasetId dataset = DatasetId.of(projectId, target.dataset());
+      TableManager tables = new TableManager(bigquery, dataset);
+      tables.ensureDataset(target.location(), target.createDataset());
+      tables.ensureTables(target.eventsTable());
+      testUpload(bigquery, dataset);
+      try (AmplitudeExportClient amplitude = new AmplitudeExportClient(target.amplitude())) {
+        amplitude.verifyCredentials();
+      }
+      return new Result(true, "Validated", "The key of " + serviceAccount + " can load into " + projectId + "."
+          + target.dataset() + ", and Amplitude accepts the project's keys.", serviceAccount, projectId);
+    } catch (ExportFailure e) {
+      String reason = e.reason() == FailureReason.LoadFailed ? TEST_UPLOAD_FAILED : e.reason().name();
+      return new Result(false, reason, e.getMessage(), serviceAccount, projectId);
+    } catch (AmplitudeException e) {
+      return new Result(false, e.reason(), e.getMessage(), serviceAccount, projectId);
+    }
+  }
+
+  /** One row into a table that expires in an hour even if the delete below never runs. */
+  private static void testUpload(BigQuery bigquery, DatasetId dataset) {
+    TableId probe = TableId.of(dataset.getProject(), dataset.getDataset(),
+        "_bqexport_probe_" + UUID.randomUUID().toString().replace("-", ""));
+    String step = "creating the temporary table " + probe.getTable();
+    try {
+      bigquery.create(TableInfo.newBuilder(probe, StandardTableDefinition.of(PROBE_SCHEMA))
+          .setExpirationTime(Instant.now().plus(Duration.ofHours(1)).toEpochMilli()).build());
+      step = "loading one row into " + probe.getTable();
+      WriteChannelConfiguration load = WriteChannelConfiguration.newBuilder(probe)
+          .setFormatOptions(FormatOptions.json()).setSchema(PROBE_SCHEMA)
+          .setWriteDisposition(JobInfo.WriteDisposition.WRITE_APPEND).build();
+      TableDataWriteChannel channel = bigquery.writer(JobId.of(UUID.randomUUID().toString()), load);
+      try (channel) {
+        channel.write(ByteBuffer.wrap("{\"probe\":\"bqexport\"}\n".getBytes(StandardCharsets.UTF_8)));
+      }
+      Job job = channel.getJob().waitFor();
+      if (job == null || job.getStatus().getError() != null) {
+        throw new ExportFailure(FailureReason.LoadFailed, "the test upload into " + probe.getTable() + " failed ("
+            + (job == null ? "job vanished" : job.getStatus().getError().getMessage()) + ")");
+      }
+      step = "reading back " + probe.getTable();
+      Table loaded = bigquery.getTable(probe);
+      if (loaded == null || loaded.getNumRows() == null || loaded.getNumRows().longValue() != 1) {
+        throw new ExportFailure(FailureReason.LoadFailed, "the test upload into " + probe.getTable()
+            + " did not read back one row");
+      }
+    } catch (BigQueryException e) {
+      throw BigQueryErrors.translate(e, step);
+    } catch (IOException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new ExportFailure(FailureReason.DestinationUnavailable, "the test upload failed while " + step + " ("
+          + e.getMessage() + "); it is retried");
+    } finally {
+      try {
+        bigquery.delete(probe);
+      } catch (BigQueryException ignored) {
+        // The table expires by itself within the hour.
+      }
+    }
+  }
+}

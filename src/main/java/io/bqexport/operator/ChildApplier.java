@@ -1,0 +1,62 @@
+package io.bqexport.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Creates a child or updates it when what the operator wants changed. The desired object's hash is kept in an
+ * annotation, so an unchanged child is never written (steady state), and fields that Kubernetes fills in later are
+ * not mistaken for drift. Server-side apply is deliberately not used (DESIGN section 7).
+ */
+public final class ChildApplier {
+  public static final String HASH_ANNOTATION = "bqexport.io/desired-hash";
+
+  private final KubernetesClient client;
+  private final KubernetesSerialization json;
+
+  public ChildApplier(KubernetesClient client) {
+    this.client = client;
+    this.json = client.getKubernetesSerialization();
+  }
+
+  /** @param existing the child as the informer cache has it, if any */
+  public <T extends HasMetadata> T apply(HasMetadata owner, T desired, Optional<T> existing) {
+    desired.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion()).withKind(owner.getKind()).withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
+    String hash = hash(json.asJson(desired));
+    Map<String, String> annotations = new HashMap<>();
+    if (desired.getMetadata().getAnnotations() != null) {
+      annotations.putAll(desired.getMetadata().getAnnotations());
+    }
+    annotations.put(HASH_ANNOTATION, hash);
+    desired.getMetadata().setAnnotations(annotations);
+    if (existing.isPresent()) {
+      Map<String, String> current = existing.get().getMetadata().getAnnotations();
+      if (current != null && hash.equals(current.get(HASH_ANNOTATION))) {
+        return existing.get();
+      }
+      desired.getMetadata().setResourceVersion(existing.get().getMetadata().getResourceVersion());
+      return client.resource(desired).update();
+    }
+    return client.resource(desired).create();
+  }
+
+  private static String hash(String value) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

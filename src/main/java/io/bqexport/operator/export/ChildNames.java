@@ -1,0 +1,37 @@
+package io.bqexport.operator.export;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Names of children. A CronJob's name may have at most 52 characters (its Jobs append a timestamp), so long export
+ * names are shortened with a hash that keeps them unique.
+ */
+public final class ChildNames {
+  public static final int MAX_CRONJOB_NAME = 52;
+
+  private ChildNames() {}
+
+  public static String withSuffix(String base, String suffix) {
+    return fit(base + suffix, MAX_CRONJOB_NAME);
+  }
+
+  static String fit(String name, int max) {
+    if (name.length() <= max) {
+      return name;
+    }
+    String hash = hash(name);
+    return name.substring(0, max - hash.length() - 1).replaceAll("[-.]+$", "") + "-" + hash;
+  }
+
+  static String hash(String value) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

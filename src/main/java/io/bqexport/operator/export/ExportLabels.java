@@ -1,0 +1,21 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import java.util.Map;
+
+/** Labels on every child of an export; they map Jobs and Pods back to it and select them in informers. */
+public final class ExportLabels {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "bqexport";
+  public static final String EXPORT = "bqexport.io/export";
+  /** How a Job was started: Scheduled (by the CronJob) or RunNow (by the annotation). */
+  public static final String TRIGGER = "bqexport.io/trigger";
+  public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+  private ExportLabels() {}
+
+  public static Map<String, String> of(BigQueryExport export) {
+    return Map.of(MANAGED_BY, MANAGED_BY_VALUE, EXPORT, export.getMetadata().getName(),
+        "app.kubernetes.io/name", "bqexport-exporter");
+  }
+}

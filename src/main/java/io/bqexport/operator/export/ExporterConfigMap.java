@@ -1,0 +1,61 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.SpecDurations;
+import io.bqexport.exporter.ExporterConfig;
+import io.bqexport.exporter.ExporterConfigReader;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/** The exporter's configuration as a ConfigMap. It holds no secrets: only the paths where the Secrets are mounted. */
+public final class ExporterConfigMap {
+  public static final String CONFIG_KEY = "config.json";
+
+  private ExporterConfigMap() {}
+
+  public static String name(BigQueryExport export) {
+    return ChildNames.withSuffix(export.getMetadata().getName(), "-exporter");
+  }
+
+  public static ConfigMap desired(BigQueryExport export) {
+    return new ConfigMapBuilder()
+        .withNewMetadata().withName(name(export)).withNamespace(export.getMetadata().getNamespace())
+        .withLabels(ExportLabels.of(export)).endMetadata()
+        .withData(Map.of(CONFIG_KEY, ExporterConfigReader.toJson(config(export))))
+        .build();
+  }
+
+  static ExporterConfig config(BigQueryExport export) {
+    BigQueryExportSpec spec = export.getSpec();
+    var amplitude = spec.source().amplitude();
+    var destination = spec.destination();
+    return new ExporterConfig(
+        new ExporterConfig.ExportRef(export.getMetadata().getNamespace(), export.getMetadata().getName()),
+        new ExporterConfig.Source(amplitude.region().name(), amplitude.endpoint(),
+            ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().apiKeyKey(),
+            ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().secretKeyKey(),
+            amplitude.maxBadRecords(), null, null),
+        new ExporterConfig.Destination(destination.projectId(), destination.dataset(), destination.location(),
+            ExportPodTemplate.GOOGLE_DIR + "/" + destination.credentialsSecretRef().key(), destination.endpoint(),
+            destination.createDataset()),
+        new ExporterConfig.Data(new ExporterConfig.Events(spec.data().events().enabled(),
+            spec.data().events().table())),
+        startFrom(export).toString(),
+        SpecDurations.parse("spec.availabilityDelay", spec.availabilityDelay()).toString(),
+        spec.maxHoursPerRun(),
+        null);
+  }
+
+  /** spec.startFrom, or the hour the resource was created ("all future events"). */
+  public static Instant startFrom(BigQueryExport export) {
+    if (export.getSpec().startFrom() != null) {
+      return Instant.parse(export.getSpec().startFrom());
+    }
+    String created = export.getMetadata().getCreationTimestamp();
+    return (created == null ? Instant.now() : Instant.parse(created)).truncatedTo(ChronoUnit.HOURS);
+  }
+}

@@ -1,0 +1,168 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.RunRecord;
+import io.bqexport.exporter.RunSummary;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds run records from Jobs, their Pods and the exporter's termination message. A run that died before writing a
+ * message shows the pod's or the Job's own reason (OOMKilled, ImagePullBackOff, DeadlineExceeded, Evicted).
+ * Records outlive their Jobs: the CronJob prunes Jobs, the status keeps the last spec.historyLimit runs.
+ */
+public final class RunHistory {
+  public static final String RUNNING = "Running";
+  private static final Set<String> WAITING_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull",
+      "CreateContainerConfigError", "CreateContainerError", "InvalidImageName", "CrashLoopBackOff");
+
+  /** A run together with its parsed summary, when the exporter wrote one. */
+  public record Run(RunRecord record, Optional<RunSummary> summary) {}
+
+  private RunHistory() {}
+
+  public static List<Run> observe(Collection<Job> jobs, Collection<Pod> pods) {
+    return jobs.stream().map(job -> observe(job, podsOf(job, pods))).toList();
+  }
+
+  /** Previous records merged with observed runs (observed wins), newest first, at most {@code limit}. */
+  public static List<RunRecord> merge(List<RunRecord> previous, List<Run> observed, int limit) {
+    Map<String, RunRecord> byJob = new LinkedHashMap<>();
+    if (previous != null) {
+      previous.forEach(r -> byJob.put(r.job(), r));
+    }
+    observed.forEach(r -> byJob.put(r.record().job(), r.record()));
+    return byJob.values().stream()
+        .sorted(Comparator.comparing((RunRecord r) -> r.startTime() == null ? "" : r.startTime()).reversed()
+            .thenComparing(RunRecord::job, Comparator.reverseOrder()))
+        .limit(limit).toList();
+  }
+
+  static Run observe(Job job, List<Pod> pods) {
+    String name = job.getMetadata().getName();
+    String trigger = job.getMetadata().getLabels() == null ? null
+        : job.getMetadata().getLabels().get(ExportLabels.TRIGGER);
+    String start = job.getStatus() != null && job.getStatus().getStartTime() != null ? job.getStatus().getStartTime()
+        : job.getMetadata().getCreationTimestamp();
+    Optional<JobCondition> finished = condition(job, "Complete").or(() -> condition(job, "Failed"));
+    String result = finished.map(c -> c.getType().equals("Complete") ? RunSummary.SUCCEEDED : RunSummary.FAILED)
+        .orElse(RUNNING);
+    String completion = job.getStatus() == null ? null : job.getStatus().getCompletionTime();
+    if (completion == null && finished.isPresent()) {
+      completion = finished.get().getLastTransitionTime();
+    }
+    Optional<Pod> latest = pods.stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()
+        == null ? "" : p.getMetadata().getCreationTimestamp()));
+    Optional<ContainerStateTerminated> terminated = latest.flatMap(RunHistory::terminated);
+    Optional<RunSummary> summary = terminated.map(ContainerStateTerminated::getMessage).flatMap(RunHistory::parse);
+
+    String reason = summary.map(RunSummary::reason).orElse(null);
+    String message = summary.map(RunSummary::message).orElse(null);
+    if (summary.isEmpty()) {
+      String podReason = latest.flatMap(RunHistory::podFailureReason).orElse(null);
+      String jobReason = finished.filter(c -> c.getType().equals("Failed")).map(JobCondition::getReason).orElse(null);
+      reason = podReason != null ? podReason : jobReason;
+      message = failureMessage(reason, terminated.map(ContainerStateTerminated::getMessage).orElse(null),
+          finished.map(JobCondition::getMessage).orElse(null));
+      if (RUNNING.equals(result) && reason != null && WAITING_FAILURES.contains(reason)) {
+        message = "The exporter pod cannot start: " + message;
+      }
+    }
+    RunRecord record = new RunRecord(name, trigger, start, completion, result,
+        summary.map(RunSummary::hours).orElse(null), summary.map(RunSummary::rows).orElse(null),
+        summary.map(s -> s.committed() == null ? null : String.join(",", s.committed())).orElse(null),
+        RunSummary.SUCCEEDED.equals(result) ? null : reason, message);
+    return new Run(record, summary);
+  }
+
+  private static List<Pod> podsOf(Job job, Collection<Pod> pods) {
+    String uid = job.getMetadata().getUid();
+    String name = job.getMetadata().getName();
+    return pods.stream().filter(p -> {
+      Map<String, String> labels = p.getMetadata().getLabels();
+      boolean byLabel = labels != null && (name.equals(labels.get("job-name"))
+          || name.equals(labels.get("batch.kubernetes.io/job-name")));
+      boolean byOwner = p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
+          .stream().anyMatch(o -> uid != null && uid.equals(o.getUid()));
+      return byLabel || byOwner;
+    }).toList();
+  }
+
+  private static Optional<JobCondition> condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+  }
+
+  private static Optional<ContainerStatus> exporterStatus(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> ExportPodTemplate.CONTAINER.equals(s.getName())).findFirst();
+  }
+
+  private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    return exporterStatus(pod).map(s -> s.getState() == null ? null : s.getState().getTerminated());
+  }
+
+  private static Optional<String> podFailureReason(Pod pod) {
+    if (pod.getStatus() != null && pod.getStatus().getReason() != null) {
+      return Optional.of(pod.getStatus().getReason()); // e.g. Evicted, DeadlineExceeded
+    }
+    Optional<ContainerStatus> status = exporterStatus(pod);
+    Optional<String> waiting = status.map(s -> s.getState() == null || s.getState().getWaiting() == null ? null
+        : s.getState().getWaiting().getReason());
+    if (waiting.isPresent()) {
+      return waiting;
+    }
+    return terminated(pod).map(ContainerStateTerminated::getReason).filter(r -> !"Completed".equals(r));
+  }
+
+  private static Optional<RunSummary> parse(String message) {
+    if (message == null || !message.trim().startsWith("{")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RunSummary.parse(message.trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String failureMessage(String reason, String podMessage, String jobMessage) {
+    if (reason == null) {
+      return jobMessage;
+    }
+    return switch (reason) {
+      case "OOMKilled" -> "The exporter ran out of memory; raise spec.pod.resources.limits.memory.";
+      case "DeadlineExceeded" -> "The run hit its deadline before the next scheduled run; it resumes where the"
+          + " ledger ends. Lower spec.maxHoursPerRun if catch-up runs are too long.";
+      case "BackoffLimitExceeded" -> "The exporter failed on every retry" + (jobMessage == null ? "." : ": "
+          + jobMessage);
+      case "Evicted" -> "The node evicted the exporter pod; the next run retries. " + (podMessage == null ? ""
+          : podMessage);
+      case "ImagePullBackOff", "ErrImagePull" -> "The exporter image cannot be pulled; check the operator's"
+          + " exporter image setting and spec.pod.imagePullSecrets.";
+      default -> podMessage != null ? lastLine(podMessage) : jobMessage;
+    };
+  }
+
+  /** FallbackToLogsOnError puts the log tail into the message; its last line says most. */
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    String last = lines[lines.length - 1];
+    return last.length() > 300 ? last.substring(0, 300) + "..." : last;
+  }
+}
