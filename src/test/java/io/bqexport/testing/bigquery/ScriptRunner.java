@@ -67,9 +67,12 @@ final class ScriptRunner {
                     hadDml = true;
                   }
                 }
-              } else if (s.getUpdateCount() >= 0) {
-                affected += s.getUpdateCount();
-                hadDml = true;
+              } else {
+                long count = s.getUpdateCount(); // a second call answers -1
+                if (count >= 0 && isDml(statement.statementType())) {
+                  affected += count;
+                  hadDml = true;
+                }
               }
             }
           }
@@ -95,6 +98,10 @@ final class ScriptRunner {
           : translated.get(0).statementType();
       return new Outcome(result, type, affected, hadDml);
     });
+  }
+
+  private static boolean isDml(String statementType) {
+    return List.of("INSERT", "DELETE", "UPDATE", "MERGE").contains(statementType);
   }
 
   /** BEGIN, COMMIT or ROLLBACK for the transaction statements of a script, else null. */
