@@ -30,6 +30,14 @@ import java.util.concurrent.Executors;
  * }</pre>
  */
 public final class BigQueryEmulator implements AutoCloseable {
+  static {
+    // Without TCP_NODELAY every answer waits ~40 ms for the client's delayed ACK (headers and body are separate
+    // writes). The JDK server reads this once, when its first instance starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final DuckDb db;

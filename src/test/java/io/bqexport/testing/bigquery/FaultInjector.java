@@ -65,7 +65,13 @@ public final class FaultInjector {
 
   /** Delays every matching request (until {@link #clear()}) before handling it. */
   public FaultInjector delay(String method, String pathRegex, Duration delay) {
-    rules.add(new DelayRule(method, pathRegex, delay));
+    rules.add(new DelayRule(method, pathRegex, delay, -1));
+    return this;
+  }
+
+  /** Delays only the next {@code times} matching requests, e.g. to make one attempt hit the client's timeout. */
+  public FaultInjector delayNext(String method, String pathRegex, int times, Duration delay) {
+    rules.add(new DelayRule(method, pathRegex, delay, times));
     return this;
   }
 
@@ -112,7 +118,7 @@ public final class FaultInjector {
     for (Rule rule : rules) {
       if (rule instanceof HookRule hook && hook.matches(request)) {
         hook.hook.accept(request);
-      } else if (rule instanceof DelayRule d && d.matches(request)) {
+      } else if (rule instanceof DelayRule d && d.take(request)) {
         delay = delay.plus(d.delay);
       }
     }
@@ -141,8 +147,8 @@ public final class FaultInjector {
   private static final class DelayRule extends Rule {
     final Duration delay;
 
-    DelayRule(String method, String pathRegex, Duration delay) {
-      super(method, pathRegex, -1);
+    DelayRule(String method, String pathRegex, Duration delay, int times) {
+      super(method, pathRegex, times);
       this.delay = delay;
     }
   }
