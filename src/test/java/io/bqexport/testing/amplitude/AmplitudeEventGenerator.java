@@ -2,6 +2,7 @@ package io.bqexport.testing.amplitude;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -26,7 +27,10 @@ public final class AmplitudeEventGenerator {
 
   private static final long HOUR_MICROS = 3_600_000_000L;
   private static final long DAY_MICROS = 24 * HOUR_MICROS;
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** Emoji are written as raw UTF-8 whether the target is a Writer or an OutputStream. */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .build();
 
   private final long seed;
   private final long appId;
