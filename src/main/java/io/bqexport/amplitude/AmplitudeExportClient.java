@@ -34,7 +34,7 @@ public final class AmplitudeExportClient implements AutoCloseable {
     HttpClient client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER) // a redirect must never carry the keys elsewhere
         .build();
     this.http = new RetryingHttp(client, settings, clock, sleeper);
     this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
