@@ -261,6 +261,21 @@ class AmplitudeExportClientContractTest {
   }
 
   @Test
+  void aConsumerSlowerThanTheReadTimeoutIsNotAStall() throws Exception {
+    events.hour(HOUR, 3).eventsPerFile(1);
+    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300));
+    List<SourceLine> lines = new ArrayList<>();
+    try (AmplitudeExportClient quick = new AmplitudeExportClient(impatient, sleeper, sleeper);
+         ExportLineStream stream = quick.open(ONE_HOUR)) {
+      for (SourceLine line = stream.next(); line != null; line = stream.next()) {
+        lines.add(line);
+        Thread.sleep(700); // the caller busy elsewhere (e.g. uploading), not reading
+      }
+    }
+    assertThat(lines).hasSize(3);
+  }
+
+  @Test
   void credentialCheckPassesWithTheRightKeys() {
     client.verifyCredentials();
 
