@@ -90,6 +90,27 @@ class AmplitudeExportClientContractTest {
   }
 
   @Test
+  void responsesWithAContentLengthStreamToo() {
+    standIn.contentLength(true);
+
+    assertThat(readAll(ONE_HOUR)).hasSize(1000);
+  }
+
+  @Test
+  void aTruncatedArchiveWithAMatchingContentLengthIsStillDetected() {
+    standIn.contentLength(true).faults().next(1, StandInFault.truncateAfterEntries(3));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(CorruptArchiveException.class);
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthFailsTheWindow() {
+    standIn.contentLength(true).faults().next(1, StandInFault.resetMidBody(3000));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(SourceUnavailableException.class);
+  }
+
+  @Test
   void reportsFilesLinesAndBytesOfTheArchive() {
     try (ExportLineStream stream = client.open(ONE_HOUR)) {
       while (stream.next() != null) {

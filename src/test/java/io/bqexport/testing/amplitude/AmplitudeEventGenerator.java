@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -67,7 +66,7 @@ public final class AmplitudeEventGenerator {
 
   /** Events [from, to) of an hour as NDJSON lines (without the newline), rendered lazily. */
   public Iterator<String> lines(Instant hour, long from, long to) {
-    Instant start = requireHour(hour);
+    Instant start = ExportWindowChecks.requireHour(hour);
     StringWriter buffer = new StringWriter(4096);
     JsonGenerator json = newGenerator(buffer);
     return new Iterator<>() {
@@ -97,7 +96,7 @@ public final class AmplitudeEventGenerator {
 
   /** Writes events [from, to) of an hour as UTF-8 NDJSON ('\n' after each event) to {@code out}. */
   public void write(Instant hour, long from, long to, OutputStream out) throws IOException {
-    Instant start = requireHour(hour);
+    Instant start = ExportWindowChecks.requireHour(hour);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       json.setRootValueSeparator(null);
@@ -116,13 +115,6 @@ public final class AmplitudeEventGenerator {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static Instant requireHour(Instant hour) {
-    if (!hour.truncatedTo(ChronoUnit.HOURS).equals(hour)) {
-      throw new IllegalArgumentException("not a whole hour: " + hour);
-    }
-    return hour;
   }
 
   private SplittableRandom idRandom(Instant hour, long index) {

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -52,6 +54,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
   private final StandInFaults faults = new StandInFaults();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile long maxEventsPerRequest = Long.MAX_VALUE;
+  private volatile boolean contentLength;
   private volatile ExportArchiveWriter.EntryMethod entryMethod = ExportArchiveWriter.EntryMethod.DEFLATED;
 
   private AmplitudeExportStandIn(ExportDataSource source, String apiKey, String secretKey) throws IOException {
@@ -105,6 +108,14 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
   /** Requests above this many events get 400, like Amplitude's 4 GB limit. */
   public AmplitudeExportStandIn maxEventsPerRequest(long max) {
     this.maxEventsPerRequest = max;
+    return this;
+  }
+
+  /**
+   * Answer with a Content-Length (the archive is built in a temporary file first) instead of a chunked stream.
+   */
+  public AmplitudeExportStandIn contentLength(boolean enabled) {
+    this.contentLength = enabled;
     return this;
   }
 
@@ -215,14 +226,39 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
     requests.add(new RecordedRequest("GET", EXPORT_PATH, query, receivedAt, 200));
     exchange.getResponseHeaders().add("Content-Type", "application/zip");
     exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"export.zip\"");
+    if (contentLength) {
+      sendWithContentLength(exchange, start.get(), end, files.size(), fault);
+      return;
+    }
     exchange.sendResponseHeaders(200, 0);
-    OutputStream body = exchange.getResponseBody();
-    BufferedOutputStream buffered = new BufferedOutputStream(body, 64 * 1024);
-    FaultyBodyStream faulty = new FaultyBodyStream(buffered);
-    ExportArchiveWriter.EntryObserver observer =
-        fault.map(f -> BodyFaults.apply(f, faulty, files.size())).orElse(ExportArchiveWriter.EntryObserver.NONE);
-    new ExportArchiveWriter(entryMethod, observer).writeZip(source, start.get(), end, faulty);
-    faulty.flush();
+    FaultyBodyStream body = new FaultyBodyStream(new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024));
+    fault.ifPresent(f -> BodyFaults.transport(f, body));
+    ExportArchiveWriter.EntryObserver observer = fault.map(f -> BodyFaults.structure(f, body, files.size()))
+        .orElse(ExportArchiveWriter.EntryObserver.NONE);
+    new ExportArchiveWriter(entryMethod, observer).writeZip(source, start.get(), end, body);
+    body.flush();
+  }
+
+  /** Writes the archive to a temporary file first, to answer with a Content-Length like a file server. */
+  private void sendWithContentLength(HttpExchange exchange, Instant start, Instant end, int entries,
+      Optional<StandInFault> fault) throws IOException {
+    Path archive = Files.createTempFile("amplitude-stand-in-", ".zip");
+    try {
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(archive), 64 * 1024)) {
+        FaultyBodyStream written = new FaultyBodyStream(file);
+        ExportArchiveWriter.EntryObserver observer = fault.map(f -> BodyFaults.structure(f, written, entries))
+            .orElse(ExportArchiveWriter.EntryObserver.NONE);
+        new ExportArchiveWriter(entryMethod, observer).writeZip(source, start, end, written);
+        written.flush();
+      }
+      exchange.sendResponseHeaders(200, Files.size(archive));
+      FaultyBodyStream body = new FaultyBodyStream(new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024));
+      fault.ifPresent(f -> BodyFaults.transport(f, body));
+      Files.copy(archive, body);
+      body.flush();
+    } finally {
+      Files.deleteIfExists(archive);
+    }
   }
 
   /** Answers a fault that replaces the response; false when the fault affects the body instead. */
