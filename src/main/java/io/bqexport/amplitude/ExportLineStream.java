@@ -97,9 +97,7 @@ public final class ExportLineStream implements AutoCloseable {
         }
       }
     } catch (BoundedLineReader.LineTooLongException e) {
-      finished = true;
-      throw new AmplitudeException("LineTooLong", "file " + file + " line " + (lineNumber + 1) + " of the Amplitude "
-          + "export " + window + " is not a single event: " + e.getMessage() + "; nothing was committed", e);
+      throw corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
     } catch (CharacterCodingException e) {
       throw corrupt("file " + file + " is not valid UTF-8 (after line " + lineNumber + ")", e);
     } catch (ZipException | EOFException e) {

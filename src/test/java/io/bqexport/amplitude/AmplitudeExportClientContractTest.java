@@ -203,6 +203,24 @@ class AmplitudeExportClientContractTest {
     assertThat(sleeper.waits()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {302, 405, 407})
+  void undocumentedStatusesFailWithoutRetryNamingTheEndpoint(int status) {
+    standIn.faults().next(1, StandInFault.status(status));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(SourceUnavailableException.class)
+        .hasMessageContaining("unexpected HTTP " + status).hasMessageContaining("spec.source.amplitude.endpoint");
+    assertThat(standIn.exportRequests()).hasSize(1);
+  }
+
+  @Test
+  void requestsIdentifyTheClient() {
+    readAll(ONE_HOUR);
+
+    assertThat(standIn.exportRequests()).singleElement().satisfies(request ->
+        assertThat(request.userAgent()).startsWith("bqexport/"));
+  }
+
   @Test
   void injected401IsAnAuthFailureToo() {
     standIn.faults().next(1, StandInFault.status(401));

@@ -154,8 +154,8 @@ class ExportLineStreamTest {
     byte[] archive = finish();
 
     assertThatThrownBy(() -> read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), -1, 1000)))
-        .isInstanceOfSatisfying(AmplitudeException.class, e -> {
-          assertThat(e.reason()).isEqualTo("LineTooLong");
+        .isInstanceOfSatisfying(CorruptArchiveException.class, e -> {
+          assertThat(e.reason()).isEqualTo("ArchiveCorrupt");
           assertThat(e.getMessage()).contains("file long.json line 2", "1000 characters");
         });
   }

@@ -144,9 +144,14 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
 
   /** The uuids of the events of the upload hours [start, end), in archive order. */
   public List<String> expectedUuids(Instant start, Instant end) {
-    List<String> uuids = new ArrayList<>();
-    hours(start, end).forEach(hour -> uuids.addAll(source.values(hour, "uuid")));
-    return uuids;
+    return expectedValues(start, end, "uuid");
+  }
+
+  /** A top-level field (e.g. "$insert_id") of every event of the upload hours [start, end), in archive order. */
+  public List<String> expectedValues(Instant start, Instant end, String field) {
+    List<String> values = new ArrayList<>();
+    hours(start, end).forEach(hour -> values.addAll(source.values(hour, field)));
+    return values;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -223,7 +228,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
           "{\"error\":\"Raw data files were too large to download; choose a smaller time range\"}", null);
       return;
     }
-    requests.add(new RecordedRequest("GET", EXPORT_PATH, query, receivedAt, 200));
+    record(exchange, receivedAt, 200);
     exchange.getResponseHeaders().add("Content-Type", "application/zip");
     exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"export.zip\"");
     if (contentLength) {
@@ -295,7 +300,8 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
 
   private void record(HttpExchange exchange, Instant receivedAt, int status) {
     requests.add(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-        exchange.getRequestURI().getRawQuery(), receivedAt, status));
+        exchange.getRequestURI().getRawQuery(), receivedAt, status,
+        exchange.getRequestHeaders().getFirst("User-Agent")));
   }
 
   private static Optional<Instant> parseHour(String value) {
