@@ -3,9 +3,15 @@ package io.bqexport.amplitude;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.ExportArchiveWriter;
+import io.bqexport.testing.amplitude.ExportArchiveWriter.EntryMethod;
+import io.bqexport.testing.amplitude.GeneratedEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -166,5 +172,41 @@ class ExportLineStreamTest {
     gzEntry("big.json.gz", longLine + "\r\n" + longLine);
 
     assertThat(read(finish())).extracting(SourceLine::text).containsExactly(longLine, longLine);
+  }
+
+  @Test
+  void theFirstLineArrivesLongBeforeTheArchiveIsRead() throws IOException {
+    GeneratedEvents hour = new GeneratedEvents(new AmplitudeEventGenerator(5, 187520))
+        .hour(WINDOW.start(), 20_000).eventsPerFile(20_000);
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    new ExportArchiveWriter(EntryMethod.DEFLATED, ExportArchiveWriter.EntryObserver.NONE)
+        .writeZip(hour, WINDOW.start(), WINDOW.end(), archive);
+    CountingInputStream source = new CountingInputStream(new ByteArrayInputStream(archive.toByteArray()));
+
+    try (ExportLineStream lines = ExportLineStream.of(WINDOW, source)) {
+      assertThat(lines.next()).isNotNull();
+      assertThat(source.count).isLessThan(512 * 1024).isLessThan(archive.size() / 10);
+      long count = 1;
+      while (lines.next() != null) {
+        count++;
+      }
+      assertThat(count).isEqualTo(20_000);
+      assertThat(source.count).isEqualTo(archive.size());
+    }
+  }
+
+  private static final class CountingInputStream extends FilterInputStream {
+    long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(0, n);
+      return n;
+    }
   }
 }
