@@ -1,6 +1,5 @@
 package io.bqexport.amplitude;
 
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,12 +23,15 @@ import java.util.zip.ZipInputStream;
  */
 public final class ExportLineStream implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
+  /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
+  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
 
   private final ExportWindow window;
   private final long expectedLength;
   private final TailKeepingInputStream counted;
   private final EntryZipInputStream zip;
-  private BufferedReader entryReader;
+  private final BoundedLineReader lineReader;
+  private BoundedLineReader entryReader;
   private String file = "";
   private long lineNumber;
   private long entries;
@@ -38,7 +40,12 @@ public final class ExportLineStream implements AutoCloseable {
   private boolean finished;
 
   ExportLineStream(ExportWindow window, InputStream body, long expectedLength) {
+    this(window, body, expectedLength, MAX_LINE_CHARS);
+  }
+
+  ExportLineStream(ExportWindow window, InputStream body, long expectedLength, int maxLineChars) {
     this.window = window;
+    this.lineReader = new BoundedLineReader(maxLineChars);
     this.expectedLength = expectedLength;
     this.counted = body == null ? null : new TailKeepingInputStream(body, ZipEndCheck.TAIL_BYTES);
     this.zip = body == null ? null : new EntryZipInputStream(counted);
@@ -89,8 +96,10 @@ public final class ExportLineStream implements AutoCloseable {
           openEntry(entry);
         }
       }
+    } catch (BoundedLineReader.LineTooLongException e) {
+      throw corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
     } catch (CharacterCodingException e) {
-      throw corrupt("file " + file + " line " + (lineNumber + 1) + " is not valid UTF-8", e);
+      throw corrupt("file " + file + " is not valid UTF-8 (after line " + lineNumber + ")", e);
     } catch (ZipException | EOFException e) {
       throw corrupt(where() + ": " + e.getMessage(), e);
     } catch (SocketTimeoutException e) {
@@ -115,9 +124,9 @@ public final class ExportLineStream implements AutoCloseable {
     if (file.endsWith(".gz")) {
       data = new GZIPInputStream(data, BUFFER);
     }
-    entryReader = new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
+    entryReader = lineReader.reset(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER);
+        .onUnmappableCharacter(CodingErrorAction.REPORT)));
   }
 
   private void verifyEnd() throws IOException {
