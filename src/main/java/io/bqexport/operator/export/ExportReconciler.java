@@ -130,7 +130,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     String validatedAt = export.getStatus() == null || export.getStatus().credentials() == null ? null
         : export.getStatus().credentials().validatedAt();
     return validatedAt != null && runs.stream().map(RunHistory.Run::record)
-        .anyMatch(r -> AUTH_FAILURES.contains(r.reason()) && r.completionTime() != null
+        .anyMatch(r -> r.reason() != null && AUTH_FAILURES.contains(r.reason()) && r.completionTime() != null
             && r.completionTime().compareTo(validatedAt) > 0);
   }
 

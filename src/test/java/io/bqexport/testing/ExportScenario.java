@@ -1,0 +1,123 @@
+package io.bqexport.testing;
+
+
+import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
+import io.bqexport.api.v1alpha1.AmplitudeSourceSpec;
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.Condition;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
+import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
+import io.bqexport.testing.amplitude.GeneratedEvents;
+import io.bqexport.testing.bigquery.BigQueryEmulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The whole system on loopback: the Kubernetes API stand-in, the BigQuery emulator with a registered service-account
+ * key, the Amplitude stand-in serving generated hours, the real operator on a hand-moved clock, and the Job
+ * controller stand-in that runs the real exporter.
+ */
+public final class ExportScenario implements AutoCloseable {
+  public static final String NAMESPACE = "analytics";
+  public static final String PROJECT = "acme-analytics";
+  public static final String DATASET = "amplitude";
+  public static final String API_KEY = "test-api-key";
+  public static final String SECRET_KEY = "test-secret-key";
+
+  public final MutableClock clock;
+  public final KubernetesStandIn kubernetes;
+  public final BigQueryEmulator bigquery;
+  public final GeneratedEvents events;
+  public final AmplitudeExportStandIn amplitude;
+  public final JobControllerStandIn jobs;
+  public final ServiceAccountKeys.Key key;
+  private OperatorUnderTest operator;
+
+  public ExportScenario(Instant now) {
+    clock = new MutableClock(now);
+    kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
+    bigquery = BigQueryEmulator.start();
+    bigquery.createDataset(PROJECT, DATASET);
+    events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000));
+    amplitude = AmplitudeExportStandIn.start(events, API_KEY, SECRET_KEY);
+    jobs = new JobControllerStandIn(kubernetes.client());
+    key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
+    kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
+    kubernetes.client().resource(new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE)
+        .withName(ExportFixtures.AMPLITUDE_SECRET).endMetadata()
+        .addToStringData("api-key", API_KEY).addToStringData("secret-key", SECRET_KEY).build()).create();
+    startOperator();
+  }
+
+  public void startOperator() {
+    operator = new OperatorUnderTest(kubernetes, clock);
+  }
+
+  public void stopOperator() {
+    operator.close();
+  }
+
+  /** An export pointed at the stand-ins, exporting from {@code startFrom}. */
+  public BigQueryExport export(String name, Instant startFrom) {
+    BigQueryExport export = new BigQueryExport();
+    export.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+    export.setSpec(new BigQueryExportSpec(
+        new SourceSpec(new AmplitudeSourceSpec(null, amplitude.baseUri().toString(),
+            new AmplitudeSecretRef(ExportFixtures.AMPLITUDE_SECRET, null, null), null)),
+        new DestinationSpec(PROJECT, DATASET, null, new SecretKeyRef(ExportFixtures.GOOGLE_SECRET, null), null,
+            bigquery.endpoint()),
+        null, null, null, startFrom.toString(), null, null, null, null, null, null));
+    return export;
+  }
+
+  public BigQueryExport create(BigQueryExport export) {
+    return kubernetes.client().resource(export).create();
+  }
+
+  public BigQueryExport get(String name) {
+    return kubernetes.client().resources(BigQueryExport.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  public Optional<Condition> condition(String name, String type) {
+    BigQueryExport export = get(name);
+    if (export == null || export.getStatus() == null || export.getStatus().conditions() == null) {
+      return Optional.empty();
+    }
+    return export.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
+  }
+
+  public Condition await(String name, String type, Predicate<Condition> until) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> condition(name, type).map(until::test).orElse(false));
+    return condition(name, type).orElseThrow();
+  }
+
+  public Condition awaitReason(String name, String type, String reason) {
+    return await(name, type, c -> reason.equals(c.reason()));
+  }
+
+  /** The CronJob fires now (simulated), the real exporter runs. */
+  public JobControllerStandIn.PodRun fire(String exportName) {
+    return jobs.fire(NAMESPACE, exportName, clock.instant());
+  }
+
+  public long rows(String table) {
+    return bigquery.rowCount(PROJECT, DATASET, table);
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    amplitude.close();
+    bigquery.close();
+    kubernetes.close();
+  }
+}
