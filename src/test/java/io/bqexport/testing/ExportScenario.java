@@ -45,6 +45,7 @@ public final class ExportScenario implements AutoCloseable {
     clock = new MutableClock(now);
     kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
     bigquery = BigQueryEmulator.start();
+    bigquery.requireAuthentication(true); // every call must carry a token the emulator issued for a known key
     bigquery.createDataset(PROJECT, DATASET);
     events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000));
     amplitude = AmplitudeExportStandIn.start(events, API_KEY, SECRET_KEY);
@@ -76,6 +77,37 @@ public final class ExportScenario implements AutoCloseable {
             bigquery.endpoint()),
         null, null, null, startFrom.toString(), null, null, null, null, null, null));
     return export;
+  }
+
+  /** Replaces the value of a Secret key, as `kubectl create secret ... --dry-run=client -o yaml | apply` would. */
+  public void setSecret(String name, String key, String value) {
+    kubernetes.client().secrets().inNamespace(NAMESPACE).withName(name).edit(s -> {
+      java.util.Map<String, String> data = new java.util.HashMap<>(s.getData() == null ? java.util.Map.of()
+          : s.getData());
+      data.put(key, java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      s.setData(data);
+      if (s.getStringData() != null) {
+        s.getStringData().remove(key);
+      }
+      return s;
+    });
+  }
+
+  /** `kubectl annotate --overwrite`: a merge patch, which does not race with the operator's status writes. */
+  public void annotate(String name, String key, String value) {
+    patch(name, java.util.Map.of("metadata", java.util.Map.of("annotations", java.util.Map.of(key, value))));
+  }
+
+  /** `kubectl patch --type merge` of the whole spec. */
+  public void patchSpec(String name, io.bqexport.api.v1alpha1.BigQueryExportSpec spec) {
+    patch(name, java.util.Map.of("spec", spec));
+  }
+
+  private void patch(String name, Object patch) {
+    kubernetes.client().resources(BigQueryExport.class).inNamespace(NAMESPACE).withName(name)
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            kubernetes.client().getKubernetesSerialization().asJson(patch));
   }
 
   public BigQueryExport create(BigQueryExport export) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,14 +35,15 @@ public final class CredentialValidations implements AutoCloseable {
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   static final Duration MAX_RETRY = Duration.ofMinutes(15);
 
-  /** What one probe was for: a change of any part means probing again. */
-  record Inputs(long generation, String secretVersions) {}
+  /** What one probe was for: the credential-relevant spec and the Secret versions; a change means probing again. */
+  record Inputs(int specHash, String secretVersions) {}
 
   /** A finished probe, or the one in flight. */
   public record Outcome(CredentialProbe.Result result, Instant finishedAt, boolean inFlight, Instant retryAt) {}
 
+  /** A probe, with the last finished result, which stays in force while a newer probe runs. */
   private record Entry(Inputs inputs, CompletableFuture<CredentialProbe.Result> future, Instant finishedAt,
-      int failures) {}
+      int failures, CredentialProbe.Result last, Instant lastFinishedAt) {}
 
   private final CredentialProbe probe;
   private final Clock clock;
@@ -69,24 +71,62 @@ public final class CredentialValidations implements AutoCloseable {
    */
   public Outcome current(BigQueryExport export, ExportSecrets.Observation secrets, boolean force) {
     String uid = export.getMetadata().getUid();
-    Inputs inputs = new Inputs(export.getMetadata().getGeneration() == null ? 0
-        : export.getMetadata().getGeneration(), secrets.versions());
+    var spec = export.getSpec();
+    Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
     Instant now = clock.instant();
     Entry entry = entries.get(uid);
-    if (entry != null && entry.inputs().equals(inputs)) {
-      if (!entry.future().isDone()) {
-        return new Outcome(null, null, true, null);
+    if (entry != null && !entry.future().isDone()) {
+      if (!entry.inputs().equals(inputs)) {
+        start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt());
       }
+      return new Outcome(entry.last(), entry.lastFinishedAt(), true, null);
+    }
+    if (entry != null) {
       CredentialProbe.Result result = entry.future().join();
       Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
-      if (!force && now.isBefore(retryAt)) {
+      if (entry.inputs().equals(inputs) && !force && now.isBefore(retryAt)) {
         return new Outcome(result, entry.finishedAt(), false, retryAt);
       }
-      start(export, secrets, inputs, result.ok() ? 0 : entry.failures());
+      start(export, secrets, inputs, entry.inputs().equals(inputs) && !result.ok() ? entry.failures() : 0, result,
+          entry.finishedAt());
       return new Outcome(result, entry.finishedAt(), true, null);
     }
-    start(export, secrets, inputs, 0);
+    Optional<Outcome> remembered = fromStatus(export, secrets, now);
+    if (remembered.isPresent()) {
+      return remembered.get();
+    }
+    start(export, secrets, inputs, 0, null, null);
     return new Outcome(null, null, true, null);
+  }
+
+  /**
+   * After an operator restart nothing is in memory: a validation recorded in the status for the same Secrets and
+   * generation, within validationInterval, still holds, so a restart does not re-probe every export at once.
+   */
+  private Optional<Outcome> fromStatus(BigQueryExport export, ExportSecrets.Observation secrets, Instant now) {
+    var status = export.getStatus();
+    if (status == null || status.credentials() == null || status.credentials().validatedAt() == null
+        || !secrets.versions().equals(status.credentials().secretVersions())
+        || !Objects.equals(status.observedGeneration(), export.getMetadata().getGeneration())
+        || status.conditions() == null || status.conditions().stream().noneMatch(c ->
+            c.type().equals(io.bqexport.operator.status.ConditionType.CREDENTIALS_VALID) && c.isTrue())) {
+      return Optional.empty();
+    }
+    Instant validatedAt = Instant.parse(status.credentials().validatedAt());
+    Instant retryAt = validatedAt.plus(interval(export));
+    if (!now.isBefore(retryAt)) {
+      return Optional.empty();
+    }
+    var message = status.conditions().stream()
+        .filter(c -> c.type().equals(io.bqexport.operator.status.ConditionType.CREDENTIALS_VALID))
+        .findFirst().orElseThrow().message();
+    var result = new CredentialProbe.Result(true, io.bqexport.api.v1alpha1.Reasons.VALIDATED, message,
+        status.credentials().serviceAccount(), status.credentials().keyProjectId());
+    var spec = export.getSpec();
+    Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
+    entries.put(export.getMetadata().getUid(), new Entry(inputs, CompletableFuture.completedFuture(result),
+        validatedAt, 0, result, validatedAt));
+    return Optional.of(new Outcome(result, validatedAt, false, retryAt));
   }
 
   /** Forget an export (deleted). */
@@ -94,7 +134,8 @@ public final class CredentialValidations implements AutoCloseable {
     entries.remove(export.getMetadata().getUid());
   }
 
-  private void start(BigQueryExport export, ExportSecrets.Observation secrets, Inputs inputs, int failures) {
+  private void start(BigQueryExport export, ExportSecrets.Observation secrets, Inputs inputs, int failures,
+      CredentialProbe.Result last, Instant lastFinishedAt) {
     CredentialProbe.Target target = target(export, secrets);
     ResourceID id = ResourceID.fromResource(export);
     CompletableFuture<CredentialProbe.Result> future = CompletableFuture
@@ -105,10 +146,11 @@ public final class CredentialValidations implements AutoCloseable {
             + "); Google or Amplitude may be slow or unreachable from the cluster. It is retried.",
             secrets.key().clientEmail(), null));
     String uid = export.getMetadata().getUid();
-    entries.put(uid, new Entry(inputs, future, null, failures));
+    entries.put(uid, new Entry(inputs, future, null, failures, last, lastFinishedAt));
     future.thenAccept(result -> {
+      Instant finished = clock.instant();
       entries.computeIfPresent(uid, (k, e) -> e.future() == future
-          ? new Entry(inputs, future, clock.instant(), result.ok() ? 0 : failures + 1) : e);
+          ? new Entry(inputs, future, finished, result.ok() ? 0 : failures + 1, result, finished) : e);
       LOG.info("credentials of {}/{}: {} {}", id.getNamespace().orElse(""), id.getName(),
           result.ok() ? "valid" : "invalid", result.ok() ? "" : result.reason());
       done.propagateEvent(id);

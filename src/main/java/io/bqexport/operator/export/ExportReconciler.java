@@ -86,7 +86,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       control = UpdateControl.noUpdate();
     } else {
       events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
-      runEvents.record(export, previous == null ? null : previous.lastRun(), next.lastRun());
+      runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
       export.setStatus(next);
       control = UpdateControl.patchStatus(export);
     }

@@ -60,7 +60,7 @@ public final class ExportStatusAssembler {
     // Credentials.
     CredentialValidations.Outcome outcome = seen.credentials();
     CredentialProbe.Result result = outcome.result();
-    boolean validating = outcome.inFlight() && result == null;
+    boolean validating = result == null; // a first probe; later ones keep the last result in force meanwhile
     boolean credentialsValid = result != null && result.ok();
     boolean stalled = false;
     String stallReason = null;

@@ -14,8 +14,11 @@ final class RunEvents {
     this.recorder = recorder;
   }
 
-  void record(BigQueryExport export, RunRecord before, RunRecord after) {
-    if (after == null || RunHistory.RUNNING.equals(after.result())) {
+  /** Compares the latest finished runs of the status before and after: a Running record in between is skipped. */
+  void record(BigQueryExport export, java.util.List<RunRecord> runsBefore, java.util.List<RunRecord> runsAfter) {
+    RunRecord before = latestFinished(runsBefore);
+    RunRecord after = latestFinished(runsAfter);
+    if (after == null) {
       return;
     }
     boolean sameRun = before != null && Objects.equals(before.job(), after.job())
@@ -31,5 +34,10 @@ final class RunEvents {
       recorder.normal(export, "RunRecovered", "Run " + after.job() + " succeeded after failures: " + after.hours()
           + " hour(s), " + after.rows() + " row(s).");
     }
+  }
+
+  private static RunRecord latestFinished(java.util.List<RunRecord> runs) {
+    return runs == null ? null
+        : runs.stream().filter(r -> !RunHistory.RUNNING.equals(r.result())).findFirst().orElse(null);
   }
 }

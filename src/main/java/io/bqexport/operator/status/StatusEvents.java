@@ -2,9 +2,12 @@ package io.bqexport.operator.status;
 
 import io.bqexport.api.v1alpha1.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.bqexport.api.v1alpha1.Reasons;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -15,6 +18,9 @@ import java.util.stream.Collectors;
 public final class StatusEvents {
   private static final List<String> TOLD = List.of(ConditionType.CREDENTIALS_VALID, ConditionType.READY,
       ConditionType.DATA_FRESH, ConditionType.SCHEDULED, ConditionType.COMPLETE, ConditionType.FAILED);
+  /** Reasons of normal progress, not worth an Event: the next transition says how it ended. */
+  private static final Set<String> PROGRESS = Set.of(Reasons.VALIDATING, Reasons.VALIDATION_PENDING,
+      Reasons.NOT_SCHEDULED, Reasons.CREDENTIALS_NOT_VALID, Reasons.PENDING, Reasons.WAITING_FOR_EXPORT);
 
   private final EventRecorder recorder;
 
@@ -25,15 +31,16 @@ public final class StatusEvents {
   public void recordTransitions(HasMetadata object, List<Condition> before, List<Condition> after) {
     Map<String, Condition> old = before == null ? Map.of()
         : before.stream().collect(Collectors.toMap(Condition::type, Function.identity(), (a, b) -> b));
+    Set<String> toldReasons = new HashSet<>();
     for (Condition now : after) {
-      if (!TOLD.contains(now.type()) || "Unknown".equals(now.status())) {
+      if (!TOLD.contains(now.type()) || "Unknown".equals(now.status()) || PROGRESS.contains(now.reason())) {
         continue;
       }
       Condition was = old.get(now.type());
       boolean changed = was == null || !was.status().equals(now.status())
           || (!now.isTrue() && !Objects.equals(was.reason(), now.reason()));
-      if (!changed) {
-        continue;
+      if (!changed || !toldReasons.add(now.reason())) {
+        continue; // one Event per reason: Ready repeats the reason of the condition that made it False
       }
       if (now.isTrue() == isGood(now.type())) {
         recorder.normal(object, now.reason(), now.type() + " is " + now.status() + ": " + now.message());

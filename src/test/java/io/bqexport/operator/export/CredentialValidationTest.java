@@ -1,0 +1,97 @@
+package io.bqexport.operator.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.operator.status.ConditionType;
+import io.bqexport.testing.ExportFixtures;
+import io.bqexport.testing.ExportScenario;
+import io.bqexport.testing.ServiceAccountKeys;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each way the test upload can fail has its own reason and fix, and a fixed Secret recovers without a restart. */
+class CredentialValidationTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
+  private static final Instant START = Instant.parse("2026-11-28T09:00:00Z");
+
+  private ExportScenario scenario;
+
+  @BeforeEach
+  void start() {
+    scenario = new ExportScenario(NOW);
+  }
+
+  @AfterEach
+  void stop() {
+    scenario.close();
+  }
+
+  @Test
+  void missingDatasetIsNamedWithTheFix() {
+    BigQueryExport export = scenario.export("wrong-dataset", START);
+    DestinationSpec d = export.getSpec().destination();
+    export.setSpec(withDestination(export, new DestinationSpec(d.projectId(), "no_such_dataset", d.location(),
+        d.credentialsSecretRef(), d.createDataset(), d.endpoint())));
+    scenario.create(export);
+    var c = scenario.awaitReason("wrong-dataset", ConditionType.CREDENTIALS_VALID, Reasons.DATASET_NOT_FOUND);
+    assertThat(c.message()).contains("no_such_dataset", "createDataset");
+    assertThat(scenario.condition("wrong-dataset", ConditionType.STALLED).orElseThrow().status()).isEqualTo("True");
+    assertThat(scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE)
+        .withName("wrong-dataset").get().getSpec().getSuspend()).as("no run while credentials are invalid").isTrue();
+  }
+
+  @Test
+  void createDatasetCreatesAMissingDataset() {
+    BigQueryExport export = scenario.export("new-dataset", START);
+    DestinationSpec d = export.getSpec().destination();
+    export.setSpec(withDestination(export, new DestinationSpec(d.projectId(), "fresh_dataset", d.location(),
+        d.credentialsSecretRef(), true, d.endpoint())));
+    scenario.create(export);
+    scenario.awaitReason("new-dataset", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    assertThat(scenario.bigquery.tableExists(ExportScenario.PROJECT, "fresh_dataset", "events")).isTrue();
+  }
+
+  @Test
+  void missingPermissionIsNamed() {
+    scenario.bigquery.faults().deny("POST", ".*/datasets/amplitude/tables$", "bigquery.tables.create");
+    scenario.create(scenario.export("no-permission", START));
+    var c = scenario.awaitReason("no-permission", ConditionType.CREDENTIALS_VALID, Reasons.PERMISSION_DENIED);
+    assertThat(c.message()).contains("bigquery.tables.create", "roles/bigquery.dataEditor");
+  }
+
+  @Test
+  void aKeyGoogleDoesNotKnowFailsAuthentication() {
+    var unknown = ServiceAccountKeys.unregistered(scenario.bigquery.tokenUri(), ExportScenario.PROJECT, "deleted");
+    scenario.setSecret(ExportFixtures.GOOGLE_SECRET, "service-account.json", unknown.json());
+    scenario.create(scenario.export("deleted-key", START));
+    var c = scenario.awaitReason("deleted-key", ConditionType.CREDENTIALS_VALID, Reasons.BIGQUERY_AUTH_FAILED);
+    assertThat(c.message()).contains("create a new key").doesNotContain("PRIVATE KEY");
+
+    scenario.setSecret(ExportFixtures.GOOGLE_SECRET, "service-account.json", scenario.key.json());
+    scenario.awaitReason("deleted-key", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+  }
+
+  @Test
+  void wrongAmplitudeKeysFailAndAFixedSecretRecoversWithoutARestart() {
+    scenario.setSecret(ExportFixtures.AMPLITUDE_SECRET, "secret-key", "not-the-secret");
+    scenario.create(scenario.export("bad-amplitude", START));
+    var c = scenario.awaitReason("bad-amplitude", ConditionType.CREDENTIALS_VALID, Reasons.AMPLITUDE_AUTH_FAILED);
+    assertThat(c.message()).doesNotContain("not-the-secret");
+
+    scenario.setSecret(ExportFixtures.AMPLITUDE_SECRET, "secret-key", ExportScenario.SECRET_KEY);
+    scenario.awaitReason("bad-amplitude", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    scenario.await("bad-amplitude", ConditionType.SCHEDULED, cond -> cond.isTrue());
+  }
+
+  private static io.bqexport.api.v1alpha1.BigQueryExportSpec withDestination(BigQueryExport e, DestinationSpec d) {
+    var s = e.getSpec();
+    return new io.bqexport.api.v1alpha1.BigQueryExportSpec(s.source(), d, s.data(), s.schedule(),
+        s.availabilityDelay(), s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(),
+        s.freshnessThreshold(), s.validationInterval(), s.pod());
+  }
+}

@@ -1,0 +1,175 @@
+package io.bqexport.operator.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.operator.status.ConditionType;
+import io.bqexport.testing.ExportScenario;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Day-two operations on a running export: suspend, run-now, history, failures, an operator restart. */
+class ExportOperationsTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
+  private static final Instant START = Instant.parse("2026-11-28T05:00:00Z");
+  private static final String NAME = "product-events";
+
+  private ExportScenario scenario;
+
+  @BeforeEach
+  void start() {
+    scenario = new ExportScenario(NOW);
+    scenario.events.hours(START, Instant.parse("2026-11-28T20:00:00Z"), 50);
+    scenario.create(scenario.export(NAME, START));
+    scenario.await(NAME, ConditionType.SCHEDULED, c -> c.isTrue());
+  }
+
+  @AfterEach
+  void stop() {
+    scenario.close();
+  }
+
+  @Test
+  void suspendStopsTheScheduleAndResumeRestartsIt() {
+    edit(spec -> withSuspend(spec, true));
+    scenario.awaitReason(NAME, ConditionType.SCHEDULED, Reasons.SUSPENDED);
+    await().until(() -> Boolean.TRUE.equals(cronJob().getSpec().getSuspend()));
+    assertThat(scenario.condition(NAME, ConditionType.READY).orElseThrow().reason()).isEqualTo(Reasons.SUSPENDED);
+    assertThat(scenario.fire(NAME)).as("a suspended CronJob starts no Job").isNull();
+
+    edit(spec -> withSuspend(spec, false));
+    scenario.awaitReason(NAME, ConditionType.SCHEDULED, Reasons.SCHEDULED);
+    await().until(() -> Boolean.FALSE.equals(cronJob().getSpec().getSuspend()));
+    assertThat(scenario.fire(NAME).exitCode()).isZero();
+    scenario.await(NAME, ConditionType.READY, c -> c.isTrue());
+  }
+
+  @Test
+  void runNowStartsOneJobPerNonce() {
+    annotate("1700000000");
+    await().until(() -> runNowJobs().size() == 1);
+    assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+    await().until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
+
+    var run = scenario.jobs.run(runNowJobs().get(0), scenario.clock.instant());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    await().untilAsserted(() -> assertThat(scenario.get(NAME).getStatus().lastRun().trigger()).isEqualTo("RunNow"));
+
+    annotate("1700000000"); // the same nonce again starts nothing new
+    scenario.clock.advance(Duration.ofMinutes(1));
+    scenario.fire(NAME); // and other changes reconcile without starting it again either
+    await().untilAsserted(() -> assertThat(scenario.get(NAME).getStatus().lastRun().trigger())
+        .isEqualTo("Scheduled"));
+    assertThat(runNowJobs()).hasSize(1);
+    annotate("1700000600");
+    await().until(() -> runNowJobs().size() == 2);
+  }
+
+  @Test
+  void historyKeepsTheNewestRunsUpToTheLimit() {
+    edit(spec -> new BigQueryExportSpec(spec.source(), spec.destination(), spec.data(), spec.schedule(),
+        spec.availabilityDelay(), spec.startFrom(), spec.suspend(), 2, 1, spec.freshnessThreshold(),
+        spec.validationInterval(), spec.pod()));
+    await().until(() -> scenario.get(NAME).getStatus().observedGeneration() == 2L);
+    for (int i = 0; i < 3; i++) {
+      assertThat(scenario.fire(NAME).exitCode()).isZero();
+      int runs = i + 1;
+      await().until(() -> scenario.get(NAME).getStatus().runs() != null
+          && scenario.get(NAME).getStatus().runs().stream().filter(r -> r.hours() != null).count()
+          == Math.min(runs, 2));
+      scenario.clock.advance(Duration.ofMinutes(1));
+    }
+    var status = scenario.get(NAME).getStatus();
+    assertThat(status.runs()).hasSize(2);
+    assertThat(status.runs()).extracting(r -> r.hours()).containsOnly(1L); // maxHoursPerRun 1: one hour each
+    assertThat(status.exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
+    assertThat(scenario.rows("events")).isEqualTo(150);
+  }
+
+  @Test
+  void aRunThatDiesWithoutAMessageShowsThePodsReason() {
+    CronJob cronJob = cronJob();
+    Job job = scenario.kubernetes.client().resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+        .withNewMetadata().withName("product-events-oom").withNamespace(ExportScenario.NAMESPACE)
+        .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
+        .withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
+    scenario.jobs.killWithoutMessage(job, scenario.clock.instant(), "OOMKilled");
+
+    await().untilAsserted(() -> {
+      var last = scenario.get(NAME).getStatus().lastRun();
+      assertThat(last.job()).isEqualTo("product-events-oom");
+      assertThat(last.result()).isEqualTo("Failed");
+      assertThat(last.reason()).isEqualTo("OOMKilled");
+      assertThat(last.message()).contains("spec.pod.resources.limits.memory");
+    });
+    await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
+        .inNamespace(ExportScenario.NAMESPACE).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunFailed")));
+  }
+
+  @Test
+  void anExporterFailureShowsItsReasonAndTheRecoveryIsRecorded() {
+    scenario.amplitude.faults().next(1, io.bqexport.testing.amplitude.StandInFault.status(403));
+    var failed = scenario.fire(NAME);
+    assertThat(failed.exitCode()).isEqualTo(3);
+    await().untilAsserted(() -> {
+      var last = scenario.get(NAME).getStatus().lastRun();
+      assertThat(last.result()).isEqualTo("Failed");
+      assertThat(last.reason()).isEqualTo("AmplitudeAuthFailed");
+    });
+
+    scenario.clock.advance(Duration.ofMinutes(1));
+    assertThat(scenario.fire(NAME).exitCode()).isZero();
+    scenario.await(NAME, ConditionType.READY, c -> c.isTrue());
+    await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
+        .inNamespace(ExportScenario.NAMESPACE).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunRecovered")));
+  }
+
+  @Test
+  void anOperatorRestartedMidRunRebuildsTheStatus() {
+    CronJob cronJob = cronJob();
+    scenario.stopOperator();
+    var run = scenario.jobs.fire(ExportScenario.NAMESPACE, cronJob.getMetadata().getName(), scenario.clock.instant());
+    assertThat(run.exitCode()).isZero();
+
+    scenario.startOperator();
+    scenario.await(NAME, ConditionType.READY, c -> c.isTrue());
+    var status = scenario.get(NAME).getStatus();
+    assertThat(status.exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
+    assertThat(status.lastRun().job()).isEqualTo(run.job().getMetadata().getName());
+    assertThat(status.lastRun().rows()).isEqualTo(150);
+  }
+
+  private CronJob cronJob() {
+    return scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE)
+        .withName(NAME).get();
+  }
+
+  private List<Job> runNowJobs() {
+    return scenario.kubernetes.client().batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE)
+        .withLabel(ExportLabels.TRIGGER, "RunNow").list().getItems();
+  }
+
+  private void annotate(String nonce) {
+    scenario.annotate(NAME, RunNow.ANNOTATION, nonce);
+  }
+
+  private void edit(java.util.function.UnaryOperator<BigQueryExportSpec> change) {
+    scenario.patchSpec(NAME, change.apply(scenario.get(NAME).getSpec()));
+  }
+
+  private static BigQueryExportSpec withSuspend(BigQueryExportSpec s, boolean suspend) {
+    return new BigQueryExportSpec(s.source(), s.destination(), s.data(), s.schedule(), s.availabilityDelay(),
+        s.startFrom(), suspend, s.historyLimit(), s.maxHoursPerRun(), s.freshnessThreshold(),
+        s.validationInterval(), s.pod());
+  }
+}
