@@ -32,7 +32,10 @@ final class ScriptRunner {
       if (statements.isEmpty()) {
         throw ApiException.invalidQuery("Syntax error: Unexpected end of script at [1:1]");
       }
-      SqlTranslator translator = new SqlTranslator(project, catalog::datasetExists, parameters);
+      String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+      String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+          : Json.text(defaultDataset, "projectId");
+      SqlTranslator translator = new SqlTranslator(datasetProject, dataset, catalog::datasetExists, parameters);
       List<SqlTranslator.Translated> translated = new ArrayList<>();
       for (List<SqlToken> statement : statements) {
         translated.add(transactionControl(statement) != null ? null : translator.translate(statement));

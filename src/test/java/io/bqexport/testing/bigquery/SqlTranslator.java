@@ -30,12 +30,15 @@ final class SqlTranslator {
   private static final Set<String> NO_TABLE_CONTEXT_FUNCTIONS = Set.of("EXTRACT", "TRIM", "SUBSTRING");
 
   private final String project;
+  private final String defaultDataset;
   private final BiPredicate<String, String> datasetExists;
   private final QueryParameters parameters;
   private List<SqlToken> t;
 
-  SqlTranslator(String project, BiPredicate<String, String> datasetExists, QueryParameters parameters) {
+  SqlTranslator(String project, String defaultDataset, BiPredicate<String, String> datasetExists,
+      QueryParameters parameters) {
     this.project = project;
+    this.defaultDataset = defaultDataset;
     this.datasetExists = datasetExists;
     this.parameters = parameters;
   }
@@ -446,6 +449,8 @@ final class SqlTranslator {
       ref = new TableRef(parts.get(0), parts.get(1), parts.get(2));
     } else if (parts.size() == 2) {
       ref = new TableRef(project, parts.get(0), parts.get(1));
+    } else if (defaultDataset != null) {
+      ref = new TableRef(project, defaultDataset, parts.get(0));
     } else {
       throw ApiException.invalidQuery("Table name \"" + String.join(".", parts)
           + "\" missing dataset while no default dataset is set in the request.");
