@@ -1,0 +1,87 @@
+package io.bqexport.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bqexport.testing.bigquery.BigQueryEmulator;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Service-account key files for tests, made at run time (no private key is ever committed). Each key's token_uri
+ * points at a {@link BigQueryEmulator}, which verifies the JWTs the Google auth library signs with it.
+ *
+ * <pre>{@code
+ * ServiceAccountKeys.Key key = ServiceAccountKeys.create(emulator, "acme-analytics", "writer");
+ * GoogleCredentials credentials = ServiceAccountCredentials.fromStream(key.inputStream());
+ * }</pre>
+ */
+public final class ServiceAccountKeys {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ServiceAccountKeys() {}
+
+  /** A generated key: its JSON as Google Cloud hands it out, and the parts tests may need. */
+  public record Key(String json, String clientEmail, String privateKeyId, KeyPair keyPair) {
+    public InputStream inputStream() {
+      return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public byte[] bytes() {
+      return json.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A new key for {@code <account>@<projectId>.iam.gserviceaccount.com}, registered with the emulator. */
+  public static Key create(BigQueryEmulator emulator, String projectId, String account) {
+    Key key = unregistered(emulator.tokenUri(), projectId, account);
+    emulator.registerServiceAccountKey(key.clientEmail(), key.privateKeyId(), key.keyPair().getPublic());
+    return key;
+  }
+
+  /** A well-formed key that no token endpoint knows: token requests fail with invalid_grant. */
+  public static Key unregistered(String tokenUri, String projectId, String account) {
+    KeyPair pair = rsaKeyPair();
+    String email = account + "@" + projectId + ".iam.gserviceaccount.com";
+    String keyId = UUID.randomUUID().toString().replace("-", "");
+    ObjectNode json = JSON.createObjectNode();
+    json.put("type", "service_account");
+    json.put("project_id", projectId);
+    json.put("private_key_id", keyId);
+    json.put("private_key", pem(pair));
+    json.put("client_email", email);
+    json.put("client_id", Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits())));
+    json.put("auth_uri", "https://accounts.google.com/o/oauth2/auth");
+    json.put("token_uri", tokenUri);
+    json.put("auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs");
+    json.put("client_x509_cert_url", "https://www.googleapis.com/robot/v1/metadata/x509/" + email);
+    json.put("universe_domain", "googleapis.com");
+    try {
+      return new Key(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json), email, keyId, pair);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KeyPair rsaKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("RSA is part of every JDK", e);
+    }
+  }
+
+  private static String pem(KeyPair pair) {
+    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(pair.getPrivate().getEncoded());
+    return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+  }
+}

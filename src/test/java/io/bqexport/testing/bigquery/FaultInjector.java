@@ -1,0 +1,210 @@
+package io.bqexport.testing.bigquery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Faults and hooks for tests. A rule matches a request by HTTP method ({@code null} or "*" for any) and a regular
+ * expression found in the path, for example {@code ("PUT", "^/upload/")} or {@code ("POST", "/queries$")}.
+ */
+public final class FaultInjector {
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
+
+  /** What the emulator does with a request after consulting the rules. */
+  record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse) {}
+
+  private abstract static class Rule {
+    final String method;
+    final Pattern path;
+    final AtomicInteger remaining;
+
+    Rule(String method, String pathRegex, int times) {
+      this.method = method;
+      this.path = Pattern.compile(pathRegex);
+      this.remaining = new AtomicInteger(times);
+    }
+
+    boolean matches(EmulatorRequest request) {
+      return (method == null || method.equals("*") || method.equalsIgnoreCase(request.method()))
+          && path.matcher(request.path()).find();
+    }
+
+    /** Consumes one use if the rule matches and is not used up. */
+    boolean take(EmulatorRequest request) {
+      if (!matches(request)) {
+        return false;
+      }
+      while (true) {
+        int left = remaining.get();
+        if (left == 0) {
+          return false;
+        }
+        if (left < 0 || remaining.compareAndSet(left, left - 1)) {
+          return true;
+        }
+      }
+    }
+  }
+
+  /** Answers the next {@code times} matching requests with this HTTP status and BigQuery error reason. */
+  public FaultInjector failNext(String method, String pathRegex, int times, int status, String reason) {
+    ApiException failure = new ApiException(status, reason, "Injected fault: HTTP " + status + " " + reason);
+    rules.add(new FailRule(method, pathRegex, times) {
+      @Override
+      ApiException failure(EmulatorRequest request) {
+        return failure;
+      }
+    });
+    return this;
+  }
+
+  /** Delays every matching request (until {@link #clear()}) before handling it. */
+  public FaultInjector delay(String method, String pathRegex, Duration delay) {
+    rules.add(new DelayRule(method, pathRegex, delay, -1));
+    return this;
+  }
+
+  /** Delays only the next {@code times} matching requests, e.g. to make one attempt hit the client's timeout. */
+  public FaultInjector delayNext(String method, String pathRegex, int times, Duration delay) {
+    rules.add(new DelayRule(method, pathRegex, delay, times));
+    return this;
+  }
+
+  /**
+   * The next {@code times} upload chunk PUTs are cut: the emulator reads {@code afterBytes} bytes of the body, then
+   * closes the connection without answering. Nothing of such a chunk is committed.
+   */
+  public FaultInjector dropUploadConnection(int afterBytes, int times) {
+    rules.add(new DropUploadRule(afterBytes, times));
+    return this;
+  }
+
+  /**
+   * The next {@code times} matching requests are fully processed (a load or query commits), but the connection is
+   * closed instead of answering: the client never learns the outcome, as when a pod dies at that moment.
+   */
+  public FaultInjector dropResponse(String method, String pathRegex, int times) {
+    rules.add(new DropResponseRule(method, pathRegex, times));
+    return this;
+  }
+
+  /**
+   * Denies the next matching request with 403 accessDenied, naming the permission like BigQuery does, e.g.
+   * "Access Denied: Dataset p:d: Permission bigquery.tables.create denied on dataset p:d (or it may not exist)."
+   */
+  public FaultInjector deny(String method, String pathRegex, String permission) {
+    rules.add(new DenyRule(method, pathRegex, permission));
+    return this;
+  }
+
+  /** Calls the hook for every matching request before it is handled; a hook may block to hold the request. */
+  public FaultInjector onRequest(String method, String pathRegex, Consumer<EmulatorRequest> hook) {
+    rules.add(new HookRule(method, pathRegex, hook));
+    return this;
+  }
+
+  /** Removes every rule and hook. */
+  public void clear() {
+    rules.clear();
+  }
+
+  Decision decide(EmulatorRequest request) {
+    Duration delay = Duration.ZERO;
+    for (Rule rule : rules) {
+      if (rule instanceof HookRule hook && hook.matches(request)) {
+        hook.hook.accept(request);
+      } else if (rule instanceof DelayRule d && d.take(request)) {
+        delay = delay.plus(d.delay);
+      }
+    }
+    for (Rule rule : rules) {
+      if (rule instanceof FailRule f && f.take(request)) {
+        return new Decision(delay, f.failure(request), null, false);
+      }
+      if (rule instanceof DropUploadRule d && d.take(request)) {
+        return new Decision(delay, null, d.afterBytes, false);
+      }
+      if (rule instanceof DropResponseRule d && d.take(request)) {
+        return new Decision(delay, null, null, true);
+      }
+    }
+    return new Decision(delay, null, null, false);
+  }
+
+  private abstract static class FailRule extends Rule {
+    FailRule(String method, String pathRegex, int times) {
+      super(method, pathRegex, times);
+    }
+
+    abstract ApiException failure(EmulatorRequest request);
+  }
+
+  private static final class DelayRule extends Rule {
+    final Duration delay;
+
+    DelayRule(String method, String pathRegex, Duration delay, int times) {
+      super(method, pathRegex, times);
+      this.delay = delay;
+    }
+  }
+
+  private static final class DropUploadRule extends Rule {
+    final int afterBytes;
+
+    DropUploadRule(int afterBytes, int times) {
+      super("PUT", "^/upload/", times);
+      this.afterBytes = afterBytes;
+    }
+  }
+
+  private static final class DropResponseRule extends Rule {
+    DropResponseRule(String method, String pathRegex, int times) {
+      super(method, pathRegex, times);
+    }
+  }
+
+  private static final class HookRule extends Rule {
+    final Consumer<EmulatorRequest> hook;
+
+    HookRule(String method, String pathRegex, Consumer<EmulatorRequest> hook) {
+      super(method, pathRegex, -1);
+      this.hook = hook;
+    }
+  }
+
+  private static final class DenyRule extends FailRule {
+    private static final Pattern RESOURCE =
+        Pattern.compile("/projects/([^/]+)(?:/datasets/([^/]+)(?:/tables/([^/]+))?)?");
+    final String permission;
+
+    DenyRule(String method, String pathRegex, String permission) {
+      super(method, pathRegex, 1);
+      this.permission = permission;
+    }
+
+    @Override
+    ApiException failure(EmulatorRequest request) {
+      Matcher m = RESOURCE.matcher(request.path());
+      String message;
+      if (m.find() && m.group(3) != null) {
+        String table = m.group(1) + ":" + m.group(2) + "." + m.group(3);
+        message = "Access Denied: Table " + table + ": Permission " + permission + " denied on table " + table
+            + " (or it may not exist).";
+      } else if (m.find(0) && m.group(2) != null) {
+        String dataset = m.group(1) + ":" + m.group(2);
+        message = "Access Denied: Dataset " + dataset + ": Permission " + permission + " denied on dataset "
+            + dataset + " (or it may not exist).";
+      } else {
+        String project = m.find(0) ? m.group(1) : "unknown";
+        message = "Access Denied: Project " + project + ": User does not have " + permission
+            + " permission in project " + project + ".";
+      }
+      return new ApiException(403, "accessDenied", message);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package io.bqexport.testing.bigquery;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Executes a NEWLINE_DELIMITED_JSON load job from an uploaded file: create/write dispositions, typed parsing,
+ * ignoreUnknownValues and maxBadRecords. The rows land in one DuckDB transaction, so a failed load changes nothing.
+ */
+final class NdjsonLoader {
+  private static final int MAX_REPORTED_ERRORS = 5;
+
+  private final DuckDb db;
+  private final Catalog catalog;
+
+  NdjsonLoader(DuckDb db, Catalog catalog) {
+    this.db = db;
+    this.catalog = catalog;
+  }
+
+  /** What a finished load reports; errors holds the skipped bad records, if any. */
+  record Outcome(long outputRows, long badRecords, long inputBytes, List<ObjectNode> errors) {}
+
+  /** A load that failed as a whole; errors[] lists the details like BigQuery's status.errors. */
+  static final class LoadFailed extends RuntimeException {
+    final ObjectNode errorResult;
+    final List<ObjectNode> errors;
+
+    LoadFailed(ObjectNode errorResult, List<ObjectNode> errors) {
+      super(errorResult.path("message").asText());
+      this.errorResult = errorResult;
+      this.errors = errors;
+    }
+  }
+
+  Outcome load(String defaultProject, JsonNode load, Path data) {
+    String format = load.path("sourceFormat").asText("CSV");
+    if (!"NEWLINE_DELIMITED_JSON".equals(format)) {
+      throw ApiException.invalid("The BigQuery emulator loads only NEWLINE_DELIMITED_JSON, not " + format + ".");
+    }
+    JsonNode dest = load.path("destinationTable");
+    String project = Json.text(dest, "projectId") == null ? defaultProject : Json.text(dest, "projectId");
+    TableRef ref = new TableRef(project, Json.text(dest, "datasetId"), Json.text(dest, "tableId"));
+    return db.locked(() -> {
+      JsonNode fields = prepareTable(ref, load);
+      long inputBytes = Files.size(data);
+      Path canonical = Files.createTempFile("bq-emulator-load", ".ndjson");
+      try {
+        Parsed parsed = parse(data, fields, load.path("ignoreUnknownValues").asBoolean(false), canonical);
+        long maxBad = load.path("maxBadRecords").asLong(0);
+        if (parsed.badRecords > maxBad) {
+          throw tooManyErrors(parsed);
+        }
+        long inserted = insert(ref, fields, canonical, parsed.goodRows, load.path("writeDisposition").asText(""));
+        return new Outcome(inserted, parsed.badRecords, inputBytes, parsed.errors);
+      } finally {
+        Files.deleteIfExists(canonical);
+      }
+    });
+  }
+
+  private JsonNode prepareTable(TableRef ref, JsonNode load) {
+    if (!catalog.datasetExists(ref.project(), ref.dataset())) {
+      throw ApiException.notFound("Dataset " + ref.project() + ":" + ref.dataset());
+    }
+    JsonNode jobSchema = load.path("schema").path("fields");
+    if (catalog.find(ref) == null) {
+      if ("CREATE_NEVER".equals(load.path("createDisposition").asText())) {
+        throw ApiException.notFound("Table " + ref.display());
+      }
+      if (!jobSchema.isArray() || jobSchema.isEmpty()) {
+        throw ApiException.invalid("No schema specified on job or table " + ref.display() + ".");
+      }
+      ObjectNode extra = Json.object();
+      for (String property : List.of("timePartitioning", "clustering")) {
+        if (load.has(property)) {
+          extra.set(property, load.get(property).deepCopy());
+        }
+      }
+      catalog.createTable(ref, jobSchema, extra);
+    } else if (jobSchema.isArray() && !jobSchema.isEmpty()) {
+      ArrayNode current = catalog.schemaFields(ref);
+      if (current.size() != jobSchema.size()) {
+        boolean allowAddition = load.path("schemaUpdateOptions").toString().contains("ALLOW_FIELD_ADDITION");
+        if (!allowAddition || jobSchema.size() < current.size()) {
+          throw ApiException.invalid("Provided Schema does not match Table " + ref.display()
+              + ". Cannot add fields (field count " + jobSchema.size() + " vs " + current.size() + ").");
+        }
+        ObjectNode patch = Json.object();
+        patch.putObject("schema").set("fields", jobSchema.deepCopy());
+        catalog.patchTable(ref, patch);
+      }
+    }
+    return catalog.schemaFields(ref);
+  }
+
+  private static final class Parsed {
+    long goodRows;
+    long badRecords;
+    final List<ObjectNode> errors = new ArrayList<>();
+  }
+
+  private Parsed parse(Path data, JsonNode fields, boolean ignoreUnknown, Path canonical) throws IOException {
+    JsonValueConverter converter = new JsonValueConverter(ignoreUnknown);
+    Parsed parsed = new Parsed();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(data));
+        OutputStream out = Files.newOutputStream(canonical);
+        JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
+      long position = 0;
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      long lineStart = 0;
+      while (true) {
+        b = in.read();
+        if (b == '\n' || b == -1) {
+          String text = line.toString(StandardCharsets.UTF_8).trim();
+          if (!text.isEmpty()) {
+            try {
+              ObjectNode row = converter.convertRow(parseLine(text), fields);
+              Json.MAPPER.writeTree(gen, row);
+              gen.writeRaw('\n');
+              parsed.goodRows++;
+            } catch (JsonValueConverter.BadValue e) {
+              parsed.badRecords++;
+              if (parsed.errors.size() < MAX_REPORTED_ERRORS) {
+                parsed.errors.add(rowError(lineStart, e.getMessage()));
+              }
+            }
+          }
+          if (b == -1) {
+            break;
+          }
+          line.reset();
+          lineStart = position + 1;
+        } else {
+          line.write(b);
+        }
+        position++;
+      }
+    }
+    return parsed;
+  }
+
+  private static JsonNode parseLine(String text) throws JsonValueConverter.BadValue {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new JsonValueConverter.BadValue("Parser terminated before end of string");
+    }
+  }
+
+  private static ObjectNode rowError(long position, String message) {
+    ObjectNode e = Json.object();
+    e.put("reason", "invalid");
+    e.put("message", "Error while reading data, error message: JSON parsing error in row starting at position "
+        + position + ": " + message);
+    return e;
+  }
+
+  private static LoadFailed tooManyErrors(Parsed parsed) {
+    ObjectNode result = Json.object();
+    result.put("reason", "invalid");
+    result.put("message", "Error while reading data, error message: JSON table encountered too many errors, "
+        + "giving up. Rows: " + (parsed.goodRows + parsed.badRecords) + "; errors: " + parsed.badRecords
+        + ". Please look into the errors[] collection for more details.");
+    List<ObjectNode> errors = new ArrayList<>();
+    errors.add(result.deepCopy());
+    errors.addAll(parsed.errors);
+    return new LoadFailed(result, errors);
+  }
+
+  private long insert(TableRef ref, JsonNode fields, Path canonical, long rows, String writeDisposition)
+      throws java.sql.SQLException {
+    boolean autoCommit = db.connection().getAutoCommit();
+    db.connection().setAutoCommit(false);
+    try {
+      if ("WRITE_EMPTY".equals(writeDisposition) && catalog.rowCount(ref) > 0) {
+        throw ApiException.duplicate("Table " + ref.display());
+      }
+      if ("WRITE_TRUNCATE".equals(writeDisposition)) {
+        db.execute("DELETE FROM " + ref.sqlName());
+      }
+      if (rows > 0) {
+        db.execute("INSERT INTO " + ref.sqlName() + " BY NAME SELECT * FROM read_json("
+            + "'" + canonical.toString().replace("'", "''") + "', format='newline_delimited', "
+            + "columns=" + columnsStruct(fields) + ")");
+      }
+      db.connection().commit();
+      catalog.touch(ref);
+      return rows;
+    } catch (RuntimeException | java.sql.SQLException e) {
+      db.connection().rollback();
+      throw e;
+    } finally {
+      db.connection().setAutoCommit(autoCommit);
+    }
+  }
+
+  private static String columnsStruct(JsonNode fields) {
+    List<String> parts = new ArrayList<>();
+    for (JsonNode field : fields) {
+      parts.add("'" + Json.text(field, "name").replace("'", "''") + "': '"
+          + BigQueryTypes.duckType(field).replace("'", "''") + "'");
+    }
+    return "{" + String.join(", ", parts) + "}";
+  }
+}

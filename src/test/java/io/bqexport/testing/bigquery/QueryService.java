@@ -1,0 +1,182 @@
+package io.bqexport.testing.bigquery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/** jobs.insert for queries, jobs.query, jobs.getQueryResults and tabledata.list. Queries run synchronously. */
+final class QueryService {
+  static final String ANONYMOUS_DATASET = "_emulator_query_results";
+
+  private final JobStore jobs;
+  private final ScriptRunner runner;
+  private final Catalog catalog;
+  private final DuckDb db;
+
+  QueryService(JobStore jobs, ScriptRunner runner, Catalog catalog, DuckDb db) {
+    this.jobs = jobs;
+    this.runner = runner;
+    this.catalog = catalog;
+    this.db = db;
+  }
+
+  /** jobs.insert with a query configuration: runs it now; a failing query gives a DONE job with errorResult. */
+  EmulatorJob insertQueryJob(String project, JsonNode body, String userEmail) {
+    JsonNode config = body.path("configuration");
+    JsonNode query = config.path("query");
+    if (config.path("dryRun").asBoolean(false)) {
+      throw SqlTranslator.unsupported("dry-run jobs");
+    }
+    if (query.has("destinationTable")) {
+      throw SqlTranslator.unsupported("query jobs with a destinationTable (use CREATE TABLE ... AS or INSERT)");
+    }
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), JobStore.locationOf(body), "QUERY", config);
+    job.setUserEmail(userEmail);
+    execute(job, project, query);
+    return job;
+  }
+
+  private void execute(EmulatorJob job, String project, JsonNode query) {
+    try {
+      if (query.path("useLegacySql").asBoolean(false)) {
+        throw ApiException.invalidQuery("Legacy SQL is not supported by the BigQuery emulator; set useLegacySql=false.");
+      }
+      ScriptRunner.Outcome outcome = runner.run(query.path("query").asText(""), project,
+          query.get("defaultDataset"), QueryParameters.from(query.get("queryParameters")));
+      ObjectNode statistics = Json.object();
+      statistics.put("totalBytesProcessed", "0");
+      statistics.put("totalBytesBilled", "0");
+      statistics.put("cacheHit", false);
+      statistics.put("statementType", outcome.statementType());
+      if (outcome.hadDml()) {
+        statistics.put("numDmlAffectedRows", Long.toString(outcome.dmlAffectedRows()));
+      }
+      if (outcome.result().schemaFields() != null) {
+        statistics.putObject("schema").set("fields", outcome.result().schemaFields().deepCopy());
+        ((ObjectNode) job.configuration.with("query")).putObject("destinationTable")
+            .put("projectId", project).put("datasetId", ANONYMOUS_DATASET).put("tableId", "anon_" + job.jobId);
+      }
+      job.succeed(statistics, outcome.result(), List.of(), jobs.now());
+    } catch (ApiException e) {
+      ObjectNode error = e.errorProto();
+      error.put("location", "query");
+      job.fail(error, List.of(error.deepCopy()), jobs.now());
+    }
+  }
+
+  /** jobs.query: creates a job, runs it, answers the first page; a failing query answers an HTTP error. */
+  ObjectNode query(String project, JsonNode request, String userEmail) {
+    ObjectNode config = Json.object();
+    ObjectNode query = config.putObject("query");
+    for (String field : List.of("query", "useLegacySql", "defaultDataset", "queryParameters", "parameterMode")) {
+      if (request.has(field)) {
+        query.set(field, request.get(field).deepCopy());
+      }
+    }
+    if (request.path("dryRun").asBoolean(false)) {
+      throw SqlTranslator.unsupported("dry-run queries");
+    }
+    String location = request.hasNonNull("location") ? request.get("location").asText() : "US";
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()), location, "QUERY", config);
+    job.setUserEmail(userEmail);
+    execute(job, project, query);
+    throwIfFailed(job);
+    ObjectNode response = resultsPage(job, request.path("maxResults").asLong(Long.MAX_VALUE), 0,
+        request.path("formatOptions").path("useInt64Timestamp").asBoolean(false));
+    response.put("kind", "bigquery#queryResponse");
+    response.put("cacheHit", false);
+    response.put("totalBytesProcessed", "0");
+    return response;
+  }
+
+  ObjectNode getQueryResults(String project, String jobId, Map<String, String> params) {
+    EmulatorJob job = jobs.get(project, jobId);
+    throwIfFailed(job);
+    ObjectNode response = resultsPage(job, maxResults(params), startIndex(params),
+        Boolean.parseBoolean(params.getOrDefault("formatOptions.useInt64Timestamp", "false")));
+    response.put("kind", "bigquery#getQueryResultsResponse");
+    response.put("etag", "q" + job.creationTime);
+    return response;
+  }
+
+  private static void throwIfFailed(EmulatorJob job) {
+    ObjectNode error = job.errorResult();
+    if (error != null) {
+      String reason = error.path("reason").asText("invalid");
+      int status = switch (reason) {
+        case "notFound" -> 404;
+        case "duplicate" -> 409;
+        case "accessDenied" -> 403;
+        default -> 400;
+      };
+      throw new ApiException(status, reason, error.path("message").asText());
+    }
+  }
+
+  private ObjectNode resultsPage(EmulatorJob job, long maxResults, long start, boolean int64Timestamps) {
+    QueryResult result = job.result();
+    ObjectNode response = Json.object();
+    response.putObject("jobReference")
+        .put("projectId", job.project).put("jobId", job.jobId).put("location", job.location);
+    response.put("jobComplete", "DONE".equals(job.state()));
+    if (result.schemaFields() != null) {
+      response.putObject("schema").set("fields", result.schemaFields().deepCopy());
+    }
+    int total = result.rows().size();
+    response.put("totalRows", Integer.toString(total));
+    int from = (int) Math.min(start, total);
+    int to = (int) Math.min(total, from + Math.max(0, Math.min(maxResults, Integer.MAX_VALUE)));
+    response.set("rows", result.encodeRows(from, to, int64Timestamps));
+    if (to < total) {
+      response.put("pageToken", Integer.toString(to));
+    }
+    ObjectNode statistics = job.typeStatistics();
+    if (statistics.has("numDmlAffectedRows")) {
+      response.put("numDmlAffectedRows", statistics.get("numDmlAffectedRows").asText());
+    }
+    return response;
+  }
+
+  /** tabledata.list on a table, or on a query job's anonymous result table. */
+  ObjectNode listTableData(TableRef ref, Map<String, String> params) {
+    QueryResult result;
+    if (ANONYMOUS_DATASET.equals(ref.dataset()) && ref.table().startsWith("anon_")) {
+      result = jobs.get(ref.project(), ref.table().substring(5)).result();
+    } else {
+      result = db.locked(() -> {
+        if (catalog.find(ref) == null) {
+          catalog.getTable(ref);
+        }
+        try (var s = db.connection().createStatement();
+            var rs = s.executeQuery("SELECT * FROM " + ref.sqlName() + " ORDER BY rowid")) {
+          return QueryResult.read(rs);
+        }
+      });
+    }
+    int total = result.rows().size();
+    int from = (int) Math.min(startIndex(params), total);
+    int to = (int) Math.min(total, from + Math.min(maxResults(params), Integer.MAX_VALUE));
+    ObjectNode response = Json.object();
+    response.put("kind", "bigquery#tableDataList");
+    response.put("etag", "d" + total);
+    response.put("totalRows", Integer.toString(total));
+    response.set("rows", result.encodeRows(from, to,
+        Boolean.parseBoolean(params.getOrDefault("formatOptions.useInt64Timestamp", "false"))));
+    if (to < total) {
+      response.put("pageToken", Integer.toString(to));
+    }
+    return response;
+  }
+
+  private static long maxResults(Map<String, String> params) {
+    return params.containsKey("maxResults") ? Long.parseLong(params.get("maxResults")) : Long.MAX_VALUE;
+  }
+
+  private static long startIndex(Map<String, String> params) {
+    if (params.containsKey("pageToken")) {
+      return Long.parseLong(params.get("pageToken"));
+    }
+    return params.containsKey("startIndex") ? Long.parseLong(params.get("startIndex")) : 0;
+  }
+}
