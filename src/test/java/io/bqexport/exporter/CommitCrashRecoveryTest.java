@@ -122,7 +122,7 @@ class CommitCrashRecoveryTest {
     RunSummary failed = h.run(hour(30), HOURS_0_2, ExportMode.Replace, (step, window) -> {
       if (step == CommitStep.BEFORE_TRANSACTION) {
         // The transaction's INSERT ... SELECT FROM staging fails after its DELETE ran.
-        h.bigquery.client(ExporterHarness.PROJECT).delete(TableId.of(ExporterHarness.PROJECT,
+        h.client().delete(TableId.of(ExporterHarness.PROJECT,
             ExporterHarness.DATASET, Committer.stagingTableName("events", HOURS_0_2, 2)));
       }
     });

@@ -219,6 +219,44 @@ class ExportRunTest {
   }
 
   @Test
+  void aRevokedServiceAccountKeyFailsWithBigQueryAuthFailed() {
+    events.hour(hour(10), 10);
+    h.startFrom = hour(10);
+    h.bigquery.revokeServiceAccountKey(h.key.clientEmail(), h.key.privateKeyId());
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("BigQueryAuthFailed");
+    assertThat(summary.exitCode()).isEqualTo(3);
+    assertThat(summary.message()).contains("create a new key").doesNotContain("Exception");
+  }
+
+  @Test
+  void aMissingPermissionFailsWithPermissionDeniedNamingIt() {
+    events.hour(hour(10), 10);
+    h.startFrom = hour(10);
+    h.bigquery.faults().deny("POST", "/tables$", "bigquery.tables.create");
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("PermissionDenied");
+    assertThat(summary.exitCode()).isEqualTo(3);
+    assertThat(summary.message()).contains("bigquery.tables.create", "roles/bigquery.dataEditor");
+  }
+
+  @Test
+  void aMissingDatasetFailsWithDatasetNotFound() {
+    h.startFrom = hour(10);
+    h.dataset = "does_not_exist";
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("DatasetNotFound");
+    assertThat(summary.exitCode()).isEqualTo(5);
+    assertThat(summary.message()).contains("does_not_exist", "createDataset");
+  }
+
+  @Test
   void replaceWithoutAWindowIsAConfigError() {
     RunSummary summary = h.run(hour(30), null, ExportMode.Replace);
     assertThat(summary.reason()).isEqualTo("ConfigInvalid");
