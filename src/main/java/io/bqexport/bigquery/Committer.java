@@ -129,7 +129,7 @@ public final class Committer {
       }
       List<LedgerEntry> entries;
       if (load.outcome() == Outcome.LOADED) {
-        entries = entries(window, generation, load.jobId() == null ? id : load.jobId(), load.stats());
+        entries = entries(window, generation, load.jobId(), load.stats());
       } else if (load.outcome() == Outcome.ALREADY_LOADED && bigquery.getTable(staging) != null) {
         entries = recoveredEntries(window, generation, id, countRows(staging, window));
       } else {

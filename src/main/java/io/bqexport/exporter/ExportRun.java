@@ -74,6 +74,11 @@ public final class ExportRun {
     String message;
     int exitCode = ExitCode.SUCCESS.code();
     try {
+      if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
+        return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
+            options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
+            0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+      }
       DatasetId dataset = DatasetId.of(bigquery.getOptions().getProjectId(), config.destination().dataset());
       TableManager tables = new TableManager(bigquery, dataset);
       tables.ensureDataset(config.destination().location(), config.destination().createDatasetOrDefault());
