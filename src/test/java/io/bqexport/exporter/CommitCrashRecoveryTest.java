@@ -141,6 +141,25 @@ class CommitCrashRecoveryTest {
   }
 
   @Test
+  void aTransactionWhoseAnswerIsLostLeavesNoDuplicates() {
+    events.hours(hour(0), hour(2), 300);
+    h.run(hour(30), HOURS_0_2, ExportMode.FillGaps);
+    long before = h.rows();
+
+    RunSummary summary = h.run(hour(30), HOURS_0_2, ExportMode.Replace, (step, window) -> {
+      if (step == CommitStep.BEFORE_TRANSACTION) {
+        h.bigquery.faults().dropResponse("POST", "/queries$", 1); // the pod dies while the transaction runs
+      }
+    });
+    RunSummary rerun = summary.succeeded() ? summary : h.run(hour(30), HOURS_0_2, ExportMode.Replace);
+
+    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertThat(h.rows()).isEqualTo(before);
+    assertThat(h.distinctUuids()).isEqualTo(before);
+    assertThat(h.ledger()).extracting(r -> number(r.get("generation"))).allMatch(g -> g >= 2);
+  }
+
+  @Test
   void twoExportersOnTheSameHourAtOnceLoadItOnce() throws Exception {
     CyclicBarrier bothUploading = new CyclicBarrier(2);
     Runnable exporter = () -> h.run(hour(13), null, ExportMode.FillGaps, (step, window) -> {
