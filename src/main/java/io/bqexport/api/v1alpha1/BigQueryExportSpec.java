@@ -1,0 +1,69 @@
+package io.bqexport.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Desired state of a BigQueryExport: one Amplitude project streamed hourly into one BigQuery dataset. */
+public record BigQueryExportSpec(
+    @Required
+    @JsonPropertyDescription("Where events come from.")
+    SourceSpec source,
+    @Required
+    @JsonPropertyDescription("The BigQuery dataset that receives the tables.")
+    DestinationSpec destination,
+    @JsonPropertyDescription("Which tables are exported.")
+    DataSpec data,
+    @Default(DEFAULT_SCHEDULE)
+    @JsonPropertyDescription("Cron schedule of the export runs (5 fields, macros such as @hourly, optional CRON_TZ="
+        + " prefix). Each run exports every due hour that is missing. Default: hourly at minute 5.")
+    String schedule,
+    @Default(DEFAULT_AVAILABILITY_DELAY) @Pattern(ApiPatterns.DURATION)
+    @JsonPropertyDescription("How long after an hour ends Amplitude makes it exportable. An hour H is due when"
+        + " H + 1h + availabilityDelay <= now. Default 2h.")
+    String availabilityDelay,
+    @Pattern(ApiPatterns.HOUR)
+    @JsonPropertyDescription("First hour to export (RFC 3339, UTC, whole hour). Default: the hour the resource was"
+        + " created. Use a BigQueryBackfill for older history.")
+    String startFrom,
+    @Default("false")
+    @JsonPropertyDescription("Suspend the schedule. Running jobs finish; no new run starts.")
+    Boolean suspend,
+    @Default("24") @Min(1) @Max(100)
+    @JsonPropertyDescription("How many runs status.runs keeps (1-100). Default 24.")
+    Integer historyLimit,
+    @Default("24") @Min(1) @Max(168)
+    @JsonPropertyDescription("At most this many hours are exported by one run (1-168), oldest first; catch-up after"
+        + " downtime spreads over several runs. Default 24.")
+    Integer maxHoursPerRun,
+    @Default(DEFAULT_FRESHNESS_THRESHOLD) @Pattern(ApiPatterns.DURATION)
+    @JsonPropertyDescription("DataFresh turns False when the latest due hour is more than this past"
+        + " status.exportedThrough. Default 2h.")
+    String freshnessThreshold,
+    @Default(DEFAULT_VALIDATION_INTERVAL) @Pattern(ApiPatterns.DURATION)
+    @JsonPropertyDescription("How often the credentials are validated again, besides on every spec or Secret change."
+        + " Default 12h.")
+    String validationInterval,
+    @JsonPropertyDescription("Resources and scheduling of the exporter pods.")
+    JobPodSpec pod) {
+
+  public static final String DEFAULT_SCHEDULE = "5 * * * *";
+  public static final String DEFAULT_AVAILABILITY_DELAY = "2h";
+  public static final String DEFAULT_FRESHNESS_THRESHOLD = "2h";
+  public static final String DEFAULT_VALIDATION_INTERVAL = "12h";
+
+  public BigQueryExportSpec {
+    data = data == null ? new DataSpec(null) : data;
+    schedule = schedule == null ? DEFAULT_SCHEDULE : schedule;
+    availabilityDelay = availabilityDelay == null ? DEFAULT_AVAILABILITY_DELAY : availabilityDelay;
+    suspend = suspend != null && suspend;
+    historyLimit = historyLimit == null ? 24 : historyLimit;
+    maxHoursPerRun = maxHoursPerRun == null ? 24 : maxHoursPerRun;
+    freshnessThreshold = freshnessThreshold == null ? DEFAULT_FRESHNESS_THRESHOLD : freshnessThreshold;
+    validationInterval = validationInterval == null ? DEFAULT_VALIDATION_INTERVAL : validationInterval;
+    pod = pod == null ? JobPodSpec.empty() : pod;
+  }
+}

@@ -1,0 +1,18 @@
+package io.bqexport.operator;
+
+import java.util.Set;
+
+/**
+ * How the operator process runs.
+ *
+ * @param watchNamespaces namespaces to watch; empty means all namespaces
+ * @param leaderElection whether to take a Lease before reconciling (for more than one replica)
+ * @param leaseNamespace namespace of the Lease, normally the operator's own
+ * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one
+ * @param exporterImage image of the exporter pods the operator creates
+ */
+public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseNamespace,
+    int httpPort, String exporterImage) {
+
+  public static final String LEASE_NAME = "bqexport-operator";
+}

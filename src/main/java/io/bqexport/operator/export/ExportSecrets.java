@@ -1,0 +1,101 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
+import io.bqexport.bigquery.ServiceAccountKeyInfo;
+import io.bqexport.operator.status.Problem;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Reads the two Secrets an export references, straight from the API server (the operator caches only Secret
+ * metadata), and checks their shape. Values never leave this class except as the parsed, non-secret key facts.
+ */
+public final class ExportSecrets {
+
+  /** What was found: either a problem to report or the key facts plus the Secrets' versions. */
+  public record Observation(Problem problem, ServiceAccountKeyInfo key, String versions) {
+    public boolean ok() {
+      return problem == null;
+    }
+  }
+
+  private final KubernetesClient client;
+
+  public ExportSecrets(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public Observation observe(BigQueryExport export) {
+    String namespace = export.getMetadata().getNamespace();
+    SecretKeyRef keyRef = export.getSpec().destination().credentialsSecretRef();
+    AmplitudeSecretRef ampRef = export.getSpec().source().amplitude().credentialsSecretRef();
+
+    Secret google = client.secrets().inNamespace(namespace).withName(keyRef.name()).get();
+    if (google == null) {
+      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + keyRef.name() + " (spec.destination.credentialsSecretRef) does not"
+          + " exist in namespace " + namespace + "; create it with the service-account key: kubectl create secret"
+          + " generic " + keyRef.name() + " --from-file=" + keyRef.key() + "=KEY.json");
+    }
+    Secret amplitude = client.secrets().inNamespace(namespace).withName(ampRef.name()).get();
+    if (amplitude == null) {
+      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + ampRef.name() + " (spec.source.amplitude.credentialsSecretRef)"
+          + " does not exist in namespace " + namespace + "; create it: kubectl create secret generic "
+          + ampRef.name() + " --from-literal=" + ampRef.apiKeyKey() + "=API_KEY --from-literal="
+          + ampRef.secretKeyKey() + "=SECRET_KEY");
+    }
+    byte[] keyFile = value(google, keyRef.key());
+    if (keyFile == null) {
+      return failed(Reasons.SECRET_KEY_MISSING, missingKey(google, keyRef.key(), "spec.destination.credentialsSecretRef.key"));
+    }
+    for (String ampKey : new String[] {ampRef.apiKeyKey(), ampRef.secretKeyKey()}) {
+      byte[] v = value(amplitude, ampKey);
+      if (v == null || new String(v).isBlank()) {
+        return failed(Reasons.SECRET_KEY_MISSING, missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
+      }
+    }
+    try {
+      ServiceAccountKeyInfo key = ServiceAccountKeyInfo.parse(keyFile, "Secret " + keyRef.name() + ", key "
+          + keyRef.key());
+      return new Observation(null, key, versions(google, amplitude));
+    } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
+      return failed(e.reason(), e.getMessage());
+    }
+  }
+
+  private static Observation failed(String reason, String message) {
+    return new Observation(Problem.of(reason, message), null, null);
+  }
+
+  private static String missingKey(Secret secret, String key, String field) {
+    TreeSet<String> present = new TreeSet<>();
+    if (secret.getData() != null) {
+      present.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      present.addAll(secret.getStringData().keySet());
+    }
+    return "Secret " + secret.getMetadata().getName() + " has no key '" + key + "' (it has: "
+        + (present.isEmpty() ? "none" : String.join(", ", present)) + "); add it, or point " + field
+        + " at the right key";
+  }
+
+  private static byte[] value(Secret secret, String key) {
+    Map<String, String> data = secret.getData();
+    if (data != null && data.get(key) != null) {
+      return Base64.getDecoder().decode(data.get(key));
+    }
+    Map<String, String> stringData = secret.getStringData();
+    return stringData != null && stringData.get(key) != null ? stringData.get(key).getBytes() : null;
+  }
+
+  private static String versions(Secret google, Secret amplitude) {
+    return google.getMetadata().getName() + "@" + google.getMetadata().getResourceVersion() + ","
+        + amplitude.getMetadata().getName() + "@" + amplitude.getMetadata().getResourceVersion();
+  }
+}

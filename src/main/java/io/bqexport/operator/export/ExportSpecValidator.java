@@ -1,0 +1,95 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.ApiPatterns;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.SpecDurations;
+import io.bqexport.operator.status.Problem;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what the CRD schema cannot (cron syntax, durations, startFrom against the clock), and repeats the schema's
+ * required fields and patterns, because an API server without the CRD's validation (an old CRD, a mock) lets them
+ * through and a reconcile must never fail on them.
+ */
+public final class ExportSpecValidator {
+
+  public List<Problem> validate(BigQueryExportSpec spec, Instant now) {
+    List<Problem> problems = new ArrayList<>();
+    if (spec == null || spec.source() == null || spec.source().amplitude() == null
+        || spec.source().amplitude().credentialsSecretRef() == null) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.amplitude.credentialsSecretRef is required: name the Secret"
+          + " that holds the Amplitude api-key and secret-key"));
+    }
+    if (spec == null || spec.destination() == null || spec.destination().credentialsSecretRef() == null
+        || spec.destination().dataset() == null) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.destination.dataset and spec.destination.credentialsSecretRef are"
+          + " required: name the BigQuery dataset and the Secret that holds the service-account key"));
+    }
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    pattern(problems, "spec.destination.dataset", spec.destination().dataset(), ApiPatterns.DATASET,
+        "use letters, digits and underscores only");
+    pattern(problems, "spec.data.events.table", spec.data().events().table(), ApiPatterns.TABLE,
+        "start with a letter or underscore, then letters, digits and underscores");
+    if (spec.destination().projectId() != null) {
+      pattern(problems, "spec.destination.projectId", spec.destination().projectId(), ApiPatterns.PROJECT_ID,
+          "use the project ID (lowercase, e.g. acme-analytics), not the project name or number");
+    }
+    try {
+      CronSchedule.parse(spec.schedule());
+    } catch (IllegalArgumentException e) {
+      problems.add(Problem.of(Reasons.INVALID_SCHEDULE, e.getMessage()));
+    }
+    duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
+    duration(problems, "spec.freshnessThreshold", spec.freshnessThreshold());
+    Duration interval = duration(problems, "spec.validationInterval", spec.validationInterval());
+    if (interval != null && interval.compareTo(Duration.ofMinutes(5)) < 0) {
+      problems.add(Problem.of(Reasons.INVALID_DURATION, "spec.validationInterval " + spec.validationInterval()
+          + " is shorter than 5m; each validation makes a test upload, so use 5m or more (default 12h)"));
+    }
+    if (spec.startFrom() != null) {
+      startFrom(problems, spec.startFrom(), now);
+    }
+    return problems;
+  }
+
+  private static void pattern(List<Problem> problems, String field, String value, String regex, String fix) {
+    if (value == null || !Pattern.matches(regex, value)) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not valid: " + fix));
+    }
+  }
+
+  private static Duration duration(List<Problem> problems, String field, String value) {
+    try {
+      return SpecDurations.parse(field, value);
+    } catch (IllegalArgumentException e) {
+      problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
+      return null;
+    }
+  }
+
+  private static void startFrom(List<Problem> problems, String value, Instant now) {
+    Instant start;
+    try {
+      start = Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom '" + value + "' is not an RFC 3339 UTC timestamp;"
+          + " use a whole hour such as 2026-11-01T00:00:00Z"));
+      return;
+    }
+    if (!Pattern.matches(ApiPatterns.HOUR, value)) {
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom '" + value + "' is not on a whole hour; use e.g. "
+          + start.truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
+    } else if (start.isAfter(now.plus(Duration.ofHours(1)))) {
+      problems.add(Problem.of(Reasons.INVALID_START_FROM, "spec.startFrom " + value + " is more than an hour in the future;"
+          + " set it to the first hour to export, at most the current hour"));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.bqexport.operator.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
+import io.bqexport.api.v1alpha1.AmplitudeSourceSpec;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
+import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.operator.status.Problem;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExportSpecValidatorTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:34:00Z");
+  private final ExportSpecValidator validator = new ExportSpecValidator();
+
+  static BigQueryExportSpec spec(String dataset, String schedule, String startFrom, String delay) {
+    return new BigQueryExportSpec(
+        new SourceSpec(new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("amplitude", null, null), null)),
+        new DestinationSpec(null, dataset, null, new SecretKeyRef("bq-writer", null), null, null),
+        null, schedule, delay, startFrom, null, null, null, null, null, null);
+  }
+
+  @Test
+  void aValidSpecHasNoProblems() {
+    assertThat(validator.validate(spec("amplitude", null, "2026-11-01T00:00:00Z", null), NOW)).isEmpty();
+    assertThat(validator.validate(spec("amplitude", "CRON_TZ=UTC @hourly", "2026-11-28T13:00:00Z", "90m"), NOW))
+        .isEmpty();
+  }
+
+  @Test
+  void eachBadFieldIsNamedWithItsFix() {
+    assertThat(reasons(spec("amplitude", "5 * * *", null, null))).containsExactly("InvalidSchedule");
+    assertThat(messages(spec("amplitude", null, null, "two hours"))).singleElement().asString()
+        .contains("spec.availabilityDelay", "2h, 90m or 1h30m");
+    assertThat(messages(spec("amplitude-prod", null, null, null))).singleElement().asString()
+        .contains("spec.destination.dataset", "underscores");
+    assertThat(messages(spec("amplitude", null, "2026-11-01T00:30:00Z", null))).singleElement().asString()
+        .contains("spec.startFrom", "whole hour", "2026-11-01T00:00:00Z");
+    assertThat(messages(spec("amplitude", null, "2026-11-28T15:00:00Z", null))).singleElement().asString()
+        .contains("spec.startFrom", "more than an hour in the future");
+    assertThat(messages(spec("amplitude", null, "yesterday", null))).singleElement().asString()
+        .contains("spec.startFrom", "RFC 3339");
+  }
+
+  @Test
+  void missingRequiredSectionsAreReportedInsteadOfFailingTheReconcile() {
+    BigQueryExportSpec empty = new BigQueryExportSpec(null, null, null, null, null, null, null, null, null, null,
+        null, null);
+    assertThat(messages(empty)).anySatisfy(m -> assertThat(m).contains("spec.source.amplitude.credentialsSecretRef"))
+        .anySatisfy(m -> assertThat(m).contains("spec.destination.dataset"));
+  }
+
+  private List<String> reasons(BigQueryExportSpec spec) {
+    return validator.validate(spec, NOW).stream().map(Problem::reason).toList();
+  }
+
+  private List<String> messages(BigQueryExportSpec spec) {
+    return validator.validate(spec, NOW).stream().map(Problem::message).toList();
+  }
+}

@@ -1,0 +1,90 @@
+package io.bqexport.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The Kubernetes API for tests: fabric8's mock server in CRUD mode on a loopback port, with the committed CRDs
+ * installed, recording every request so tests can derive what the operator needs (e.g. its RBAC).
+ */
+public final class KubernetesStandIn implements AutoCloseable {
+
+  /** User agent of the operator's own client, to tell its requests from the test's. */
+  public static final String OPERATOR_USER_AGENT = "bqexport-operator-under-test";
+
+  /** One API request as the server saw it. */
+  public record ApiRequest(String method, String path, String userAgent) {
+    public boolean byOperator() {
+      return OPERATOR_USER_AGENT.equals(userAgent);
+    }
+  }
+
+  private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  public KubernetesStandIn() {
+    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        return super.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    Crds.load().forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A separate client whose requests are marked as the operator's. */
+  public KubernetesClient newOperatorClient() {
+    return server.createClient(b -> b.editOrNewConfig().withUserAgent(OPERATOR_USER_AGENT).endConfig());
+  }
+
+  public KubernetesStandIn namespace(String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return this;
+  }
+
+  /** Creates every object of a YAML file (e.g. a sample) in a namespace, as `kubectl apply -n` would. */
+  public List<HasMetadata> apply(Path yaml, String namespace) {
+    try (InputStream in = Files.newInputStream(yaml)) {
+      List<HasMetadata> objects = client.load(in).items();
+      return objects.stream().map(o -> (HasMetadata) client.resource(o).inNamespace(namespace).create()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public List<ApiRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

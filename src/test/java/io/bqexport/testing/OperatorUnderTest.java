@@ -1,0 +1,42 @@
+package io.bqexport.testing;
+
+import io.bqexport.operator.BqExportOperator;
+import io.bqexport.operator.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Set;
+
+/** The real operator, started against a {@link KubernetesStandIn}, on a free health port. */
+public final class OperatorUnderTest implements AutoCloseable {
+  public static final String EXPORTER_IMAGE = "registry.test/bqexport:test";
+
+  private final BqExportOperator operator;
+  private final KubernetesClient client;
+
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock) {
+    this(kubernetes, clock, Set.of());
+  }
+
+  /** @param watchNamespaces namespaces to watch; empty watches all */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces) {
+    client = kubernetes.newOperatorClient();
+    try {
+      operator = new BqExportOperator(client,
+          new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE), clock).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public BqExportOperator operator() {
+    return operator;
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    client.close();
+  }
+}
