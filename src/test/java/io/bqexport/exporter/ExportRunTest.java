@@ -89,6 +89,24 @@ class ExportRunTest {
   }
 
   @Test
+  void aBackfillWindowInFillGapsModeSkipsCommittedHours() {
+    events.hours(hour(0), hour(4), 40);
+    h.startFrom = hour(1);
+    h.maxHoursPerRun = 1;
+    h.run(hour(30)); // the recurring run commits hour 1
+    h.amplitude.clearRequests();
+
+    RunSummary summary = h.run(hour(30), new ExportWindow(hour(0), hour(4)), ExportMode.FillGaps);
+
+    assertThat(summary.committed()).containsExactly(hour(0) + "/" + hour(1), hour(2) + "/" + hour(4));
+    assertThat(summary.hours()).isEqualTo(3);
+    assertThat(summary.exportedThrough()).isEqualTo(hour(4).toString());
+    assertThat(h.amplitude.exportRequests()).hasSize(2);
+    assertThat(h.rows()).isEqualTo(160);
+    assertThat(h.distinctUuids()).isEqualTo(160);
+  }
+
+  @Test
   void anHourWithoutDataIsCommittedWithZeroRows() {
     events.hour(hour(11), 30);
     h.startFrom = hour(10);
