@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -89,6 +90,19 @@ class ExportLineStreamTest {
   void somethingThatIsNotAZipIsCorrupt() {
     assertThatThrownBy(() -> read("<html>gateway error</html>".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("end-of-central-directory");
+  }
+
+  @Test
+  void afterAFailureTheStreamNeverLooksComplete() throws IOException {
+    gzEntry("a.json.gz", "{}\n");
+    byte[] archive = finish();
+    byte[] truncated = Arrays.copyOf(archive, archive.length - 30);
+
+    try (ExportLineStream stream = ExportLineStream.of(WINDOW, new ByteArrayInputStream(truncated))) {
+      assertThat(stream.next()).isNotNull();
+      assertThatThrownBy(stream::next).isInstanceOf(CorruptArchiveException.class);
+      assertThatThrownBy(stream::next).isInstanceOf(CorruptArchiveException.class);
+    }
   }
 
   @Test
