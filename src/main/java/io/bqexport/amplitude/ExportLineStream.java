@@ -33,6 +33,7 @@ public final class ExportLineStream implements AutoCloseable {
   private final EntryZipInputStream zip;
   private final BoundedLineReader lineReader;
   private BoundedLineReader entryReader;
+  private InputStream entryData;
   private String file = "";
   private long lineNumber;
   private long entries;
@@ -104,6 +105,7 @@ public final class ExportLineStream implements AutoCloseable {
           return new SourceLine(file, lineNumber, text);
         }
         entryReader = null;
+        entryData.close(); // frees the gzip inflater now rather than at garbage collection
       }
       ZipEntry entry = zip.getNextEntry();
       if (entry == null) {
@@ -151,6 +153,7 @@ public final class ExportLineStream implements AutoCloseable {
     if (file.endsWith(".gz")) {
       data = new GZIPInputStream(data, BUFFER);
     }
+    entryData = data;
     entryReader = lineReader.reset(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)));
@@ -197,6 +200,9 @@ public final class ExportLineStream implements AutoCloseable {
     closed = true;
     if (zip != null) {
       try {
+        if (entryData != null) {
+          entryData.close();
+        }
         zip.close();
       } catch (IOException ignored) {
         // closing aborts the download; nothing to report
