@@ -4,11 +4,8 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.SocketTimeoutException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -25,14 +22,14 @@ import java.util.zip.ZipInputStream;
 public final class ExportLineStream implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
   /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
-  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
   private final ExportWindow window;
   private final long expectedLength;
   private final TailKeepingInputStream counted;
   private final EntryZipInputStream zip;
-  private final BoundedLineReader lineReader;
-  private BoundedLineReader entryReader;
+  private final Utf8LineReader lineReader;
+  private Utf8LineReader entryReader;
   private InputStream entryData;
   private String file = "";
   private long lineNumber;
@@ -45,12 +42,12 @@ public final class ExportLineStream implements AutoCloseable {
   private AmplitudeException failure;
 
   ExportLineStream(ExportWindow window, InputStream body, long expectedLength) {
-    this(window, body, expectedLength, MAX_LINE_CHARS);
+    this(window, body, expectedLength, MAX_LINE_BYTES);
   }
 
-  ExportLineStream(ExportWindow window, InputStream body, long expectedLength, int maxLineChars) {
+  ExportLineStream(ExportWindow window, InputStream body, long expectedLength, int maxLineBytes) {
     this.window = window;
-    this.lineReader = new BoundedLineReader(maxLineChars);
+    this.lineReader = new Utf8LineReader(maxLineBytes);
     this.expectedLength = expectedLength;
     this.counted = body == null ? null : new TailKeepingInputStream(body, ZipEndCheck.TAIL_BYTES);
     this.zip = body == null ? null : new EntryZipInputStream(counted);
@@ -123,11 +120,11 @@ public final class ExportLineStream implements AutoCloseable {
     if (e instanceof ArchiveProblem problem) {
       return corrupt(problem.getMessage(), null);
     }
-    if (e instanceof BoundedLineReader.LineTooLongException) {
+    if (e instanceof Utf8LineReader.LineTooLongException) {
       return corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
     }
     if (e instanceof CharacterCodingException) {
-      return corrupt("file " + file + " is not valid UTF-8 (after line " + lineNumber + ")", e);
+      return corrupt("file " + file + " line " + (lineNumber + 1) + " is not valid UTF-8", e);
     }
     if (e instanceof ZipException || e instanceof EOFException) {
       return corrupt(where() + ": " + e.getMessage(), e);
@@ -154,9 +151,7 @@ public final class ExportLineStream implements AutoCloseable {
       data = new GZIPInputStream(data, BUFFER);
     }
     entryData = data;
-    entryReader = lineReader.reset(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    entryReader = lineReader.reset(data);
   }
 
   private void verifyEnd() throws IOException {

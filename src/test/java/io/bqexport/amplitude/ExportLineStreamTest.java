@@ -165,7 +165,7 @@ class ExportLineStreamTest {
     plainEntry("bad.json", new byte[] {'{', '}', '\n', '"', (byte) 0xC3, (byte) 0x28, '"', '\n'});
 
     assertThatThrownBy(() -> read(finish()))
-        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("file bad.json is not valid UTF-8");
+        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("file bad.json line 2 is not valid UTF-8");
   }
 
   @Test
@@ -176,7 +176,7 @@ class ExportLineStreamTest {
     assertThatThrownBy(() -> read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), -1, 1000)))
         .isInstanceOfSatisfying(CorruptArchiveException.class, e -> {
           assertThat(e.reason()).isEqualTo("ArchiveCorrupt");
-          assertThat(e.getMessage()).contains("file long.json line 2", "1000 characters");
+          assertThat(e.getMessage()).contains("file long.json line 2", "1000 bytes");
         });
   }
 
