@@ -1,6 +1,7 @@
 package io.bqexport.amplitude;
 
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -34,7 +35,8 @@ public final class AmplitudeExportClient implements AutoCloseable {
     HttpClient client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER) // a redirect must never carry the keys elsewhere
+        .proxy(ProxySelector.getDefault()) // honours -Dhttps.proxyHost/-Dhttp.nonProxyHosts for egress proxies
         .build();
     this.http = new RetryingHttp(client, settings, clock, sleeper);
     this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -75,7 +77,7 @@ public final class AmplitudeExportClient implements AutoCloseable {
         RetryingHttp.errorDetail(response);
         throw new AmplitudeAuthException(status, "GET /api/2/export");
       }
-      default -> throw unexpected(status, response, what);
+      default -> throw unexpected(status, RetryingHttp.errorDetail(response), what);
     }
   }
 
@@ -102,14 +104,14 @@ public final class AmplitudeExportClient implements AutoCloseable {
       throw new AmplitudeAuthException(status, "GET /api/2/events/list");
     }
     if (status / 100 != 2) {
-      throw new AmplitudeException("UnexpectedResponse", "Amplitude answered the " + what + " with HTTP " + status
-          + detail + "; check spec.source.amplitude.endpoint and region");
+      throw unexpected(status, detail, what);
     }
   }
 
-  private static AmplitudeException unexpected(int status, HttpResponse<InputStream> response, String what) {
-    return new AmplitudeException("UnexpectedResponse", "Amplitude answered the " + what + " with HTTP " + status
-        + RetryingHttp.errorDetail(response) + "; check spec.source.amplitude.endpoint and region");
+  /** A status the API does not document here (a proxy's 302 or 407, a wrong path's 405). */
+  private static SourceUnavailableException unexpected(int status, String detail, String what) {
+    return new SourceUnavailableException("Amplitude answered the " + what + " with an unexpected HTTP " + status
+        + detail + "; check spec.source.amplitude.endpoint (and any proxy in between) and region", null);
   }
 
   @Override

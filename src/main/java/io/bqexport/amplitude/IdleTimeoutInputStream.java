@@ -11,14 +11,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A read timeout for a response body: java.net.http has none once the headers arrived, so a stalled download
- * would block forever. A watchdog closes the stream when no byte arrived for {@code timeout}; the pending read
- * then fails with a {@link SocketTimeoutException}.
+ * would block forever. A watchdog closes the stream when one read has been blocked for {@code timeout}; that read
+ * then fails with a {@link SocketTimeoutException}. Time the caller spends away from the stream (e.g. uploading)
+ * does not count.
  */
 final class IdleTimeoutInputStream extends FilterInputStream {
   private final long timeoutNanos;
   private final Duration timeout;
   private final ScheduledFuture<?> watchdog;
-  private volatile long lastProgress = System.nanoTime();
+  /** When the pending read started; 0 while no read is pending. */
+  private volatile long readStarted;
   private volatile boolean timedOut;
 
   IdleTimeoutInputStream(InputStream in, Duration timeout, ScheduledExecutorService scheduler) {
@@ -30,9 +32,13 @@ final class IdleTimeoutInputStream extends FilterInputStream {
   }
 
   private void check() {
-    if (System.nanoTime() - lastProgress > timeoutNanos) {
+    long started = readStarted;
+    if (started != 0 && System.nanoTime() - started > timeoutNanos) {
       timedOut = true;
-      watchdog.cancel(false);
+      ScheduledFuture<?> self = watchdog;
+      if (self != null) {
+        self.cancel(false);
+      }
       try {
         in.close();
       } catch (IOException ignored) {
@@ -50,7 +56,11 @@ final class IdleTimeoutInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (timedOut) {
+      throw timeoutException();
+    }
     int n;
+    readStarted = System.nanoTime() | 1;
     try {
       n = in.read(buffer, offset, length);
     } catch (IOException e) {
@@ -58,20 +68,17 @@ final class IdleTimeoutInputStream extends FilterInputStream {
         throw timeoutException();
       }
       throw e;
+    } finally {
+      readStarted = 0;
     }
-    return progress(n);
+    if (timedOut) {
+      throw timeoutException();
+    }
+    return n;
   }
 
   private SocketTimeoutException timeoutException() {
     return new SocketTimeoutException("no data received for " + timeout.toSeconds() + "s (read timeout)");
-  }
-
-  private int progress(int n) throws SocketTimeoutException {
-    if (timedOut) {
-      throw timeoutException();
-    }
-    lastProgress = System.nanoTime();
-    return n;
   }
 
   @Override

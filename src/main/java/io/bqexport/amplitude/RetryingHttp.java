@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 final class RetryingHttp {
   private static final Logger LOG = LoggerFactory.getLogger(RetryingHttp.class);
 
+  private static final String USER_AGENT = "bqexport/" + Optional.ofNullable(
+      RetryingHttp.class.getPackage().getImplementationVersion()).orElse("dev");
+
   private final HttpClient http;
   private final AmplitudeClientSettings settings;
   private final Clock clock;
@@ -41,6 +44,7 @@ final class RetryingHttp {
         .timeout(settings.readTimeout())
         .header("Authorization", settings.credentials().basicAuthorization())
         .header("Accept", "application/zip, application/json")
+        .header("User-Agent", USER_AGENT)
         .GET()
         .build();
     for (int attempt = 1; ; attempt++) {

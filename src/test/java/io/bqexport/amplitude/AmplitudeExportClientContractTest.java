@@ -2,6 +2,7 @@ package io.bqexport.amplitude;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
@@ -13,6 +14,8 @@ import io.bqexport.testing.amplitude.StandInFault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +87,27 @@ class AmplitudeExportClientContractTest {
     assertThat(lines.get(1299).lineNumber()).isEqualTo(300);
     assertThat(standIn.exportRequests()).singleElement()
         .extracting(RecordedRequest::query).isEqualTo("start=20261128T17&end=20261128T18");
+  }
+
+  @Test
+  void responsesWithAContentLengthStreamToo() {
+    standIn.contentLength(true);
+
+    assertThat(readAll(ONE_HOUR)).hasSize(1000);
+  }
+
+  @Test
+  void aTruncatedArchiveWithAMatchingContentLengthIsStillDetected() {
+    standIn.contentLength(true).faults().next(1, StandInFault.truncateAfterEntries(3));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(CorruptArchiveException.class);
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthFailsTheWindow() {
+    standIn.contentLength(true).faults().next(1, StandInFault.resetMidBody(3000));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(SourceUnavailableException.class);
   }
 
   @Test
@@ -179,6 +203,24 @@ class AmplitudeExportClientContractTest {
     assertThat(sleeper.waits()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {302, 405, 407})
+  void undocumentedStatusesFailWithoutRetryNamingTheEndpoint(int status) {
+    standIn.faults().next(1, StandInFault.status(status));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(SourceUnavailableException.class)
+        .hasMessageContaining("unexpected HTTP " + status).hasMessageContaining("spec.source.amplitude.endpoint");
+    assertThat(standIn.exportRequests()).hasSize(1);
+  }
+
+  @Test
+  void requestsIdentifyTheClient() {
+    readAll(ONE_HOUR);
+
+    assertThat(standIn.exportRequests()).singleElement().satisfies(request ->
+        assertThat(request.userAgent()).startsWith("bqexport/"));
+  }
+
   @Test
   void injected401IsAnAuthFailureToo() {
     standIn.faults().next(1, StandInFault.status(401));
@@ -248,13 +290,29 @@ class AmplitudeExportClientContractTest {
 
   @Test
   void stalledBodyHitsTheReadTimeout() {
-    standIn.faults().next(1, StandInFault.stall(2000, Duration.ofSeconds(20)));
-    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    standIn.faults().next(1, StandInFault.stall(2000, Duration.ofSeconds(30)));
+    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
     try (AmplitudeExportClient quick = new AmplitudeExportClient(impatient, sleeper, sleeper)) {
       assertThatThrownBy(() -> quick.forEachLine(ONE_HOUR, line -> { }))
           .isInstanceOfSatisfying(SourceUnavailableException.class, e ->
               assertThat(e.getMessage()).contains("stalled", "read timeout"));
     }
+  }
+
+  @Test
+  void aConsumerSlowerThanTheReadTimeoutIsNotAStall() throws Exception {
+    events.hour(HOUR, 3).eventsPerFile(1);
+    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    List<SourceLine> lines = new ArrayList<>();
+    try (AmplitudeExportClient quick = new AmplitudeExportClient(impatient, sleeper, sleeper);
+         ExportLineStream stream = quick.open(ONE_HOUR)) {
+      lines.add(stream.next());
+      Thread.sleep(1500); // the caller busy elsewhere (e.g. uploading), not reading: not a stalled download
+      for (SourceLine line = stream.next(); line != null; line = stream.next()) {
+        lines.add(line);
+      }
+    }
+    assertThat(lines).hasSize(3);
   }
 
   @Test
@@ -273,5 +331,68 @@ class AmplitudeExportClientContractTest {
       assertThatThrownBy(wrong::verifyCredentials).isInstanceOf(AmplitudeAuthException.class);
     }
     assertThat(standIn.requests()).hasSize(1);
+  }
+
+  @Test
+  void honoursRetryAfterAsAnHttpDate() {
+    String in45Seconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        sleeper.instant().plusSeconds(45).atOffset(ZoneOffset.UTC));
+    standIn.faults().next(1, StandInFault.tooManyRequests(in45Seconds));
+
+    assertThat(readAll(ONE_HOUR)).hasSize(1000);
+    assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void aRetryAfterBeyondTheTimeBudgetGivesUpAtOnce() {
+    standIn.faults().next(1, StandInFault.tooManyRequests("3600"));
+
+    assertThatThrownBy(() -> readAll(ONE_HOUR)).isInstanceOf(SourceUnavailableException.class)
+        .hasMessageContaining("HTTP 429");
+    assertThat(sleeper.waits()).isEmpty();
+    assertThat(standIn.exportRequests()).hasSize(1);
+  }
+
+  @Test
+  void theTimeBudgetBoundsRetriesToo() {
+    RetryPolicy manyAttemptsShortBudget =
+        new RetryPolicy(100, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30));
+    standIn.faults().next(100, StandInFault.status(503));
+    try (AmplitudeExportClient budgeted = new AmplitudeExportClient(
+        client.settings().withRetryPolicy(manyAttemptsShortBudget), sleeper, sleeper)) {
+      assertThatThrownBy(() -> budgeted.forEachLine(ONE_HOUR, line -> { }))
+          .isInstanceOf(SourceUnavailableException.class);
+    }
+    assertThat(sleeper.waits().stream().mapToLong(Duration::toMillis).sum()).isLessThanOrEqualTo(30_000);
+    assertThat(standIn.exportRequests().size()).isBetween(3, 7);
+  }
+
+  @Test
+  void credentialCheckRetriesServerErrors() {
+    standIn.faults().next(2, StandInFault.status(503));
+
+    client.verifyCredentials();
+
+    assertThat(standIn.requests()).extracting(RecordedRequest::status).containsExactly(503, 503, 200);
+  }
+
+  @Test
+  void noErrorMessageRevealsTheKeys() {
+    AmplitudeCredentials secret = new AmplitudeCredentials("api-key-VISIBLE", "secret-key-VISIBLE");
+    List<Throwable> failures = new ArrayList<>();
+    try (AmplitudeExportClient wrong = clientWith(secret)) {
+      failures.add(catchThrowable(() -> wrong.forEachLine(ONE_HOUR, line -> { })));
+      failures.add(catchThrowable(wrong::verifyCredentials));
+    }
+    standIn.faults().next(10, StandInFault.status(503));
+    failures.add(catchThrowable(() -> readAll(ONE_HOUR)));
+    standIn.faults().clear();
+    standIn.faults().next(1, StandInFault.truncateAfterEntries(1));
+    failures.add(catchThrowable(() -> readAll(ONE_HOUR)));
+
+    assertThat(failures).allSatisfy(failure -> {
+      assertThat(failure).isInstanceOf(AmplitudeException.class);
+      assertThat(failure.toString()).doesNotContain("VISIBLE", "dGVzdC1hcGkta2V5", "YXBpLWtleS1WSVNJQkxF");
+    });
   }
 }

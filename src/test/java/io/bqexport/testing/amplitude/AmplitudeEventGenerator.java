@@ -2,12 +2,12 @@ package io.bqexport.testing.amplitude;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -26,7 +26,10 @@ public final class AmplitudeEventGenerator {
 
   private static final long HOUR_MICROS = 3_600_000_000L;
   private static final long DAY_MICROS = 24 * HOUR_MICROS;
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** Emoji are written as raw UTF-8 whether the target is a Writer or an OutputStream. */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .build();
 
   private final long seed;
   private final long appId;
@@ -63,7 +66,7 @@ public final class AmplitudeEventGenerator {
 
   /** Events [from, to) of an hour as NDJSON lines (without the newline), rendered lazily. */
   public Iterator<String> lines(Instant hour, long from, long to) {
-    Instant start = requireHour(hour);
+    Instant start = ExportWindowChecks.requireHour(hour);
     StringWriter buffer = new StringWriter(4096);
     JsonGenerator json = newGenerator(buffer);
     return new Iterator<>() {
@@ -93,7 +96,7 @@ public final class AmplitudeEventGenerator {
 
   /** Writes events [from, to) of an hour as UTF-8 NDJSON ('\n' after each event) to {@code out}. */
   public void write(Instant hour, long from, long to, OutputStream out) throws IOException {
-    Instant start = requireHour(hour);
+    Instant start = ExportWindowChecks.requireHour(hour);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       json.setRootValueSeparator(null);
@@ -112,13 +115,6 @@ public final class AmplitudeEventGenerator {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static Instant requireHour(Instant hour) {
-    if (!hour.truncatedTo(ChronoUnit.HOURS).equals(hour)) {
-      throw new IllegalArgumentException("not a whole hour: " + hour);
-    }
-    return hour;
   }
 
   private SplittableRandom idRandom(Instant hour, long index) {

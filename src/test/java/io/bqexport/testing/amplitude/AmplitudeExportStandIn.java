@@ -3,7 +3,6 @@ package io.bqexport.testing.amplitude;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bqexport.amplitude.AmplitudeCredentials;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +50,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
   private final StandInFaults faults = new StandInFaults();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile long maxEventsPerRequest = Long.MAX_VALUE;
+  private volatile boolean contentLength;
   private volatile ExportArchiveWriter.EntryMethod entryMethod = ExportArchiveWriter.EntryMethod.DEFLATED;
 
   private AmplitudeExportStandIn(ExportDataSource source, String apiKey, String secretKey) throws IOException {
@@ -108,6 +107,14 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answer with a Content-Length (the archive is built in a temporary file first) instead of a chunked stream.
+   */
+  public AmplitudeExportStandIn contentLength(boolean enabled) {
+    this.contentLength = enabled;
+    return this;
+  }
+
   /** How zip entries are stored (default DEFLATED at level 0, streamed with data descriptors). */
   public AmplitudeExportStandIn entryMethod(ExportArchiveWriter.EntryMethod method) {
     this.entryMethod = method;
@@ -133,9 +140,14 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
 
   /** The uuids of the events of the upload hours [start, end), in archive order. */
   public List<String> expectedUuids(Instant start, Instant end) {
-    List<String> uuids = new ArrayList<>();
-    hours(start, end).forEach(hour -> uuids.addAll(source.values(hour, "uuid")));
-    return uuids;
+    return expectedValues(start, end, "uuid");
+  }
+
+  /** A top-level field (e.g. "$insert_id") of every event of the upload hours [start, end), in archive order. */
+  public List<String> expectedValues(Instant start, Instant end, String field) {
+    List<String> values = new ArrayList<>();
+    hours(start, end).forEach(hour -> values.addAll(source.values(hour, field)));
+    return values;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -212,17 +224,15 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
           "{\"error\":\"Raw data files were too large to download; choose a smaller time range\"}", null);
       return;
     }
-    requests.add(new RecordedRequest("GET", EXPORT_PATH, query, receivedAt, 200));
+    record(exchange, receivedAt, 200);
     exchange.getResponseHeaders().add("Content-Type", "application/zip");
     exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"export.zip\"");
-    exchange.sendResponseHeaders(200, 0);
-    OutputStream body = exchange.getResponseBody();
-    BufferedOutputStream buffered = new BufferedOutputStream(body, 64 * 1024);
-    FaultyBodyStream faulty = new FaultyBodyStream(buffered);
-    ExportArchiveWriter.EntryObserver observer =
-        fault.map(f -> BodyFaults.apply(f, faulty, files.size())).orElse(ExportArchiveWriter.EntryObserver.NONE);
-    new ExportArchiveWriter(entryMethod, observer).writeZip(source, start.get(), end, faulty);
-    faulty.flush();
+    ArchiveResponse response = new ArchiveResponse(source, start.get(), end, files.size(), entryMethod);
+    if (contentLength) {
+      response.sendWithContentLength(exchange, fault);
+      return;
+    }
+    response.sendChunked(exchange, fault);
   }
 
   /** Answers a fault that replaces the response; false when the fault affects the body instead. */
@@ -259,7 +269,8 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
 
   private void record(HttpExchange exchange, Instant receivedAt, int status) {
     requests.add(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-        exchange.getRequestURI().getRawQuery(), receivedAt, status));
+        exchange.getRequestURI().getRawQuery(), receivedAt, status,
+        exchange.getRequestHeaders().getFirst("User-Agent")));
   }
 
   private static Optional<Instant> parseHour(String value) {

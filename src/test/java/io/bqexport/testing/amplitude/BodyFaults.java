@@ -12,11 +12,20 @@ final class BodyFaults {
   private BodyFaults() {
   }
 
-  static ExportArchiveWriter.EntryObserver apply(StandInFault fault, FaultyBodyStream body, int entries) {
+  /** Faults of the transport: a dropped connection, a stall, a trickle. */
+  static void transport(StandInFault fault, FaultyBodyStream body) {
     switch (fault.kind()) {
       case RESET_MID_BODY -> body.resetAt(fault.bytes());
       case STALL -> body.stallAt(fault.bytes(), fault.pause());
       case TRICKLE -> body.trickle((int) fault.bytes(), fault.pause());
+      default -> {
+      }
+    }
+  }
+
+  /** Faults of the archive itself, cut or corrupted while it is written to {@code body}. */
+  static ExportArchiveWriter.EntryObserver structure(StandInFault fault, FaultyBodyStream body, int entries) {
+    switch (fault.kind()) {
       case TRUNCATE_MID_ENTRY -> {
         return new ExportArchiveWriter.EntryObserver() {
           @Override

@@ -48,6 +48,11 @@ final class EventProperties {
     if (r.nextInt(10) == 0) {
       writeDeep(j, r.nextInt(5, 12));
     }
+    if (r.nextInt(20) == 0) {
+      // Some senders escape non-ASCII characters; the same text must come out of both spellings.
+      j.writeFieldName("escaped_unicode");
+      j.writeRawValue("\"caf\\u00e9 \\ud83d\\ude80 \\u65e5\\u672c\"");
+    }
     if (r.nextInt(500) == 0) {
       j.writeStringField("description", longText(r.nextInt(20, 120)));
     }
