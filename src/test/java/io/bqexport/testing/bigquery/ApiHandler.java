@@ -102,6 +102,7 @@ final class ApiHandler implements HttpHandler {
         response = new Response(500, ApiException.errorBody(500, "backendError",
             "BigQuery emulator error: " + e), Map.of());
       }
+      faults.handled(request);
       if (decision.dropResponse()) {
         LOG.debug("dropping the response of {} {} as injected", method, path);
         return;
@@ -197,7 +198,12 @@ final class ApiHandler implements HttpHandler {
         return Response.json(list);
       }
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
-      return Response.json(selectFields(jobs.get(segment(m, 1), segment(m, 2)).toJson(), r));
+      ObjectNode job = jobs.get(segment(m, 1), segment(m, 2)).toJson();
+      if (faults.pretendRunning(r)) {
+        job.putObject("status").put("state", "RUNNING");
+        ((ObjectNode) job.get("statistics")).remove(List.of("endTime", "load", "query"));
+      }
+      return Response.json(selectFields(job, r));
     } else if ((m = JOB_CANCEL.matcher(path)).matches() && method.equals("POST")) {
       ObjectNode response = Json.object().put("kind", "bigquery#jobCancelResponse");
       response.set("job", jobs.get(segment(m, 1), segment(m, 2)).toJson());
@@ -205,6 +211,12 @@ final class ApiHandler implements HttpHandler {
     } else if ((m = QUERIES.matcher(path)).matches() && method.equals("POST")) {
       return Response.json(queries.query(segment(m, 1), Json.parse(body), user));
     } else if ((m = QUERY_RESULTS.matcher(path)).matches() && method.equals("GET")) {
+      if (faults.pretendRunning(r)) {
+        jobs.get(segment(m, 1), segment(m, 2));
+        ObjectNode pending = Json.object().put("kind", "bigquery#getQueryResultsResponse").put("jobComplete", false);
+        pending.putObject("jobReference").put("projectId", segment(m, 1)).put("jobId", segment(m, 2));
+        return Response.json(pending);
+      }
       return Response.json(queries.getQueryResults(segment(m, 1), segment(m, 2), r.query()));
     }
     throw new ApiException(404, "notFound", "The BigQuery emulator has no route for " + method + " " + path);
