@@ -35,20 +35,20 @@ class JsonValueConverterTest {
 
   @Test
   void rowIsCheckedAgainstTheSchema() throws Exception {
-    JsonValueConverter strict = new JsonValueConverter(false);
+    JsonValueConverter strict = new JsonValueConverter(false, SCHEMA);
     JsonNode row = strict.convertRow(parse("{\"ts\":\"2026-11-01 10:00:00\",\"n\":\"42\",\"amount\":1.5,"
-        + "\"id\":\"x\",\"j\":{\"a\":[1]}}"), SCHEMA);
+        + "\"id\":\"x\",\"j\":{\"a\":[1]}}"));
     assertThat(row.path("ts").asText()).isEqualTo("2026-11-01 10:00:00.000000+00");
     assertThat(row.path("n").asLong()).isEqualTo(42);
     assertThat(row.path("amount").asText()).isEqualTo("1.500000000");
     assertThat(row.path("j").toString()).isEqualTo("{\"a\":[1]}");
 
-    assertThatThrownBy(() -> strict.convertRow(parse("{\"id\":\"x\",\"extra\":1}"), SCHEMA))
+    assertThatThrownBy(() -> strict.convertRow(parse("{\"id\":\"x\",\"extra\":1}")))
         .hasMessage("No such field: extra.");
-    assertThatThrownBy(() -> strict.convertRow(parse("{\"n\":1}"), SCHEMA)).hasMessage("Missing required field: id.");
-    assertThatThrownBy(() -> strict.convertRow(parse("{\"id\":\"x\",\"n\":1.5}"), SCHEMA))
+    assertThatThrownBy(() -> strict.convertRow(parse("{\"n\":1}"))).hasMessage("Missing required field: id.");
+    assertThatThrownBy(() -> strict.convertRow(parse("{\"id\":\"x\",\"n\":1.5}")))
         .hasMessageContaining("integer");
-    assertThat(new JsonValueConverter(true).convertRow(parse("{\"id\":\"x\",\"extra\":1}"), SCHEMA).has("extra"))
+    assertThat(new JsonValueConverter(true, SCHEMA).convertRow(parse("{\"id\":\"x\",\"extra\":1}")).has("extra"))
         .isFalse();
   }
 }
