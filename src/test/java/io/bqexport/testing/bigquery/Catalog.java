@@ -337,6 +337,18 @@ final class Catalog {
     });
   }
 
+  /** Forgets what an earlier table of this name had (CREATE OR REPLACE starts from scratch). */
+  void clearDdlMetadata(TableRef ref) {
+    db.locked(() -> {
+      ObjectNode resource = tables.get(ref);
+      if (resource != null) {
+        resource.remove(List.of("timePartitioning", "clustering", "expirationTime", "description", "friendlyName",
+            "requirePartitionFilter"));
+      }
+      return null;
+    });
+  }
+
   /** Registers tables that SQL created, forgets those it dropped, and follows columns that SQL changed. */
   void syncWithDuckDb() {
     db.locked(() -> {

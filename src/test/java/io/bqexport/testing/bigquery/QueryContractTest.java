@@ -216,6 +216,10 @@ class QueryContractTest {
     assertThat(probe.getExpirationTime()).isBetween(System.currentTimeMillis() + 3_500_000L,
         System.currentTimeMillis() + 3_700_000L);
     assertThat(probe.getDescription()).isEqualTo("probe");
+    run("CREATE TABLE IF NOT EXISTS amplitude.probe (x INT64) OPTIONS (description = \"ignored\")");
+    assertThat(bigquery.getTable("amplitude", "probe").getDescription()).isEqualTo("probe");
+    run("CREATE OR REPLACE TABLE amplitude.probe (x INT64)");
+    assertThat(bigquery.getTable("amplitude", "probe").getExpirationTime()).isNull();
     run("DROP TABLE amplitude.probe");
   }
 

@@ -58,6 +58,7 @@ final class ScriptRunner {
             continue;
           }
           SqlTranslator.Translated statement = translated.get(i);
+          boolean existedBefore = statement.target() != null && catalog.find(statement.target()) != null;
           if (statement.sql() != null) {
             try (Statement s = db.connection().createStatement()) {
               if (s.execute(statement.sql())) {
@@ -81,7 +82,14 @@ final class ScriptRunner {
           }
           if (statement.target() != null) {
             catalog.syncWithDuckDb();
-            applyTableOptions(statement);
+            boolean created = statement.statementType().startsWith("CREATE_TABLE");
+            boolean keptExisting = created && existedBefore && statement.sql().contains(" IF NOT EXISTS ");
+            if (created && !keptExisting) {
+              catalog.clearDdlMetadata(statement.target());
+            }
+            if (!keptExisting) {
+              applyTableOptions(statement);
+            }
           }
         }
         if (inTransaction) {
