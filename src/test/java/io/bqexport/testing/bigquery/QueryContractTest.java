@@ -311,6 +311,21 @@ class QueryContractTest {
   }
 
   @Test
+  void dryRunValidatesWithoutRunningOrStoringAJob() throws Exception {
+    Job dry = bigquery.create(JobInfo.of(JobId.of("dry"), QueryJobConfiguration.newBuilder(
+        "DELETE FROM " + EVENTS + " WHERE TRUE").setDryRun(true).build()));
+    assertThat(dry.getStatus().getError()).isNull();
+    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(3);
+    assertThat(bigquery.getJob(JobId.of("dry"))).isNull();
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT * FROM nodataset.t").setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT no_such_column FROM " + EVENTS).setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getReason()).isEqualTo("invalidQuery"));
+  }
+
+  @Test
   void tabledataListPagesThroughATable() throws Exception {
     var page = bigquery.listTableData(com.google.cloud.bigquery.TableId.of("amplitude", "events"),
         BigQuery.TableDataListOption.pageSize(2));
