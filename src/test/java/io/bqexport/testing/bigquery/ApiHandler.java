@@ -153,6 +153,9 @@ final class ApiHandler implements HttpHandler {
       if (method.equals("GET")) {
         return Response.json(selectFields(catalog.getDataset(segment(m, 1), segment(m, 2)), r));
       }
+      if (method.equals("PATCH") || method.equals("PUT")) {
+        return Response.json(catalog.patchDataset(segment(m, 1), segment(m, 2), Json.parse(body)));
+      }
       if (method.equals("DELETE")) {
         catalog.deleteDataset(segment(m, 1), segment(m, 2), Boolean.parseBoolean(r.query().get("deleteContents")));
         return new Response(204, null, Map.of());
@@ -218,7 +221,9 @@ final class ApiHandler implements HttpHandler {
       }
       return Response.json(queries.getQueryResults(segment(m, 1), segment(m, 2), r.query()));
     }
-    throw new ApiException(404, "notFound", "The BigQuery emulator has no route for " + method + " " + path);
+    // 400, not 404: a caller must not mistake a gap of the emulator for a missing resource.
+    throw ApiException.invalid("Unsupported by the BigQuery emulator: " + method + " " + path
+        + ". Add a route in io.bqexport.testing.bigquery.ApiHandler if the project needs it.");
   }
 
   /** Honours the partial-response parameter {@code fields} on single-resource reads (top-level names). */
