@@ -65,8 +65,8 @@ final class QueryService {
       }
       if (outcome.result().schemaFields() != null) {
         statistics.putObject("schema").set("fields", outcome.result().schemaFields().deepCopy());
-        ((ObjectNode) job.configuration.with("query")).putObject("destinationTable")
-            .put("projectId", project).put("datasetId", ANONYMOUS_DATASET).put("tableId", "anon_" + job.jobId);
+        job.setQueryDestination(Json.object().put("projectId", project).put("datasetId", ANONYMOUS_DATASET)
+            .put("tableId", "anon_" + job.jobId));
       }
       job.succeed(statistics, outcome.result(), List.of(), jobs.now());
     } catch (ApiException e) {
