@@ -50,7 +50,7 @@ final class EmulatorJob {
 
   /** Where the client reads a query's rows with tabledata.list: the job's anonymous result table. */
   synchronized void setQueryDestination(ObjectNode table) {
-    configuration.with("query").set("destinationTable", table);
+    configuration.withObjectProperty("query").set("destinationTable", table);
   }
 
   synchronized void setUserEmail(String email) {

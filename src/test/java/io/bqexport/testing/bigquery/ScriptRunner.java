@@ -187,7 +187,7 @@ final class ScriptRunner {
     }
     if (options.has("partitionExpirationMs")) {
       long ms = options.remove("partitionExpirationMs").asLong();
-      options.with("timePartitioning").put("expirationMs", Long.toString(ms));
+      options.withObjectProperty("timePartitioning").put("expirationMs", Long.toString(ms));
     }
     if (statement.expirationSql() != null) {
       try (Statement s = db.connection().createStatement();
