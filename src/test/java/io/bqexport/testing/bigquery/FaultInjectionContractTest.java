@@ -203,6 +203,32 @@ class FaultInjectionContractTest {
   }
 
   @Test
+  void handledHookSeesTheCommittedLoadBeforeTheClientHearsOfIt() throws Exception {
+    TableId table = newTable();
+    List<Long> rowsSeenByHook = new CopyOnWriteArrayList<>();
+    emulator.faults().onHandled("PUT", "^/upload/",
+        request -> rowsSeenByHook.add(emulator.tableExists(PROJECT, "amplitude", table.getTable())
+            ? emulator.rowCount(PROJECT, "amplitude", table.getTable()) : -1L));
+
+    UploadContractTest.upload(bigquery, JobId.of("observed-commit"), config(table), rows(5), 256 * 1024);
+
+    assertThat(rowsSeenByHook).containsExactly(5L);
+  }
+
+  @Test
+  void jobCanBeReportedRunningForSomeReads() throws Exception {
+    Job job = bigquery.create(com.google.cloud.bigquery.JobInfo.of(JobId.of("slow-job"),
+        QueryJobConfiguration.of("SELECT 1 AS one")));
+    emulator.faults().reportRunning("slow-job", 2);
+
+    assertThat(bigquery.getJob(JobId.of("slow-job")).isDone()).isFalse();
+    Job done = job.waitFor(com.google.cloud.RetryOption.initialRetryDelayDuration(Duration.ofMillis(5)),
+        com.google.cloud.RetryOption.maxRetryDelayDuration(Duration.ofMillis(20)));
+    assertThat(done.isDone()).isTrue();
+    assertThat(done.getQueryResults().iterateAll().iterator().next().get("one").getLongValue()).isEqualTo(1);
+  }
+
+  @Test
   void hookCanHoldARequestToSimulateACrashWindow() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

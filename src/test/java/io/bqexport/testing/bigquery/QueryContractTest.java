@@ -216,6 +216,10 @@ class QueryContractTest {
     assertThat(probe.getExpirationTime()).isBetween(System.currentTimeMillis() + 3_500_000L,
         System.currentTimeMillis() + 3_700_000L);
     assertThat(probe.getDescription()).isEqualTo("probe");
+    run("CREATE TABLE IF NOT EXISTS amplitude.probe (x INT64) OPTIONS (description = \"ignored\")");
+    assertThat(bigquery.getTable("amplitude", "probe").getDescription()).isEqualTo("probe");
+    run("CREATE OR REPLACE TABLE amplitude.probe (x INT64)");
+    assertThat(bigquery.getTable("amplitude", "probe").getExpirationTime()).isNull();
     run("DROP TABLE amplitude.probe");
   }
 
@@ -304,6 +308,21 @@ class QueryContractTest {
     assertThatThrownBy(job::waitFor).isInstanceOf(BigQueryException.class);
     assertThat(bigquery.getJob(JobId.of("failing-select")).getStatus().getError().getMessage())
         .contains("Could not convert");
+  }
+
+  @Test
+  void dryRunValidatesWithoutRunningOrStoringAJob() throws Exception {
+    Job dry = bigquery.create(JobInfo.of(JobId.of("dry"), QueryJobConfiguration.newBuilder(
+        "DELETE FROM " + EVENTS + " WHERE TRUE").setDryRun(true).build()));
+    assertThat(dry.getStatus().getError()).isNull();
+    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(3);
+    assertThat(bigquery.getJob(JobId.of("dry"))).isNull();
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT * FROM nodataset.t").setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT no_such_column FROM " + EVENTS).setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getReason()).isEqualTo("invalidQuery"));
   }
 
   @Test
