@@ -1,6 +1,7 @@
 package io.bqexport.amplitude;
 
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -35,6 +36,7 @@ public final class AmplitudeExportClient implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER) // a redirect must never carry the keys elsewhere
+        .proxy(ProxySelector.getDefault()) // honours -Dhttps.proxyHost/-Dhttp.nonProxyHosts for egress proxies
         .build();
     this.http = new RetryingHttp(client, settings, clock, sleeper);
     this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -4,11 +4,8 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.SocketTimeoutException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -19,33 +16,38 @@ import java.util.zip.ZipInputStream;
  * The lines of one export response, pulled one at a time: HTTP body -> zip entries -> gunzip -> lines. Only
  * buffers of fixed size are held, never an entry or the archive. {@link #next()} returns null only after the
  * archive's end was verified; a truncated or corrupt archive throws {@link CorruptArchiveException} instead, so
- * the caller must not commit anything before null. Blank lines are skipped (their numbers still count).
+ * the caller must not commit anything before null (after a failure every call throws again). Blank lines are
+ * skipped (their numbers still count). Not thread-safe: one reader per stream.
  */
 public final class ExportLineStream implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
   /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
-  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
   private final ExportWindow window;
   private final long expectedLength;
   private final TailKeepingInputStream counted;
   private final EntryZipInputStream zip;
-  private final BoundedLineReader lineReader;
-  private BoundedLineReader entryReader;
+  private final Utf8LineReader lineReader;
+  private Utf8LineReader entryReader;
+  private InputStream entryData;
   private String file = "";
   private long lineNumber;
   private long entries;
   private long files;
   private long lines;
   private boolean finished;
+  private boolean closed;
+  /** Sticky: once the archive failed, every later call fails too, so it can never look complete. */
+  private AmplitudeException failure;
 
   ExportLineStream(ExportWindow window, InputStream body, long expectedLength) {
-    this(window, body, expectedLength, MAX_LINE_CHARS);
+    this(window, body, expectedLength, MAX_LINE_BYTES);
   }
 
-  ExportLineStream(ExportWindow window, InputStream body, long expectedLength, int maxLineChars) {
+  ExportLineStream(ExportWindow window, InputStream body, long expectedLength, int maxLineBytes) {
     this.window = window;
-    this.lineReader = new BoundedLineReader(maxLineChars);
+    this.lineReader = new Utf8LineReader(maxLineBytes);
     this.expectedLength = expectedLength;
     this.counted = body == null ? null : new TailKeepingInputStream(body, ZipEndCheck.TAIL_BYTES);
     this.zip = body == null ? null : new EntryZipInputStream(counted);
@@ -68,47 +70,71 @@ public final class ExportLineStream implements AutoCloseable {
 
   /** The next non-blank line, or null at the verified end of the archive. */
   public SourceLine next() {
+    if (failure != null) {
+      throw failure;
+    }
     if (finished) {
       return null;
     }
-    try {
-      while (true) {
-        if (entryReader != null) {
-          String text = entryReader.readLine();
-          if (text != null) {
-            lineNumber++;
-            if (text.isBlank()) {
-              continue;
-            }
-            lines++;
-            return new SourceLine(file, lineNumber, text);
-          }
-          entryReader = null;
-        }
-        ZipEntry entry = zip.getNextEntry();
-        if (entry == null) {
-          verifyEnd();
-          finished = true;
-          return null;
-        }
-        entries++;
-        if (!entry.isDirectory()) {
-          openEntry(entry);
-        }
-      }
-    } catch (BoundedLineReader.LineTooLongException e) {
-      throw corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
-    } catch (CharacterCodingException e) {
-      throw corrupt("file " + file + " is not valid UTF-8 (after line " + lineNumber + ")", e);
-    } catch (ZipException | EOFException e) {
-      throw corrupt(where() + ": " + e.getMessage(), e);
-    } catch (SocketTimeoutException e) {
-      throw new SourceUnavailableException("the download of Amplitude export " + window + " stalled at "
-          + where() + ": " + e.getMessage() + "; nothing was committed, the next run retries it", e);
-    } catch (IOException e) {
-      throw new SourceUnavailableException("the connection to Amplitude broke while downloading export " + window
-          + " at " + where() + " (" + e + "); nothing was committed, the next run retries it", e);
+    if (closed) {
+      throw new IllegalStateException("the export stream of " + window + " was closed before its end");
     }
+    try {
+      SourceLine line = advance();
+      finished = line == null;
+      return line;
+    } catch (IOException e) {
+      failure = translate(e);
+      throw failure;
+    }
+  }
+
+  private SourceLine advance() throws IOException {
+    while (true) {
+      if (entryReader != null) {
+        String text = entryReader.readLine();
+        if (text != null) {
+          lineNumber++;
+          if (text.isBlank()) {
+            continue;
+          }
+          lines++;
+          return new SourceLine(file, lineNumber, text);
+        }
+        entryReader = null;
+        entryData.close(); // frees the gzip inflater now rather than at garbage collection
+      }
+      ZipEntry entry = zip.getNextEntry();
+      if (entry == null) {
+        verifyEnd();
+        return null;
+      }
+      entries++;
+      if (!entry.isDirectory()) {
+        openEntry(entry);
+      }
+    }
+  }
+
+  private AmplitudeException translate(IOException e) {
+    if (e instanceof ArchiveProblem problem) {
+      return corrupt(problem.getMessage(), null);
+    }
+    if (e instanceof Utf8LineReader.LineTooLongException) {
+      return corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
+    }
+    if (e instanceof CharacterCodingException) {
+      return corrupt("file " + file + " line " + (lineNumber + 1) + " is not valid UTF-8", e);
+    }
+    if (e instanceof ZipException || e instanceof EOFException) {
+      return corrupt(where() + ": " + e.getMessage(), e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return new SourceUnavailableException("the download of Amplitude export " + window + " stalled at "
+          + where() + ": " + e.getMessage() + "; nothing was committed, the next run retries it", e);
+    }
+    return new SourceUnavailableException("the connection to Amplitude broke while downloading export " + window
+        + " at " + where() + " (" + e + "); nothing was committed, the next run retries it", e);
   }
 
   private void openEntry(ZipEntry entry) throws IOException {
@@ -124,20 +150,19 @@ public final class ExportLineStream implements AutoCloseable {
     if (file.endsWith(".gz")) {
       data = new GZIPInputStream(data, BUFFER);
     }
-    entryReader = lineReader.reset(new InputStreamReader(data, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    entryData = data;
+    entryReader = lineReader.reset(data);
   }
 
   private void verifyEnd() throws IOException {
     zip.drainRemaining();
     long length = counted.count();
     if (expectedLength >= 0 && length != expectedLength) {
-      throw corrupt("the response ended after " + length + " of " + expectedLength + " bytes", null);
+      throw new ArchiveProblem("the response ended after " + length + " of " + expectedLength + " bytes");
     }
     Optional<String> problem = ZipEndCheck.problem(counted.tail(), length, entries);
     if (problem.isPresent()) {
-      throw corrupt(problem.get(), null);
+      throw new ArchiveProblem(problem.get());
     }
   }
 
@@ -146,7 +171,6 @@ public final class ExportLineStream implements AutoCloseable {
   }
 
   private CorruptArchiveException corrupt(String detail, Throwable cause) {
-    finished = true;
     return new CorruptArchiveException("the Amplitude export archive of " + window + " is truncated or corrupt ("
         + detail + "); nothing was committed, the next run retries it", cause);
   }
@@ -168,13 +192,23 @@ public final class ExportLineStream implements AutoCloseable {
 
   @Override
   public void close() {
-    finished = true;
+    closed = true;
     if (zip != null) {
       try {
+        if (entryData != null) {
+          entryData.close();
+        }
         zip.close();
       } catch (IOException ignored) {
         // closing aborts the download; nothing to report
       }
+    }
+  }
+
+  /** The archive's structure is wrong (found by this class, not by the JDK's zip and gzip readers). */
+  private static final class ArchiveProblem extends IOException {
+    ArchiveProblem(String message) {
+      super(message);
     }
   }
 

@@ -121,11 +121,15 @@ public final class Committer {
     List<String> failures = new ArrayList<>();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       String id = LoadJobIds.of("stage", target, window, generation, attempt);
-      createStagingIfAbsent(staging);
-      Load load = load(id, staging, JobInfo.WriteDisposition.WRITE_TRUNCATE, window, rows);
+      // A staging table loaded by an earlier run is reused only if its job succeeded and it has not expired.
+      Load load = inspect(jobId(id), Duration.ZERO);
+      if (load == null) {
+        createStagingIfAbsent(staging);
+        load = load(id, staging, JobInfo.WriteDisposition.WRITE_TRUNCATE, window, rows);
+      }
       List<LedgerEntry> entries;
       if (load.outcome() == Outcome.LOADED) {
-        entries = entries(window, generation, load.jobId() == null ? id : load.jobId(), load.stats());
+        entries = entries(window, generation, load.jobId(), load.stats());
       } else if (load.outcome() == Outcome.ALREADY_LOADED && bigquery.getTable(staging) != null) {
         entries = recoveredEntries(window, generation, id, countRows(staging, window));
       } else {

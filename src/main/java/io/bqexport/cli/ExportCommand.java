@@ -132,8 +132,8 @@ public final class ExportCommand implements Callable<Integer> {
 
   private int finish(RunSummary summary, ExporterConfig cfg, PrintWriter out) {
     String json = summary.toJson();
-    LOG.info("run summary: {}", json);
-    out.println(json);
+    out.println(json); // the log line: one JSON object on stdout
+
     out.flush();
     Path path = Path.of(cfg == null ? ExporterConfig.DEFAULT_TERMINATION_MESSAGE_PATH
         : cfg.terminationMessagePathOrDefault());

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ExportRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
+  private static final int WINDOW_ATTEMPTS = 3;
 
   /** What the command line asked for. window null: a recurring run. now: the (possibly simulated) clock. */
   public record Options(ExportWindow window, ExportMode mode, Clock clock) {}
@@ -73,6 +74,11 @@ public final class ExportRun {
     String message;
     int exitCode = ExitCode.SUCCESS.code();
     try {
+      if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
+        return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
+            options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
+            0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+      }
       DatasetId dataset = DatasetId.of(bigquery.getOptions().getProjectId(), config.destination().dataset());
       TableManager tables = new TableManager(bigquery, dataset);
       tables.ensureDataset(config.destination().location(), config.destination().createDatasetOrDefault());
@@ -147,13 +153,8 @@ public final class ExportRun {
 
   /** Commits a window, halving it while Amplitude finds it too large. */
   private void export(ExportWindow window) {
-    WindowRowWriter rows = new WindowRowWriter(source, mapper, window,
-        config.source().maxBadRecordsOrDefault(), schemaDrift);
     try {
-      CommitResult result = options.mode() == ExportMode.Replace
-          ? committer.replace(window, rows) : committer.commitNew(window, rows);
-      skippedLines += rows.skipped();
-      commits.add(result);
+      commits.add(commitWithRetries(window));
     } catch (WindowTooLargeException e) {
       if (window.hours() == 1) {
         throw new ExportFailure(FailureReason.HourTooLarge, "Amplitude refuses to export the single hour " + window
@@ -166,6 +167,29 @@ public final class ExportRun {
       }
     } catch (AmplitudeException e) {
       throw new ExportFailure(sourceReason(e), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The commit protocol is idempotent, so a window whose upload or query broke on a transient BigQuery error (a
+   * dropped connection, a 5xx after the client's own retries) is simply committed again, a bounded number of times.
+   */
+  private CommitResult commitWithRetries(ExportWindow window) {
+    for (int attempt = 1; ; attempt++) {
+      WindowRowWriter rows = new WindowRowWriter(source, mapper, window,
+          config.source().maxBadRecordsOrDefault(), schemaDrift);
+      try {
+        CommitResult result = options.mode() == ExportMode.Replace
+            ? committer.replace(window, rows) : committer.commitNew(window, rows);
+        skippedLines += rows.skipped();
+        return result;
+      } catch (ExportFailure e) {
+        if (e.reason() != FailureReason.DestinationUnavailable || attempt >= WINDOW_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("{} failed on a transient BigQuery error ({}); committing it again (attempt {} of {})", window,
+            e.getMessage(), attempt + 1, WINDOW_ATTEMPTS);
+      }
     }
   }
 

@@ -290,8 +290,8 @@ class AmplitudeExportClientContractTest {
 
   @Test
   void stalledBodyHitsTheReadTimeout() {
-    standIn.faults().next(1, StandInFault.stall(2000, Duration.ofSeconds(20)));
-    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    standIn.faults().next(1, StandInFault.stall(2000, Duration.ofSeconds(30)));
+    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
     try (AmplitudeExportClient quick = new AmplitudeExportClient(impatient, sleeper, sleeper)) {
       assertThatThrownBy(() -> quick.forEachLine(ONE_HOUR, line -> { }))
           .isInstanceOfSatisfying(SourceUnavailableException.class, e ->
@@ -302,13 +302,14 @@ class AmplitudeExportClientContractTest {
   @Test
   void aConsumerSlowerThanTheReadTimeoutIsNotAStall() throws Exception {
     events.hour(HOUR, 3).eventsPerFile(1);
-    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300));
+    AmplitudeClientSettings impatient = client.settings().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
     List<SourceLine> lines = new ArrayList<>();
     try (AmplitudeExportClient quick = new AmplitudeExportClient(impatient, sleeper, sleeper);
          ExportLineStream stream = quick.open(ONE_HOUR)) {
+      lines.add(stream.next());
+      Thread.sleep(1500); // the caller busy elsewhere (e.g. uploading), not reading: not a stalled download
       for (SourceLine line = stream.next(); line != null; line = stream.next()) {
         lines.add(line);
-        Thread.sleep(700); // the caller busy elsewhere (e.g. uploading), not reading
       }
     }
     assertThat(lines).hasSize(3);

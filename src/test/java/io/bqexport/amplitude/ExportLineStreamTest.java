@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -92,6 +93,19 @@ class ExportLineStreamTest {
   }
 
   @Test
+  void afterAFailureTheStreamNeverLooksComplete() throws IOException {
+    gzEntry("a.json.gz", "{}\n");
+    byte[] archive = finish();
+    byte[] truncated = Arrays.copyOf(archive, archive.length - 30);
+
+    try (ExportLineStream stream = ExportLineStream.of(WINDOW, new ByteArrayInputStream(truncated))) {
+      assertThat(stream.next()).isNotNull();
+      assertThatThrownBy(stream::next).isInstanceOf(CorruptArchiveException.class);
+      assertThatThrownBy(stream::next).isInstanceOf(CorruptArchiveException.class);
+    }
+  }
+
+  @Test
   void aResponseShorterThanItsContentLengthIsCorrupt() throws IOException {
     gzEntry("a.json.gz", "{}\n");
     byte[] archive = finish();
@@ -151,7 +165,7 @@ class ExportLineStreamTest {
     plainEntry("bad.json", new byte[] {'{', '}', '\n', '"', (byte) 0xC3, (byte) 0x28, '"', '\n'});
 
     assertThatThrownBy(() -> read(finish()))
-        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("file bad.json is not valid UTF-8");
+        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("file bad.json line 2 is not valid UTF-8");
   }
 
   @Test
@@ -162,7 +176,7 @@ class ExportLineStreamTest {
     assertThatThrownBy(() -> read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), -1, 1000)))
         .isInstanceOfSatisfying(CorruptArchiveException.class, e -> {
           assertThat(e.reason()).isEqualTo("ArchiveCorrupt");
-          assertThat(e.getMessage()).contains("file long.json line 2", "1000 characters");
+          assertThat(e.getMessage()).contains("file long.json line 2", "1000 bytes");
         });
   }
 

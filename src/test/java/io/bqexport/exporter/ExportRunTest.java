@@ -89,6 +89,24 @@ class ExportRunTest {
   }
 
   @Test
+  void aBackfillWindowInFillGapsModeSkipsCommittedHours() {
+    events.hours(hour(0), hour(4), 40);
+    h.startFrom = hour(1);
+    h.maxHoursPerRun = 1;
+    h.run(hour(30)); // the recurring run commits hour 1
+    h.amplitude.clearRequests();
+
+    RunSummary summary = h.run(hour(30), new ExportWindow(hour(0), hour(4)), ExportMode.FillGaps);
+
+    assertThat(summary.committed()).containsExactly(hour(0) + "/" + hour(1), hour(2) + "/" + hour(4));
+    assertThat(summary.hours()).isEqualTo(3);
+    assertThat(summary.exportedThrough()).isEqualTo(hour(4).toString());
+    assertThat(h.amplitude.exportRequests()).hasSize(2);
+    assertThat(h.rows()).isEqualTo(160);
+    assertThat(h.distinctUuids()).isEqualTo(160);
+  }
+
+  @Test
   void anHourWithoutDataIsCommittedWithZeroRows() {
     events.hour(hour(11), 30);
     h.startFrom = hour(10);
@@ -216,6 +234,44 @@ class ExportRunTest {
     assertThat(h.ledger()).extracting(r -> number(r.get("row_count"))).containsExactly(80L, 90L);
     assertThat(h.bigquery.tableExists(ExporterHarness.PROJECT, ExporterHarness.DATASET,
         Committer.stagingTableName("events", new ExportWindow(hour(0), hour(2)), 2))).isFalse();
+  }
+
+  @Test
+  void aRevokedServiceAccountKeyFailsWithBigQueryAuthFailed() {
+    events.hour(hour(10), 10);
+    h.startFrom = hour(10);
+    h.bigquery.revokeServiceAccountKey(h.key.clientEmail(), h.key.privateKeyId());
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("BigQueryAuthFailed");
+    assertThat(summary.exitCode()).isEqualTo(3);
+    assertThat(summary.message()).contains("create a new key").doesNotContain("Exception");
+  }
+
+  @Test
+  void aMissingPermissionFailsWithPermissionDeniedNamingIt() {
+    events.hour(hour(10), 10);
+    h.startFrom = hour(10);
+    h.bigquery.faults().deny("POST", "/tables$", "bigquery.tables.create");
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("PermissionDenied");
+    assertThat(summary.exitCode()).isEqualTo(3);
+    assertThat(summary.message()).contains("bigquery.tables.create", "roles/bigquery.dataEditor");
+  }
+
+  @Test
+  void aMissingDatasetFailsWithDatasetNotFound() {
+    h.startFrom = hour(10);
+    h.dataset = "does_not_exist";
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.reason()).isEqualTo("DatasetNotFound");
+    assertThat(summary.exitCode()).isEqualTo(5);
+    assertThat(summary.message()).contains("does_not_exist", "createDataset");
   }
 
   @Test

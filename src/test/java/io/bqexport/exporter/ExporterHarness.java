@@ -8,6 +8,7 @@ import io.bqexport.amplitude.RetryPolicy;
 import io.bqexport.bigquery.BigQueryClientFactory;
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitStep;
+import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.ExportDataSource;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
@@ -38,7 +39,9 @@ final class ExporterHarness implements AutoCloseable {
   final AmplitudeExportStandIn amplitude;
   final Path dir;
   final Path keyFile;
+  final ServiceAccountKeys.Key key;
   Instant startFrom = START;
+  String dataset = DATASET;
   int maxBadRecords = 0;
   int maxHoursPerRun = 24;
   int chunkSize = 256 * 1024;
@@ -58,10 +61,18 @@ final class ExporterHarness implements AutoCloseable {
     }
     this.bigquery = BigQueryEmulator.start();
     this.amplitude = AmplitudeExportStandIn.start(source, "test-api-key", "test-secret-key");
-    this.keyFile = TestKeys.writeKeyFile(bigquery, PROJECT, dir.resolve("service-account.json"));
+    this.key = ServiceAccountKeys.create(bigquery, PROJECT, "writer");
+    this.keyFile = dir.resolve("service-account.json");
+    write(keyFile, key.json());
     write(dir.resolve("api-key"), "test-api-key\n");
     write(dir.resolve("secret-key"), "test-secret-key\n");
     bigquery.createDataset(PROJECT, DATASET);
+    bigquery.requireAuthentication(true);
+  }
+
+  /** A BigQuery client authenticated with the test key, as the exporter builds it. */
+  BigQuery client() {
+    return BigQueryClientFactory.fromKeyFile(keyFile, null, "US", bigquery.endpoint());
   }
 
   static Instant hour(int h) {
@@ -73,7 +84,7 @@ final class ExporterHarness implements AutoCloseable {
         new ExporterConfig.ExportRef("default", "product-events"),
         new ExporterConfig.Source("US", amplitude.baseUri().toString(), dir.resolve("api-key").toString(),
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
-        new ExporterConfig.Destination(null, DATASET, "US", keyFile.toString(), bigquery.endpoint(), false),
+        new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
         new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString());
   }
@@ -113,7 +124,7 @@ final class ExporterHarness implements AutoCloseable {
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30))
         .withRetryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(20)));
     try (AmplitudeExportClient source = new AmplitudeExportClient(settings)) {
-      BigQuery client = BigQueryClientFactory.fromKeyFile(keyFile, null, "US", bigquery.endpoint());
+      BigQuery client = client();
       ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC)),
           source, client, observer);
       run.committer().withChunkSize(chunkSize).withDuplicateWait(Duration.ofSeconds(5));

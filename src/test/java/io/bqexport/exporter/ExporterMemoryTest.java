@@ -3,8 +3,6 @@ package io.bqexport.exporter;
 import static io.bqexport.exporter.ExporterHarness.hour;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
-import io.bqexport.testing.amplitude.GeneratedEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class ExporterMemoryTest {
 
-  static final long EVENTS = Long.getLong("bqexport.memoryTest.events", 300_000);
+  private static final long HEAP = 96L * 1024 * 1024;
+  private static final int EVENTS = 36_000;
 
   @Test
   void anHourSeveralTimesLargerThanTheHeapIsExportedWithA96MiBHeap() throws Exception {
-    GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(99, 187520));
-    events.hour(hour(10), EVENTS);
+    LargeEventsSource events = new LargeEventsSource(hour(10), EVENTS, 4_000, 9_000);
+    assertThat(events.rowBytesAtLeast()).isGreaterThan(3 * HEAP);
     try (ExporterHarness h = new ExporterHarness(events)) {
       h.startFrom = hour(10);
       Path config = h.writeConfig();
@@ -41,7 +40,7 @@ class ExporterMemoryTest {
       RunSummary summary = RunSummary.parse(Files.readString(h.dir.resolve("termination-log")));
       assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
       assertThat(summary.rows()).isEqualTo(EVENTS);
-      assertThat(summary.bytes()).as("NDJSON bytes of the hour").isGreaterThan(3L * 96 * 1024 * 1024);
+      assertThat(summary.bytes()).as("NDJSON bytes of the hour").isGreaterThan(3 * HEAP);
       assertThat(h.rows()).isEqualTo(EVENTS);
     }
   }

@@ -3,15 +3,12 @@ package io.bqexport.testing.amplitude;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bqexport.amplitude.AmplitudeCredentials;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -26,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -231,39 +227,12 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
     record(exchange, receivedAt, 200);
     exchange.getResponseHeaders().add("Content-Type", "application/zip");
     exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"export.zip\"");
+    ArchiveResponse response = new ArchiveResponse(source, start.get(), end, files.size(), entryMethod);
     if (contentLength) {
-      sendWithContentLength(exchange, start.get(), end, files.size(), fault);
+      response.sendWithContentLength(exchange, fault);
       return;
     }
-    exchange.sendResponseHeaders(200, 0);
-    FaultyBodyStream body = new FaultyBodyStream(new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024));
-    fault.ifPresent(f -> BodyFaults.transport(f, body));
-    ExportArchiveWriter.EntryObserver observer = fault.map(f -> BodyFaults.structure(f, body, files.size()))
-        .orElse(ExportArchiveWriter.EntryObserver.NONE);
-    new ExportArchiveWriter(entryMethod, observer).writeZip(source, start.get(), end, body);
-    body.flush();
-  }
-
-  /** Writes the archive to a temporary file first, to answer with a Content-Length like a file server. */
-  private void sendWithContentLength(HttpExchange exchange, Instant start, Instant end, int entries,
-      Optional<StandInFault> fault) throws IOException {
-    Path archive = Files.createTempFile("amplitude-stand-in-", ".zip");
-    try {
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(archive), 64 * 1024)) {
-        FaultyBodyStream written = new FaultyBodyStream(file);
-        ExportArchiveWriter.EntryObserver observer = fault.map(f -> BodyFaults.structure(f, written, entries))
-            .orElse(ExportArchiveWriter.EntryObserver.NONE);
-        new ExportArchiveWriter(entryMethod, observer).writeZip(source, start, end, written);
-        written.flush();
-      }
-      exchange.sendResponseHeaders(200, Files.size(archive));
-      FaultyBodyStream body = new FaultyBodyStream(new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024));
-      fault.ifPresent(f -> BodyFaults.transport(f, body));
-      Files.copy(archive, body);
-      body.flush();
-    } finally {
-      Files.deleteIfExists(archive);
-    }
+    response.sendChunked(exchange, fault);
   }
 
   /** Answers a fault that replaces the response; false when the fault affects the body instead. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +101,7 @@ final class ApiHandler implements HttpHandler {
         response = new Response(500, ApiException.errorBody(500, "backendError",
             "BigQuery emulator error: " + e), Map.of());
       }
+      faults.handled(request);
       if (decision.dropResponse()) {
         LOG.debug("dropping the response of {} {} as injected", method, path);
         return;
@@ -153,6 +153,9 @@ final class ApiHandler implements HttpHandler {
       if (method.equals("GET")) {
         return Response.json(selectFields(catalog.getDataset(segment(m, 1), segment(m, 2)), r));
       }
+      if (method.equals("PATCH") || method.equals("PUT")) {
+        return Response.json(catalog.patchDataset(segment(m, 1), segment(m, 2), Json.parse(body)));
+      }
       if (method.equals("DELETE")) {
         catalog.deleteDataset(segment(m, 1), segment(m, 2), Boolean.parseBoolean(r.query().get("deleteContents")));
         return new Response(204, null, Map.of());
@@ -197,7 +200,12 @@ final class ApiHandler implements HttpHandler {
         return Response.json(list);
       }
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
-      return Response.json(selectFields(jobs.get(segment(m, 1), segment(m, 2)).toJson(), r));
+      ObjectNode job = jobs.get(segment(m, 1), segment(m, 2)).toJson();
+      if (faults.pretendRunning(r)) {
+        job.putObject("status").put("state", "RUNNING");
+        ((ObjectNode) job.get("statistics")).remove(List.of("endTime", "load", "query"));
+      }
+      return Response.json(selectFields(job, r));
     } else if ((m = JOB_CANCEL.matcher(path)).matches() && method.equals("POST")) {
       ObjectNode response = Json.object().put("kind", "bigquery#jobCancelResponse");
       response.set("job", jobs.get(segment(m, 1), segment(m, 2)).toJson());
@@ -205,9 +213,17 @@ final class ApiHandler implements HttpHandler {
     } else if ((m = QUERIES.matcher(path)).matches() && method.equals("POST")) {
       return Response.json(queries.query(segment(m, 1), Json.parse(body), user));
     } else if ((m = QUERY_RESULTS.matcher(path)).matches() && method.equals("GET")) {
+      if (faults.pretendRunning(r)) {
+        jobs.get(segment(m, 1), segment(m, 2));
+        ObjectNode pending = Json.object().put("kind", "bigquery#getQueryResultsResponse").put("jobComplete", false);
+        pending.putObject("jobReference").put("projectId", segment(m, 1)).put("jobId", segment(m, 2));
+        return Response.json(pending);
+      }
       return Response.json(queries.getQueryResults(segment(m, 1), segment(m, 2), r.query()));
     }
-    throw new ApiException(404, "notFound", "The BigQuery emulator has no route for " + method + " " + path);
+    // 400, not 404: a caller must not mistake a gap of the emulator for a missing resource.
+    throw ApiException.invalid("Unsupported by the BigQuery emulator: " + method + " " + path
+        + ". Add a route in io.bqexport.testing.bigquery.ApiHandler if the project needs it.");
   }
 
   /** Honours the partial-response parameter {@code fields} on single-resource reads (top-level names). */

@@ -64,6 +64,21 @@ final class Catalog {
     return db.locked(() -> requireDataset(project, dataset).deepCopy());
   }
 
+  /** datasets.patch/update: the mutable properties only (description, labels, default expirations, ...). */
+  ObjectNode patchDataset(String project, String dataset, JsonNode patch) {
+    return db.locked(() -> {
+      ObjectNode resource = requireDataset(project, dataset);
+      for (String field : List.of("description", "friendlyName", "labels", "defaultTableExpirationMs",
+          "defaultPartitionExpirationMs", "access")) {
+        if (patch.has(field)) {
+          resource.set(field, patch.get(field).deepCopy());
+        }
+      }
+      resource.put("lastModifiedTime", Long.toString(clock.millis()));
+      return resource.deepCopy();
+    });
+  }
+
   List<ObjectNode> listDatasets(String project) {
     return db.locked(() -> {
       List<ObjectNode> result = new ArrayList<>();
@@ -332,6 +347,18 @@ final class Catalog {
       ObjectNode resource = tables.get(ref);
       if (resource != null) {
         resource.setAll(options);
+      }
+      return null;
+    });
+  }
+
+  /** Forgets what an earlier table of this name had (CREATE OR REPLACE starts from scratch). */
+  void clearDdlMetadata(TableRef ref) {
+    db.locked(() -> {
+      ObjectNode resource = tables.get(ref);
+      if (resource != null) {
+        resource.remove(List.of("timePartitioning", "clustering", "expirationTime", "description", "friendlyName",
+            "requirePartitionFilter"));
       }
       return null;
     });

@@ -48,6 +48,11 @@ final class EmulatorJob {
     this.endTime = Math.max(now, startTime);
   }
 
+  /** Where the client reads a query's rows with tabledata.list: the job's anonymous result table. */
+  synchronized void setQueryDestination(ObjectNode table) {
+    configuration.withObjectProperty("query").set("destinationTable", table);
+  }
+
   synchronized void setUserEmail(String email) {
     this.userEmail = email;
   }

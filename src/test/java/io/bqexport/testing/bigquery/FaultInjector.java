@@ -108,6 +108,24 @@ public final class FaultInjector {
     return this;
   }
 
+  /**
+   * Calls the hook after a matching request was handled (a load or DML has committed) and before its answer is
+   * written: the moment to crash the caller for "committed, but the client never heard" tests.
+   */
+  public FaultInjector onHandled(String method, String pathRegex, Consumer<EmulatorRequest> hook) {
+    rules.add(new HandledHookRule(method, pathRegex, hook));
+    return this;
+  }
+
+  /**
+   * The next {@code reads} reads of a job whose id matches {@code jobIdRegex} (jobs.get and getQueryResults) show it
+   * as still RUNNING, however far it got: for tests of callers that wait for jobs.
+   */
+  public FaultInjector reportRunning(String jobIdRegex, int reads) {
+    rules.add(new RunningRule("/(jobs|queries)/" + jobIdRegex + "$", reads));
+    return this;
+  }
+
   /** Removes every rule and hook. */
   public void clear() {
     rules.clear();
@@ -134,6 +152,38 @@ public final class FaultInjector {
       }
     }
     return new Decision(delay, null, null, false);
+  }
+
+  boolean pretendRunning(EmulatorRequest request) {
+    for (Rule rule : rules) {
+      if (rule instanceof RunningRule running && running.take(request)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class RunningRule extends Rule {
+    RunningRule(String pathRegex, int reads) {
+      super("GET", pathRegex, reads);
+    }
+  }
+
+  void handled(EmulatorRequest request) {
+    for (Rule rule : rules) {
+      if (rule instanceof HandledHookRule hook && hook.matches(request)) {
+        hook.hook.accept(request);
+      }
+    }
+  }
+
+  private static final class HandledHookRule extends Rule {
+    final Consumer<EmulatorRequest> hook;
+
+    HandledHookRule(String method, String pathRegex, Consumer<EmulatorRequest> hook) {
+      super(method, pathRegex, -1);
+      this.hook = hook;
+    }
   }
 
   private abstract static class FailRule extends Rule {

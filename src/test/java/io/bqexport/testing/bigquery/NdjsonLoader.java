@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,49 +110,35 @@ final class NdjsonLoader {
   }
 
   private Parsed parse(Path data, JsonNode fields, boolean ignoreUnknown, Path canonical) throws IOException {
-    JsonValueConverter converter = new JsonValueConverter(ignoreUnknown);
+    JsonValueConverter converter = new JsonValueConverter(ignoreUnknown, fields);
     Parsed parsed = new Parsed();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(data));
-        OutputStream out = Files.newOutputStream(canonical);
+    try (InputStream in = Files.newInputStream(data);
+        OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16);
         JsonGenerator gen = Json.MAPPER.getFactory().createGenerator(out)) {
-      long position = 0;
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int b;
-      long lineStart = 0;
-      while (true) {
-        b = in.read();
-        if (b == '\n' || b == -1) {
-          String text = line.toString(StandardCharsets.UTF_8).trim();
-          if (!text.isEmpty()) {
-            try {
-              ObjectNode row = converter.convertRow(parseLine(text), fields);
-              Json.MAPPER.writeTree(gen, row);
-              gen.writeRaw('\n');
-              parsed.goodRows++;
-            } catch (JsonValueConverter.BadValue e) {
-              parsed.badRecords++;
-              if (parsed.errors.size() < MAX_REPORTED_ERRORS) {
-                parsed.errors.add(rowError(lineStart, e.getMessage()));
-              }
-            }
-          }
-          if (b == -1) {
-            break;
-          }
-          line.reset();
-          lineStart = position + 1;
-        } else {
-          line.write(b);
+      NdjsonLines lines = new NdjsonLines(in);
+      while (lines.next()) {
+        if (lines.isBlank()) {
+          continue;
         }
-        position++;
+        try {
+          ObjectNode row = converter.convertRow(parseLine(lines.buffer(), lines.start(), lines.length()));
+          Json.MAPPER.writeTree(gen, row);
+          gen.writeRaw('\n');
+          parsed.goodRows++;
+        } catch (JsonValueConverter.BadValue e) {
+          parsed.badRecords++;
+          if (parsed.errors.size() < MAX_REPORTED_ERRORS) {
+            parsed.errors.add(rowError(lines.position(), e.getMessage()));
+          }
+        }
       }
     }
     return parsed;
   }
 
-  private static JsonNode parseLine(String text) throws JsonValueConverter.BadValue {
+  private static JsonNode parseLine(byte[] buffer, int start, int length) throws JsonValueConverter.BadValue {
     try {
-      return Json.MAPPER.readTree(text);
+      return Json.MAPPER.readTree(buffer, start, length);
     } catch (IOException e) {
       throw new JsonValueConverter.BadValue("Parser terminated before end of string");
     }

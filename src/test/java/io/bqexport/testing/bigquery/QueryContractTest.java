@@ -216,6 +216,10 @@ class QueryContractTest {
     assertThat(probe.getExpirationTime()).isBetween(System.currentTimeMillis() + 3_500_000L,
         System.currentTimeMillis() + 3_700_000L);
     assertThat(probe.getDescription()).isEqualTo("probe");
+    run("CREATE TABLE IF NOT EXISTS amplitude.probe (x INT64) OPTIONS (description = \"ignored\")");
+    assertThat(bigquery.getTable("amplitude", "probe").getDescription()).isEqualTo("probe");
+    run("CREATE OR REPLACE TABLE amplitude.probe (x INT64)");
+    assertThat(bigquery.getTable("amplitude", "probe").getExpirationTime()).isNull();
     run("DROP TABLE amplitude.probe");
   }
 
@@ -253,6 +257,72 @@ class QueryContractTest {
           assertThat(e.getCode()).isEqualTo(404);
           assertThat(e.getReason()).isEqualTo("notFound");
         });
+  }
+
+  @Test
+  void defaultDatasetResolvesUnqualifiedNamesAndCreateTableLikeCopiesPartitioning() throws Exception {
+    bigquery.query(QueryJobConfiguration.newBuilder("CREATE TABLE staging_like LIKE events")
+        .setDefaultDataset("amplitude").build());
+    var staging = bigquery.getTable("amplitude", "staging_like");
+    var definition = (com.google.cloud.bigquery.StandardTableDefinition) staging.getDefinition();
+    assertThat(definition.getTimePartitioning().getField()).isEqualTo("event_time");
+    assertThat(definition.getSchema().getFields()).hasSize(5);
+
+    TableResult result = bigquery.query(QueryJobConfiguration.newBuilder(
+        "INSERT INTO staging_like SELECT * FROM events WHERE insert_id = @id; SELECT COUNT(*) AS n FROM staging_like")
+        .setDefaultDataset("amplitude")
+        .addNamedParameter("id", QueryParameterValue.string("a"))
+        .build());
+    assertThat(rows(result).get(0).get("n").getLongValue()).isEqualTo(1);
+    run("DROP TABLE amplitude.staging_like");
+  }
+
+  @Test
+  void ledgerStyleUpsertWithMergeAndParameters() throws Exception {
+    run("CREATE TABLE IF NOT EXISTS amplitude._bqexport_ledger (table_name STRING, hour TIMESTAMP, row_count INT64, "
+        + "job_id STRING, generation INT64, committed_at TIMESTAMP)");
+    String upsert = "MERGE amplitude._bqexport_ledger L USING (SELECT @table AS table_name, @hour AS hour) S "
+        + "ON L.table_name = S.table_name AND L.hour = S.hour "
+        + "WHEN MATCHED THEN UPDATE SET row_count = @rows, job_id = @job, generation = L.generation + 1, "
+        + "committed_at = CURRENT_TIMESTAMP() "
+        + "WHEN NOT MATCHED THEN INSERT (table_name, hour, row_count, job_id, generation, committed_at) "
+        + "VALUES (S.table_name, S.hour, @rows, @job, 1, CURRENT_TIMESTAMP())";
+    for (String job : List.of("job-1", "job-2")) {
+      bigquery.query(QueryJobConfiguration.newBuilder(upsert)
+          .addNamedParameter("table", QueryParameterValue.string("events"))
+          .addNamedParameter("hour", QueryParameterValue.timestamp("2026-11-01 10:00:00+00:00"))
+          .addNamedParameter("rows", QueryParameterValue.int64(48211L))
+          .addNamedParameter("job", QueryParameterValue.string(job))
+          .build());
+    }
+    assertThat(emulator.query(PROJECT, "SELECT job_id, generation, row_count FROM amplitude._bqexport_ledger"))
+        .containsExactly(Map.of("job_id", "job-2", "generation", 2L, "row_count", 48211L));
+  }
+
+  @Test
+  void failedJobMakesWaitForThrowInTheRealClient() throws Exception {
+    Job job = bigquery.create(JobInfo.of(JobId.of("failing-select"), QueryJobConfiguration.of(
+        "SELECT CAST('x' AS INT64)")));
+    assertThat(job.getStatus().getError().getReason()).isEqualTo("invalidQuery");
+    // google-cloud-bigquery 2.59: waitFor() reloads the job and throws when it finished with an error.
+    assertThatThrownBy(job::waitFor).isInstanceOf(BigQueryException.class);
+    assertThat(bigquery.getJob(JobId.of("failing-select")).getStatus().getError().getMessage())
+        .contains("Could not convert");
+  }
+
+  @Test
+  void dryRunValidatesWithoutRunningOrStoringAJob() throws Exception {
+    Job dry = bigquery.create(JobInfo.of(JobId.of("dry"), QueryJobConfiguration.newBuilder(
+        "DELETE FROM " + EVENTS + " WHERE TRUE").setDryRun(true).build()));
+    assertThat(dry.getStatus().getError()).isNull();
+    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(3);
+    assertThat(bigquery.getJob(JobId.of("dry"))).isNull();
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT * FROM nodataset.t").setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    assertThatThrownBy(() -> bigquery.create(JobInfo.of(QueryJobConfiguration.newBuilder(
+        "SELECT no_such_column FROM " + EVENTS).setDryRun(true).build())))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getReason()).isEqualTo("invalidQuery"));
   }
 
   @Test

@@ -26,7 +26,7 @@ final class QueryService {
     JsonNode config = body.path("configuration");
     JsonNode query = config.path("query");
     if (config.path("dryRun").asBoolean(false)) {
-      throw SqlTranslator.unsupported("dry-run jobs");
+      return dryRun(project, body, query);
     }
     if (query.has("destinationTable")) {
       throw SqlTranslator.unsupported("query jobs with a destinationTable (use CREATE TABLE ... AS or INSERT)");
@@ -34,6 +34,17 @@ final class QueryService {
     EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), JobStore.locationOf(body), "QUERY", config);
     job.setUserEmail(userEmail);
     execute(job, project, query);
+    return job;
+  }
+
+  /** A dry run validates the query and answers a DONE job that is not stored, as BigQuery does. */
+  private EmulatorJob dryRun(String project, JsonNode body, JsonNode query) {
+    runner.validate(query.path("query").asText(""), project, query.get("defaultDataset"),
+        QueryParameters.from(query.get("queryParameters")));
+    EmulatorJob job = new EmulatorJob(project, JobStore.jobIdOf(body), JobStore.locationOf(body), "QUERY",
+        ((ObjectNode) body.path("configuration")).deepCopy(), jobs.now());
+    ObjectNode statistics = Json.object().put("totalBytesProcessed", "0").put("cacheHit", false);
+    job.succeed(statistics, QueryResult.empty(), List.of(), jobs.now());
     return job;
   }
 
@@ -54,8 +65,8 @@ final class QueryService {
       }
       if (outcome.result().schemaFields() != null) {
         statistics.putObject("schema").set("fields", outcome.result().schemaFields().deepCopy());
-        ((ObjectNode) job.configuration.with("query")).putObject("destinationTable")
-            .put("projectId", project).put("datasetId", ANONYMOUS_DATASET).put("tableId", "anon_" + job.jobId);
+        job.setQueryDestination(Json.object().put("projectId", project).put("datasetId", ANONYMOUS_DATASET)
+            .put("tableId", "anon_" + job.jobId));
       }
       job.succeed(statistics, outcome.result(), List.of(), jobs.now());
     } catch (ApiException e) {
@@ -75,7 +86,10 @@ final class QueryService {
       }
     }
     if (request.path("dryRun").asBoolean(false)) {
-      throw SqlTranslator.unsupported("dry-run queries");
+      runner.validate(request.path("query").asText(""), project, request.get("defaultDataset"),
+          QueryParameters.from(request.get("queryParameters")));
+      return Json.object().put("kind", "bigquery#queryResponse").put("jobComplete", true)
+          .put("totalBytesProcessed", "0").put("cacheHit", false);
     }
     String location = request.hasNonNull("location") ? request.get("location").asText() : "US";
     EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()), location, "QUERY", config);

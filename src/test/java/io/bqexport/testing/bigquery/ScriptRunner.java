@@ -25,18 +25,50 @@ final class ScriptRunner {
   /** The last SELECT's rows (or an empty result), the statement type, and rows changed by DML. */
   record Outcome(QueryResult result, String statementType, long dmlAffectedRows, boolean hadDml) {}
 
+  /** A dry run: translates every statement (so unknown tables and untranslatable SQL fail), runs nothing. */
+  void validate(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
+    db.locked(() -> {
+      catalog.expireTables();
+      List<SqlTranslator.Translated> translated =
+          translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters);
+      SqlTranslator.Translated only = translated.size() == 1 ? translated.get(0) : null;
+      if (only != null && only.sql() != null && List.of("SELECT", "INSERT", "DELETE", "UPDATE", "MERGE")
+          .contains(only.statementType())) {
+        // DuckDB binds the statement without running it: missing tables and columns fail as they would.
+        setSearchPath(project, defaultDataset);
+        try {
+          db.execute("EXPLAIN " + only.sql());
+        } catch (SQLException e) {
+          throw translateError(e);
+        } finally {
+          db.execute("SET search_path = 'main'");
+        }
+      }
+      return null;
+    });
+  }
+
+  private List<SqlTranslator.Translated> translateAll(List<List<SqlToken>> statements, String project,
+      JsonNode defaultDataset, QueryParameters parameters) {
+    if (statements.isEmpty()) {
+      throw ApiException.invalidQuery("Syntax error: Unexpected end of script at [1:1]");
+    }
+    String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+    String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+        : Json.text(defaultDataset, "projectId");
+    SqlTranslator translator = new SqlTranslator(datasetProject, dataset, catalog::datasetExists, parameters);
+    List<SqlTranslator.Translated> translated = new ArrayList<>();
+    for (List<SqlToken> statement : statements) {
+      translated.add(transactionControl(statement) != null ? null : translator.translate(statement));
+    }
+    return translated;
+  }
+
   Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
     return db.locked(() -> {
       catalog.expireTables();
       List<List<SqlToken>> statements = SqlTranslator.statements(sql);
-      if (statements.isEmpty()) {
-        throw ApiException.invalidQuery("Syntax error: Unexpected end of script at [1:1]");
-      }
-      SqlTranslator translator = new SqlTranslator(project, catalog::datasetExists, parameters);
-      List<SqlTranslator.Translated> translated = new ArrayList<>();
-      for (List<SqlToken> statement : statements) {
-        translated.add(transactionControl(statement) != null ? null : translator.translate(statement));
-      }
+      List<SqlTranslator.Translated> translated = translateAll(statements, project, defaultDataset, parameters);
       setSearchPath(project, defaultDataset);
       boolean inTransaction = false;
       QueryResult result = QueryResult.empty();
@@ -55,6 +87,7 @@ final class ScriptRunner {
             continue;
           }
           SqlTranslator.Translated statement = translated.get(i);
+          boolean existedBefore = statement.target() != null && catalog.find(statement.target()) != null;
           if (statement.sql() != null) {
             try (Statement s = db.connection().createStatement()) {
               if (s.execute(statement.sql())) {
@@ -78,7 +111,14 @@ final class ScriptRunner {
           }
           if (statement.target() != null) {
             catalog.syncWithDuckDb();
-            applyTableOptions(statement);
+            boolean created = statement.statementType().startsWith("CREATE_TABLE");
+            boolean keptExisting = created && existedBefore && statement.sql().contains(" IF NOT EXISTS ");
+            if (created && !keptExisting) {
+              catalog.clearDdlMetadata(statement.target());
+            }
+            if (!keptExisting) {
+              applyTableOptions(statement);
+            }
           }
         }
         if (inTransaction) {
@@ -147,7 +187,7 @@ final class ScriptRunner {
     }
     if (options.has("partitionExpirationMs")) {
       long ms = options.remove("partitionExpirationMs").asLong();
-      options.with("timePartitioning").put("expirationMs", Long.toString(ms));
+      options.withObjectProperty("timePartitioning").put("expirationMs", Long.toString(ms));
     }
     if (statement.expirationSql() != null) {
       try (Statement s = db.connection().createStatement();

@@ -27,15 +27,22 @@ final class SqlTranslator {
       "ITERATE", "GRANT", "REVOKE", "CASE");
   private static final Set<String> UNSUPPORTED_WORDS = Set.of("STRUCT", "PIVOT", "UNPIVOT", "TABLESAMPLE",
       "_PARTITIONTIME", "_PARTITIONDATE", "_TABLE_SUFFIX", "INFORMATION_SCHEMA", "FORMAT", "SYSTEM_TIME");
+  /** Keywords that may stand before "(" without being a function call. */
+  private static final Set<String> KEYWORDS = Set.of("USING", "IN", "VALUES", "OVER", "EXISTS", "AS", "ON", "AND",
+      "OR", "NOT", "WHERE", "SELECT", "FROM", "JOIN", "BY", "WHEN", "THEN", "ELSE", "INTO", "HAVING", "QUALIFY",
+      "UNION", "ALL", "DISTINCT", "EXCEPT", "INTERSECT", "WITH", "TABLE", "LIKE", "BETWEEN", "IS", "EXCLUDE");
   private static final Set<String> NO_TABLE_CONTEXT_FUNCTIONS = Set.of("EXTRACT", "TRIM", "SUBSTRING");
 
   private final String project;
+  private final String defaultDataset;
   private final BiPredicate<String, String> datasetExists;
   private final QueryParameters parameters;
   private List<SqlToken> t;
 
-  SqlTranslator(String project, BiPredicate<String, String> datasetExists, QueryParameters parameters) {
+  SqlTranslator(String project, String defaultDataset, BiPredicate<String, String> datasetExists,
+      QueryParameters parameters) {
     this.project = project;
+    this.defaultDataset = defaultDataset;
     this.datasetExists = datasetExists;
     this.parameters = parameters;
   }
@@ -355,7 +362,7 @@ final class SqlTranslator {
         int end = Math.min(pathEnd(i), to);
         piece = path(i, end, tableContext);
         next = end;
-      } else if (token.kind() == Kind.WORD && i + 1 < to && t.get(i + 1).is("(")) {
+      } else if (token.kind() == Kind.WORD && i + 1 < to && t.get(i + 1).is("(") && !KEYWORDS.contains(token.upper())) {
         int close = matchingParen(i + 1);
         piece = function(token, i + 1, close);
         next = close + 1;
@@ -446,6 +453,8 @@ final class SqlTranslator {
       ref = new TableRef(parts.get(0), parts.get(1), parts.get(2));
     } else if (parts.size() == 2) {
       ref = new TableRef(project, parts.get(0), parts.get(1));
+    } else if (defaultDataset != null) {
+      ref = new TableRef(project, defaultDataset, parts.get(0));
     } else {
       throw ApiException.invalidQuery("Table name \"" + String.join(".", parts)
           + "\" missing dataset while no default dataset is set in the request.");
@@ -515,70 +524,19 @@ final class SqlTranslator {
     for (int[] range : ranges) {
       a.add(emit(range[0], range[1], tableContextInside));
     }
-    switch (upper) {
-      case "TIMESTAMP":
-        return a.size() == 2 ? "timezone(" + a.get(1) + ", CAST(" + a.get(0) + " AS TIMESTAMP))"
-            : "CAST(" + a.get(0) + " AS TIMESTAMPTZ)";
-      case "DATETIME": return "CAST(" + a.get(0) + " AS TIMESTAMP)";
-      case "DATE":
-        if (a.size() == 3) {
-          return "make_date(" + String.join(", ", a) + ")";
-        }
-        return a.size() == 2 ? "CAST(timezone(" + a.get(1) + ", " + a.get(0) + ") AS DATE)"
-            : "CAST(" + a.get(0) + " AS DATE)";
-      case "TIMESTAMP_TRUNC": case "DATETIME_TRUNC": case "DATE_TRUNC":
-        String truncated = "date_trunc('" + unit(ranges.get(1)) + "', " + a.get(0) + ")";
-        return upper.equals("DATE_TRUNC") ? "CAST(" + truncated + " AS DATE)" : truncated;
-      case "TIMESTAMP_ADD": case "DATETIME_ADD": return "(" + a.get(0) + " + " + a.get(1) + ")";
-      case "TIMESTAMP_SUB": case "DATETIME_SUB": return "(" + a.get(0) + " - " + a.get(1) + ")";
-      case "DATE_ADD": return "CAST(" + a.get(0) + " + " + a.get(1) + " AS DATE)";
-      case "DATE_SUB": return "CAST(" + a.get(0) + " - " + a.get(1) + " AS DATE)";
-      case "TIMESTAMP_DIFF": case "DATETIME_DIFF":
-        return "date_sub('" + unit(ranges.get(2)) + "', " + a.get(1) + ", " + a.get(0) + ")";
-      case "DATE_DIFF": return "date_diff('" + unit(ranges.get(2)) + "', " + a.get(1) + ", " + a.get(0) + ")";
-      case "CURRENT_TIMESTAMP": return "now()";
-      case "CURRENT_DATE": return "current_date";
-      case "CURRENT_DATETIME": return "CAST(now() AS TIMESTAMP)";
-      case "GENERATE_TIMESTAMP_ARRAY": case "GENERATE_ARRAY": return "generate_series(" + String.join(", ", a) + ")";
-      case "GENERATE_DATE_ARRAY":
-        return "list_transform(generate_series(CAST(" + a.get(0) + " AS TIMESTAMP), CAST(" + a.get(1)
-            + " AS TIMESTAMP), " + (a.size() > 2 ? a.get(2) : "INTERVAL 1 DAY") + "), x -> CAST(x AS DATE))";
-      case "UNIX_MICROS": return "epoch_us(" + a.get(0) + ")";
-      case "UNIX_MILLIS": return "epoch_ms(" + a.get(0) + ")";
-      case "UNIX_SECONDS": return "CAST(floor(epoch(" + a.get(0) + ")) AS BIGINT)";
-      case "TIMESTAMP_MICROS": return "CAST(make_timestamp(" + a.get(0) + ") AS TIMESTAMPTZ)";
-      case "TIMESTAMP_MILLIS": return "CAST(make_timestamp(" + a.get(0) + " * 1000) AS TIMESTAMPTZ)";
-      case "TIMESTAMP_SECONDS": return "to_timestamp(" + a.get(0) + ")";
-      case "FORMAT_TIMESTAMP": case "FORMAT_DATE": case "FORMAT_DATETIME":
-        return "strftime(" + a.get(1) + ", " + a.get(0) + ")";
-      case "SAFE_CAST": return "TRY_CAST(" + a.get(0) + ")";
-      case "JSON_VALUE": case "JSON_EXTRACT_SCALAR":
-        return "json_extract_string(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
-      case "JSON_QUERY": case "JSON_EXTRACT":
-        return "json_extract(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
-      case "TO_JSON_STRING": return "CAST(to_json(" + a.get(0) + ") AS VARCHAR)";
-      case "PARSE_JSON": return "json(" + a.get(0) + ")";
-      case "COUNTIF": return "count_if(" + a.get(0) + ")";
-      case "LOGICAL_AND": return "bool_and(" + a.get(0) + ")";
-      case "LOGICAL_OR": return "bool_or(" + a.get(0) + ")";
-      case "ARRAY_LENGTH": return "len(" + a.get(0) + ")";
-      case "REGEXP_CONTAINS": return "regexp_matches(" + a.get(0) + ", " + a.get(1) + ")";
-      case "SPLIT": return "string_split(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "','") + ")";
-      case "GENERATE_UUID": return "CAST(uuid() AS VARCHAR)";
-      case "SAFE_DIVIDE": return "(CASE WHEN (" + a.get(1) + ") = 0 THEN NULL ELSE (" + a.get(0) + ") / ("
-          + a.get(1) + ") END)";
-      case "DIV": return "(" + a.get(0) + " // " + a.get(1) + ")";
-      default:
-        return name.text() + "(" + emit(open + 1, close, tableContextInside) + ")";
+    List<String> units = new ArrayList<>();
+    for (int[] range : ranges) {
+      boolean unitWord = range[1] - range[0] == 1 && UNITS.contains(t.get(range[0]).upper());
+      units.add(unitWord ? t.get(range[0]).upper().toLowerCase(Locale.ROOT) : null);
     }
-  }
-
-  private String unit(int[] range) {
-    SqlToken token = t.get(range[0]);
-    if (range[1] - range[0] != 1 || !UNITS.contains(token.upper())) {
-      throw unsupported("date part " + token.text());
+    String rewritten;
+    try {
+      rewritten = FunctionRewrites.rewrite(upper, a, units);
+    } catch (IndexOutOfBoundsException e) {
+      throw ApiException.invalidQuery("No matching signature for function " + upper + " with " + a.size()
+          + " argument(s)");
     }
-    return token.upper().toLowerCase(Locale.ROOT);
+    return rewritten != null ? rewritten : name.text() + "(" + emit(open + 1, close, tableContextInside) + ")";
   }
 
   private int matchingParen(int open) {

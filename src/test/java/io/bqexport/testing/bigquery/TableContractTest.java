@@ -89,6 +89,8 @@ class TableContractTest {
     assertThat(bigquery.getDataset("analytics")).isNull();
     bigquery.create(DatasetInfo.newBuilder(PROJECT, "analytics").setLocation("EU").build());
     assertThat(bigquery.getDataset("analytics").getLocation()).isEqualTo("EU");
+    bigquery.update(DatasetInfo.newBuilder(PROJECT, "analytics").setDescription("Amplitude events").build());
+    assertThat(bigquery.getDataset("analytics").getDescription()).isEqualTo("Amplitude events");
     assertThatThrownBy(() -> bigquery.create(DatasetInfo.of(DatasetId.of(PROJECT, "analytics"))))
         .isInstanceOfSatisfying(BigQueryException.class, e -> {
           assertThat(e.getCode()).isEqualTo(409);

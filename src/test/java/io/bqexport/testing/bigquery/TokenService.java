@@ -89,7 +89,7 @@ final class TokenService {
     }
     String token = "ya29.emulator-" + UUID.randomUUID();
     tokens.put(token, new Issued(email, clock.millis() + LIFETIME_SECONDS * 1000));
-    return Json.object().put("access_token", token).put("expires_in", LIFETIME_SECONDS - 1)
+    return Json.object().put("access_token", token).put("expires_in", LIFETIME_SECONDS)
         .put("token_type", "Bearer");
   }
 

@@ -150,6 +150,30 @@ class UploadContractTest {
   }
 
   @Test
+  void repeatedAndRecordFieldsLoadFromNdjson() throws Exception {
+    TableId table = newTable();
+    Schema schema = Schema.of(Field.newBuilder("tags", StandardSQLTypeName.STRING).setMode(Field.Mode.REPEATED)
+            .build(),
+        Field.of("place", StandardSQLTypeName.STRUCT, Field.of("city", StandardSQLTypeName.STRING),
+            Field.newBuilder("codes", StandardSQLTypeName.INT64).setMode(Field.Mode.REPEATED).build()));
+    String data = "{\"tags\":[\"a\",\"b\"],\"place\":{\"city\":\"Zürich\",\"codes\":[8000,\"8001\"]}}\n"
+        + "{\"tags\":null,\"place\":null}\n";
+    Job job = upload(bigquery, JobId.of("load-nested"), WriteChannelConfiguration.newBuilder(table)
+        .setFormatOptions(FormatOptions.json()).setSchema(schema).build(), data.getBytes(StandardCharsets.UTF_8),
+        256 * 1024);
+
+    assertThat(job.getStatus().getError()).isNull();
+    var rows = bigquery.listTableData(table, schema).iterateAll().iterator();
+    var first = rows.next();
+    assertThat(first.get("tags").getRepeatedValue()).extracting(v -> v.getStringValue()).containsExactly("a", "b");
+    assertThat(first.get("place").getRecordValue().get("codes").getRepeatedValue())
+        .extracting(v -> v.getLongValue()).containsExactly(8000L, 8001L);
+    var second = rows.next();
+    assertThat(second.get("tags").getRepeatedValue()).isEmpty();
+    assertThat(second.get("place").isNull()).isTrue();
+  }
+
+  @Test
   void uploadOfZeroBytesCreatesNoJobButTheTableStaysLoadable() throws Exception {
     TableId table = newTable();
     Job job = upload(bigquery, JobId.of("load-empty"), ndjson(table).build(), new byte[0], 256 * 1024);

@@ -1,0 +1,80 @@
+package io.bqexport.testing.bigquery;
+
+import java.util.List;
+
+/** BigQuery functions whose DuckDB spelling or semantics differ, rewritten from already translated arguments. */
+final class FunctionRewrites {
+  private FunctionRewrites() {}
+
+  /**
+   * The DuckDB expression for a call of {@code upper} with the translated arguments {@code a}, or null when the
+   * function is spelled the same in DuckDB. {@code units} holds the lower-case date part of each argument that is
+   * one (HOUR, DAY, ...), else null.
+   */
+  static String rewrite(String upper, List<String> a, List<String> units) {
+    switch (upper) {
+      case "TIMESTAMP":
+        return a.size() == 2 ? "timezone(" + a.get(1) + ", CAST(" + a.get(0) + " AS TIMESTAMP))"
+            : "CAST(" + a.get(0) + " AS TIMESTAMPTZ)";
+      case "DATETIME": return "CAST(" + a.get(0) + " AS TIMESTAMP)";
+      case "DATE":
+        if (a.size() == 3) {
+          return "make_date(" + String.join(", ", a) + ")";
+        }
+        return a.size() == 2 ? "CAST(timezone(" + a.get(1) + ", " + a.get(0) + ") AS DATE)"
+            : "CAST(" + a.get(0) + " AS DATE)";
+      case "TIMESTAMP_TRUNC": case "DATETIME_TRUNC": case "DATE_TRUNC":
+        String truncated = "date_trunc('" + unit(units, 1) + "', " + a.get(0) + ")";
+        return upper.equals("DATE_TRUNC") ? "CAST(" + truncated + " AS DATE)" : truncated;
+      case "TIMESTAMP_ADD": case "DATETIME_ADD": return "(" + a.get(0) + " + " + a.get(1) + ")";
+      case "TIMESTAMP_SUB": case "DATETIME_SUB": return "(" + a.get(0) + " - " + a.get(1) + ")";
+      case "DATE_ADD": return "CAST(" + a.get(0) + " + " + a.get(1) + " AS DATE)";
+      case "DATE_SUB": return "CAST(" + a.get(0) + " - " + a.get(1) + " AS DATE)";
+      case "TIMESTAMP_DIFF": case "DATETIME_DIFF":
+        return "date_sub('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
+      case "DATE_DIFF": return "date_diff('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
+      case "CURRENT_TIMESTAMP": return "now()";
+      case "CURRENT_DATE": return "current_date";
+      case "CURRENT_DATETIME": return "CAST(now() AS TIMESTAMP)";
+      case "GENERATE_TIMESTAMP_ARRAY": case "GENERATE_ARRAY": return "generate_series(" + String.join(", ", a) + ")";
+      case "GENERATE_DATE_ARRAY":
+        return "list_transform(generate_series(CAST(" + a.get(0) + " AS TIMESTAMP), CAST(" + a.get(1)
+            + " AS TIMESTAMP), " + (a.size() > 2 ? a.get(2) : "INTERVAL 1 DAY") + "), x -> CAST(x AS DATE))";
+      case "UNIX_MICROS": return "epoch_us(" + a.get(0) + ")";
+      case "UNIX_MILLIS": return "epoch_ms(" + a.get(0) + ")";
+      case "UNIX_SECONDS": return "CAST(floor(epoch(" + a.get(0) + ")) AS BIGINT)";
+      case "TIMESTAMP_MICROS": return "CAST(make_timestamp(" + a.get(0) + ") AS TIMESTAMPTZ)";
+      case "TIMESTAMP_MILLIS": return "CAST(make_timestamp(" + a.get(0) + " * 1000) AS TIMESTAMPTZ)";
+      case "TIMESTAMP_SECONDS": return "to_timestamp(" + a.get(0) + ")";
+      case "FORMAT_TIMESTAMP": case "FORMAT_DATE": case "FORMAT_DATETIME":
+        return "strftime(" + a.get(1) + ", " + a.get(0) + ")";
+      case "SAFE_CAST": return "TRY_CAST(" + a.get(0) + ")";
+      case "JSON_VALUE": case "JSON_EXTRACT_SCALAR":
+        return "json_extract_string(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
+      case "JSON_QUERY": case "JSON_EXTRACT":
+        return "json_extract(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
+      case "TO_JSON_STRING": return "CAST(to_json(" + a.get(0) + ") AS VARCHAR)";
+      case "PARSE_JSON": return "json(" + a.get(0) + ")";
+      case "COUNTIF": return "count_if(" + a.get(0) + ")";
+      case "LOGICAL_AND": return "bool_and(" + a.get(0) + ")";
+      case "LOGICAL_OR": return "bool_or(" + a.get(0) + ")";
+      case "ARRAY_LENGTH": return "len(" + a.get(0) + ")";
+      case "REGEXP_CONTAINS": return "regexp_matches(" + a.get(0) + ", " + a.get(1) + ")";
+      case "SPLIT": return "string_split(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "','") + ")";
+      case "GENERATE_UUID": return "CAST(uuid() AS VARCHAR)";
+      case "SAFE_DIVIDE": return "(CASE WHEN (" + a.get(1) + ") = 0 THEN NULL ELSE (" + a.get(0) + ") / ("
+          + a.get(1) + ") END)";
+      case "DIV": return "(" + a.get(0) + " // " + a.get(1) + ")";
+      default:
+        return null;
+    }
+  }
+
+  private static String unit(List<String> units, int index) {
+    String unit = index < units.size() ? units.get(index) : null;
+    if (unit == null) {
+      throw SqlTranslator.unsupported("a date part that is not a plain HOUR, DAY, ... keyword");
+    }
+    return unit;
+  }
+}
