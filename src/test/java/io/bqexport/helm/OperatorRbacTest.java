@@ -49,8 +49,16 @@ class OperatorRbacTest {
           .stream().allMatch(b -> b.getStatus() != null)
           && kubernetes.client().resources(BigQueryExport.class).inNamespace(NS).list().getItems().stream()
           .allMatch(e -> e.getStatus() != null));
-      // A second change exercises the update paths too (status patch, event count bump).
+      // Deleting and restoring a Secret exercises the update paths too: status patches, and an Event whose
+      // reason recurs, which is patched (count + 1) rather than created again.
+      var amplitude = kubernetes.client().secrets().inNamespace(NS).withName("amplitude-prod").get();
       kubernetes.client().secrets().inNamespace(NS).withName("amplitude-prod").delete();
+      await().until(() -> kubernetes.requests().stream().anyMatch(r -> r.byOperator()
+          && r.method().equals("POST") && r.path().contains("/events")
+          && kubernetes.client().v1().events().inNamespace(NS).list().getItems().stream()
+              .anyMatch(e -> "SecretNotFound".equals(e.getReason()))));
+      amplitude.getMetadata().setResourceVersion(null);
+      kubernetes.client().resource(amplitude).create();
       await().until(() -> kubernetes.requests().stream().anyMatch(r -> r.byOperator()
           && r.method().equals("PATCH") && r.path().contains("/events/")));
       return kubernetes.requests().stream().filter(KubernetesStandIn.ApiRequest::byOperator)
