@@ -35,6 +35,7 @@ public final class ExportScenario implements AutoCloseable {
   public final MutableClock clock;
   public final KubernetesStandIn kubernetes;
   public final BigQueryEmulator bigquery;
+  /** The generated hours, or null when the scenario serves a directory of export files. */
   public final GeneratedEvents events;
   public final AmplitudeExportStandIn amplitude;
   public final JobControllerStandIn jobs;
@@ -42,13 +43,18 @@ public final class ExportScenario implements AutoCloseable {
   private OperatorUnderTest operator;
 
   public ExportScenario(Instant now) {
+    this(now, new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000)));
+  }
+
+  /** @param source what the Amplitude stand-in serves: generated events or a directory of export files */
+  public ExportScenario(Instant now, io.bqexport.testing.amplitude.ExportDataSource source) {
     clock = new MutableClock(now);
     kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
     bigquery = BigQueryEmulator.start();
     bigquery.requireAuthentication(true); // every call must carry a token the emulator issued for a known key
     bigquery.createDataset(PROJECT, DATASET);
-    events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000));
-    amplitude = AmplitudeExportStandIn.start(events, API_KEY, SECRET_KEY);
+    events = source instanceof GeneratedEvents generated ? generated : null;
+    amplitude = AmplitudeExportStandIn.start(source, API_KEY, SECRET_KEY);
     jobs = new JobControllerStandIn(kubernetes.client());
     key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();

@@ -39,6 +39,11 @@ public final class KubernetesStandIn implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
+  static {
+    // The mock server logs every request at INFO through java.util.logging; that drowns out what matters.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+  }
+
   public KubernetesStandIn() {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override

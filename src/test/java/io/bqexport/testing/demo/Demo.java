@@ -1,30 +1,68 @@
 package io.bqexport.testing.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bqexport.api.v1alpha1.BigQueryBackfill;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.FieldValue;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.StandardSQLTypeName;
+import com.google.cloud.bigquery.TableResult;
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.RunRecord;
+import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.bigquery.BigQueryClientFactory;
+import io.bqexport.exporter.ExportFailure;
+import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.Crds;
+import io.bqexport.testing.ExportFixtures;
+import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.KubectlView;
-import io.bqexport.testing.KubernetesStandIn;
-import io.bqexport.testing.OperatorUnderTest;
 import io.bqexport.testing.ProjectFiles;
+import io.bqexport.testing.amplitude.DirectoryEvents;
+import io.bqexport.testing.amplitude.ExportDataSource;
+import io.bqexport.testing.amplitude.GeneratedEvents;
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.fabric8.kubernetes.api.model.Event;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * `make demo`: the real operator against a local Kubernetes API stand-in with the CRDs, applying samples/ and
- * printing what a kubectl user would see.
+ * `make demo`: the whole system on this machine. The real operator runs against the local Kubernetes API with the
+ * CRDs, the BigQuery emulator and the Amplitude stand-in; samples/ are applied with their endpoints pointed at the
+ * stand-ins; time is simulated so that several hourly runs happen in seconds, each run executed by the real exporter.
+ * It prints what a kubectl user sees and what an analyst sees.
  */
-public final class Demo {
-  static final String NAMESPACE = "analytics";
-  private static final List<String> SAMPLES =
-      List.of("secrets.yaml", "export-minimal.yaml", "export-full.yaml", "backfill.yaml");
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Runs bqexport end to end on this machine with local stand-ins.")
+public final class Demo implements Callable<Integer> {
+  static final String EXPORT = "product-events";
+  private static final int EVENTS_PER_HOUR = 300;
+
+  @Option(names = "--hours", defaultValue = "6", description = "Hours of generated events. Default: ${DEFAULT-VALUE}.")
+  int hours;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Serve Amplitude export files (<appId>_yyyy-MM-dd_H#n"
+      + ".json.gz, directly or under <appId>/) from DIR instead of generated events.")
+  Path data;
+
+  @Option(names = "--query", paramLabel = "SQL", description = "BigQuery SQL to run against the local warehouse"
+      + " afterwards (repeatable); default dataset amplitude, table events. Printed as tab-separated values.")
+  List<String> queries = new ArrayList<>();
 
   private final PrintStream out;
 
@@ -33,63 +71,186 @@ public final class Demo {
   }
 
   public static void main(String[] args) {
-    int code = new Demo(System.out).run();
-    System.exit(code);
+    System.exit(run(System.out, args));
   }
 
-  public int run() {
-    try (KubernetesStandIn kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
-         OperatorUnderTest operator = new OperatorUnderTest(kubernetes, Clock.systemUTC())) {
-      out.println("== Local Kubernetes API with the bqexport CRDs; operator started");
-      for (String sample : SAMPLES) {
-        kubernetes.apply(ProjectFiles.resolve("samples/" + sample), NAMESPACE)
-            .forEach(o -> out.println("$ kubectl apply -f samples/" + sample + "   # "
-                + o.getKind().toLowerCase() + "/" + o.getMetadata().getName() + " created"));
+  public static int run(PrintStream out, String... args) {
+    return new CommandLine(new Demo(out)).setOut(new java.io.PrintWriter(out, true))
+        .setErr(new java.io.PrintWriter(out, true)).execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (hours < 1 || hours > 48) {
+      out.println("demo: --hours must be between 1 and 48");
+      return 2;
+    }
+    ExportDataSource source;
+    List<Instant> dataHours;
+    if (data != null) {
+      if (!Files.isDirectory(data)) {
+        out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
+        return 2;
       }
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> settled(kubernetes));
-      print(kubernetes);
-      return 0;
-    } catch (RuntimeException e) {
-      out.println("demo failed: " + e.getMessage());
-      return 1;
+      DirectoryEvents directory = new DirectoryEvents(data);
+      dataHours = directory.hours();
+      if (dataHours.isEmpty()) {
+        out.println("demo: --data " + data + " holds no Amplitude export files (<appId>_yyyy-MM-dd_H#n.json.gz,"
+            + " directly or under <appId>/)");
+        return 2;
+      }
+      source = directory;
+    } else {
+      Instant first = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(hours + 3L));
+      GeneratedEvents generated = new GeneratedEvents(new AmplitudeEventGenerator(42, 187_000));
+      generated.hours(first, first.plus(Duration.ofHours(hours)), EVENTS_PER_HOUR);
+      dataHours = new ArrayList<>();
+      for (int h = 0; h < hours; h++) {
+        dataHours.add(first.plus(Duration.ofHours(h)));
+      }
+      source = generated;
+    }
+    Instant firstHour = dataHours.stream().min(Comparator.naturalOrder()).orElseThrow();
+    Instant lastHour = dataHours.stream().max(Comparator.naturalOrder()).orElseThrow();
+    // Simulated time: the first hour is due at firstHour + 1h + availabilityDelay (2h).
+    Instant start = firstHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5));
+    try (ExportScenario scenario = new ExportScenario(start, source)) {
+      out.println("== Local Kubernetes API with the bqexport CRDs, BigQuery emulator, Amplitude stand-in ("
+          + (data == null ? hours + " generated hours of " + EVENTS_PER_HOUR + " events" : "files from " + data)
+          + "), operator started");
+      applySamples(scenario, firstHour);
+      scenario.awaitReason(EXPORT, ConditionType.CREDENTIALS_VALID, "Validated");
+      scenario.await(EXPORT, ConditionType.SCHEDULED, c -> c.isTrue());
+      out.println();
+      out.println("-- credentials validated by a test upload; the CronJob is scheduled. Simulated time: "
+          + scenario.clock.instant());
+      printGet(scenario);
+
+      int runs = 0;
+      for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
+          now = now.plus(Duration.ofHours(1))) {
+        scenario.clock.set(now);
+        var run = scenario.fire(EXPORT);
+        runs++;
+        String job = run.job().getMetadata().getName();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> scenario.get(EXPORT).getStatus().runs()
+            != null && scenario.get(EXPORT).getStatus().runs().stream()
+            .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
+        RunRecord r = scenario.get(EXPORT).getStatus().runs().get(0);
+        out.printf("%n-- %s: the CronJob fires, the exporter runs: %s, %s hour(s), %s row(s)%n", now, r.result(),
+            r.hours(), r.rows());
+      }
+      scenario.await(EXPORT, ConditionType.READY, c -> c.isTrue());
+      out.println();
+      out.println("== What a kubectl user sees after " + runs + " hourly runs (simulated time "
+          + scenario.clock.instant() + ")");
+      printGet(scenario);
+      printDescribe(scenario);
+      printWarehouse(scenario);
+      return runQueries(scenario);
     }
   }
 
-  private static boolean settled(KubernetesStandIn kubernetes) {
-    return kubernetes.client().resources(BigQueryExport.class).inNamespace(NAMESPACE).list().getItems().stream()
-        .allMatch(e -> e.getStatus() != null)
-        && kubernetes.client().resources(BigQueryBackfill.class).inNamespace(NAMESPACE).list().getItems().stream()
-        .allMatch(b -> b.getStatus() != null);
+  /** Applies samples/ as a user would, with the endpoints pointed at the stand-ins. */
+  private void applySamples(ExportScenario scenario, Instant startFrom) throws Exception {
+    out.println("$ kubectl apply -f samples/secrets.yaml   # placeholder values");
+    out.println("$ kubectl create secret generic bq-writer --from-file=service-account.json=KEY.json"
+        + " --dry-run=client -o yaml | kubectl apply -f -   # the demo's generated key");
+    out.println("$ kubectl apply -f samples/export-minimal.yaml   # endpoints pointed at the local stand-ins");
+    BigQueryExport sample;
+    try (InputStream in = Files.newInputStream(ProjectFiles.resolve("samples/export-minimal.yaml"))) {
+      sample = scenario.kubernetes.client().getKubernetesSerialization().unmarshal(in, BigQueryExport.class);
+    }
+    BigQueryExportSpec s = sample.getSpec();
+    var amplitude = s.source().amplitude();
+    var destination = s.destination();
+    BigQueryExport export = scenario.export(sample.getMetadata().getName(), startFrom);
+    export.setSpec(new BigQueryExportSpec(
+        new SourceSpec(new io.bqexport.api.v1alpha1.AmplitudeSourceSpec(amplitude.region(),
+            scenario.amplitude.baseUri().toString(), amplitude.credentialsSecretRef(), amplitude.maxBadRecords())),
+        new DestinationSpec(ExportScenario.PROJECT, destination.dataset(), destination.location(),
+            destination.credentialsSecretRef(), destination.createDataset(), scenario.bigquery.endpoint()),
+        s.data(), s.schedule(), s.availabilityDelay(), startFrom.toString(), s.suspend(), s.historyLimit(),
+        s.maxHoursPerRun(), s.freshnessThreshold(), s.validationInterval(), s.pod()));
+    if (!ExportFixtures.GOOGLE_SECRET.equals(destination.credentialsSecretRef().name())) {
+      throw new IllegalStateException("samples/export-minimal.yaml no longer uses Secret bq-writer");
+    }
+    scenario.create(export);
   }
 
-  private void print(KubernetesStandIn kubernetes) {
-    KubectlView view = new KubectlView(Instant.now());
-    var exports = kubernetes.client().resources(BigQueryExport.class).inNamespace(NAMESPACE).list().getItems();
-    var backfills = kubernetes.client().resources(BigQueryBackfill.class).inNamespace(NAMESPACE).list().getItems();
+  private void printGet(ExportScenario scenario) {
+    KubectlView view = new KubectlView(scenario.clock.instant());
+    out.println("$ kubectl get bqx -n " + ExportScenario.NAMESPACE);
+    out.print(view.get(Crds.named("bigqueryexports.bqexport.io"), List.of(scenario.get(EXPORT)), false));
+  }
+
+  private void printDescribe(ExportScenario scenario) {
+    KubectlView view = new KubectlView(scenario.clock.instant());
+    BigQueryExport export = scenario.get(EXPORT);
     out.println();
-    out.println("$ kubectl get bqx -n " + NAMESPACE + " -o wide");
-    out.print(view.get(Crds.named("bigqueryexports.bqexport.io"), exports, true));
-    out.println();
-    out.println("$ kubectl get bqbf -n " + NAMESPACE);
-    out.print(view.get(Crds.named("bigquerybackfills.bqexport.io"), backfills, false));
-    ObjectMapper json = new ObjectMapper();
-    for (BigQueryExport export : exports) {
-      out.println();
-      out.println("$ kubectl describe bqx/" + export.getMetadata().getName() + "   # Conditions:");
-      out.print(view.conditions(json.valueToTree(export.getStatus().conditions())));
+    out.println("$ kubectl describe bqx/" + EXPORT);
+    out.println("Status:");
+    out.println("  Exported Through:  " + export.getStatus().exportedThrough());
+    out.println("  Missing Hours:     " + export.getStatus().missingHours());
+    out.println("  Credentials:       " + export.getStatus().credentials().serviceAccount() + " ("
+        + export.getStatus().credentials().keyFingerprint() + ")");
+    out.println("  Conditions:");
+    out.print(view.conditions(new ObjectMapper().valueToTree(export.getStatus().conditions())));
+    out.println("  Runs:");
+    out.printf("    %-28s %-10s %-9s %5s %7s  %s%n", "JOB", "TRIGGER", "RESULT", "HOURS", "ROWS", "COMMITTED");
+    for (RunRecord r : export.getStatus().runs()) {
+      out.printf("    %-28s %-10s %-9s %5s %7s  %s%n", r.job(), r.trigger(), r.result(), r.hours(), r.rows(),
+          r.committed() == null ? "" : r.committed());
     }
-    for (BigQueryBackfill backfill : backfills) {
-      out.println();
-      out.println("$ kubectl describe bqbf/" + backfill.getMetadata().getName() + "   # Conditions:");
-      out.print(view.conditions(json.valueToTree(backfill.getStatus().conditions())));
-    }
-    out.println();
-    out.println("$ kubectl get events -n " + NAMESPACE);
-    List<Event> events = kubernetes.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .sorted(Comparator.comparing(Event::getLastTimestamp)).toList();
+    out.println("Events:");
+    List<Event> events = scenario.kubernetes.client().v1().events().inNamespace(ExportScenario.NAMESPACE).list()
+        .getItems().stream().sorted(Comparator.comparing(Event::getFirstTimestamp)).toList();
     for (Event e : events) {
-      out.printf("%-8s %-18s %s/%s: %s%n", e.getType(), e.getReason(), e.getInvolvedObject().getKind(),
-          e.getInvolvedObject().getName(), e.getMessage());
+      out.printf("  %-8s %-20s %s%n", e.getType(), e.getReason(), e.getMessage());
     }
   }
+
+  private void printWarehouse(ExportScenario scenario) {
+    out.println();
+    out.println("== What an analyst sees in BigQuery (the local emulator)");
+    query(scenario, "SELECT hour, row_count, generation, job_id FROM amplitude._bqexport_ledger ORDER BY hour");
+    query(scenario, "SELECT event_type, COUNT(*) AS events, COUNT(DISTINCT user_id) AS users"
+        + " FROM amplitude.events GROUP BY event_type ORDER BY events DESC LIMIT 5");
+  }
+
+  private int runQueries(ExportScenario scenario) {
+    for (String sql : queries) {
+      if (!query(scenario, sql)) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  /** Runs SQL through the real BigQuery client and prints a header line and tab-separated rows. */
+  private boolean query(ExportScenario scenario, String sql) {
+    out.println();
+    out.println("bq> " + sql);
+    try {
+      TableResult result = BigQueryClientFactory.fromKeyJson(scenario.key.json(), ExportScenario.PROJECT, null,
+          scenario.bigquery.endpoint()).query(
+          QueryJobConfiguration.newBuilder(sql).setDefaultDataset(ExportScenario.DATASET).build());
+      var fields = result.getSchema().getFields();
+      out.println(String.join("\t", fields.stream().map(f -> f.getName()).toList()));
+      for (FieldValueList row : result.iterateAll()) {
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+          FieldValue v = row.get(i);
+          boolean timestamp = fields.get(i).getType().getStandardType() == StandardSQLTypeName.TIMESTAMP;
+          cells.add(v.isNull() ? "NULL" : timestamp ? v.getTimestampInstant().toString() : v.getStringValue());
+        }
+        out.println(String.join("\t", cells));
+      }
+      return true;
+    } catch (BigQueryException | ExportFailure | InterruptedException e) {
+      out.println("demo: the query failed: " + e.getMessage());
+      return false;
+    }
+  }
+
 }

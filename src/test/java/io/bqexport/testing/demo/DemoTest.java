@@ -2,22 +2,62 @@ package io.bqexport.testing.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.ExportArchiveWriter;
+import io.bqexport.testing.amplitude.GeneratedEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** `make demo` as a smoke test of the whole system. */
+/** `make demo` as a smoke test of the whole system, including its options and their errors. */
 class DemoTest {
 
   @Test
-  void demoAppliesTheSamplesAndShowsTheirConditions() {
+  void demoExportsEveryHourExactlyOnceAndTurnsReady() {
+    Result r = run("--hours", "3", "--query", "SELECT COUNT(*) AS n, COUNT(DISTINCT uuid) AS distinct_uuids"
+        + " FROM amplitude.events");
+    assertThat(r.code).as(r.out).isZero();
+    assertThat(r.out).contains("$ kubectl get bqx", "READY", "EXPORTED-THROUGH", "LAST-RESULT", "product-events",
+        "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids", "900\t900");
+    assertThat(r.out).containsPattern("product-events\\s+\\S+\\s+True\\s+2h\\s+Succeeded");
+    assertThat(r.out).containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z\\t300\\t1\\t"); // a ledger row
+  }
+
+  @Test
+  void dataDirectoryIsExportedAndCountedExactly(@TempDir Path dir) throws Exception {
+    Instant first = Instant.parse("2026-11-20T10:00:00Z");
+    GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(3, 4242))
+        .hours(first, first.plusSeconds(2 * 3600), 37);
+    ExportArchiveWriter.writeLayout(events, first, first.plusSeconds(2 * 3600), dir);
+    Result r = run("--data", dir.toString(), "--query", "SELECT COUNT(*) AS n FROM amplitude.events");
+    assertThat(r.code).as(r.out).isZero();
+    assertThat(r.out).contains("n\n74\n");
+  }
+
+  @Test
+  void badInputsExitNonZeroWithAClearMessage(@TempDir Path dir) throws Exception {
+    Result missing = run("--data", dir.resolve("nope").toString());
+    assertThat(missing.code).isEqualTo(2);
+    assertThat(missing.out).contains("is not a directory");
+    Files.createDirectories(dir.resolve("empty"));
+    Result empty = run("--data", dir.resolve("empty").toString());
+    assertThat(empty.code).isEqualTo(2);
+    assertThat(empty.out).contains("holds no Amplitude export files");
+    Result badSql = run("--hours", "1", "--query", "SELEKT nonsense");
+    assertThat(badSql.code).isEqualTo(1);
+    assertThat(badSql.out).contains("demo: the query failed");
+  }
+
+  private record Result(int code, String out) {}
+
+  private static Result run(String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int code = new Demo(new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
-    String out = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(out).isZero();
-    assertThat(out).contains("$ kubectl get bqx", "NAME", "READY", "EXPORTED-THROUGH", "LAST-RESULT", "AGE",
-        "product-events", "product-events-eu", "$ kubectl get bqbf", "product-events-2025", "Pending",
-        "CredentialsValid", "KeyMissingField", "WaitingForExport");
+    int code = Demo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), args);
+    return new Result(code, bytes.toString(StandardCharsets.UTF_8));
   }
 }
