@@ -39,9 +39,14 @@ public final class KubernetesStandIn implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  static {
-    // The mock server logs every request at INFO through java.util.logging; that drowns out what matters.
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+  /** The mock server logs every request at INFO through java.util.logging; that drowns out what matters. Held in a
+   * field because java.util.logging keeps loggers only weakly, and a collected logger forgets its level. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   public KubernetesStandIn() {
