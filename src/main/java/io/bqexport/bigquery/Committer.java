@@ -1,5 +1,6 @@
 package io.bqexport.bigquery;
 
+import io.bqexport.Hashes;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
@@ -154,7 +155,7 @@ public final class Committer {
 
   /** The staging table of a Replace; it expires by itself after 24 h if it is not dropped. */
   public static String stagingTableName(String table, ExportWindow window, long generation) {
-    return "_bqexport_staging_" + table + "_" + LoadJobIds.hash(window + "|" + generation, 16);
+    return "_bqexport_staging_" + table + "_" + Hashes.sha256Hex(window + "|" + generation, 16);
   }
 
   /** One load attempt: finds out whether the id was used before, else uploads. */

@@ -1,15 +1,13 @@
 package io.bqexport.bigquery;
 
+import io.bqexport.Hashes;
 import io.bqexport.api.v1alpha1.Reasons;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -71,15 +69,6 @@ public record ServiceAccountKeyInfo(String clientEmail, String projectId, String
           + " new JSON key for the service account and replace the Secret's value");
     }
     return new ServiceAccountKeyInfo(key.path("client_email").asText(), key.path("project_id").asText(),
-        sha256(key.path("private_key_id").asText()));
-  }
-
-  private static String sha256(String value) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+        "sha256:" + Hashes.sha256Hex(key.path("private_key_id").asText(), 16));
   }
 }

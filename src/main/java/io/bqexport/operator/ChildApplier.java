@@ -1,14 +1,12 @@
 package io.bqexport.operator;
 
+import io.bqexport.Hashes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,7 +31,7 @@ public final class ChildApplier {
     desired.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
         .withApiVersion(owner.getApiVersion()).withKind(owner.getKind()).withName(owner.getMetadata().getName())
         .withUid(owner.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
-    String hash = hash(json.asJson(desired));
+    String hash = Hashes.sha256Hex(json.asJson(desired), 24);
     Map<String, String> annotations = new HashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       annotations.putAll(desired.getMetadata().getAnnotations());
@@ -49,14 +47,5 @@ public final class ChildApplier {
       return client.resource(desired).update();
     }
     return client.resource(desired).create();
-  }
-
-  private static String hash(String value) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

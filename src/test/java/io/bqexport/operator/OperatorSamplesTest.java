@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
-import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.Condition;
 import io.bqexport.operator.status.ConditionType;
+import io.bqexport.testing.ExportConditions;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.OperatorUnderTest;
 import io.bqexport.testing.ProjectFiles;
@@ -66,16 +66,10 @@ class OperatorSamplesTest {
   }
 
   private Condition awaitExportCondition(String name, String type, String reason) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> exportCondition(name, type)
-        .map(c -> c.reason().equals(reason)).orElse(false));
-    return exportCondition(name, type).orElseThrow();
+    return new ExportConditions(kubernetes.client(), NS).awaitReason(name, type, reason);
   }
 
   private Optional<Condition> exportCondition(String name, String type) {
-    BigQueryExport export = kubernetes.client().resources(BigQueryExport.class).inNamespace(NS).withName(name).get();
-    if (export == null || export.getStatus() == null || export.getStatus().conditions() == null) {
-      return Optional.empty();
-    }
-    return export.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
+    return new ExportConditions(kubernetes.client(), NS).get(name, type);
   }
 }

@@ -15,7 +15,6 @@ import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -125,21 +124,19 @@ public final class ExportScenario implements AutoCloseable {
   }
 
   public Optional<Condition> condition(String name, String type) {
-    BigQueryExport export = get(name);
-    if (export == null || export.getStatus() == null || export.getStatus().conditions() == null) {
-      return Optional.empty();
-    }
-    return export.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
+    return conditions().get(name, type);
   }
 
   public Condition await(String name, String type, Predicate<Condition> until) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-        .until(() -> condition(name, type).map(until::test).orElse(false));
-    return condition(name, type).orElseThrow();
+    return conditions().await(name, type, until);
   }
 
   public Condition awaitReason(String name, String type, String reason) {
-    return await(name, type, c -> reason.equals(c.reason()));
+    return conditions().awaitReason(name, type, reason);
+  }
+
+  private ExportConditions conditions() {
+    return new ExportConditions(kubernetes.client(), NAMESPACE);
   }
 
   /** The CronJob fires now (simulated), the real exporter runs. */

@@ -1,9 +1,6 @@
 package io.bqexport.operator.export;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.bqexport.Hashes;
 
 /**
  * Names of children. A CronJob's name may have at most 52 characters (its Jobs append a timestamp), so long export
@@ -27,11 +24,6 @@ public final class ChildNames {
   }
 
   static String hash(String value) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256Hex(value, 8);
   }
 }

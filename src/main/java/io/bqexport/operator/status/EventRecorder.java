@@ -1,5 +1,6 @@
 package io.bqexport.operator.status;
 
+import io.bqexport.Hashes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -10,11 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -49,7 +47,7 @@ public final class EventRecorder {
 
   private void record(HasMetadata object, String type, String reason, String message) {
     String namespace = object.getMetadata().getNamespace();
-    String name = object.getMetadata().getName() + "." + shortHash(object.getMetadata().getUid() + "/" + reason);
+    String name = object.getMetadata().getName() + "." + Hashes.sha256Hex(object.getMetadata().getUid() + "/" + reason, 12);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       Integer count = counts.get(name);
@@ -92,14 +90,5 @@ public final class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
         .build();
-  }
-
-  private static String shortHash(String value) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

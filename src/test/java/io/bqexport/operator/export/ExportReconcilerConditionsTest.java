@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.Condition;
 import io.bqexport.operator.status.ConditionType;
+import io.bqexport.testing.ExportConditions;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.OperatorUnderTest;
@@ -133,16 +134,10 @@ class ExportReconcilerConditionsTest {
   }
 
   private Condition awaitCondition(String name, String type, String reason) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> condition(name, type)
-        .map(c -> reason.equals(c.reason())).orElse(false));
-    return condition(name, type).orElseThrow();
+    return new ExportConditions(kubernetes.client(), NS).awaitReason(name, type, reason);
   }
 
   private Optional<Condition> condition(String name, String type) {
-    BigQueryExport export = get(name);
-    if (export == null || export.getStatus() == null || export.getStatus().conditions() == null) {
-      return Optional.empty();
-    }
-    return export.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
+    return new ExportConditions(kubernetes.client(), NS).get(name, type);
   }
 }
