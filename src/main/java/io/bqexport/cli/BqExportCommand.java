@@ -3,7 +3,7 @@ package io.bqexport.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The single entry point of the jar: `bqexport operator`, `bqexport export`, `bqexport validate`. */
+/** The single entry point of the jar and the image: `bqexport operator` and `bqexport export`. */
 @Command(name = "bqexport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     subcommands = {OperatorCommand.class, ExportCommand.class},
     description = "Exports Amplitude events into BigQuery exactly once.")
