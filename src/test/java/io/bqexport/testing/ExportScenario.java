@@ -38,6 +38,7 @@ public final class ExportScenario implements AutoCloseable {
   public final GeneratedEvents events;
   public final AmplitudeExportStandIn amplitude;
   public final JobControllerStandIn jobs;
+  public final IndexedJobControllerStandIn indexedJobs;
   public final ServiceAccountKeys.Key key;
   private OperatorUnderTest operator;
 
@@ -50,6 +51,7 @@ public final class ExportScenario implements AutoCloseable {
     events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000));
     amplitude = AmplitudeExportStandIn.start(events, API_KEY, SECRET_KEY);
     jobs = new JobControllerStandIn(kubernetes.client());
+    indexedJobs = new IndexedJobControllerStandIn(kubernetes.client(), jobs);
     key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
     kubernetes.client().resource(new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE)

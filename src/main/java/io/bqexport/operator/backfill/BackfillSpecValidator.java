@@ -10,8 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Checks a backfill's own fields; the range's upper bound needs the export and is checked by the reconciler. */
+/**
+ * Checks a backfill's own fields; the range's upper bound needs the export and is checked by the reconciler.
+ *
+ * <p>Load-job quota: BigQuery allows 1,500 load jobs per table per day, counted in wall-clock days. Each chunk makes
+ * at most one load job into the events table (FillGaps loads into it directly; Replace loads into a staging table
+ * and moves the rows with DML, which is not a load job), and a fast backfill can run all its chunks within one day.
+ * So a backfill may have at most {@value #MAX_CHUNKS} chunks: that leaves 500 load jobs a day for the hourly export
+ * (24), retried chunks (each chunk may run {@code 1 + backoffLimitPerIndex} times) and a second backfill. The
+ * range itself is capped at {@value #MAX_RANGE_HOURS} hours (five years): Amplitude keeps no longer history
+ * worth a single resource, and a typo such as 1925 instead of 2025 should be refused, not run.
+ */
 public final class BackfillSpecValidator {
+  public static final int BIGQUERY_LOAD_JOBS_PER_TABLE_PER_DAY = 1_500;
+  public static final int MAX_CHUNKS = 1_000;
+  public static final long MAX_RANGE_HOURS = 5L * 366 * 24;
 
   public List<Problem> validate(BigQueryBackfillSpec spec) {
     List<Problem> problems = new ArrayList<>();
@@ -23,6 +36,22 @@ public final class BackfillSpecValidator {
     Instant end = hour(problems, "spec.end", spec.end());
     if (start != null && end != null && !start.isBefore(end)) {
       problems.add(Problem.of(Reasons.INVALID_RANGE, "spec.start " + spec.start() + " must be before spec.end " + spec.end()));
+    }
+    if (start != null && end != null && start.isBefore(end) && spec.chunkHours() >= 1) {
+      long hours = java.time.Duration.between(start, end).toHours();
+      long chunks = (hours + spec.chunkHours() - 1) / spec.chunkHours();
+      if (hours > MAX_RANGE_HOURS) {
+        problems.add(Problem.of(Reasons.RANGE_TOO_LONG, "spec.start to spec.end spans " + hours + " hours; a backfill"
+            + " covers at most " + MAX_RANGE_HOURS + " hours (five years). Check the dates, or split the range into"
+            + " several BigQueryBackfills run one after the other"));
+      } else if (chunks > MAX_CHUNKS) {
+        long minChunkHours = (hours + MAX_CHUNKS - 1) / MAX_CHUNKS;
+        problems.add(Problem.of(Reasons.LOAD_JOB_QUOTA, hours + " hours in chunks of " + spec.chunkHours()
+            + " (spec.chunkHours) make " + chunks + " chunks, one BigQuery load job each; a backfill may run at most "
+            + MAX_CHUNKS + " so that it stays within BigQuery's " + BIGQUERY_LOAD_JOBS_PER_TABLE_PER_DAY
+            + " load jobs per table per day even if it finishes within a day. Set spec.chunkHours to "
+            + minChunkHours + " or more, or split the range"));
+      }
     }
     if (spec.chunkHours() < 1 || spec.chunkHours() > 168) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.chunkHours " + spec.chunkHours() + " must be between 1 and 168"));
