@@ -107,6 +107,13 @@ final class BackfillHarness {
         + table("_bqexport_ledger") + "` ORDER BY hour");
   }
 
+  /** Reasons of the Events recorded on backfills, oldest first. */
+  List<String> eventReasons() {
+    return scenario.kubernetes.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "BigQueryBackfill".equals(e.getInvolvedObject().getKind()))
+        .map(io.fabric8.kubernetes.api.model.Event::getReason).toList();
+  }
+
   static String table(String name) {
     return ExportScenario.PROJECT + "." + ExportScenario.DATASET + "." + name;
   }
