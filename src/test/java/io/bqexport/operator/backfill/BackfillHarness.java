@@ -97,11 +97,6 @@ final class BackfillHarness {
     return count("SELECT COUNT(DISTINCT uuid) AS n FROM `" + table("events") + "`");
   }
 
-  long rowsBetween(Instant start, Instant end) {
-    return count("SELECT COUNT(*) AS n FROM `" + table("events") + "` WHERE event_time >= TIMESTAMP '" + start
-        + "' AND event_time < TIMESTAMP '" + end + "'");
-  }
-
   List<Map<String, Object>> ledger() {
     return scenario.bigquery.query(ExportScenario.PROJECT, "SELECT hour, row_count, generation FROM `"
         + table("_bqexport_ledger") + "` ORDER BY hour");

@@ -66,7 +66,7 @@ class BackfillOperationsTest {
     assertThat(done.getStatus().progress().rows()).isEqualTo(72 * PER_HOUR);
     assertThat(done.getStatus().progress().hoursFailed()).isZero();
     assertThat(h.job("history-backfill").getStatus().getFailed()).isEqualTo(1);
-    assertThat(h.rowsBetween(START, END)).isEqualTo(72 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(72 * PER_HOUR);
     assertThat(h.distinctEvents()).isEqualTo(72 * PER_HOUR);
   }
 
@@ -84,7 +84,7 @@ class BackfillOperationsTest {
         .isEqualTo(Reasons.SUSPENDED);
     assertThat(suspended.getStatus().progress().percent()).isEqualTo("33%");
     assertThat(h.wave("history").runs()).as("a suspended Job starts no pod").isEmpty();
-    assertThat(h.rowsBetween(START, END)).isEqualTo(24 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(24 * PER_HOUR);
 
     h.patchSpec("history", Map.of("suspend", false));
     Awaitility.await().until(() -> Boolean.FALSE.equals(h.job("history-backfill").getSpec().getSuspend()));
@@ -92,7 +92,7 @@ class BackfillOperationsTest {
     h.runToEnd("history");
     BigQueryBackfill done = h.awaitPhase("history", "Succeeded");
     assertThat(done.getStatus().progress().rows()).isEqualTo(72 * PER_HOUR);
-    assertThat(h.rowsBetween(START, END)).isEqualTo(72 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(72 * PER_HOUR);
     assertThat(h.eventReasons()).contains("Started", "Suspended", "Resumed", "Succeeded");
   }
 
@@ -102,7 +102,7 @@ class BackfillOperationsTest {
     assertThat(run.exitCode()).as(run.output()).isZero();
     Instant from = EXPORT_FROM;
     Instant to = Instant.parse("2026-11-28T08:00:00Z");
-    assertThat(h.rowsBetween(from, to)).isEqualTo(3 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(3 * PER_HOUR);
 
     h.create("redo", "product-events", from, to, BackfillMode.Replace, 1, 2);
     h.awaitJob("redo");
@@ -110,7 +110,7 @@ class BackfillOperationsTest {
     BigQueryBackfill done = h.awaitPhase("redo", "Succeeded");
 
     assertThat(done.getStatus().progress().rows()).isEqualTo(3 * PER_HOUR);
-    assertThat(h.rowsBetween(from, to)).isEqualTo(3 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(3 * PER_HOUR);
     assertThat(h.distinctEvents()).isEqualTo(3 * PER_HOUR);
     assertThat(h.ledger()).extracting(r -> ((Number) r.get("generation")).longValue()).containsExactly(2L, 2L, 2L);
   }
@@ -130,7 +130,7 @@ class BackfillOperationsTest {
     assertThat(done.getStatus().progress().hoursDone()).isEqualTo(6);
     assertThat(done.getStatus().progress().rows()).as("only 02, 03 and 04 were missing").isEqualTo(3 * PER_HOUR);
     assertThat(scenario.amplitude.exportRequests()).hasSize(1);
-    assertThat(h.rowsBetween(from, to)).isEqualTo(6 * PER_HOUR);
+    assertThat(scenario.rows("events")).isEqualTo(6 * PER_HOUR);
     assertThat(h.distinctEvents()).isEqualTo(6 * PER_HOUR);
     assertThat(h.ledger()).extracting(r -> ((Number) r.get("generation")).longValue()).containsOnly(1L);
   }
