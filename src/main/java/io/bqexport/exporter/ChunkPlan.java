@@ -20,13 +20,13 @@ public record ChunkPlan(ExportWindow range, int chunkHours) {
 
   /** Parses {@code START/END/HOURS}, e.g. {@code 2025-01-01T00:00:00Z/2025-02-01T00:00:00Z/24}. */
   public static ChunkPlan parse(String text) {
-    int last = text.lastIndexOf('/');
-    if (last < 0) {
+    String[] parts = text.split("/", -1);
+    if (parts.length != 3) {
       throw new IllegalArgumentException("expected START/END/HOURS, e.g. 2025-01-01T00:00:00Z/2025-02-01T00:00:00Z/24,"
           + " got '" + text + "'");
     }
     try {
-      return new ChunkPlan(ExportWindow.parse(text.substring(0, last)), Integer.parseInt(text.substring(last + 1)));
+      return new ChunkPlan(ExportWindow.parse(parts[0] + "/" + parts[1]), Integer.parseInt(parts[2].trim()));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException("expected START/END/HOURS, e.g. 2025-01-01T00:00:00Z/2025-02-01T00:00:00Z/24,"
           + " got '" + text + "'");

@@ -38,20 +38,7 @@ public final class BackfillSpecValidator {
       problems.add(Problem.of(Reasons.INVALID_RANGE, "spec.start " + spec.start() + " must be before spec.end " + spec.end()));
     }
     if (start != null && end != null && start.isBefore(end) && spec.chunkHours() >= 1) {
-      long hours = java.time.Duration.between(start, end).toHours();
-      long chunks = (hours + spec.chunkHours() - 1) / spec.chunkHours();
-      if (hours > MAX_RANGE_HOURS) {
-        problems.add(Problem.of(Reasons.RANGE_TOO_LONG, "spec.start to spec.end spans " + hours + " hours; a backfill"
-            + " covers at most " + MAX_RANGE_HOURS + " hours (five years). Check the dates, or split the range into"
-            + " several BigQueryBackfills run one after the other"));
-      } else if (chunks > MAX_CHUNKS) {
-        long minChunkHours = (hours + MAX_CHUNKS - 1) / MAX_CHUNKS;
-        problems.add(Problem.of(Reasons.LOAD_JOB_QUOTA, hours + " hours in chunks of " + spec.chunkHours()
-            + " (spec.chunkHours) make " + chunks + " chunks, one BigQuery load job each; a backfill may run at most "
-            + MAX_CHUNKS + " so that it stays within BigQuery's " + BIGQUERY_LOAD_JOBS_PER_TABLE_PER_DAY
-            + " load jobs per table per day even if it finishes within a day. Set spec.chunkHours to "
-            + minChunkHours + " or more, or split the range"));
-      }
+      sizeProblem(java.time.Duration.between(start, end).toHours(), spec.chunkHours()).ifPresent(problems::add);
     }
     if (spec.chunkHours() < 1 || spec.chunkHours() > 168) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.chunkHours " + spec.chunkHours() + " must be between 1 and 168"));
@@ -61,6 +48,29 @@ public final class BackfillSpecValidator {
           + " Amplitude allows about 5 concurrent Export API requests per project"));
     }
     return problems;
+  }
+
+  /** The range's length and chunk count against the limits explained above. */
+  static java.util.Optional<Problem> sizeProblem(long hours, int chunkHours) {
+    long chunks = (hours + chunkHours - 1) / chunkHours;
+    if (hours > MAX_RANGE_HOURS) {
+      return java.util.Optional.of(Problem.of(Reasons.RANGE_TOO_LONG, "spec.start to spec.end spans " + hours
+          + " hours; a backfill covers at most " + thousands(MAX_RANGE_HOURS) + " hours (five years). Check the dates,"
+          + " or split the range into several BigQueryBackfills run one after the other"));
+    }
+    if (chunks > MAX_CHUNKS) {
+      long minChunkHours = (hours + MAX_CHUNKS - 1) / MAX_CHUNKS;
+      return java.util.Optional.of(Problem.of(Reasons.LOAD_JOB_QUOTA, hours + " hours in chunks of " + chunkHours
+          + " (spec.chunkHours) make " + chunks + " chunks, one BigQuery load job each; a backfill may run at most "
+          + thousands(MAX_CHUNKS) + " so that it stays within BigQuery's "
+          + thousands(BIGQUERY_LOAD_JOBS_PER_TABLE_PER_DAY) + " load jobs per table per day even if it finishes"
+          + " within a day. Set spec.chunkHours to " + minChunkHours + " or more, or split the range"));
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String thousands(long value) {
+    return String.format(java.util.Locale.ROOT, "%,d", value);
   }
 
   private static Instant hour(List<Problem> problems, String field, String value) {
