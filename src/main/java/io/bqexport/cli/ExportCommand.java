@@ -3,6 +3,7 @@ package io.bqexport.cli;
 import com.google.cloud.bigquery.BigQuery;
 import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.bigquery.CommitObserver;
+import io.bqexport.exporter.ChunkPlan;
 import io.bqexport.exporter.ExitCode;
 import io.bqexport.exporter.ExportFailure;
 import io.bqexport.exporter.ExportMode;
@@ -54,6 +55,16 @@ public final class ExportCommand implements Callable<Integer> {
           + "half-open, e.g. 2026-11-28T10:00:00Z/2026-11-28T13:00:00Z.")
   String window;
 
+  @Option(names = "--chunks", paramLabel = "START/END/HOURS",
+      description = "Backfill pods: the whole range cut into chunks of HOURS; this pod exports the chunk numbered "
+          + "--chunk-index (0-based), e.g. 2025-01-01T00:00:00Z/2025-02-01T00:00:00Z/24. Excludes --window.")
+  String chunks;
+
+  @Option(names = "--chunk-index", paramLabel = "N", defaultValue = "${env:JOB_COMPLETION_INDEX}",
+      description = "Which chunk of --chunks to export; default: $JOB_COMPLETION_INDEX, which Kubernetes sets in "
+          + "the pods of an Indexed Job.")
+  String chunkIndex;
+
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "FillGaps",
       description = "FillGaps (default): only hours missing from the ledger. Replace: re-export and replace every "
           + "hour of --window (generation + 1).")
@@ -103,6 +114,9 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   private ExportWindow parseWindow() {
+    if (chunks != null) {
+      window = chunkWindow().toString(); // the summary names the chunk's own window
+    }
     if (window == null) {
       return null;
     }
@@ -110,6 +124,22 @@ public final class ExportCommand implements Callable<Integer> {
       return ExportWindow.parse(window);
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new ExportFailure(FailureReason.ConfigInvalid, "--window: " + e.getMessage());
+    }
+  }
+
+  private ExportWindow chunkWindow() {
+    if (window != null) {
+      throw new ExportFailure(FailureReason.ConfigInvalid, "--chunks and --window exclude each other; give one");
+    }
+    if (chunkIndex == null || chunkIndex.isBlank()) {
+      throw new ExportFailure(FailureReason.ConfigInvalid, "--chunks needs --chunk-index N or the environment "
+          + "variable JOB_COMPLETION_INDEX (set by Kubernetes in an Indexed Job)");
+    }
+    try {
+      return ChunkPlan.parse(chunks).window(Integer.parseInt(chunkIndex.trim()));
+    } catch (IllegalArgumentException e) {
+      throw new ExportFailure(FailureReason.ConfigInvalid, "--chunks " + chunks + " --chunk-index " + chunkIndex
+          + ": " + e.getMessage());
     }
   }
 

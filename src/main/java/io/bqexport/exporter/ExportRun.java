@@ -46,6 +46,7 @@ public final class ExportRun {
   private final ExportWindowPlanner planner;
   private final Set<String> schemaDrift = new TreeSet<>();
   private final List<CommitResult> commits = new ArrayList<>();
+  private final Set<Instant> committedAtStart = new HashSet<>();
   private long skippedLines;
 
   public ExportRun(ExporterConfig config, Options options, AmplitudeExportClient source, BigQuery bigquery,
@@ -85,6 +86,7 @@ public final class ExportRun {
       tables.ensureTables(config.eventsTable());
       Ledger ledger = tables.ledger();
       committed.addAll(ledger.committedHours(config.eventsTable(), ledgerFrom()));
+      committedAtStart.addAll(committed);
       List<ExportWindow> windows = plan(committed, now);
       LOG.info("run of {}: {} window(s) planned", exportName(), windows.size());
       for (ExportWindow window : windows) {
@@ -179,7 +181,8 @@ public final class ExportRun {
       WindowRowWriter rows = new WindowRowWriter(source, mapper, window,
           config.source().maxBadRecordsOrDefault(), schemaDrift);
       try {
-        CommitResult result = options.mode() == ExportMode.Replace
+        // Replace swaps hours that are committed; a missing hour gets a first commit like any other run's.
+        CommitResult result = options.mode() == ExportMode.Replace && committedAtStart.containsAll(window.hourList())
             ? committer.replace(window, rows) : committer.commitNew(window, rows);
         skippedLines += rows.skipped();
         return result;

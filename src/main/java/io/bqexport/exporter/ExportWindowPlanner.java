@@ -52,30 +52,31 @@ public final class ExportWindowPlanner {
   }
 
   /**
-   * An explicit window (a backfill chunk). FillGaps: its due hours that are missing, one window per contiguous run.
-   * Replace: all its due hours as one window. Hours that are not yet due are left out.
+   * An explicit window (a backfill chunk); hours that are not yet due are left out. Missing hours get a first
+   * commit: before startFrom one window per contiguous run, from startFrom on one window per hour, exactly the
+   * windows recurring runs use, so a backfill and a recurring run that race for the same hour compute the same
+   * deterministic load job id and only one of them loads (the other finds the job done). Replace additionally
+   * replaces the committed hours, one window per contiguous run; the recurring runs never touch committed hours.
    */
   public List<ExportWindow> planWindow(ExportWindow requested, ExportMode mode, Set<Instant> committedHours,
       Instant now) {
     Instant end = min(requested.end(), dueEnd(now));
-    if (!end.isAfter(requested.start())) {
-      return List.of();
-    }
-    if (mode == ExportMode.Replace) {
-      return List.of(new ExportWindow(requested.start(), end));
-    }
     List<ExportWindow> windows = new ArrayList<>();
     Instant runStart = null;
+    boolean runCommitted = false;
     for (Instant h = requested.start(); h.isBefore(end); h = h.plus(1, ChronoUnit.HOURS)) {
-      boolean missing = !committedHours.contains(h);
-      if (missing && runStart == null) {
-        runStart = h;
-      } else if (!missing && runStart != null) {
+      boolean committed = committedHours.contains(h);
+      boolean wanted = !committed || mode == ExportMode.Replace;
+      if (runStart != null && (!wanted || committed != runCommitted || (!committed && !h.isBefore(startFrom)))) {
         windows.add(new ExportWindow(runStart, h));
         runStart = null;
       }
+      if (wanted && runStart == null) {
+        runStart = h;
+        runCommitted = committed;
+      }
     }
-    if (runStart != null) {
+    if (runStart != null && end.isAfter(runStart)) {
       windows.add(new ExportWindow(runStart, end));
     }
     return windows;

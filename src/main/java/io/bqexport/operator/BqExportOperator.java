@@ -53,7 +53,7 @@ public final class BqExportOperator implements AutoCloseable {
         settings.exporterImage(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
         .withGenerationAware(false)));
-    operator.register(new BackfillReconciler(recorder, clock), c -> watch(c.withName("bigquerybackfill")));
+    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock), c -> watch(c.withName("bigquerybackfill")));
   }
 
   private void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> config) {

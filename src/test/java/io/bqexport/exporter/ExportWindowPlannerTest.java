@@ -52,21 +52,35 @@ class ExportWindowPlannerTest {
   }
 
   @Test
-  void fillGapsWindowYieldsOneWindowPerContiguousMissingRun() {
+  void fillGapsWindowBeforeStartFromYieldsOneWindowPerContiguousMissingRun() {
+    ExportWindowPlanner history = new ExportWindowPlanner(h(50), Duration.ofHours(2), 24);
     Set<Instant> committed = new HashSet<>(List.of(h(2), h(3), h(6)));
     ExportWindow requested = new ExportWindow(h(0), h(10));
-    assertThat(planner.planWindow(requested, ExportMode.FillGaps, committed, h(100))).containsExactly(
+    assertThat(history.planWindow(requested, ExportMode.FillGaps, committed, h(100))).containsExactly(
         new ExportWindow(h(0), h(2)), new ExportWindow(h(4), h(6)), new ExportWindow(h(7), h(10)));
   }
 
   @Test
-  void replaceWindowIsOneWindowCutAtTheLastDueHour() {
+  void fillGapsWindowFromStartFromOnUsesTheRecurringRunsOneHourWindows() {
+    ExportWindowPlanner planner = new ExportWindowPlanner(h(3), Duration.ofHours(2), 24);
+    ExportWindow requested = new ExportWindow(h(0), h(6));
+    // A recurring run racing for hour 4 plans ExportWindow.ofHour(h(4)) too: same load job id, loaded once.
+    assertThat(planner.planWindow(requested, ExportMode.FillGaps, Set.of(h(1)), h(100))).containsExactly(
+        new ExportWindow(h(0), h(1)), new ExportWindow(h(2), h(3)), ExportWindow.ofHour(h(3)),
+        ExportWindow.ofHour(h(4)), ExportWindow.ofHour(h(5)));
+  }
+
+  @Test
+  void replaceWindowReplacesCommittedRunsAndFirstCommitsMissingHours() {
+    ExportWindowPlanner history = new ExportWindowPlanner(h(50), Duration.ofHours(2), 24);
     ExportWindow requested = new ExportWindow(h(0), h(10));
-    assertThat(planner.planWindow(requested, ExportMode.Replace, Set.of(h(1)), h(100)))
-        .containsExactly(requested);
-    assertThat(planner.planWindow(requested, ExportMode.Replace, Set.of(), h(8)))
+    Set<Instant> all = new HashSet<>(requested.hourList());
+    assertThat(history.planWindow(requested, ExportMode.Replace, all, h(100))).containsExactly(requested);
+    assertThat(history.planWindow(requested, ExportMode.Replace, all, h(8)))
         .containsExactly(new ExportWindow(h(0), h(6)));
-    assertThat(planner.planWindow(requested, ExportMode.FillGaps, Set.of(), h(2))).isEmpty();
+    assertThat(history.planWindow(requested, ExportMode.Replace, Set.of(h(1), h(2)), h(100))).containsExactly(
+        new ExportWindow(h(0), h(1)), new ExportWindow(h(1), h(3)), new ExportWindow(h(3), h(10)));
+    assertThat(history.planWindow(requested, ExportMode.FillGaps, Set.of(), h(2))).isEmpty();
   }
 
   @Test

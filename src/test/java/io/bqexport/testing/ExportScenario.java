@@ -38,6 +38,7 @@ public final class ExportScenario implements AutoCloseable {
   public final GeneratedEvents events;
   public final AmplitudeExportStandIn amplitude;
   public final JobControllerStandIn jobs;
+  public final IndexedJobControllerStandIn indexedJobs;
   public final ServiceAccountKeys.Key key;
   private OperatorUnderTest operator;
 
@@ -55,6 +56,7 @@ public final class ExportScenario implements AutoCloseable {
     events = source instanceof GeneratedEvents generated ? generated : null;
     amplitude = AmplitudeExportStandIn.start(source, API_KEY, SECRET_KEY);
     jobs = new JobControllerStandIn(kubernetes.client());
+    indexedJobs = new IndexedJobControllerStandIn(kubernetes.client(), jobs);
     key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
     kubernetes.client().resource(new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE)

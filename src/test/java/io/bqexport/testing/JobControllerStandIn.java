@@ -75,6 +75,22 @@ public final class JobControllerStandIn {
   /** Runs an existing Job (e.g. one the operator created for run-now) once, to completion. */
   public PodRun run(Job job, Instant now) {
     Pod pod = createPod(job, now);
+    PodRun run = execute(job, pod, now);
+    finish(job, pod, run.exitCode(), run.exitCode() == 0 ? "Completed" : "Error", run.terminationMessage(), now);
+    return run;
+  }
+
+  /**
+   * Runs an existing pod's exporter in-process and writes the pod's terminated state, leaving the Job's status to
+   * the caller (the Indexed Job stand-in keeps it per index). Safe to call from several threads at once.
+   */
+  public PodRun runPod(Job job, Pod pod, Instant now) {
+    PodRun run = execute(job, pod, now);
+    writePodStatus(pod, run.exitCode(), run.exitCode() == 0 ? "Completed" : "Error", run.terminationMessage(), now);
+    return run;
+  }
+
+  private PodRun execute(Job job, Pod pod, Instant now) {
     Container container = pod.getSpec().getContainers().get(0);
     Path root = tempDir();
     Map<String, Path> mounts = materialize(pod, container, root);
@@ -85,14 +101,21 @@ public final class JobControllerStandIn {
     }
     Path config = Path.of(args.get(args.indexOf("--config") + 1));
     rewriteConfig(config, mounts, terminationLog);
+    // An in-process run cannot set environment variables: pass the Indexed Job's completion index explicitly, as
+    // the option's default would read it from JOB_COMPLETION_INDEX in a real pod.
+    if (container.getEnv() != null) {
+      container.getEnv().stream().filter(e -> "JOB_COMPLETION_INDEX".equals(e.getName())).findFirst()
+          .ifPresent(e -> {
+            args.add("--chunk-index");
+            args.add(e.getValue());
+          });
+    }
     args.add("--now");
     args.add(now.toString());
     StringWriter output = new StringWriter();
     int exitCode = new CommandLine(new BqExportCommand()).setOut(new PrintWriter(output))
         .setErr(new PrintWriter(output)).execute(args.toArray(String[]::new));
-    String message = read(terminationLog);
-    finish(job, pod, exitCode, exitCode == 0 ? "Completed" : "Error", message, now);
-    return new PodRun(job, pod, exitCode, message, output.toString());
+    return new PodRun(job, pod, exitCode, read(terminationLog), output.toString());
   }
 
   /** A pod that dies without writing a message (OOMKilled, Evicted...), as the kubelet reports it. */
@@ -122,13 +145,7 @@ public final class JobControllerStandIn {
   }
 
   private void finish(Job job, Pod pod, int exitCode, String reason, String message, Instant now) {
-    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-        .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
-            .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-            .withFinishedAt(now.toString()).endTerminated().endState().build())
-        .build());
-    client.resource(pod).updateStatus();
+    writePodStatus(pod, exitCode, reason, message, now);
     Job current = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
         .withName(job.getMetadata().getName()).get();
     boolean ok = exitCode == 0;
@@ -140,6 +157,16 @@ public final class JobControllerStandIn {
             .withReason(ok ? null : "BackoffLimitExceeded").withLastTransitionTime(now.toString()).build())
         .build());
     client.resource(current).updateStatus();
+  }
+
+  private void writePodStatus(Pod pod, int exitCode, String reason, String message, Instant now) {
+    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+        .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
+            .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
+            .withFinishedAt(now.toString()).endTerminated().endState().build())
+        .build());
+    client.resource(pod).updateStatus();
   }
 
   /** Writes ConfigMap and Secret volumes as files under root, keyed by their mount path in the container. */

@@ -50,6 +50,13 @@ public final class Reasons {
   public static final String RANGE_NOT_AVAILABLE = "RangeNotAvailable";
   public static final String WAITING_FOR_EXPORT = "WaitingForExport";
   public static final String PENDING = "Pending";
+  public static final String RANGE_TOO_LONG = "RangeTooLong";
+  public static final String LOAD_JOB_QUOTA = "LoadJobQuotaExceeded";
+  public static final String RANGE_CHANGED = "RangeChanged";
+  public static final String PLAN_CHANGED = "PlanChanged";
+  public static final String RUNNING = "Running";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String CHUNKS_FAILED = "ChunksFailed";
 
   private Reasons() {}
 }

@@ -3,9 +3,19 @@ package io.bqexport.operator.backfill;
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
 import io.bqexport.api.v1alpha1.BigQueryBackfillStatus;
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.SpecDurations;
+import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
-import io.bqexport.operator.status.StatusEvents;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -15,45 +25,186 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Reconciles a BigQueryBackfill: validate, resolve the export it inherits from, then assemble the status. */
+/**
+ * Reconciles a BigQueryBackfill as a short pipeline: validate the spec and the range against the export it inherits
+ * from; act (create the Indexed Job once the export's credentials are valid, and keep its suspend and parallelism in
+ * line with the spec); observe the Job and its pods; assemble the status and record Events.
+ */
 public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   static final String EXPORT_INDEX = "bqexport.io/export-ref";
 
   private final BackfillSpecValidator validator = new BackfillSpecValidator();
   private final BackfillStatusAssembler statusAssembler = new BackfillStatusAssembler();
-  private final StatusEvents events;
+  private final KubernetesClient client;
+  private final ChildApplier children;
+  private final BackfillEvents events;
+  private final String exporterImage;
   private final Clock clock;
 
-  public BackfillReconciler(EventRecorder recorder, Clock clock) {
-    this.events = new StatusEvents(recorder);
+  public BackfillReconciler(KubernetesClient client, EventRecorder recorder, String exporterImage, Clock clock) {
+    this.client = client;
+    this.children = new ChildApplier(client);
+    this.events = new BackfillEvents(recorder);
+    this.exporterImage = exporterImage;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<BigQueryBackfill> reconcile(BigQueryBackfill backfill, Context<BigQueryBackfill> context) {
     Instant now = clock.instant();
-    List<Problem> problems = validator.validate(backfill.getSpec());
+    BigQueryBackfillStatus previous = backfill.getStatus();
+    String startedRange = previous == null ? null : previous.startedRange();
+    Optional<Job> job = context.getSecondaryResource(Job.class);
+    List<Problem> problems = new ArrayList<>(validator.validate(backfill.getSpec()));
     Optional<BigQueryExport> export = problems.isEmpty()
         ? context.getSecondaryResource(BigQueryExport.class) : Optional.empty();
-
-    BigQueryBackfillStatus previous = backfill.getStatus();
-    BigQueryBackfillStatus next = statusAssembler.assemble(backfill, problems, export, now);
-    if (Objects.equals(previous, next)) {
-      return UpdateControl.noUpdate();
+    if (problems.isEmpty()) {
+      problems.addAll(checkAgainstExportAndStart(backfill, export, startedRange, job, now));
     }
-    events.recordTransitions(backfill, previous == null ? null : previous.conditions(), next.conditions());
-    backfill.setStatus(next);
-    return UpdateControl.patchStatus(backfill);
+
+    String waitingFor = null;
+    String jobName = previous == null ? null : previous.job();
+    boolean finished = previous != null && BackfillStatusAssembler.isFinished(previous.phase());
+    if (problems.isEmpty() && !finished) {
+      if (job.isEmpty()) {
+        if (credentialsValid(export.get())) {
+          job = Optional.of(create(backfill, export.get()));
+          jobName = job.get().getMetadata().getName();
+          startedRange = range(backfill);
+        } else {
+          waitingFor = export.get().getMetadata().getName();
+        }
+      } else {
+        job = Optional.of(followSpec(backfill, job.get()));
+      }
+    }
+    Optional<BackfillChunks> chunks = job.map(j -> BackfillChunks.observe(j,
+        context.getSecondaryResources(Pod.class), plan(backfill, j),
+        backfill.getSpec().mode()));
+    if (job.isPresent()) {
+      jobName = job.get().getMetadata().getName();
+    }
+    BigQueryBackfillStatus next = statusAssembler.assemble(backfill,
+        new BackfillStatusAssembler.Observation(problems, waitingFor, chunks, startedRange, jobName), now);
+
+    UpdateControl<BigQueryBackfill> control;
+    if (Objects.equals(previous, next)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      events.record(backfill, previous, next);
+      backfill.setStatus(next);
+      control = UpdateControl.patchStatus(backfill);
+    }
+    return retryAt(problems, export, backfill, now).map(control::rescheduleAfter).orElse(control);
   }
 
-  /** The referenced export is watched: its credentials turning valid lets a waiting backfill start. */
+  /** The export exists, the range is exportable, and neither range nor plan changed since the Job was created. */
+  private static List<Problem> checkAgainstExportAndStart(BigQueryBackfill backfill, Optional<BigQueryExport> export,
+      String startedRange, Optional<Job> job, Instant now) {
+    List<Problem> problems = new ArrayList<>();
+    if (startedRange != null && !startedRange.equals(range(backfill))) {
+      problems.add(Problem.of(Reasons.RANGE_CHANGED, "spec.start/spec.end changed to " + range(backfill)
+          + " after the backfill started with " + startedRange + "; the range is immutable. Restore it, or create a"
+          + " new BigQueryBackfill for the other range"));
+    }
+    String planKey = job.map(j -> j.getMetadata().getAnnotations())
+        .map(a -> a.get(BackfillJob.PLAN_ANNOTATION)).orElse(null);
+    if (problems.isEmpty() && planKey != null && !planKey.equals(BackfillJob.planKey(backfill))) {
+      problems.add(Problem.of(Reasons.PLAN_CHANGED, "spec.chunkHours or spec.mode changed after the backfill started"
+          + " (the Job runs " + planKey + "); they cannot change while it runs. Restore them, or delete this"
+          + " backfill (committed chunks stay) and create a new one"));
+    }
+    if (export.isEmpty()) {
+      problems.add(Problem.of(Reasons.EXPORT_NOT_FOUND, "BigQueryExport " + backfill.getSpec().exportRef().name()
+          + " (spec.exportRef.name) does not exist in namespace " + backfill.getMetadata().getNamespace()
+          + "; create it first, or fix the name"));
+    } else if (startedRange == null) {
+      rangeNotYetAvailable(backfill, export.get(), now).ifPresent(problems::add);
+    }
+    return problems;
+  }
+
+  static Optional<Problem> rangeNotYetAvailable(BigQueryBackfill backfill, BigQueryExport export, Instant now) {
+    Duration delay = SpecDurations.parse("spec.availabilityDelay", export.getSpec().availabilityDelay());
+    Instant latestEnd = now.minus(delay).truncatedTo(ChronoUnit.HOURS);
+    if (Instant.parse(backfill.getSpec().end()).isAfter(latestEnd)) {
+      return Optional.of(Problem.of(Reasons.RANGE_NOT_AVAILABLE, "spec.end " + backfill.getSpec().end() + " is later"
+          + " than now minus the export's availabilityDelay (" + export.getSpec().availabilityDelay() + "): Amplitude"
+          + " has not made those hours exportable yet. Set spec.end to " + latestEnd + " or earlier; the export"
+          + " itself covers later hours"));
+    }
+    return Optional.empty();
+  }
+
+  private Job create(BigQueryBackfill backfill, BigQueryExport export) {
+    try {
+      return children.apply(backfill, BackfillJob.desired(backfill, export, exporterImage), Optional.empty());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created by an earlier reconcile that the informer has not delivered yet.
+      return client.batch().v1().jobs().inNamespace(backfill.getMetadata().getNamespace())
+          .withName(BackfillJob.name(backfill)).get();
+    }
+  }
+
+  /** The chunks follow the plan the Job was created with (its annotation), whatever the spec says now. */
+  private static io.bqexport.exporter.ChunkPlan plan(BigQueryBackfill backfill, Job job) {
+    var annotations = job.getMetadata().getAnnotations();
+    String key = annotations == null ? null : annotations.get(BackfillJob.PLAN_ANNOTATION);
+    return key == null ? BackfillJob.plan(backfill) : io.bqexport.exporter.ChunkPlan.parse(key.split(" ")[0]);
+  }
+
+  /** Suspend and parallelism are the only fields of a Job that may change; a merge patch touches only them. */
+  private Job followSpec(BigQueryBackfill backfill, Job job) {
+    boolean suspend = backfill.getSpec().suspend();
+    int parallelism = Math.min(backfill.getSpec().parallelism(), job.getSpec().getCompletions());
+    if (Objects.equals(job.getSpec().getSuspend(), suspend) && Objects.equals(job.getSpec().getParallelism(),
+        parallelism)) {
+      return job;
+    }
+    return client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+            client.getKubernetesSerialization().asJson(Map.of("spec",
+                Map.of("suspend", suspend, "parallelism", parallelism))));
+  }
+
+  private static boolean credentialsValid(BigQueryExport export) {
+    return export.getStatus() != null && export.getStatus().conditions() != null
+        && export.getStatus().conditions().stream()
+            .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue());
+  }
+
+  static String range(BigQueryBackfill backfill) {
+    return backfill.getSpec().start() + "/" + backfill.getSpec().end();
+  }
+
+  /** A range that is not exportable yet becomes exportable by itself: look again when it does. */
+  private static Optional<Duration> retryAt(List<Problem> problems, Optional<BigQueryExport> export,
+      BigQueryBackfill backfill, Instant now) {
+    if (export.isEmpty() || problems.stream().noneMatch(p -> p.reason().equals(Reasons.RANGE_NOT_AVAILABLE))) {
+      return Optional.empty();
+    }
+    Duration delay = SpecDurations.parse("spec.availabilityDelay", export.get().getSpec().availabilityDelay());
+    Instant availableAt = Instant.parse(backfill.getSpec().end()).plus(delay);
+    Duration wait = Duration.between(now, availableAt).plusSeconds(1);
+    return Optional.of(wait.isNegative() ? Duration.ofSeconds(1) : wait.compareTo(Duration.ofMinutes(10)) > 0
+        ? Duration.ofMinutes(10) : wait);
+  }
+
+  /** The referenced export, and the backfill's own Job and Pods (by label, apart from the export's children). */
   @Override
   public List<EventSource<?, BigQueryBackfill>> prepareEventSources(EventSourceContext<BigQueryBackfill> context) {
     context.getPrimaryCache().addIndexer(EXPORT_INDEX, backfill -> backfill.getSpec() == null
@@ -69,6 +220,21 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
             || backfill.getSpec().exportRef() == null ? Set.of()
             : Set.of(new ResourceID(backfill.getSpec().exportRef().name(), backfill.getMetadata().getNamespace())))
         .build();
-    return List.of(new InformerEventSource<>(exports, context));
+    return List.of(new InformerEventSource<>(exports, context), children(Job.class, context),
+        children(Pod.class, context));
+  }
+
+  private static <R extends HasMetadata> EventSource<?, BigQueryBackfill> children(Class<R> type,
+      EventSourceContext<BigQueryBackfill> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, BigQueryBackfill.class)
+        .withName("backfill-" + type.getSimpleName().toLowerCase())
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(BackfillLabels.SELECTOR)
+        .withSecondaryToPrimaryMapper(child -> {
+          var labels = child.getMetadata().getLabels();
+          String backfill = labels == null ? null : labels.get(BackfillLabels.BACKFILL);
+          return backfill == null ? Set.of() : Set.of(new ResourceID(backfill, child.getMetadata().getNamespace()));
+        })
+        .build(), context);
   }
 }

@@ -1,11 +1,9 @@
 package io.bqexport.operator.backfill;
 
-import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.BackfillProgress;
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
 import io.bqexport.api.v1alpha1.BigQueryBackfillStatus;
-import io.bqexport.api.v1alpha1.BigQueryExport;
-import io.bqexport.api.v1alpha1.SpecDurations;
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.Conditions;
 import io.bqexport.operator.status.Problem;
@@ -17,65 +15,147 @@ import java.util.stream.Collectors;
 
 /** Turns what one reconcile observed into the complete status of a BigQueryBackfill. */
 public final class BackfillStatusAssembler {
+  public static final String PENDING = "Pending";
+  public static final String RUNNING = "Running";
+  public static final String SUSPENDED = "Suspended";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
 
-  public BigQueryBackfillStatus assemble(BigQueryBackfill backfill, List<Problem> problems,
-      Optional<BigQueryExport> export, Instant now) {
+  /**
+   * What one reconcile saw.
+   *
+   * @param problems why the backfill cannot go on (spec, missing export, range); empty when it can
+   * @param waitingForExport the export whose credentials are not valid yet, or null
+   * @param chunks the Job's progress, when the Job exists
+   * @param startedRange the range the Job was created for, once it was
+   * @param job the Job's name, once it was created
+   */
+  public record Observation(List<Problem> problems, String waitingForExport, Optional<BackfillChunks> chunks,
+      String startedRange, String job) {}
+
+  public BigQueryBackfillStatus assemble(BigQueryBackfill backfill, Observation seen, Instant now) {
     BigQueryBackfillStatus previous = backfill.getStatus();
     Conditions conditions = new Conditions(previous == null ? null : previous.conditions(),
         backfill.getMetadata().getGeneration(), now);
-    BackfillProgress progress = previous == null ? null : previous.progress();
+    long hoursTotal = hoursTotal(backfill);
+    BackfillProgress progress = seen.chunks().map(c -> progress(hoursTotal, c))
+        .orElse(previous != null && previous.progress() != null ? previous.progress()
+            : new BackfillProgress(hoursTotal, 0L, 0L, 0L, "0%"));
+    String phase = seen.chunks().map(c -> c.state().name())
+        .orElse(previous != null && isFinished(previous.phase()) ? previous.phase() : PENDING);
 
-    Optional<Problem> blocking = problems.stream().findFirst();
-    String allMessages = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
-    if (blocking.isEmpty() && export.isEmpty()) {
-      blocking = Optional.of(Problem.of(Reasons.EXPORT_NOT_FOUND, "BigQueryExport " + backfill.getSpec().exportRef().name()
-          + " (spec.exportRef.name) does not exist in namespace " + backfill.getMetadata().getNamespace()
-          + "; create it first, or fix the name"));
-      allMessages = blocking.get().message();
-    }
-    if (blocking.isEmpty()) {
-      Optional<Problem> late = rangeNotYetAvailable(backfill, export.get(), now);
-      if (late.isPresent()) {
-        blocking = late;
-        allMessages = late.get().message();
-      }
-    }
-    if (blocking.isPresent()) {
-      conditions.set(ConditionType.READY, false, blocking.get().reason(), allMessages);
-      conditions.set(ConditionType.RECONCILING, false, blocking.get().reason(), "Waiting for the spec to be fixed.");
-      conditions.set(ConditionType.STALLED, true, blocking.get().reason(), allMessages);
-    } else {
-      Instant start = Instant.parse(backfill.getSpec().start());
-      long hours = Duration.between(start, Instant.parse(backfill.getSpec().end())).toHours();
-      progress = progress != null ? progress : new BackfillProgress(hours, 0L, 0L, 0L, "0%");
-      boolean credentialsValid = export.get().getStatus() != null && export.get().getStatus().conditions() != null
-          && export.get().getStatus().conditions().stream()
-              .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue());
-      String reason = credentialsValid ? Reasons.PENDING : Reasons.WAITING_FOR_EXPORT;
-      String message = credentialsValid ? "The backfill is waiting to start."
-          : "Waiting for BigQueryExport " + export.get().getMetadata().getName() + " to have valid credentials"
-              + " (its CredentialsValid condition).";
+    if (!seen.problems().isEmpty()) {
+      Problem first = seen.problems().get(0);
+      String all = seen.problems().stream().map(Problem::message).collect(Collectors.joining("; "));
+      boolean started = seen.chunks().isPresent();
+      conditions.set(ConditionType.READY, false, first.reason(), all);
+      conditions.set(ConditionType.RECONCILING, false, first.reason(), started
+          ? "The Job keeps exporting the range it started with; fix the spec." : "Waiting for the spec to be fixed.");
+      conditions.set(ConditionType.STALLED, true, first.reason(), all);
+      finishedConditions(conditions, phase, seen);
+    } else if (seen.chunks().isEmpty() && !isFinished(phase)) {
+      String reason = seen.waitingForExport() == null ? Reasons.PENDING : Reasons.WAITING_FOR_EXPORT;
+      String message = seen.waitingForExport() == null ? "The backfill is about to start."
+          : "Waiting for BigQueryExport " + seen.waitingForExport() + " to have valid credentials (its"
+              + " CredentialsValid condition); the backfill starts as soon as they are.";
       conditions.set(ConditionType.READY, false, reason, message);
       conditions.set(ConditionType.RECONCILING, true, reason, message);
       conditions.set(ConditionType.STALLED, false, reason, "");
+      conditions.set(ConditionType.COMPLETE, false, reason, message);
+      conditions.set(ConditionType.FAILED, false, reason, "");
+    } else {
+      String summary = summary(progress);
+      switch (phase) {
+        case SUCCEEDED -> {
+          String message = "Exported " + backfill.getSpec().start() + " to " + backfill.getSpec().end() + ": "
+              + summary + ".";
+          conditions.set(ConditionType.READY, true, Reasons.SUCCEEDED, message);
+          conditions.set(ConditionType.RECONCILING, false, Reasons.SUCCEEDED, message);
+          conditions.set(ConditionType.STALLED, false, Reasons.SUCCEEDED, "");
+        }
+        case FAILED -> {
+          String message = failedMessage(seen, summary);
+          conditions.set(ConditionType.READY, false, Reasons.CHUNKS_FAILED, message);
+          conditions.set(ConditionType.RECONCILING, false, Reasons.CHUNKS_FAILED, message);
+          conditions.set(ConditionType.STALLED, true, Reasons.CHUNKS_FAILED, message);
+        }
+        case SUSPENDED -> {
+          String message = "Suspended (spec.suspend): " + summary + "; set spec.suspend to false to resume.";
+          conditions.set(ConditionType.READY, false, Reasons.SUSPENDED, message);
+          conditions.set(ConditionType.RECONCILING, false, Reasons.SUSPENDED, message);
+          conditions.set(ConditionType.STALLED, false, Reasons.SUSPENDED, "");
+        }
+        default -> {
+          String message = "Exporting in chunks of " + backfill.getSpec().chunkHours() + " hour(s): " + summary + ".";
+          conditions.set(ConditionType.READY, false, Reasons.RUNNING, message);
+          conditions.set(ConditionType.RECONCILING, true, Reasons.RUNNING, message);
+          conditions.set(ConditionType.STALLED, false, Reasons.RUNNING, "");
+        }
+      }
+      finishedConditions(conditions, phase, seen);
     }
-    return new BigQueryBackfillStatus(backfill.getMetadata().getGeneration(), "Pending", conditions.list(), progress,
-        previous == null ? null : previous.failedChunks(), previous == null ? null : previous.startedRange(),
-        previous == null ? null : previous.job(), previous == null ? null : previous.startTime(),
-        previous == null ? null : previous.completionTime());
+
+    String startTime = previous != null && previous.startTime() != null ? previous.startTime()
+        : seen.chunks().map(BackfillChunks::startTime).orElse(seen.job() != null ? now.toString() : null);
+    String completionTime = seen.chunks().map(BackfillChunks::completionTime)
+        .orElse(previous == null ? null : previous.completionTime());
+    return new BigQueryBackfillStatus(backfill.getMetadata().getGeneration(), phase, conditions.list(), progress,
+        seen.chunks().map(BackfillChunks::failed).filter(f -> !f.isEmpty())
+            .orElse(seen.chunks().isPresent() || previous == null ? null : previous.failedChunks()),
+        seen.startedRange(), seen.job(), startTime, completionTime);
   }
 
-  private static Optional<Problem> rangeNotYetAvailable(BigQueryBackfill backfill, BigQueryExport export,
-      Instant now) {
-    Duration delay = SpecDurations.parse("spec.availabilityDelay", export.getSpec().availabilityDelay());
-    Instant latestEnd = now.minus(delay).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-    Instant end = Instant.parse(backfill.getSpec().end());
-    if (end.isAfter(latestEnd)) {
-      return Optional.of(Problem.of(Reasons.RANGE_NOT_AVAILABLE, "spec.end " + backfill.getSpec().end() + " is later than"
-          + " now minus the export's availabilityDelay (" + export.getSpec().availabilityDelay() + "): Amplitude has"
-          + " not made those hours exportable yet. Set spec.end to " + latestEnd + " or earlier; the export itself"
-          + " covers later hours"));
+  /** Complete and Failed say how the backfill ended, like a Job's conditions. */
+  private static void finishedConditions(Conditions conditions, String phase, Observation seen) {
+    if (SUCCEEDED.equals(phase)) {
+      conditions.set(ConditionType.COMPLETE, true, Reasons.SUCCEEDED, "Every chunk is exported.");
+      conditions.set(ConditionType.FAILED, false, Reasons.SUCCEEDED, "");
+    } else if (FAILED.equals(phase)) {
+      String message = failedMessage(seen, "");
+      conditions.set(ConditionType.COMPLETE, false, Reasons.CHUNKS_FAILED, message);
+      conditions.set(ConditionType.FAILED, true, Reasons.CHUNKS_FAILED, message);
+    } else {
+      String reason = SUSPENDED.equals(phase) ? Reasons.SUSPENDED : RUNNING.equals(phase) ? Reasons.RUNNING
+          : conditions.get(ConditionType.COMPLETE).map(c -> c.reason()).orElse(Reasons.PENDING);
+      conditions.set(ConditionType.COMPLETE, false, reason, "The backfill has not finished.");
+      conditions.set(ConditionType.FAILED, false, reason, "");
     }
-    return Optional.empty();
+  }
+
+  private static String failedMessage(Observation seen, String summary) {
+    var chunks = seen.chunks().orElse(null);
+    if (chunks == null) {
+      return "The backfill failed.";
+    }
+    String failed = chunks.failed().stream().limit(3)
+        .map(f -> "chunk " + f.index() + " (" + f.window() + ") " + f.reason() + ": " + f.message())
+        .collect(Collectors.joining("; "));
+    return (summary.isEmpty() ? "" : summary + ". ") + chunks.failed().size() + " chunk(s) failed"
+        + (failed.isEmpty() ? "" : ": " + failed)
+        + (chunks.jobFailure() == null ? "" : " (Job: " + chunks.jobFailure() + ")")
+        + ". Committed chunks stay; fix the cause and create a new FillGaps backfill for the rest.";
+  }
+
+  private static BackfillProgress progress(long hoursTotal, BackfillChunks chunks) {
+    long percent = hoursTotal == 0 ? 100 : chunks.hoursDone() * 100 / hoursTotal;
+    return new BackfillProgress(hoursTotal, chunks.hoursDone(), chunks.hoursFailed(), chunks.rows(), percent + "%");
+  }
+
+  private static String summary(BackfillProgress p) {
+    return p.hoursDone() + " of " + p.hoursTotal() + " hours done (" + p.percent() + "), " + p.rows() + " rows"
+        + (p.hoursFailed() > 0 ? ", " + p.hoursFailed() + " hours failed" : "");
+  }
+
+  static boolean isFinished(String phase) {
+    return SUCCEEDED.equals(phase) || FAILED.equals(phase);
+  }
+
+  private static long hoursTotal(BigQueryBackfill backfill) {
+    try {
+      return Math.max(0, Duration.between(Instant.parse(backfill.getSpec().start()),
+          Instant.parse(backfill.getSpec().end())).toHours());
+    } catch (RuntimeException e) {
+      return 0; // an invalid range: the problems say why
+    }
   }
 }
