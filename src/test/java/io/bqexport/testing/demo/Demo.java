@@ -7,6 +7,8 @@ import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.TableResult;
+import io.bqexport.api.v1alpha1.BigQueryBackfill;
+import io.bqexport.api.v1alpha1.BigQueryBackfillSpec;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.DestinationSpec;
@@ -18,6 +20,7 @@ import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.Crds;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.ExportScenario;
+import io.bqexport.testing.IndexedJobControllerStandIn;
 import io.bqexport.testing.KubectlView;
 import io.bqexport.testing.ProjectFiles;
 import io.bqexport.testing.amplitude.DirectoryEvents;
@@ -51,7 +54,10 @@ import picocli.CommandLine.Option;
     description = "Runs bqexport end to end on this machine with local stand-ins.")
 public final class Demo implements Callable<Integer> {
   static final String EXPORT = "product-events";
+  static final String BACKFILL = "product-events-history";
   private static final int EVENTS_PER_HOUR = 300;
+  private static final Duration BACKFILL_HOURS = Duration.ofHours(12);
+  private static final int BACKFILL_EVENTS_PER_HOUR = 50;
 
   @Option(names = "--hours", defaultValue = "6", description = "Hours of generated events. Default: ${DEFAULT-VALUE}.")
   int hours;
@@ -103,6 +109,7 @@ public final class Demo implements Callable<Integer> {
     } else {
       Instant first = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(hours + 3L));
       GeneratedEvents generated = new GeneratedEvents(new AmplitudeEventGenerator(42, 187_000));
+      generated.hours(first.minus(BACKFILL_HOURS), first, BACKFILL_EVENTS_PER_HOUR); // history for the backfill
       generated.hours(first, first.plus(Duration.ofHours(hours)), EVENTS_PER_HOUR);
       dataHours = new ArrayList<>();
       for (int h = 0; h < hours; h++) {
@@ -146,6 +153,9 @@ public final class Demo implements Callable<Integer> {
           + scenario.clock.instant() + ")");
       printGet(scenario);
       printDescribe(scenario);
+      if (data == null) {
+        backfill(scenario, firstHour.minus(BACKFILL_HOURS), firstHour);
+      }
       printWarehouse(scenario);
       return runQueries(scenario);
     }
@@ -176,6 +186,69 @@ public final class Demo implements Callable<Integer> {
       throw new IllegalStateException("samples/export-minimal.yaml no longer uses Secret bq-writer");
     }
     scenario.create(export);
+  }
+
+  /** Applies samples/backfill.yaml with a short range (the sample's year is too much for a demo) and runs it. */
+  private void backfill(ExportScenario scenario, Instant start, Instant end) throws Exception {
+    out.println();
+    out.println("== Backfill: the " + BACKFILL_HOURS.toHours() + " hours before the export's startFrom");
+    out.println("$ kubectl apply -f samples/backfill.yaml   # with spec.start " + start + ", spec.end " + end
+        + ", chunkHours 3");
+    BigQueryBackfill sample;
+    try (InputStream in = Files.newInputStream(ProjectFiles.resolve("samples/backfill.yaml"))) {
+      sample = scenario.kubernetes.client().getKubernetesSerialization().unmarshal(in, BigQueryBackfill.class);
+    }
+    var s = sample.getSpec();
+    BigQueryBackfill backfill = new BigQueryBackfill();
+    backfill.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(BACKFILL)
+        .withNamespace(ExportScenario.NAMESPACE).build());
+    backfill.setSpec(new BigQueryBackfillSpec(s.exportRef(), start.toString(), end.toString(), s.mode(), 3,
+        s.parallelism(), s.suspend()));
+    scenario.kubernetes.client().resource(backfill).create();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> backfillJob(scenario) != null);
+    IndexedJobControllerStandIn indexed = new IndexedJobControllerStandIn(scenario.kubernetes.client(),
+        scenario.jobs);
+    String jobName = backfillJob(scenario);
+    for (int wave = 1; wave <= 16; wave++) {
+      var result = indexed.wave(ExportScenario.NAMESPACE, jobName, scenario.clock.instant());
+      if (result.runs().isEmpty()) {
+        break;
+      }
+      long done = result.runs().size();
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> progressCaughtUp(scenario, result.job()));
+      out.println("-- wave " + wave + ": " + done + " chunk(s) in parallel");
+      printBackfill(scenario);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(getBackfill(scenario)
+        .getStatus().phase()));
+    out.println();
+    printBackfill(scenario);
+  }
+
+  private static String backfillJob(ExportScenario scenario) {
+    BigQueryBackfill b = getBackfill(scenario);
+    return b == null || b.getStatus() == null ? null : b.getStatus().job();
+  }
+
+  private static BigQueryBackfill getBackfill(ExportScenario scenario) {
+    return scenario.kubernetes.client().resources(BigQueryBackfill.class).inNamespace(ExportScenario.NAMESPACE)
+        .withName(BACKFILL).get();
+  }
+
+  /** The status has caught up with the Job once it counts as many finished chunks as the Job does. */
+  private static boolean progressCaughtUp(ExportScenario scenario, io.fabric8.kubernetes.api.model.batch.v1.Job job) {
+    BigQueryBackfill b = getBackfill(scenario);
+    if (b.getStatus() == null || b.getStatus().progress() == null || job.getStatus() == null) {
+      return false;
+    }
+    long chunks = job.getStatus().getSucceeded() == null ? 0 : job.getStatus().getSucceeded();
+    return b.getStatus().progress().hoursDone() >= chunks * 3 || "Succeeded".equals(b.getStatus().phase());
+  }
+
+  private void printBackfill(ExportScenario scenario) {
+    KubectlView view = new KubectlView(scenario.clock.instant());
+    out.println("$ kubectl get bqbf -n " + ExportScenario.NAMESPACE);
+    out.print(view.get(Crds.named("bigquerybackfills.bqexport.io"), List.of(getBackfill(scenario)), false));
   }
 
   private void printGet(ExportScenario scenario) {

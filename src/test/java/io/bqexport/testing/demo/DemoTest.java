@@ -23,8 +23,10 @@ class DemoTest {
         + " FROM amplitude.events");
     assertThat(r.code).as(r.out).isZero();
     assertThat(r.out).contains("$ kubectl get bqx", "READY", "EXPORTED-THROUGH", "LAST-RESULT", "product-events",
-        "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids", "900\t900");
+        "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids", "1500\t1500");
     assertThat(r.out).containsPattern("product-events\\s+\\S+\\s+True\\s+2h\\s+Succeeded");
+    assertThat(r.out).contains("$ kubectl get bqbf", "product-events-history")
+        .containsPattern("product-events-history\\s+\\S+\\s+product-events\\s+Succeeded\\s+100%\\s+600");
     assertThat(r.out).containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z\\t300\\t1\\t"); // a ledger row
   }
 
