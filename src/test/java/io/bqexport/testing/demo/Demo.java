@@ -221,8 +221,6 @@ public final class Demo implements Callable<Integer> {
     }
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(getBackfill(scenario)
         .getStatus().phase()));
-    out.println();
-    printBackfill(scenario);
   }
 
   private static String backfillJob(ExportScenario scenario) {
