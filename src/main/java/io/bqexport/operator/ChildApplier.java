@@ -4,6 +4,7 @@ import io.bqexport.Hashes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -39,13 +40,25 @@ public final class ChildApplier {
     annotations.put(HASH_ANNOTATION, hash);
     desired.getMetadata().setAnnotations(annotations);
     if (existing.isPresent()) {
-      Map<String, String> current = existing.get().getMetadata().getAnnotations();
-      if (current != null && hash.equals(current.get(HASH_ANNOTATION))) {
-        return existing.get();
-      }
-      desired.getMetadata().setResourceVersion(existing.get().getMetadata().getResourceVersion());
-      return client.resource(desired).update();
+      return updateIfChanged(desired, existing.get(), hash);
     }
-    return client.resource(desired).create();
+    try {
+      return client.resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created by an earlier reconcile that the informer cache has not shown yet: read it and compare.
+      return updateIfChanged(desired, client.resource(desired).get(), hash);
+    }
+  }
+
+  private <T extends HasMetadata> T updateIfChanged(T desired, T existing, String hash) {
+    Map<String, String> current = existing.getMetadata().getAnnotations();
+    if (current != null && hash.equals(current.get(HASH_ANNOTATION))) {
+      return existing;
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    return client.resource(desired).update();
   }
 }
