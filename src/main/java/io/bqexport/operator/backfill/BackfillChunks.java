@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * What the Indexed Job did so far, per chunk: the Job status says which indexes completed or failed for good; the
  * termination message of each index's pods says how many rows it committed and why it failed.
  */
-public record BackfillChunks(JobState state, long hoursDone, long hoursFailed, long rows, int chunksDone,
-    int chunks, List<FailedChunk> failed, String startTime, String completionTime, String jobFailure) {
+public record BackfillChunks(JobState state, long hoursTotal, long hoursDone, long hoursFailed, long rows,
+    int chunksDone, int chunks, List<FailedChunk> failed, String startTime, String completionTime, String jobFailure) {
 
   public enum JobState { Running, Suspended, Succeeded, Failed }
 
@@ -81,7 +81,8 @@ public record BackfillChunks(JobState state, long hoursDone, long hoursFailed, l
         : Boolean.TRUE.equals(job.getSpec().getSuspend()) ? JobState.Suspended : JobState.Running;
     String completionTime = status != null && status.getCompletionTime() != null ? status.getCompletionTime()
         : failedCondition.map(JobCondition::getLastTransitionTime).orElse(null);
-    return new BackfillChunks(state, hoursDone, hoursFailed, rows, completed.size(), plan.count(), failed,
+    return new BackfillChunks(state, plan.range().hours(), hoursDone, hoursFailed, rows, completed.size(),
+        plan.count(), failed,
         status == null ? null : status.getStartTime(), state == JobState.Running ? null : completionTime,
         failedCondition.map(c -> c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage())).orElse(null));
   }

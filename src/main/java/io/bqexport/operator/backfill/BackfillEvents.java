@@ -34,7 +34,8 @@ final class BackfillEvents {
             "Suspended Job " + after.job() + progress);
         case BackfillStatusAssembler.SUCCEEDED -> recorder.normal(backfill, "Succeeded",
             message(after, ConditionType.READY));
-        case BackfillStatusAssembler.FAILED -> recorder.warning(backfill, "Failed", message(after, ConditionType.FAILED));
+        case BackfillStatusAssembler.FAILED -> recorder.warning(backfill, "Failed",
+            message(after, ConditionType.FAILED));
         default -> { }
       }
     }

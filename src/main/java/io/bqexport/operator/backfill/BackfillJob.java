@@ -56,7 +56,7 @@ public final class BackfillJob {
         .withSuspend(backfill.getSpec().suspend())
         .withBackoffLimitPerIndex(RETRIES_PER_CHUNK)
         .withMaxFailedIndexes(Math.min(MAX_FAILED_CHUNKS, chunks))
-        // Clusters older than 1.29 drop the per-index fields; this total budget then applies instead.
+        // A cap on failures across all chunks; clusters older than 1.29 drop the per-index fields and apply only this.
         .withBackoffLimit(chunks * RETRIES_PER_CHUNK)
         .withNewPodFailurePolicy().withRules(
             new PodFailurePolicyRuleBuilder().withAction("FailJob").withNewOnExitCodes()

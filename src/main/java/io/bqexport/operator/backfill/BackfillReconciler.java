@@ -85,7 +85,7 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         } else {
           waitingFor = export.get().getMetadata().getName();
         }
-      } else {
+      } else if (!jobFinished(job.get())) {
         job = Optional.of(followSpec(backfill, job.get()));
       }
     }
@@ -179,6 +179,12 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         .withName(job.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
             client.getKubernetesSerialization().asJson(Map.of("spec",
                 Map.of("suspend", suspend, "parallelism", parallelism))));
+  }
+
+  private static boolean jobFinished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+            && "True".equals(c.getStatus()));
   }
 
   private static boolean credentialsValid(BigQueryExport export) {

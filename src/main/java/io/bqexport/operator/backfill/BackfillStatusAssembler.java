@@ -38,7 +38,8 @@ public final class BackfillStatusAssembler {
     Conditions conditions = new Conditions(previous == null ? null : previous.conditions(),
         backfill.getMetadata().getGeneration(), now);
     long hoursTotal = hoursTotal(backfill);
-    BackfillProgress progress = seen.chunks().map(c -> progress(hoursTotal, c))
+    // Once the Job exists, its plan is the truth, even if the spec's range was changed since.
+    BackfillProgress progress = seen.chunks().map(c -> progress(c.hoursTotal(), c))
         .orElse(previous != null && previous.progress() != null ? previous.progress()
             : new BackfillProgress(hoursTotal, 0L, 0L, 0L, "0%"));
     String phase = seen.chunks().map(c -> c.state().name())

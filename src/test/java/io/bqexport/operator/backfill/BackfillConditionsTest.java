@@ -73,6 +73,7 @@ class BackfillConditionsTest {
     assertThat(BackfillHarness.condition(stalled, ConditionType.STALLED).orElseThrow().message())
         .contains("immutable", START + "/" + END);
     assertThat(stalled.getStatus().startedRange()).isEqualTo(START + "/" + END);
+    assertThat(stalled.getStatus().progress().hoursTotal()).as("the started plan counts").isEqualTo(48);
     assertThat(h.job("history-backfill").getSpec().getCompletions()).isEqualTo(2);
     assertThat(h.eventReasons()).contains(Reasons.RANGE_CHANGED);
   }
