@@ -26,7 +26,8 @@ import java.util.Locale;
  *   <li>end to end: into the emulator, at a smaller size (the emulator's DuckDB loader does ~10k rows/s).</li>
  * </ul>
  * Options: --small-mb=256 --large-mb=1024 --e2e-mb=32 --work=target/bench --jar=target/bqexport.jar
- * --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75" (the exporter pod's default memory limit and JVM option).
+ * --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75" (the exporter pod's default memory limit and JVM option;
+ * "{label}" in an option becomes the run's label, e.g. for -XX:StartFlightRecording=filename=target/{label}.jfr).
  */
 public final class ExporterBench {
   static final String PROJECT = "acme-analytics";
@@ -145,7 +146,7 @@ public final class ExporterBench {
           new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
           BenchArchive.HOUR.toString(), "PT2H", 24, termination.toString());
       Path configFile = write(dir.resolve("config.json"), ExporterConfigReader.toJson(config));
-      List<String> command = new ArrayList<>(java);
+      List<String> command = new ArrayList<>(java.stream().map(a -> a.replace("{label}", label)).toList());
       command.addAll(List.of("export", "--config", configFile.toString(),
           "--now", BenchArchive.HOUR.plus(Duration.ofHours(3)).toString()));
       MeasuredProcess child = MeasuredProcess.start(command, dir.resolve("exporter.log"));
