@@ -55,10 +55,15 @@ public final class OperatorBench {
       Pattern.compile("^operator_sdk_reconciliations_(?:executions|started)_total\\{[^}]*\\}\\s+([0-9.eE+]+)",
           Pattern.MULTILINE);
 
+  /** Held so that the level sticks: the mock server logs every request at INFO, which costs CPU here. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private OperatorBench() {
   }
 
   public static void main(String[] args) throws Exception {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     Options o = Options.parse(args);
     int count = Integer.parseInt(o.get("exports", "1000"));
     Path dir = Path.of(o.get("work", "target/bench")).resolve("run-operator");
