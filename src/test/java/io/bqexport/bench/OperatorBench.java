@@ -52,7 +52,7 @@ public final class OperatorBench {
   static final String DATASET = "amplitude";
   private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
   private static final Pattern RECONCILES =
-      Pattern.compile("^operator_sdk_reconciliations_(?:executions|started)_total\\{[^}]*\\}\\s+([0-9.eE+]+)",
+      Pattern.compile("^operator_sdk_reconciliations_started_total\\{[^}]*\\}\\s+([0-9.eE+]+)",
           Pattern.MULTILINE);
 
   /** Held so that the level sticks: the mock server logs every request at INFO, which costs CPU here. */
@@ -70,6 +70,7 @@ public final class OperatorBench {
     Files.createDirectories(dir);
     long timeout = Long.parseLong(o.get("timeout", "300"));
     HttpClient http = HttpClient.newHttpClient();
+    double apiFloor = apiFloor(count);
 
     try (KubernetesStandIn kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
          BigQueryEmulator bigquery = BigQueryEmulator.start();
@@ -111,21 +112,27 @@ public final class OperatorBench {
         double createdAfter = (System.nanoTime() - started) / 1e9;
         int ready = 0;
         long deadline = started + timeout * 1_000_000_000L;
+        long nextReport = System.nanoTime();
         while (System.nanoTime() < deadline) {
-          ready = countReady(client);
+          ready = countReady(client); // a list of all exports: poll gently, the mock API serves the operator too
           if (ready == count) {
             break;
           }
-          Thread.sleep(200);
+          if (System.nanoTime() >= nextReport) {
+            System.err.printf(Locale.ROOT, "  %.0f s: %d of %d Ready%n", (System.nanoTime() - started) / 1e9, ready,
+                count);
+            nextReport += 10_000_000_000L;
+          }
+          Thread.sleep(1000);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double reconciles = reconciles(http, port);
         operator.terminate();
         MeasuredProcess.Result result = operator.await(60);
         double peakHeap = peakHeapMiB(gcLog);
-        System.out.printf(Locale.ROOT, "operator %d exports: created in %.1f s, %d Ready after %.1f s, %.0f reconciles"
-                + " (%.1f/s), peak heap %.0f MiB, peak RSS %.0f MiB%n", count, createdAfter, ready, seconds,
-            reconciles, reconciles / seconds, peakHeap, result.peakRssMiB());
+        System.out.printf(Locale.ROOT, "operator %d exports: created in %.1f s (%.1f s on an idle mock API), %d Ready"
+                + " after %.1f s, %.0f reconciles (%.1f/s), peak heap %.0f MiB, peak RSS %.0f MiB%n", count,
+            createdAfter, apiFloor, ready, seconds, reconciles, reconciles / seconds, peakHeap, result.peakRssMiB());
         if (ready != count) {
           System.out.println("operator FAILED: only " + ready + " of " + count + " exports Ready within " + timeout
               + " s; see " + result.log());
@@ -139,6 +146,16 @@ public final class OperatorBench {
           operator.await(60);
         }
       }
+    }
+  }
+
+  /** The test bed's own floor: creating the same exports on a fresh mock API that no operator watches. */
+  private static double apiFloor(int count) throws Exception {
+    try (KubernetesStandIn kubernetes = new KubernetesStandIn().namespace(NAMESPACE)) {
+      long started = System.nanoTime();
+      create(kubernetes.client(), count, "http://127.0.0.1:1", "http://127.0.0.1:1",
+          Instant.now().truncatedTo(ChronoUnit.HOURS).toString());
+      return (System.nanoTime() - started) / 1e9;
     }
   }
 
