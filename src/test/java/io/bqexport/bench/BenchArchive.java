@@ -1,6 +1,8 @@
 package io.bqexport.bench;
 
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.DirectoryEvents;
+import io.bqexport.testing.amplitude.ExportDataSource;
 import io.bqexport.testing.amplitude.ExportArchiveWriter;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.Properties;
  * Amplitude's layout under {@code layout/} (served by the stand-in). {@code meta.properties} holds the exact counts.
  */
 record BenchArchive(Path dir, long events, long uncompressedBytes, long zipBytes) {
+  static final long EVENTS_PER_FILE = 50_000;
   static final Instant HOUR = Instant.parse("2026-11-28T00:00:00Z");
 
   Path zip() {
@@ -31,6 +34,11 @@ record BenchArchive(Path dir, long events, long uncompressedBytes, long zipBytes
 
   Path layout() {
     return dir.resolve("layout");
+  }
+
+  /** The archive's files for the Amplitude stand-in. */
+  ExportDataSource source() {
+    return new CountedEvents(new DirectoryEvents(layout()), events, EVENTS_PER_FILE);
   }
 
   static BenchArchive ensure(Path root, int megabytes) throws IOException, InterruptedException {
@@ -48,7 +56,7 @@ record BenchArchive(Path dir, long events, long uncompressedBytes, long zipBytes
     long events = Math.max(1, megabytes * 1_000_000L / bytesPerEvent());
     long started = System.nanoTime();
     GeneratedEvents source = new GeneratedEvents(new AmplitudeEventGenerator(1, 187_520))
-        .hours(HOUR, HOUR.plus(Duration.ofHours(1)), events).eventsPerFile(50_000).gzipLevel(1);
+        .hours(HOUR, HOUR.plus(Duration.ofHours(1)), events).eventsPerFile(EVENTS_PER_FILE).gzipLevel(1);
     Path zip = dir.resolve("export.zip");
     ExportArchiveWriter.Stats stats = new ExportArchiveWriter(ExportArchiveWriter.EntryMethod.STORED,
         ExportArchiveWriter.EntryObserver.NONE, Runtime.getRuntime().availableProcessors())

@@ -5,7 +5,6 @@ import io.bqexport.exporter.ExporterConfigReader;
 import io.bqexport.exporter.RunSummary;
 import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
-import io.bqexport.testing.amplitude.DirectoryEvents;
 import io.bqexport.testing.amplitude.ExportArchiveWriter;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import java.io.IOException;
@@ -126,7 +125,7 @@ public final class ExporterBench {
     BenchArchive.run(List.of("bash", "-c", "cat \"$0\" > /dev/null", archive.zip().toString())); // page cache
     double floor = floor(archive);
     try (BigQueryEmulator bigquery = BigQueryEmulator.start();
-         AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(new DirectoryEvents(archive.layout()),
+         AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(archive.source(),
              "bench-api-key", "bench-secret-key").entryMethod(ExportArchiveWriter.EntryMethod.STORED);
          DiscardingUploadProxy proxy = new DiscardingUploadProxy(bigquery.endpoint())) {
       bigquery.createDataset(PROJECT, DATASET);

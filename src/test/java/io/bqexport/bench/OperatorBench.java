@@ -127,6 +127,7 @@ public final class OperatorBench {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double reconciles = reconciles(http, port);
+        printRequestMix(kubernetes);
         operator.terminate();
         MeasuredProcess.Result result = operator.await(60);
         double peakHeap = peakHeapMiB(gcLog);
@@ -147,6 +148,19 @@ public final class OperatorBench {
         }
       }
     }
+  }
+
+  /** What the mock API served, by method and path shape (names replaced by *), most frequent first. */
+  private static void printRequestMix(KubernetesStandIn kubernetes) {
+    java.util.Map<String, Long> mix = new java.util.TreeMap<>();
+    for (KubernetesStandIn.ApiRequest r : kubernetes.requests()) {
+      String path = r.path().replaceAll("\\?.*", "")
+          .replaceAll("/(bigqueryexports|configmaps|cronjobs|secrets|events|jobs|leases)/[^/]+", "/$1/*");
+      mix.merge(r.method() + " " + path, 1L, Long::sum);
+    }
+    System.err.println("  mock API requests (all clients):");
+    mix.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+        .forEach(e -> System.err.printf(Locale.ROOT, "  %7d %s%n", e.getValue(), e.getKey()));
   }
 
   /** The test bed's own floor: creating the same exports on a fresh mock API that no operator watches. */
