@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * Streams one window from Amplitude through the EventMapper into a load job: line by line, never holding the hour.
  * Mapping (JSON parse and re-serialization) is the costly step, so batches of lines are mapped on a small pool while
  * this thread keeps reading; results are written strictly in source order, and at most {@code 2 x threads} batches
- * are in flight, so memory stays bounded (a few MB) however large the window. Malformed lines are skipped up to
+ * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Malformed lines are skipped up to
  * maxBadRecords per window; one more fails the window.
  */
 final class WindowRowWriter implements RowWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowRowWriter.class);
   private static final int BATCH = 256;
+  /** Beyond a few mappers the single reader and uploader are the limit; more would only hold more batches. */
+  private static final int MAX_THREADS = 4;
 
   private final AmplitudeExportClient source;
   private final EventMapper mapper;
@@ -50,7 +52,7 @@ final class WindowRowWriter implements RowWriter {
     this.window = window;
     this.maxBadRecords = maxBadRecords;
     this.schemaDrift = schemaDrift;
-    this.threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    this.threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Malformed lines skipped by the last attempt. */
