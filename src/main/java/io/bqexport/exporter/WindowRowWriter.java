@@ -10,23 +10,39 @@ import io.bqexport.bigquery.RowWriter;
 import io.bqexport.bigquery.WindowStats;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Streams one window from Amplitude through the EventMapper into a load job: line by line, never holding the hour.
- * Malformed lines are skipped up to maxBadRecords per window; one more fails the window.
+ * Mapping (JSON parse and re-serialization) is the costly step, so batches of lines are mapped on a small pool while
+ * this thread keeps reading; results are written strictly in source order, and at most {@code 2 x threads} batches
+ * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Malformed lines are skipped up to
+ * maxBadRecords per window; one more fails the window.
  */
 final class WindowRowWriter implements RowWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowRowWriter.class);
+  private static final int BATCH = 256;
+  /** Beyond a few mappers the single reader and uploader are the limit; more would only hold more batches. */
+  private static final int MAX_THREADS = 4;
 
   private final AmplitudeExportClient source;
   private final EventMapper mapper;
   private final ExportWindow window;
   private final int maxBadRecords;
   private final Set<String> schemaDrift;
+  private final int threads;
   private long skipped;
 
   WindowRowWriter(AmplitudeExportClient source, EventMapper mapper, ExportWindow window, int maxBadRecords,
@@ -36,6 +52,7 @@ final class WindowRowWriter implements RowWriter {
     this.window = window;
     this.maxBadRecords = maxBadRecords;
     this.schemaDrift = schemaDrift;
+    this.threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
   /** Malformed lines skipped by the last attempt. */
@@ -43,33 +60,95 @@ final class WindowRowWriter implements RowWriter {
     return skipped;
   }
 
+  /** One line's outcome: a mapped event, or why it is malformed. */
+  private record Mapped(SourceLine line, MappedEvent event, MalformedEventException malformed) {}
+
   @Override
   public WindowStats writeRows(OutputStream out) throws IOException {
     WindowStats stats = new WindowStats();
     skipped = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "event-mapper");
+      t.setDaemon(true);
+      return t;
+    });
+    Deque<Future<List<Mapped>>> inFlight = new ArrayDeque<>();
     try (ExportLineStream lines = source.open(new io.bqexport.amplitude.ExportWindow(window.start(), window.end()))) {
+      List<SourceLine> batch = new ArrayList<>(BATCH);
       for (SourceLine line = lines.next(); line != null; line = lines.next()) {
-        MappedEvent event;
-        try {
-          event = mapper.map(line.text(), window);
-        } catch (MalformedEventException e) {
-          skipped++;
-          if (skipped > maxBadRecords) {
-            throw new ExportFailure(FailureReason.BadRecords, line.location() + " of the Amplitude export is "
-                + "malformed (" + e.getMessage() + "); " + skipped + " malformed line(s) exceed source.maxBadRecords="
-                + maxBadRecords + ", so nothing of " + window + " was committed. Raise maxBadRecords to skip them");
+        batch.add(line);
+        if (batch.size() == BATCH) {
+          submit(pool, inFlight, batch);
+          batch = new ArrayList<>(BATCH);
+          if (inFlight.size() >= 2 * threads) {
+            write(take(inFlight), out, stats);
           }
-          LOG.warn("skipping malformed {} of {}: {}", line.location(), window, e.getMessage());
-          continue;
-        }
-        out.write(event.row());
-        out.write('\n');
-        stats.add(event, event.row().length + 1L, line.file());
-        if (!event.unknownKeys().isEmpty() && schemaDrift.size() < 100) {
-          schemaDrift.addAll(event.unknownKeys());
         }
       }
+      if (!batch.isEmpty()) {
+        submit(pool, inFlight, batch);
+      }
+      while (!inFlight.isEmpty()) {
+        write(take(inFlight), out, stats);
+      }
+    } finally {
+      pool.shutdownNow();
     }
     return stats;
+  }
+
+  private void submit(ExecutorService pool, Deque<Future<List<Mapped>>> inFlight, List<SourceLine> batch) {
+    inFlight.addLast(pool.submit(() -> {
+      List<Mapped> mapped = new ArrayList<>(batch.size());
+      for (SourceLine line : batch) {
+        try {
+          mapped.add(new Mapped(line, mapper.map(line.text(), window), null));
+        } catch (MalformedEventException e) {
+          mapped.add(new Mapped(line, null, e));
+        }
+      }
+      return mapped;
+    }));
+  }
+
+  private static List<Mapped> take(Deque<Future<List<Mapped>>> inFlight) throws IOException {
+    try {
+      return inFlight.removeFirst().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while mapping events", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new UncheckedIOException(new IOException(cause));
+    }
+  }
+
+  private void write(List<Mapped> batch, OutputStream out, WindowStats stats) throws IOException {
+    for (Mapped m : batch) {
+      if (m.malformed() != null) {
+        skipped++;
+        if (skipped > maxBadRecords) {
+          throw new ExportFailure(FailureReason.BadRecords, m.line().location() + " of the Amplitude export is "
+              + "malformed (" + m.malformed().getMessage() + "); " + skipped + " malformed line(s) exceed "
+              + "source.maxBadRecords=" + maxBadRecords + ", so nothing of " + window + " was committed. Raise "
+              + "maxBadRecords to skip them");
+        }
+        LOG.warn("skipping malformed {} of {}: {}", m.line().location(), window, m.malformed().getMessage());
+        continue;
+      }
+      MappedEvent event = m.event();
+      out.write(event.row());
+      out.write('\n');
+      stats.add(event, event.row().length + 1L, m.line().file());
+      if (!event.unknownKeys().isEmpty() && schemaDrift.size() < 100) {
+        schemaDrift.addAll(event.unknownKeys());
+      }
+    }
   }
 }

@@ -41,7 +41,9 @@ public final class BqExportOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+          // Per controller, not per resource: per-resource meters (timers with histograms) cost about 100 KiB of
+          // heap per export and one Prometheus series set each (bench/RESULTS.md, 1,000 exports).
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(
             new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));

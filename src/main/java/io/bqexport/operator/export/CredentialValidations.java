@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * Runs credential probes off the reconcile threads, so one slow Google or Amplitude call never stalls other
  * resources. A probe runs when its inputs (spec generation, Secret versions) change, when validationInterval has
  * passed, or when asked to (a run reported an auth error). Failures are retried with exponential backoff. Each probe
- * is bounded in time; when it ends, the export is reconciled again through an inbound event source.
+ * is bounded in time; when it ends, the export is reconciled again through an inbound event source. Exports whose
+ * probe would be identical (same key, Amplitude keys, source, destination and data spec) share one probe while it
+ * runs, and a successful one for {@link #SHARE_SUCCESS_FOR} after it started, so many exports on one service account
+ * cost one test upload, not one each (a forced probe never takes a finished result).
  */
 public final class CredentialValidations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialValidations.class);
   static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   static final Duration MAX_RETRY = Duration.ofMinutes(15);
+  static final Duration SHARE_SUCCESS_FOR = Duration.ofMinutes(1);
 
   /** What one probe was for: the credential-relevant spec and the Secret versions; a change means probing again. */
   record Inputs(int specHash, String secretVersions) {}
@@ -53,6 +57,17 @@ public final class CredentialValidations implements AutoCloseable {
     return t;
   });
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  /** Probes by a digest of everything they depend on, so identical ones run once. */
+  private final Map<String, SharedProbe> shared = new ConcurrentHashMap<>();
+
+  private record SharedProbe(CompletableFuture<CredentialProbe.Result> future, Instant startedAt) {
+    boolean reusable(Instant now, boolean force) {
+      if (!future.isDone()) {
+        return true;
+      }
+      return !force && now.isBefore(startedAt.plus(SHARE_SUCCESS_FOR)) && future.join().ok();
+    }
+  }
   private final SimpleInboundEventSource<BigQueryExport> done = new SimpleInboundEventSource<>("credential-probes");
 
   public CredentialValidations(CredentialProbe probe, Clock clock) {
@@ -77,7 +92,7 @@ public final class CredentialValidations implements AutoCloseable {
     Entry entry = entries.get(uid);
     if (entry != null && !entry.future().isDone()) {
       if (!entry.inputs().equals(inputs)) {
-        start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt());
+        start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt(), force);
       }
       return new Outcome(entry.last(), entry.lastFinishedAt(), true, null);
     }
@@ -88,14 +103,14 @@ public final class CredentialValidations implements AutoCloseable {
         return new Outcome(result, entry.finishedAt(), false, retryAt);
       }
       start(export, secrets, inputs, entry.inputs().equals(inputs) && !result.ok() ? entry.failures() : 0, result,
-          entry.finishedAt());
+          entry.finishedAt(), force);
       return new Outcome(result, entry.finishedAt(), true, null);
     }
     Optional<Outcome> remembered = fromStatus(export, secrets, now);
     if (remembered.isPresent()) {
       return remembered.get();
     }
-    start(export, secrets, inputs, 0, null, null);
+    start(export, secrets, inputs, 0, null, null, force);
     return new Outcome(null, null, true, null);
   }
 
@@ -135,16 +150,9 @@ public final class CredentialValidations implements AutoCloseable {
   }
 
   private void start(BigQueryExport export, ExportSecrets.Observation secrets, Inputs inputs, int failures,
-      CredentialProbe.Result last, Instant lastFinishedAt) {
-    CredentialProbe.Target target = target(export, secrets);
+      CredentialProbe.Result last, Instant lastFinishedAt, boolean force) {
     ResourceID id = ResourceID.fromResource(export);
-    CompletableFuture<CredentialProbe.Result> future = CompletableFuture
-        .supplyAsync(() -> probe.probe(target), executor)
-        .orTimeout(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .exceptionally(e -> new CredentialProbe.Result(false, "ValidationTimedOut", "Validating the credentials"
-            + " took longer than " + PROBE_TIMEOUT.toMinutes() + " minutes (" + e.getClass().getSimpleName()
-            + "); Google or Amplitude may be slow or unreachable from the cluster. It is retried.",
-            secrets.key().clientEmail(), null));
+    CompletableFuture<CredentialProbe.Result> future = sharedProbe(export, secrets, force);
     String uid = export.getMetadata().getUid();
     entries.put(uid, new Entry(inputs, future, null, failures, last, lastFinishedAt));
     future.thenAccept(result -> {
@@ -155,6 +163,41 @@ public final class CredentialValidations implements AutoCloseable {
           result.ok() ? "valid" : "invalid", result.ok() ? "" : result.reason());
       done.propagateEvent(id);
     });
+  }
+
+  /** The running or recently succeeded probe of an identical target, else a new one. */
+  private CompletableFuture<CredentialProbe.Result> sharedProbe(BigQueryExport export,
+      ExportSecrets.Observation secrets, boolean force) {
+    Instant now = clock.instant();
+    shared.values().removeIf(p -> !p.reusable(now, false));
+    return shared.compute(probeKey(export, secrets), (key, existing) -> existing != null && existing.reusable(now, force)
+        ? existing : new SharedProbe(newProbe(target(export, secrets), secrets), now)).future();
+  }
+
+  private CompletableFuture<CredentialProbe.Result> newProbe(CredentialProbe.Target target,
+      ExportSecrets.Observation secrets) {
+    return CompletableFuture
+        .supplyAsync(() -> probe.probe(target), executor)
+        .orTimeout(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        .exceptionally(e -> new CredentialProbe.Result(false, "ValidationTimedOut", "Validating the credentials"
+            + " took longer than " + PROBE_TIMEOUT.toMinutes() + " minutes (" + e.getClass().getSimpleName()
+            + "); Google or Amplitude may be slow or unreachable from the cluster. It is retried.",
+            secrets.key().clientEmail(), null));
+  }
+
+  /** A digest of everything a probe depends on (secret values included, so they are never kept in clear). */
+  private static String probeKey(BigQueryExport export, ExportSecrets.Observation secrets) {
+    var spec = export.getSpec();
+    var values = secrets.values();
+    String inputs = String.join("\u0000", String.valueOf(values.keyJson()), String.valueOf(values.amplitudeApiKey()),
+        String.valueOf(values.amplitudeSecretKey()), String.valueOf(spec.source()), String.valueOf(spec.destination()),
+        String.valueOf(spec.data()));
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(inputs.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private static CredentialProbe.Target target(BigQueryExport export, ExportSecrets.Observation secrets) {

@@ -88,6 +88,27 @@ class CredentialValidationTest {
     scenario.await("bad-amplitude", ConditionType.SCHEDULED, cond -> cond.isTrue());
   }
 
+  @Test
+  void exportsWithIdenticalCredentialsAndTargetShareOneTestUpload() {
+    scenario.create(scenario.export("first", START));
+    scenario.create(scenario.export("second", START));
+    scenario.awaitReason("first", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    scenario.awaitReason("second", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    assertThat(testUploads()).as("one probe for two identical targets").isEqualTo(1);
+
+    BigQueryExport other = scenario.export("other-dataset", START);
+    DestinationSpec d = other.getSpec().destination();
+    other.setSpec(withDestination(other, new DestinationSpec(d.projectId(), "other_dataset", d.location(),
+        d.credentialsSecretRef(), true, d.endpoint())));
+    scenario.create(other);
+    scenario.awaitReason("other-dataset", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    assertThat(testUploads()).as("a different dataset is probed on its own").isEqualTo(2);
+  }
+
+  private long testUploads() {
+    return scenario.bigquery.jobs().stream().filter(j -> "LOAD".equals(j.type())).count();
+  }
+
   private static io.bqexport.api.v1alpha1.BigQueryExportSpec withDestination(BigQueryExport e, DestinationSpec d) {
     var s = e.getSpec();
     return new io.bqexport.api.v1alpha1.BigQueryExportSpec(s.source(), d, s.data(), s.schedule(),

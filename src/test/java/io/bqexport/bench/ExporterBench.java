@@ -1,0 +1,167 @@
+package io.bqexport.bench;
+
+import io.bqexport.exporter.ExporterConfig;
+import io.bqexport.exporter.ExporterConfigReader;
+import io.bqexport.exporter.RunSummary;
+import io.bqexport.testing.ServiceAccountKeys;
+import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
+import io.bqexport.testing.amplitude.ExportArchiveWriter;
+import io.bqexport.testing.bigquery.BigQueryEmulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Exporter benchmark (DESIGN section 8): the real exporter CLI as a child process, reading a generated archive from
+ * the Amplitude stand-in, measured against the decompression floor {@code unzip -p archive | gzip -dc > /dev/null}
+ * on the same archive in the same run.
+ * <ul>
+ *   <li>to the upload socket: BigQuery calls go to the emulator, upload bytes are discarded
+ *       ({@link DiscardingUploadProxy}), at two sizes (flat memory);</li>
+ *   <li>end to end: into the emulator, at a smaller size (the emulator's DuckDB loader does ~10k rows/s).</li>
+ * </ul>
+ * Options: --small-mb=256 --large-mb=1024 --e2e-mb=32 --work=target/bench --jar=target/bqexport.jar
+ * --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75" (the exporter pod's default memory limit and JVM option;
+ * "{label}" in an option becomes the run's label, e.g. for -XX:StartFlightRecording=filename=target/{label}.jfr).
+ */
+public final class ExporterBench {
+  static final String PROJECT = "acme-analytics";
+  static final String DATASET = "amplitude";
+  static final String TABLE = "events";
+
+  private ExporterBench() {
+  }
+
+  record Figures(String label, BenchArchive archive, double floorSeconds, MeasuredProcess.Result run,
+      double toLastUploadByteSeconds, RunSummary summary) {
+    double eventsPerSecond() {
+      return archive.events() / run.seconds();
+    }
+
+    double megabytesPerSecond() {
+      return archive.uncompressedBytes() / 1e6 / run.seconds();
+    }
+
+    double floorRatio() {
+      return run.seconds() / floorSeconds;
+    }
+
+    String line() {
+      return String.format(Locale.ROOT, "exporter %-5s %7.1f MB, %8d events: %6.2f s (to last upload byte %.2f s),"
+              + " %8.0f events/s, %6.1f MB/s, floor %5.2f s, ratio %5.2f, peak RSS %4.0f MiB, %s",
+          label, archive.uncompressedBytes() / 1e6, archive.events(), run.seconds(), toLastUploadByteSeconds,
+          eventsPerSecond(), megabytesPerSecond(), floorSeconds, floorRatio(), run.peakRssMiB(),
+          summary == null ? "no summary" : summary.result() + " " + summary.rows() + " rows");
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Path work = Path.of(o.get("work", "target/bench"));
+    Files.createDirectories(work);
+    int smallMb = Integer.parseInt(o.get("small-mb", "256"));
+    int largeMb = Integer.parseInt(o.get("large-mb", "1024"));
+    int e2eMb = Integer.parseInt(o.get("e2e-mb", "32"));
+    List<String> java = javaCommand(o);
+
+    BenchArchive small = BenchArchive.ensure(work, smallMb);
+    BenchArchive large = BenchArchive.ensure(work, largeMb);
+    BenchArchive e2e = BenchArchive.ensure(work, e2eMb);
+
+    List<Figures> all = new ArrayList<>();
+    Figures s = measure("small", small, true, java, work);
+    System.out.println(s.line());
+    Figures l = measure("large", large, true, java, work);
+    System.out.println(l.line());
+    Figures e = measure("e2e", e2e, false, java, work);
+    System.out.println(e.line() + " (end to end into the BigQuery emulator, whose DuckDB loader bounds it)");
+    all.add(s);
+    all.add(l);
+    all.add(e);
+    for (Figures f : all) {
+      if (f.run().exitCode() != 0 || f.summary() == null || !"Succeeded".equals(f.summary().result())
+          || f.summary().rows() != f.archive().events()) {
+        System.out.println("exporter FAILED in run " + f.label() + "; see " + f.run().log());
+        System.exit(1);
+      }
+    }
+    System.out.printf(Locale.ROOT, "exporter: %.0f events/s, %.1f MB/s, floor ratio %.2f, peak RSS %.0f MiB (small)"
+            + " / %.0f MiB (large)%n", l.eventsPerSecond(), l.megabytesPerSecond(), l.floorRatio(),
+        s.run().peakRssMiB(), l.run().peakRssMiB());
+  }
+
+  private static List<String> javaCommand(Options o) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String opt : o.get("jvm-opts", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+")) {
+      if (!opt.isEmpty()) {
+        command.add(opt);
+      }
+    }
+    Path jar = Path.of(o.get("jar", "target/bqexport.jar"));
+    if (Files.exists(jar)) {
+      command.addAll(List.of("-jar", jar.toString()));
+    } else {
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.bqexport.cli.BqExportCommand"));
+    }
+    return command;
+  }
+
+  /** The floor: decompressing the same archive with the system's unzip and gzip. */
+  static double floor(BenchArchive archive) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    BenchArchive.run(List.of("bash", "-c", "unzip -p \"$0\" | gzip -dc > /dev/null", archive.zip().toString()));
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  static Figures measure(String label, BenchArchive archive, boolean discardUploads, List<String> java, Path work)
+      throws Exception {
+    Path dir = work.resolve("run-" + label);
+    Files.createDirectories(dir);
+    BenchArchive.run(List.of("bash", "-c", "cat \"$0\" > /dev/null", archive.zip().toString())); // page cache
+    double floor = floor(archive);
+    try (BigQueryEmulator bigquery = BigQueryEmulator.start();
+         AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(archive.source(),
+             "bench-api-key", "bench-secret-key").entryMethod(ExportArchiveWriter.EntryMethod.STORED);
+         DiscardingUploadProxy proxy = new DiscardingUploadProxy(bigquery.endpoint())) {
+      bigquery.createDataset(PROJECT, DATASET);
+      bigquery.requireAuthentication(true);
+      ServiceAccountKeys.Key key = ServiceAccountKeys.create(bigquery, PROJECT, "writer");
+      Path keyFile = write(dir.resolve("service-account.json"), key.json());
+      Path apiKey = write(dir.resolve("api-key"), "bench-api-key\n");
+      Path secretKey = write(dir.resolve("secret-key"), "bench-secret-key\n");
+      Path termination = dir.resolve("termination-log");
+      Files.deleteIfExists(termination);
+      String endpoint = discardUploads ? proxy.endpoint() : bigquery.endpoint();
+      ExporterConfig config = new ExporterConfig(
+          new ExporterConfig.ExportRef("bench", "product-events"),
+          new ExporterConfig.Source("US", amplitude.baseUri().toString(), apiKey.toString(), secretKey.toString(),
+              0, 5, 300),
+          new ExporterConfig.Destination(null, DATASET, "US", keyFile.toString(), endpoint, false),
+          new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
+          BenchArchive.HOUR.toString(), "PT2H", 24, termination.toString());
+      Path configFile = write(dir.resolve("config.json"), ExporterConfigReader.toJson(config));
+      List<String> command = new ArrayList<>(java.stream().map(a -> a.replace("{label}", label)).toList());
+      command.addAll(List.of("export", "--config", configFile.toString(),
+          "--now", BenchArchive.HOUR.plus(Duration.ofHours(3)).toString()));
+      MeasuredProcess child = MeasuredProcess.start(command, dir.resolve("exporter.log"));
+      MeasuredProcess.Result result = child.await(600);
+      double toLastByte = discardUploads && proxy.lastUploadByteNanos() > 0
+          ? (proxy.lastUploadByteNanos() - child.startedNanos()) / 1e9 : Double.NaN;
+      RunSummary summary = Files.exists(termination) ? RunSummary.parse(Files.readString(termination)) : null;
+      if (discardUploads && summary != null && proxy.discardedBytes() == 0) {
+        throw new IllegalStateException("no upload bytes reached the discarding endpoint; see " + result.log());
+      }
+      return new Figures(label, archive, floor, result, toLastByte, summary);
+    }
+  }
+
+  private static Path write(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    return file;
+  }
+}
