@@ -9,7 +9,6 @@ import com.google.cloud.bigquery.FormatOptions;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
-import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.TableId;
@@ -273,7 +272,7 @@ public final class Committer {
 
   private Map<Instant, HourCount> countRows(TableId table, ExportWindow window) {
     String hourColumn = schema.hourColumn();
-    TableResult result = query("SELECT " + hourColumn + " AS hour, COUNT(*) AS row_count,"
+    TableResult result = Sql.query(bigquery, "SELECT " + hourColumn + " AS hour, COUNT(*) AS row_count,"
             + " MIN(event_time) AS min_event_time, MAX(event_time) AS max_event_time FROM " + Sql.name(table)
             + " WHERE " + hourColumn + " >= @window_start AND " + hourColumn + " < @window_end GROUP BY "
             + hourColumn,
@@ -302,7 +301,7 @@ public final class Committer {
   }
 
   private void truncate(TableId table) {
-    query("DELETE FROM " + Sql.name(table) + " WHERE TRUE", Map.of(), "emptying " + table.getTable());
+    Sql.query(bigquery, "DELETE FROM " + Sql.name(table) + " WHERE TRUE", Map.of(), "emptying " + table.getTable());
   }
 
   /**
@@ -325,7 +324,7 @@ public final class Committer {
         + Sql.name(staging));
     statements.addAll(ledger.replaceStatements(target.getTable(), window, entries, params));
     statements.add("COMMIT TRANSACTION");
-    query(String.join(";\n", statements) + ";", params, "replacing " + window);
+    Sql.query(bigquery, String.join(";\n", statements) + ";", params, "replacing " + window);
   }
 
   /** The event_time partitions to scan, from the ledger's ranges; none (a full scan) when a range is unknown. */
@@ -355,17 +354,5 @@ public final class Committer {
     params.put("min_date", QueryParameterValue.date(min.atOffset(ZoneOffset.UTC).toLocalDate().toString()));
     params.put("max_date", QueryParameterValue.date(max.atOffset(ZoneOffset.UTC).toLocalDate().toString()));
     return " AND (event_time IS NULL OR DATE(event_time) BETWEEN @min_date AND @max_date)";
-  }
-
-  private TableResult query(String sql, Map<String, QueryParameterValue> params, String action) {
-    try {
-      return bigquery.query(QueryJobConfiguration.newBuilder(sql).setNamedParameters(params)
-          .setUseLegacySql(false).build());
-    } catch (BigQueryException e) {
-      throw BigQueryErrors.translate(e, action);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while " + action, e);
-    }
   }
 }

@@ -1,12 +1,10 @@
 package io.bqexport.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
-import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.FieldValueList;
-import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
@@ -68,7 +66,7 @@ public final class Ledger {
   /** The committed hours of {@code table} at or after {@code from}. */
   public Set<Instant> committedHours(String table, Instant from) {
     Set<Instant> hours = new HashSet<>();
-    TableResult result = query("SELECT hour FROM " + sqlName() + " WHERE table_name = @table AND hour >= @from",
+    TableResult result = Sql.query(bigquery, "SELECT hour FROM " + sqlName() + " WHERE table_name = @table AND hour >= @from",
         Map.of("table", QueryParameterValue.string(table), "from", Sql.timestamp(from)), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
       hours.add(Sql.instant(row.get("hour")));
@@ -79,7 +77,7 @@ public final class Ledger {
   /** The ledger rows of {@code table} within the window, by hour. */
   public Map<Instant, LedgerEntry> entries(String table, ExportWindow window) {
     Map<Instant, LedgerEntry> entries = new LinkedHashMap<>();
-    TableResult result = query("SELECT " + COLUMNS + " FROM " + sqlName()
+    TableResult result = Sql.query(bigquery, "SELECT " + COLUMNS + " FROM " + sqlName()
             + " WHERE table_name = @table AND hour >= @start AND hour < @end ORDER BY hour",
         Map.of("table", QueryParameterValue.string(table), "start", Sql.timestamp(window.start()),
             "end", Sql.timestamp(window.end())), "reading the ledger");
@@ -99,7 +97,7 @@ public final class Ledger {
   public void recordIfAbsent(List<LedgerEntry> entries) {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
     String source = sourceRows(entries, params);
-    query("MERGE " + sqlName() + " AS t USING (" + source + ") AS s"
+    Sql.query(bigquery, "MERGE " + sqlName() + " AS t USING (" + source + ") AS s"
             + " ON t.table_name = s.table_name AND t.hour = s.hour"
             + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES ("
             + String.join(", ", SCHEMA.getFields().stream().map(f -> "s." + f.getName()).toList()) + ")",
@@ -142,17 +140,6 @@ public final class Ledger {
     return String.join(" UNION ALL ", selects);
   }
 
-  private TableResult query(String sql, Map<String, QueryParameterValue> params, String action) {
-    try {
-      return bigquery.query(QueryJobConfiguration.newBuilder(sql).setNamedParameters(params)
-          .setUseLegacySql(false).build());
-    } catch (BigQueryException e) {
-      throw BigQueryErrors.translate(e, action);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while " + action, e);
-    }
-  }
 
   private static long longOf(FieldValue value) {
     return value.isNull() ? 0 : value.getLongValue();

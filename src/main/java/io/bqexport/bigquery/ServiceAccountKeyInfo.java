@@ -16,6 +16,8 @@ import java.util.List;
  */
 public record ServiceAccountKeyInfo(String clientEmail, String projectId, String fingerprint) {
 
+  /** The PEM label of a PKCS#8 private key, as Google writes it into key files. */
+  private static final String PEM_KEY_LABEL = "PRIVATE KEY-----";
   static final List<String> REQUIRED = List.of("type", "project_id", "private_key_id", "private_key", "client_email");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +66,8 @@ public record ServiceAccountKeyInfo(String clientEmail, String projectId, String
       throw new InvalidKeyException(Reasons.KEY_MISSING_FIELD, where + " lacks " + String.join(", ", missing)
           + "; download a new JSON key for the service account and replace the Secret's value");
     }
-    if (!key.path("private_key").asText().contains("-----BEGIN PRIVATE KEY-----")) {
+    String pem = key.path("private_key").asText();
+    if (!pem.contains("-----BEGIN ") || !pem.contains(PEM_KEY_LABEL)) {
       throw new InvalidKeyException(Reasons.KEY_MISSING_FIELD, where + ": private_key is not a PEM private key; download a"
           + " new JSON key for the service account and replace the Secret's value");
     }

@@ -1,5 +1,10 @@
 package io.bqexport.bigquery;
 
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.TableResult;
+import java.util.Map;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardSQLTypeName;
@@ -9,13 +14,26 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Small helpers for GoogleSQL text: quoted names and TIMESTAMP parameters. */
+/** Small helpers for GoogleSQL: running a query, quoted names and TIMESTAMP parameters. */
 final class Sql {
 
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private Sql() {}
+
+  /** Runs GoogleSQL with named parameters; errors become failures that name {@code action}. */
+  static TableResult query(BigQuery bigquery, String sql, Map<String, QueryParameterValue> params, String action) {
+    try {
+      return bigquery.query(QueryJobConfiguration.newBuilder(sql).setNamedParameters(params)
+          .setUseLegacySql(false).build());
+    } catch (BigQueryException e) {
+      throw BigQueryErrors.translate(e, action);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + action, e);
+    }
+  }
 
   static String name(TableId table) {
     return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
