@@ -29,19 +29,4 @@ public final class SpecDurations {
     }
     return d;
   }
-
-  /** The spec format of a duration, e.g. PT1H30M as 1h30m. */
-  public static String format(Duration d) {
-    StringBuilder out = new StringBuilder();
-    if (d.toHours() > 0) {
-      out.append(d.toHours()).append('h');
-    }
-    if (d.toMinutesPart() > 0) {
-      out.append(d.toMinutesPart()).append('m');
-    }
-    if (d.toSecondsPart() > 0 || out.length() == 0) {
-      out.append(d.toSecondsPart()).append('s');
-    }
-    return out.toString();
-  }
 }

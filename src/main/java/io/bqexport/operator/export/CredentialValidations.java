@@ -144,11 +144,6 @@ public final class CredentialValidations implements AutoCloseable {
     return Optional.of(new Outcome(result, validatedAt, false, retryAt));
   }
 
-  /** Forget an export (deleted). */
-  public void forget(BigQueryExport export) {
-    entries.remove(export.getMetadata().getUid());
-  }
-
   private void start(BigQueryExport export, ExportSecrets.Observation secrets, Inputs inputs, int failures,
       CredentialProbe.Result last, Instant lastFinishedAt, boolean force) {
     ResourceID id = ResourceID.fromResource(export);

@@ -52,8 +52,4 @@ public final class Conditions {
   public List<Condition> list() {
     return List.copyOf(next.values());
   }
-
-  public Optional<Condition> previous(String type) {
-    return Optional.ofNullable(previous.get(type));
-  }
 }
