@@ -1,7 +1,5 @@
 package io.bqexport.bigquery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.http.HttpTransportOptions;
@@ -14,15 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.threeten.bp.Duration;
 
 /** Builds a BigQuery client from a service-account key (file or JSON), optionally against another host. */
 public final class BigQueryClientFactory {
 
-  private static final List<String> REQUIRED_KEY_FIELDS =
-      List.of("type", "project_id", "private_key_id", "private_key", "client_email", "token_uri");
 
   private BigQueryClientFactory() {}
 
@@ -43,7 +38,7 @@ public final class BigQueryClientFactory {
   }
 
   public static BigQuery fromKeyJson(String keyJson, String projectId, String location, String endpoint) {
-    JsonNode key = parseKey(keyJson);
+    ServiceAccountKeyInfo key = checkKey(keyJson);
     ServiceAccountCredentials credentials;
     try {
       credentials = ServiceAccountCredentials.fromStream(
@@ -55,7 +50,7 @@ public final class BigQueryClientFactory {
     }
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
         .setCredentials(credentials.createScoped(List.of("https://www.googleapis.com/auth/bigquery")))
-        .setProjectId(projectId != null && !projectId.isBlank() ? projectId : key.get("project_id").asText())
+        .setProjectId(projectId != null && !projectId.isBlank() ? projectId : key.projectId())
         .setTransportOptions(HttpTransportOptions.newBuilder()
             .setConnectTimeout(30_000).setReadTimeout(120_000).build())
         .setRetrySettings(RetrySettings.newBuilder()
@@ -77,34 +72,13 @@ public final class BigQueryClientFactory {
     return options.build().getService();
   }
 
-  /** The project_id of a key, after checking that it is a service-account key. */
-  public static String projectIdOf(String keyJson) {
-    return parseKey(keyJson).get("project_id").asText();
-  }
 
-  private static JsonNode parseKey(String keyJson) {
-    JsonNode key;
+  /** The same shape check the operator runs on the Secret, so both sides reject a key for the same reasons. */
+  private static ServiceAccountKeyInfo checkKey(String keyJson) {
     try {
-      key = new ObjectMapper().readTree(keyJson);
-    } catch (IOException e) {
-      throw new ExportFailure(FailureReason.BigQueryAuthFailed,
-          "the service-account key is not valid JSON; store the key file exactly as downloaded from Google Cloud");
+      return ServiceAccountKeyInfo.parse(keyJson.getBytes(StandardCharsets.UTF_8), "the service-account key");
+    } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
+      throw new ExportFailure(FailureReason.BigQueryAuthFailed, e.getMessage());
     }
-    if (key == null || !key.isObject() || !"service_account".equals(key.path("type").asText())) {
-      throw new ExportFailure(FailureReason.BigQueryAuthFailed,
-          "the key is not a service-account key (\"type\": \"service_account\"); create a JSON key for a service "
-              + "account in Google Cloud");
-    }
-    List<String> missing = new ArrayList<>();
-    for (String field : REQUIRED_KEY_FIELDS) {
-      if (key.path(field).asText().isBlank()) {
-        missing.add(field);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new ExportFailure(FailureReason.BigQueryAuthFailed,
-          "the service-account key lacks " + String.join(", ", missing) + "; download a new JSON key");
-    }
-    return key;
   }
 }
