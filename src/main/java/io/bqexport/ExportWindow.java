@@ -1,25 +1,34 @@
-package io.bqexport.exporter;
+package io.bqexport;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** A half-open range of whole hours [start, end), committed all or nothing. */
+/**
+ * A half-open range of whole UTC hours [start, end): what the exporter requests from Amplitude and commits to
+ * BigQuery all or nothing.
+ */
 public record ExportWindow(Instant start, Instant end) {
 
   public ExportWindow {
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
     if (!isHourAligned(start) || !isHourAligned(end)) {
-      throw new IllegalArgumentException("window bounds must be whole hours (e.g. 2026-11-28T10:00:00Z): " + start + "/" + end);
+      throw new IllegalArgumentException("window " + start + "/" + end
+          + ": a bound is not a whole UTC hour; windows are whole hours (e.g. 2026-11-28T10:00:00Z)");
     }
     if (!end.isAfter(start)) {
-      throw new IllegalArgumentException("window end must be after its start: " + start + "/" + end);
+      throw new IllegalArgumentException("window " + start + "/" + end + ": start must be before end");
     }
   }
+
+  private static final DateTimeFormatter API_HOUR =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HH").withZone(ZoneOffset.UTC);
 
   public static ExportWindow ofHour(Instant hour) {
     return new ExportWindow(hour, hour.plus(1, ChronoUnit.HOURS));
@@ -72,6 +81,16 @@ public record ExportWindow(Instant start, Instant end) {
     }
     Instant middle = start.plus(hours() / 2, ChronoUnit.HOURS);
     return List.of(new ExportWindow(start, middle), new ExportWindow(middle, end));
+  }
+
+  /** The Export API's {@code start} parameter: the first hour, YYYYMMDDTHH. */
+  public String apiStart() {
+    return API_HOUR.format(start);
+  }
+
+  /** The Export API's {@code end} parameter: the LAST hour included (the API's end is inclusive). */
+  public String apiEnd() {
+    return API_HOUR.format(end.minus(1, ChronoUnit.HOURS));
   }
 
   @Override

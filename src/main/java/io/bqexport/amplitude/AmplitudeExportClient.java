@@ -1,5 +1,6 @@
 package io.bqexport.amplitude;
 
+import io.bqexport.ExportWindow;
 import java.io.InputStream;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.bqexport.amplitude;
 
+import io.bqexport.ExportWindow;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;

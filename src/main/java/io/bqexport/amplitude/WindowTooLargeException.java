@@ -1,5 +1,6 @@
 package io.bqexport.amplitude;
 
+import io.bqexport.ExportWindow;
 /**
  * 400 or 504 from the Export API: the window holds too much data (Amplitude's limit is 4 GB per request, and
  * large ranges time out). The caller splits the window; one hour that is still too large is fatal.

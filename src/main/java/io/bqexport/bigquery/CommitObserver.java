@@ -1,6 +1,6 @@
 package io.bqexport.bigquery;
 
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 
 /** Told when the commit protocol reaches each step; a test can throw there to simulate a crash. */
 @FunctionalInterface

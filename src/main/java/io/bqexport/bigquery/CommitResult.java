@@ -1,6 +1,6 @@
 package io.bqexport.bigquery;
 
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import java.util.List;
 
 /**

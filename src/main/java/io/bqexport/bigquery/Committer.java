@@ -16,7 +16,7 @@ import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.TableResult;
 import com.google.cloud.bigquery.WriteChannelConfiguration;
 import io.bqexport.exporter.ExportFailure;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import io.bqexport.exporter.FailureReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;

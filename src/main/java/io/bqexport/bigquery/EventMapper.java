@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

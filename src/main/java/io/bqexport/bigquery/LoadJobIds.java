@@ -2,7 +2,7 @@ package io.bqexport.bigquery;
 
 import io.bqexport.Hashes;
 import com.google.cloud.bigquery.TableId;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 
 /**
  * Deterministic load-job ids: the same window, generation and attempt always get the same id, so a rerun that

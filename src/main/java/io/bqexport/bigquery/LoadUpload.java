@@ -5,7 +5,7 @@ import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.TableDataWriteChannel;
 import com.google.cloud.bigquery.WriteChannelConfiguration;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

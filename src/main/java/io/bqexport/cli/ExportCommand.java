@@ -8,7 +8,7 @@ import io.bqexport.exporter.ExitCode;
 import io.bqexport.exporter.ExportFailure;
 import io.bqexport.exporter.ExportMode;
 import io.bqexport.exporter.ExportRun;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import io.bqexport.exporter.ExporterClients;
 import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.exporter.ExporterConfigReader;

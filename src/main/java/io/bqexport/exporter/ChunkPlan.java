@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

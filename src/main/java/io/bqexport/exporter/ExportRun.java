@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetId;

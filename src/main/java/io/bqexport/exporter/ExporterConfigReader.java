@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.amplitude.ExportLineStream;
 import io.bqexport.amplitude.SourceLine;
@@ -73,7 +74,7 @@ final class WindowRowWriter implements RowWriter {
       return t;
     });
     Deque<Future<List<Mapped>>> inFlight = new ArrayDeque<>();
-    try (ExportLineStream lines = source.open(new io.bqexport.amplitude.ExportWindow(window.start(), window.end()))) {
+    try (ExportLineStream lines = source.open(window)) {
       List<SourceLine> batch = new ArrayList<>(BATCH);
       for (SourceLine line = lines.next(); line != null; line = lines.next()) {
         batch.add(line);

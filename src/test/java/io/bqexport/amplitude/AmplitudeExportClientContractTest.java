@@ -1,5 +1,6 @@
 package io.bqexport.amplitude;
 
+import io.bqexport.ExportWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -3,7 +3,7 @@ package io.bqexport.bigquery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.bigquery.TableId;
-import io.bqexport.exporter.ExportWindow;
+import io.bqexport.ExportWindow;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

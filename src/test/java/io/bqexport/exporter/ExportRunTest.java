@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import static io.bqexport.exporter.ExporterHarness.hour;
 import static io.bqexport.exporter.ExporterHarness.number;
 import static org.assertj.core.api.Assertions.assertThat;

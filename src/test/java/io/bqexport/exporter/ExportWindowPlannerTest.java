@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

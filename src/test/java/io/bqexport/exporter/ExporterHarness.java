@@ -1,5 +1,6 @@
 package io.bqexport.exporter;
 
+import io.bqexport.ExportWindow;
 import com.google.cloud.bigquery.BigQuery;
 import io.bqexport.amplitude.AmplitudeClientSettings;
 import io.bqexport.amplitude.AmplitudeExportClient;

@@ -6,7 +6,7 @@ import io.bqexport.amplitude.AmplitudeClientSettings;
 import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.amplitude.AmplitudeRegion;
 import io.bqexport.amplitude.ExportLineStream;
-import io.bqexport.amplitude.ExportWindow;
+import io.bqexport.ExportWindow;
 import io.bqexport.amplitude.SourceLine;
 import java.io.IOException;
 import java.io.InputStream;
