@@ -69,7 +69,7 @@ public final class ExportRun {
   }
 
   public RunSummary run() {
-    Instant startedAt = Instant.now();
+    Instant startedAt = options.clock().instant();
     Instant now = options.clock().instant();
     Set<Instant> committed = new HashSet<>();
     String reason = null;
@@ -79,7 +79,7 @@ public final class ExportRun {
       if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
         return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
             options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
-            0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+            0, null, 0, List.of(), startedAt.toString(), options.clock().instant().toString());
       }
       DatasetId dataset = DatasetId.of(bigquery.getOptions().getProjectId(), config.destination().dataset());
       TableManager tables = new TableManager(bigquery, dataset);
@@ -122,7 +122,7 @@ public final class ExportRun {
         commits.stream().mapToLong(CommitResult::rows).sum(),
         commits.stream().mapToLong(CommitResult::bytes).sum(),
         through == null ? null : through.toString(), planner.missingHours(committed, now),
-        List.copyOf(schemaDrift), startedAt.toString(), Instant.now().toString());
+        List.copyOf(schemaDrift), startedAt.toString(), options.clock().instant().toString());
   }
 
   /** The windows this run would export, for --dry-run; reads the ledger when it exists, creates nothing. */

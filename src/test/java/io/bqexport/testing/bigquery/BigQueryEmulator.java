@@ -55,7 +55,8 @@ public final class BigQueryEmulator implements AutoCloseable {
     jobs = new JobStore(clock);
     scripts = new ScriptRunner(db, catalog);
     uploads = new UploadSessions();
-    tokens = new TokenService(clock);
+    // google-auth stamps its JWTs and judges token expiry by the process's wall clock, not the test's clock.
+    tokens = new TokenService(Clock.systemUTC());
     QueryService queries = new QueryService(jobs, scripts, catalog, db);
     LoadService loads = new LoadService(jobs, new NdjsonLoader(db, catalog), uploads);
     handler = new ApiHandler(catalog, jobs, queries, loads, tokens, faults);
@@ -75,7 +76,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return start(Clock.systemUTC());
   }
 
-  /** Starts an emulator whose table expiry, job times and token lifetimes follow the given clock. */
+  /**
+   * Starts an emulator whose table expiry and job times follow the given clock: a test that simulates time passes
+   * its clock here, so that expirations the code computes from that clock mean what they would mean in BigQuery.
+   * Tokens stay on the wall clock, like the client library that requests them.
+   */
   public static BigQueryEmulator start(Clock clock) {
     try {
       return new BigQueryEmulator(clock);
