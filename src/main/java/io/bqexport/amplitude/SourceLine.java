@@ -8,6 +8,11 @@ public record SourceLine(String file, long lineNumber, String text) {
     return "file " + file + " line " + lineNumber;
   }
 
+  /** "file ... line 42 column 7"; column 0 (unknown) is left out. Never the line's text: it may hold secrets. */
+  public String location(int column) {
+    return column > 0 ? location() + " column " + column : location();
+  }
+
   @Override
   public String toString() {
     return location();
