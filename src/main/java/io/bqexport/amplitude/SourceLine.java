@@ -1,7 +1,15 @@
 package io.bqexport.amplitude;
 
-/** One NDJSON line of the export archive, with where it came from (for errors such as "file X line N"). */
-public record SourceLine(String file, long lineNumber, String text) {
+/**
+ * One NDJSON line of the export archive, with where it came from (for errors such as "file X line N").
+ *
+ * @param problem why the line is unusable as read (not valid UTF-8, too long), with empty text; null when it is fine
+ */
+public record SourceLine(String file, long lineNumber, String text, String problem) {
+
+  public SourceLine(String file, long lineNumber, String text) {
+    this(file, lineNumber, text, null);
+  }
 
   /** "file 123/123_2026-11-28_17#0.json.gz line 42", for error messages. */
   public String location() {

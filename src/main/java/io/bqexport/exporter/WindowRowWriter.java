@@ -107,6 +107,10 @@ final class WindowRowWriter implements RowWriter {
     inFlight.addLast(pool.submit(() -> {
       List<Mapped> mapped = new ArrayList<>(batch.size());
       for (SourceLine line : batch) {
+        if (line.problem() != null) {
+          mapped.add(new Mapped(line, null, new MalformedEventException(line.problem())));
+          continue;
+        }
         try {
           mapped.add(new Mapped(line, mapper.map(line.text(), window), null));
         } catch (MalformedEventException e) {

@@ -4,6 +4,7 @@ import static io.bqexport.exporter.ExporterHarness.hour;
 import static io.bqexport.exporter.ExporterHarness.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,26 @@ class EventContentTest {
     assertThat(summary.toJson()).doesNotContain(secret).doesNotContain("sk_live").doesNotContain("trailing");
     assertThat(h.rows()).isZero();
     assertThat(h.ledger()).isEmpty();
+  }
+
+  @Test
+  void invalidUtf8IsABadLineUnderMaxBadRecordsNotACorruptArchive() {
+    List<byte[]> lines = new ArrayList<>(goodLines(3).stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList());
+    lines.add(1, new byte[] {'{', '"', 'k', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+    source.rawHour(hour(10), lines);
+
+    RunSummary failed = h.run(hour(13));
+
+    assertThat(failed.reason()).isEqualTo("BadRecords");
+    assertThat(failed.message()).contains("line 2 of the Amplitude export is a bad line (the line is not valid UTF-8"
+        + " (at byte 7))");
+
+    h.maxBadRecords = 1;
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+    assertThat(summary.skippedLines()).isEqualTo(1);
+    assertThat(h.rows()).isEqualTo(3);
   }
 
   @Test
