@@ -127,8 +127,7 @@ public final class EventMapper {
         } else {
           numberTexts.remove(key);
         }
-        JsonNode value = mapper.readTree(parser);
-        event.set(key, value == null ? mapper.getNodeFactory().nullNode() : value);
+        event.set(key, value(parser, token));
       }
       int end = Math.max(0, parser.currentLocation().getColumnNr());
       JsonToken after;
@@ -145,6 +144,31 @@ public final class EventMapper {
       throw describe(e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading a string cannot fail", e);
+    }
+  }
+
+  /** Scalars are built directly: a tree read per value would cost a deserialization context for each. */
+  private JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+    JsonNodeFactory nodes = mapper.getNodeFactory();
+    switch (token) {
+      case VALUE_STRING:
+        return nodes.textNode(parser.getText());
+      case VALUE_NUMBER_INT:
+        return switch (parser.getNumberType()) {
+          case INT -> nodes.numberNode(parser.getIntValue());
+          case LONG -> nodes.numberNode(parser.getLongValue());
+          default -> nodes.numberNode(parser.getBigIntegerValue());
+        };
+      case VALUE_NUMBER_FLOAT:
+        return nodes.numberNode(parser.getDecimalValue());
+      case VALUE_TRUE:
+        return nodes.booleanNode(true);
+      case VALUE_FALSE:
+        return nodes.booleanNode(false);
+      case VALUE_NULL:
+        return nodes.nullNode();
+      default:
+        return mapper.readTree(parser);
     }
   }
 
