@@ -307,7 +307,7 @@ class QueryContractTest {
     // google-cloud-bigquery 2.59: waitFor() reloads the job and throws when it finished with an error.
     assertThatThrownBy(job::waitFor).isInstanceOf(BigQueryException.class);
     assertThat(bigquery.getJob(JobId.of("failing-select")).getStatus().getError().getMessage())
-        .contains("Could not convert");
+        .isEqualTo("Bad int64 value: x");
   }
 
   @Test
