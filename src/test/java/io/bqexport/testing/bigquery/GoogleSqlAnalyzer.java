@@ -61,6 +61,9 @@ final class GoogleSqlAnalyzer {
 
   /** Table functions created by successful statements, by lower-case name, as their DDL. */
   private final Map<String, String> tableFunctions = new LinkedHashMap<>();
+  /** What the analyzer accepted and rejected, for tests that check all SQL of a code path. */
+  private final List<String> rejected = new ArrayList<>();
+  private long accepted;
   private String cachedKey;
   private BigQueryCatalog cached;
 
@@ -90,7 +93,9 @@ final class GoogleSqlAnalyzer {
       }
     } catch (AnalysisException | SqlException e) {
       catalogUnchanged = false;
-      throw bigQueryError(sql, e.getMessage(), datasetProject, dataset, datasetExists);
+      ApiException error = bigQueryError(sql, e.getMessage(), datasetProject, dataset, datasetExists);
+      rejected.add(error.getMessage() + "\n" + sql);
+      throw error;
     } catch (RuntimeException | LinkageError e) {
       // The toolkit gives up beyond analysis proper: it registers only dataset-qualified CREATE TABLE names, and
       // its DECLARE type parser needs an older ANTLR than CEL's. The statements after this one stay unanalyzed;
@@ -101,7 +106,18 @@ final class GoogleSqlAnalyzer {
         cached = null; // DDL of the script changed the catalog in place
       }
     }
+    accepted++;
     return new Analysis(sql, statements);
+  }
+
+  /** Each rejected request as its error message, a newline and its SQL. */
+  synchronized List<String> rejected() {
+    return List.copyOf(rejected);
+  }
+
+  /** How many requests the analyzer accepted. */
+  synchronized long accepted() {
+    return accepted;
   }
 
   /** Remembers the table functions that a successfully run request created or dropped. */

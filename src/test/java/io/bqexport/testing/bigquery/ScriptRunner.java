@@ -23,6 +23,10 @@ final class ScriptRunner {
     this.catalog = catalog;
   }
 
+  GoogleSqlAnalyzer analyzer() {
+    return analyzer;
+  }
+
   /** BigQuery's analysis first: only SQL that BigQuery accepts reaches the translator. */
   private GoogleSqlAnalyzer.Analysis analyze(String sql, String project, JsonNode defaultDataset,
       QueryParameters parameters) {
