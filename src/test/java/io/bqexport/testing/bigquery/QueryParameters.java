@@ -71,6 +71,10 @@ final class QueryParameters {
     if ("BYTES".equals(t)) {
       return "from_base64(" + quote(v.asText()) + ")";
     }
+    if ("STRING".equals(t)) {
+      // GoogleSQL coerces STRING parameters like literals (to DATE, TIMESTAMP, ...); an untyped literal does too.
+      return quote(v.asText());
+    }
     return "CAST(" + quote(v.asText()) + " AS " + duck + ")";
   }
 
