@@ -64,6 +64,13 @@ final class GoogleSqlAnalyzer {
   /** What the analyzer accepted and rejected, for tests that check all SQL of a code path. */
   private final List<String> rejected = new ArrayList<>();
   private long accepted;
+  /** The same SQL against the same catalog analyzes the same (the exporter repeats its ledger queries). */
+  private final Map<String, Analysis> recentlyAccepted = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Analysis> eldest) {
+      return size() > 256;
+    }
+  };
   private String cachedKey;
   private BigQueryCatalog cached;
 
@@ -81,6 +88,12 @@ final class GoogleSqlAnalyzer {
         : Json.text(defaultDataset, "projectId");
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
     BigQueryCatalog catalog = catalogFor(project, datasetProject, dataset, tables);
+    String repeatKey = cachedKey + "\n" + parameterTypes(queryParameters) + "\n" + sql;
+    Analysis repeated = recentlyAccepted.get(repeatKey);
+    if (repeated != null) {
+      accepted++;
+      return repeated;
+    }
     List<AnalyzedStatement> statements = new ArrayList<>();
     boolean catalogUnchanged = true;
     try {
@@ -107,7 +120,23 @@ final class GoogleSqlAnalyzer {
       }
     }
     accepted++;
-    return new Analysis(sql, statements);
+    Analysis analysis = new Analysis(sql, statements);
+    if (catalogUnchanged) {
+      recentlyAccepted.put(repeatKey, analysis);
+    }
+    return analysis;
+  }
+
+  /** The names and types of the query parameters (not their values): what analysis depends on. */
+  private static String parameterTypes(JsonNode queryParameters) {
+    if (queryParameters == null) {
+      return "";
+    }
+    StringBuilder types = new StringBuilder();
+    for (JsonNode parameter : queryParameters) {
+      types.append(Json.text(parameter, "name")).append(':').append(parameter.path("parameterType")).append(',');
+    }
+    return types.toString();
   }
 
   /** Each rejected request as its error message, a newline and its SQL. */
