@@ -4,7 +4,7 @@ JAR := target/bqexport.jar
 TEST_CP_FILE := target/test-classpath.txt
 ARGS ?=
 
-.PHONY: build test run demo bench crds clean
+.PHONY: build test run demo bench crds image clean
 
 build:
 	$(MVN) -DskipTests package
@@ -31,6 +31,12 @@ crds:
 	cp target/classes/META-INF/fabric8/bigqueryexports.bqexport.io-v1.yml crds/
 	cp target/classes/META-INF/fabric8/bigquerybackfills.bqexport.io-v1.yml crds/
 	cp crds/*.yml helm/bqexport-operator/crds/
+
+# The image as a tar (target/bqexport-image.tar) with Jib, without a Docker daemon; then `docker load -i` it, or
+# push it with `crane push target/bqexport-image.tar REGISTRY/bqexport:TAG`. Jib pulls the base image from Docker
+# Hub, so this needs access to it.
+image:
+	$(MVN) -DskipTests package jib:buildTar
 
 bench: build
 	$(MVN) -q -DskipTests test-compile
