@@ -25,9 +25,10 @@ demo:
 	@$(MAKE) --no-print-directory $(TEST_CP_FILE)
 	java -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) io.bqexport.testing.demo.Demo $(ARGS)
 
-# Regenerates the CRDs from the api.v1alpha1 classes into crds/ and the chart.
+# Regenerates the CRDs from the api.v1alpha1 classes into crds/ and the chart: the crd-generator, then
+# CrdPostProcessing (printer column order, list-type maps), both in process-classes.
 crds:
-	$(MVN) -q -DskipTests compile
+	$(MVN) -q -DskipTests process-classes
 	cp target/classes/META-INF/fabric8/bigqueryexports.bqexport.io-v1.yml crds/
 	cp target/classes/META-INF/fabric8/bigquerybackfills.bqexport.io-v1.yml crds/
 	cp crds/*.yml helm/bqexport-operator/crds/
