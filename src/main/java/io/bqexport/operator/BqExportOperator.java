@@ -91,8 +91,9 @@ public final class BqExportOperator implements AutoCloseable {
   }
 
   /**
-   * Live while no reconcile hangs and, once started, every informer is connected (a failed informer does not
-   * recover by itself). Logs why not, since the kubelet only sees the 503.
+   * Live while no reconcile hangs and, once started, every informer is watching: with the chart's probe settings an
+   * informer that stays disconnected for about 30 s gets a restart, which relists from scratch. Logs why not, since
+   * the kubelet only sees the 503.
    */
   public boolean live() {
     var stuck = watchdog.stuck();
