@@ -4,7 +4,7 @@ JAR := target/bqexport.jar
 TEST_CP_FILE := target/test-classpath.txt
 ARGS ?=
 
-.PHONY: build test run demo bench crds clean
+.PHONY: build test run demo bench crds image clean
 
 build:
 	$(MVN) -DskipTests package
@@ -29,12 +29,19 @@ demo:
 	printf '%s' "$$DEMO_ARGS" | xargs java -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) \
 	  io.bqexport.testing.demo.Demo
 
-# Regenerates the CRDs from the api.v1alpha1 classes into crds/ and the chart.
+# Regenerates the CRDs from the api.v1alpha1 classes into crds/ and the chart: the crd-generator, then
+# CrdPostProcessing (printer column order, list-type maps), both in process-classes.
 crds:
-	$(MVN) -q -DskipTests compile
+	$(MVN) -q -DskipTests process-classes
 	cp target/classes/META-INF/fabric8/bigqueryexports.bqexport.io-v1.yml crds/
 	cp target/classes/META-INF/fabric8/bigquerybackfills.bqexport.io-v1.yml crds/
 	cp crds/*.yml helm/bqexport-operator/crds/
+
+# The image as a tar (target/bqexport-image.tar) with Jib, without a Docker daemon; then `docker load -i` it, or
+# push it with `crane push target/bqexport-image.tar REGISTRY/bqexport:TAG`. Jib pulls the base image from Docker
+# Hub, so this needs access to it.
+image:
+	$(MVN) -DskipTests package jib:buildTar
 
 bench: build
 	$(MVN) -q -DskipTests test-compile

@@ -51,19 +51,25 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 The permissions the operator needs in every namespace it watches: the single source for both the ClusterRole and
-the per-namespace Roles. Least privilege, no wildcards.
-- Secrets: read-only. The operator caches only their metadata, to reconcile a resource again when a Secret it
-  references changes; it never writes Secrets, and export pods mount them directly.
-- ConfigMaps, CronJobs, Jobs: the children it creates per export (job configuration, schedule, backfill Jobs).
-- Pods: read-only, to read the exporter's termination message and failure reasons (OOMKilled, ImagePullBackOff).
+the per-namespace Roles. Exactly what the code uses (OperatorRbacTest records the operator's requests and fails on
+a missing grant and on an unused one); no wildcards, no delete (children go with their owner, by garbage collection).
+- BigQueryExports, BigQueryBackfills: informers (list, watch); status written by patch. Finalizers update: the
+  children carry ownerReferences with blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement admission
+  plugin allows only to who may update the owner's finalizers.
+- Secrets: read-only. Informers (list, watch) to reconcile again when a referenced Secret changes, and a get of the
+  two referenced ones; never written, export pods mount them directly.
+- ConfigMaps, CronJobs, Jobs: the children per export (job configuration, schedule, backfill and run-now Jobs):
+  informers, create, update; get when create finds the name taken; patch of a backfill Job's suspend/parallelism.
+- Pods: informers only (list, watch), to read the exporter's termination message and failure reasons.
+- Events (core/v1): created, and patched when the same reason recurs.
 */}}
 {{- define "bqexport-operator.rules" -}}
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports", "bigquerybackfills"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["list", "watch"]
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports/status", "bigquerybackfills/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports/finalizers", "bigquerybackfills/finalizers"]
   verbs: ["update"]
@@ -72,24 +78,27 @@ the per-namespace Roles. Least privilege, no wildcards.
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 - apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 - apiGroups: ["batch"]
-  resources: ["cronjobs", "jobs"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["cronjobs"]
+  verbs: ["get", "list", "watch", "create", "update"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
 {{- end }}
 
-{{/* Leader election: only the Lease in the release namespace. */}}
+{{/*
+Leader election: only the Lease in the release namespace. fabric8 reads (get), creates and renews it (patch);
+JOSDK checks for create, update and get with a SelfSubjectRulesReview before it starts, and refuses without update.
+*/}}
 {{- define "bqexport-operator.leaderElectionRules" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["get", "create", "update", "patch"]
 {{- end }}

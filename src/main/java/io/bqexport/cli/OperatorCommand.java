@@ -35,7 +35,7 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
-  @Option(names = "--exporter-image", defaultValue = "${env:BQEXPORT_EXPORTER_IMAGE:-ghcr.io/bqexport/bqexport:latest}",
+  @Option(names = "--exporter-image", defaultValue = "${env:BQEXPORT_EXPORTER_IMAGE:-ghcr.io/bqexport/bqexport:0.1.0}",
       description = "Image of the exporter pods. Env: BQEXPORT_EXPORTER_IMAGE. Default: ${DEFAULT-VALUE}.")
   String exporterImage;
 

@@ -8,7 +8,8 @@ import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,28 +27,38 @@ import org.slf4j.LoggerFactory;
  */
 public final class BqExportOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BqExportOperator.class);
+  /** No reconcile takes this long unless something hangs: every external call in one is bounded far below it. */
+  static final Duration STUCK_RECONCILE = Duration.ofMinutes(10);
 
   private final Operator operator;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OperatorSettings settings;
   private final CredentialValidations validations;
+  private final ReconcileWatchdog watchdog;
+  private volatile boolean closing;
   private HealthServer health;
 
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    // Per controller, not per resource: per-resource meters (timers with histograms) cost about 100 KiB of
+    // heap per export and one Prometheus series set each (bench/RESULTS.md, 1,000 exports).
+    watchdog = new ReconcileWatchdog(MicrometerMetrics.withoutPerResourceMetrics(registry), clock, STUCK_RECONCILE);
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
-          // Per controller, not per resource: per-resource meters (timers with histograms) cost about 100 KiB of
-          // heap per export and one Prometheus series set each (bench/RESULTS.md, 1,000 exports).
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+          .withMetrics(watchdog);
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+        // JOSDK would exit from inside close() too, and System.exit in the SIGTERM hook blocks until SIGKILL
+        // instead of releasing the Lease: exit only when the Lease is lost while running.
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME).withLeaseNamespace(settings.leaseNamespace())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> { }, this::leaseLost, leader -> { }))
+            .build());
       }
     });
     EventRecorder recorder = new EventRecorder(client, clock);
@@ -66,11 +78,42 @@ public final class BqExportOperator implements AutoCloseable {
 
   /** Starts the health server first, so liveness holds while informers sync, then the reconcilers. */
   public BqExportOperator start() throws IOException {
-    health = new HealthServer(settings.httpPort(), () -> true, this::ready, registry);
-    operator.start();
+    health = new HealthServer(settings.httpPort(), this::live, this::ready, registry);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      health.close();
+      throw e;
+    }
     LOG.info("bqexport operator started; watching {}; health and metrics on port {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(), health.port());
     return this;
+  }
+
+  /**
+   * Live while no reconcile hangs and, once started, every informer is watching: with the chart's probe settings an
+   * informer that stays disconnected for about 30 s gets a restart, which relists from scratch. Logs why not, since
+   * the kubelet only sees the 503.
+   */
+  public boolean live() {
+    var stuck = watchdog.stuck();
+    if (stuck.isPresent()) {
+      LOG.error("not live: the reconcile of {} has run for more than {}", stuck.get(), STUCK_RECONCILE);
+      return false;
+    }
+    var runtime = operator.getRuntimeInfo();
+    if (runtime.isStarted() && !runtime.allEventSourcesAreHealthy()) {
+      LOG.error("not live: unhealthy informers {}", runtime.unhealthyEventSources().keySet());
+      return false;
+    }
+    return true;
+  }
+
+  private void leaseLost() {
+    if (!closing) {
+      LOG.error("lost the Lease {}: exiting so that another replica reconciles alone", OperatorSettings.LEASE_NAME);
+      System.exit(1);
+    }
   }
 
   public boolean ready() {
@@ -88,6 +131,7 @@ public final class BqExportOperator implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("bqexport operator stopping");
+    closing = true;
     operator.stop();
     validations.close();
     if (health != null) {

@@ -1,5 +1,9 @@
 package io.bqexport.helm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.Pluralize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +17,7 @@ import java.util.Set;
  */
 public final class ApiRequestPermissions {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
   private ApiRequestPermissions() {}
@@ -60,6 +65,37 @@ public final class ApiRequestPermissions {
     String requestResource = resource;
     return verb(method, name != null, isWatch(query))
         .map(verb -> new Permission(requestNamespace, apiGroup, requestResource, verb));
+  }
+
+  /**
+   * What the OwnerReferencesPermissionEnforcement admission plugin asks of a create or update whose body sets
+   * {@code blockOwnerDeletion} on an owner reference: update on the owner's finalizers subresource ("the
+   * requesting user must have update permission on the finalizers subresource of the referenced owner",
+   * kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#ownerreferencespermissionenforcement).
+   * No request of its own shows this permission, so it is read from the request's body.
+   */
+  public static List<Permission> ofOwnerReferences(String method, String pathAndQuery, String body) {
+    if (!Set.of("POST", "PUT", "PATCH").contains(method.toUpperCase(Locale.ROOT)) || body == null
+        || body.isBlank() || !body.trim().startsWith("{")) {
+      return List.of();
+    }
+    String namespace = of(method, pathAndQuery).map(Permission::namespace).orElse(null);
+    JsonNode references;
+    try {
+      references = JSON.readTree(body).path("metadata").path("ownerReferences");
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("request body is not JSON: " + body, e);
+    }
+    List<Permission> permissions = new ArrayList<>();
+    for (JsonNode reference : references) {
+      if (reference.path("blockOwnerDeletion").asBoolean(false)) {
+        String apiVersion = reference.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String resource = Pluralize.toPlural(reference.path("kind").asText().toLowerCase(Locale.ROOT));
+        permissions.add(new Permission(namespace, group, resource + "/finalizers", "update"));
+      }
+    }
+    return permissions;
   }
 
   private static Optional<String> verb(String method, boolean named, boolean watch) {

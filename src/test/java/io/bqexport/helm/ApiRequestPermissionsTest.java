@@ -53,4 +53,15 @@ class ApiRequestPermissionsTest {
     assertThat(ApiRequestPermissions.of("GET", "/apis")).isEmpty();
     assertThat(ApiRequestPermissions.of("GET", "/apis/batch/v1")).isEmpty();
   }
+
+  @Test
+  void blockOwnerDeletionNeedsUpdateOnTheOwnersFinalizers() {
+    String body = "{\"metadata\":{\"name\":\"c\",\"ownerReferences\":[{\"apiVersion\":\"bqexport.io/v1alpha1\","
+        + "\"kind\":\"BigQueryExport\",\"name\":\"e\",\"blockOwnerDeletion\":true},{\"apiVersion\":\"v1\","
+        + "\"kind\":\"ConfigMap\",\"name\":\"x\"}]}}";
+    assertThat(ApiRequestPermissions.ofOwnerReferences("POST", "/apis/batch/v1/namespaces/ns/cronjobs", body))
+        .containsExactly(Permission.namespaced("ns", "bqexport.io", "bigqueryexports/finalizers", "update"));
+    assertThat(ApiRequestPermissions.ofOwnerReferences("GET", "/apis/batch/v1/namespaces/ns/cronjobs", body))
+        .isEmpty();
+  }
 }

@@ -23,32 +23,32 @@ class RbacRulesTest {
   private static List<Permission> operatorNeedsIn(String namespace) {
     List<Permission> needs = new ArrayList<>();
     for (String resource : List.of("bigqueryexports", "bigquerybackfills")) {
-      for (String verb : List.of("get", "list", "watch", "patch", "update")) {
+      for (String verb : List.of("list", "watch")) {
         needs.add(Permission.namespaced(namespace, "bqexport.io", resource, verb));
       }
-      for (String verb : List.of("get", "patch", "update")) {
-        needs.add(Permission.namespaced(namespace, "bqexport.io", resource + "/status", verb));
-      }
+      needs.add(Permission.namespaced(namespace, "bqexport.io", resource + "/status", "patch"));
       needs.add(Permission.namespaced(namespace, "bqexport.io", resource + "/finalizers", "update"));
     }
     for (String verb : List.of("get", "list", "watch")) {
       needs.add(Permission.namespaced(namespace, "", "secrets", verb));
+    }
+    for (String verb : List.of("list", "watch")) {
       needs.add(Permission.namespaced(namespace, "", "pods", verb));
     }
-    for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+    for (String verb : List.of("get", "list", "watch", "create", "update")) {
       needs.add(Permission.namespaced(namespace, "", "configmaps", verb));
       needs.add(Permission.namespaced(namespace, "batch", "cronjobs", verb));
       needs.add(Permission.namespaced(namespace, "batch", "jobs", verb));
     }
+    needs.add(Permission.namespaced(namespace, "batch", "jobs", "patch"));
     for (String verb : List.of("create", "patch")) {
       needs.add(Permission.namespaced(namespace, "", "events", verb));
-      needs.add(Permission.namespaced(namespace, "events.k8s.io", "events", verb));
     }
     return needs;
   }
 
   private static List<Permission> leaderElectionNeeds() {
-    return List.of("get", "list", "watch", "create", "update", "patch").stream()
+    return List.of("get", "create", "update", "patch").stream()
         .map(verb -> Permission.namespaced(RELEASE_NS, "coordination.k8s.io", "leases", verb)).toList();
   }
 
@@ -77,6 +77,12 @@ class RbacRulesTest {
     assertThat(rbac.allows("team-a", "", "pods", "delete")).isFalse();
     assertThat(rbac.allows("team-a", "", "pods/exec", "create")).isFalse();
     assertThat(rbac.allows("team-a", "batch", "jobs", "deletecollection")).isFalse();
+    for (String resource : List.of("configmaps", "cronjobs", "jobs")) {
+      assertThat(rbac.allows("team-a", resource.equals("configmaps") ? "" : "batch", resource, "delete"))
+          .as("children go by garbage collection, never by the operator: delete %s", resource).isFalse();
+    }
+    assertThat(rbac.allows("team-a", "bqexport.io", "bigqueryexports", "patch")).isFalse();
+    assertThat(rbac.allows("team-a", "events.k8s.io", "events", "create")).isFalse();
     assertThat(rbac.allows("team-a", "bqexport.io", "bigqueryexports", "create")).isFalse();
     assertThat(rbac.allows("team-a", "bqexport.io", "bigqueryexports", "delete")).isFalse();
     assertThat(rbac.allows("team-a", "rbac.authorization.k8s.io", "roles", "create")).isFalse();
@@ -93,6 +99,7 @@ class RbacRulesTest {
     assertThat(rbac.allows("team-a", "coordination.k8s.io", "leases", "update")).isFalse();
     assertThat(rbac.allows(null, "coordination.k8s.io", "leases", "list")).isFalse();
     assertThat(rbac.allows(RELEASE_NS, "coordination.k8s.io", "leases", "delete")).isFalse();
+    assertThat(rbac.allows(RELEASE_NS, "coordination.k8s.io", "leases", "watch")).isFalse();
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -20,6 +21,7 @@ import java.util.Map;
  */
 public final class CelRules {
   private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has(), all(), exists(): Kubernetes enables them
       .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN).build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
@@ -29,10 +31,10 @@ public final class CelRules {
     this.root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
   }
 
-  /** The rules attached to a property path such as "spec". */
+  /** The rules attached to a property path such as "spec"; "" is the root, where rules see metadata.name. */
   public List<ValidationRule> at(String path) {
     JSONSchemaProps node = root;
-    for (String part : path.split("\\.")) {
+    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
       node = node.getProperties().get(part);
     }
     return node.getXKubernetesValidations() == null ? List.of() : node.getXKubernetesValidations();
@@ -40,8 +42,13 @@ public final class CelRules {
 
   /** Messages of the rules at path that reject the value; oldValue null means a create. */
   public List<String> violations(String path, Map<String, Object> value, Map<String, Object> oldValue) {
+    return violations(at(path), value, oldValue);
+  }
+
+  /** Messages of {@code rules} that reject the value; oldValue null means a create. */
+  public static List<String> violations(List<ValidationRule> rules, Object value, Object oldValue) {
     List<String> messages = new ArrayList<>();
-    for (ValidationRule rule : at(path)) {
+    for (ValidationRule rule : rules) {
       boolean transition = rule.getRule().contains("oldSelf");
       if (transition && oldValue == null) {
         continue;
@@ -53,7 +60,7 @@ public final class CelRules {
     return messages;
   }
 
-  private static boolean evaluate(String expression, Map<String, Object> self, Map<String, Object> oldSelf) {
+  private static boolean evaluate(String expression, Object self, Object oldSelf) {
     try {
       CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
       Map<String, Object> vars = new HashMap<>();

@@ -69,6 +69,12 @@ public final class ExportScenario implements AutoCloseable {
     operator = new OperatorUnderTest(kubernetes, clock);
   }
 
+  /** Replaces the running operator with one that takes the Lease in {@code leaseNamespace} first. */
+  public void restartOperatorWithLeaderElection(String leaseNamespace) {
+    operator.close();
+    operator = OperatorUnderTest.withLeaderElection(kubernetes, clock, leaseNamespace);
+  }
+
   public void stopOperator() {
     operator.close();
   }

@@ -2,6 +2,9 @@ package io.bqexport.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * The Kubernetes API for tests: fabric8's mock server in CRUD mode on a loopback port, with the committed CRDs
@@ -28,14 +32,18 @@ public final class KubernetesStandIn implements AutoCloseable {
   /** User agent of the operator's own client, to tell its requests from the test's. */
   public static final String OPERATOR_USER_AGENT = "bqexport-operator-under-test";
 
-  /** One API request as the server saw it. */
-  public record ApiRequest(String method, String path, String userAgent) {
+  /** One API request as the server saw it; {@code body} is empty for requests without one. */
+  public record ApiRequest(String method, String path, String userAgent, String body) {
     public boolean byOperator() {
       return OPERATOR_USER_AGENT.equals(userAgent);
     }
   }
 
+  private static final String SELF_SUBJECT_RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  /** What a SelfSubjectRulesReview answers for a namespace; by default nothing is granted. */
+  private volatile Function<String, List<ResourceRule>> grantedRules = namespace -> List.of();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -53,7 +61,13 @@ public final class KubernetesStandIn implements AutoCloseable {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        // getBytes() leaves the body for the CRUD dispatcher; readUtf8() would consume it.
+        String body = request.getBody() == null ? ""
+            : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body));
+        if ("POST".equals(request.getMethod()) && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEWS)) {
+          return reviewRules(body);
+        }
         return super.dispatch(request);
       }
     };
@@ -61,6 +75,22 @@ public final class KubernetesStandIn implements AutoCloseable {
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     Crds.load().forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+  }
+
+  /**
+   * Answers SelfSubjectRulesReviews (which JOSDK's leader election sends to check its Lease rights) with
+   * {@code rules(namespace)}, as the API server answers with the caller's rules in spec.namespace.
+   */
+  public KubernetesStandIn grantedRules(Function<String, List<ResourceRule>> rules) {
+    grantedRules = rules;
+    return this;
+  }
+
+  private MockResponse reviewRules(String body) {
+    SelfSubjectRulesReview review = client.getKubernetesSerialization().unmarshal(body, SelfSubjectRulesReview.class);
+    review.setStatus(new SubjectRulesReviewStatusBuilder().withIncomplete(false)
+        .withResourceRules(grantedRules.apply(review.getSpec().getNamespace())).build());
+    return new MockResponse().setResponseCode(201).setBody(client.getKubernetesSerialization().asJson(review));
   }
 
   public KubernetesClient client() {

@@ -21,10 +21,20 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   /** @param watchNamespaces namespaces to watch; empty watches all */
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces) {
+    this(kubernetes, clock, new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE));
+  }
+
+  /** With leader election on, the Lease in {@code leaseNamespace}, as the chart runs it. */
+  public static OperatorUnderTest withLeaderElection(KubernetesStandIn kubernetes, Clock clock,
+      String leaseNamespace) {
+    return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), true, leaseNamespace, 0,
+        EXPORTER_IMAGE));
+  }
+
+  private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client,
-          new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE), clock).start();
+      operator = new BqExportOperator(client, settings, clock).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,13 +5,14 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Where events come from: one Amplitude project, through its Export API. */
 public record AmplitudeSourceSpec(
     @Default("US")
     @JsonPropertyDescription("Amplitude data region: US (amplitude.com) or EU (analytics.eu.amplitude.com).")
     AmplitudeRegion region,
-    @Pattern("^https?://[^\\s]+$")
+    @Pattern("^https?://[^\\s]+$") @Size(max = 2048)
     @JsonPropertyDescription("Overrides the Export API base URL, for proxies and tests. Default: the region's host.")
     String endpoint,
     @Required

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Desired state of a BigQueryBackfill: export a historical range of an existing BigQueryExport. */
@@ -18,10 +19,10 @@ public record BigQueryBackfillSpec(
     @Required
     @JsonPropertyDescription("The BigQueryExport (same namespace) whose source, destination and credentials are used.")
     ExportRef exportRef,
-    @Required @Pattern(ApiPatterns.HOUR)
+    @Required @Pattern(ApiPatterns.HOUR) @Size(max = 20)
     @JsonPropertyDescription("First hour of the range, inclusive (RFC 3339, UTC, whole hour). Immutable.")
     String start,
-    @Required @Pattern(ApiPatterns.HOUR)
+    @Required @Pattern(ApiPatterns.HOUR) @Size(max = 20)
     @JsonPropertyDescription("End of the range, exclusive (RFC 3339, UTC, whole hour), no later than now minus the"
         + " export's availabilityDelay. Immutable.")
     String end,

@@ -2,6 +2,7 @@ package io.bqexport.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.PrinterColumnFormat;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -12,6 +13,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /** Exports one Amplitude project into one BigQuery dataset, every hour, exactly once. */
 @Group(BigQueryExport.GROUP)
 @Version(BigQueryExport.VERSION)
+@ValidationRule(value = "self.metadata.name.size() <= 63",
+    message = "metadata.name must be at most 63 characters: the operator names its children and labels them with bqexport.io/export=NAME, and a label value holds at most 63",
+    reason = "FieldValueTooLong")
 @ShortNames("bqx")
 @Categories("bqexport")
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,

@@ -6,8 +6,21 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Desired state of a BigQueryExport: one Amplitude project streamed hourly into one BigQuery dataset. */
+// A value the pattern already rejects is left to the pattern's message instead of failing to evaluate here.
+@ValidationRule(value = "!has(self.validationInterval) || self.validationInterval == ''"
+    + " || !self.validationInterval.matches('" + ApiPatterns.DURATION + "')"
+    + " || duration(self.validationInterval) >= duration('5m')",
+    message = "spec.validationInterval must be 5m or more: each validation makes a test upload (default 12h)",
+    reason = "FieldValueInvalid")
+@ValidationRule(value = "self.source.amplitude.credentialsSecretRef.apiKeyKey"
+    + " != self.source.amplitude.credentialsSecretRef.secretKeyKey",
+    message = "spec.source.amplitude.credentialsSecretRef: apiKeyKey and secretKeyKey name the same Secret key;"
+        + " the API key and the secret key are two different values",
+    reason = "FieldValueInvalid")
 public record BigQueryExportSpec(
     @Required
     @JsonPropertyDescription("Where events come from.")
@@ -17,15 +30,15 @@ public record BigQueryExportSpec(
     DestinationSpec destination,
     @JsonPropertyDescription("Which tables are exported.")
     DataSpec data,
-    @Default(DEFAULT_SCHEDULE)
+    @Default(DEFAULT_SCHEDULE) @Size(min = 1, max = 256)
     @JsonPropertyDescription("Cron schedule of the export runs (5 fields, macros such as @hourly, optional CRON_TZ="
         + " prefix). Each run exports every due hour that is missing. Default: hourly at minute 5.")
     String schedule,
-    @Default(DEFAULT_AVAILABILITY_DELAY) @Pattern(ApiPatterns.DURATION)
+    @Default(DEFAULT_AVAILABILITY_DELAY) @Pattern(ApiPatterns.DURATION) @Size(min = 1, max = 32)
     @JsonPropertyDescription("How long after an hour ends Amplitude makes it exportable. An hour H is due when"
         + " H + 1h + availabilityDelay <= now. Default 2h.")
     String availabilityDelay,
-    @Pattern(ApiPatterns.HOUR)
+    @Pattern(ApiPatterns.HOUR) @Size(max = 20)
     @JsonPropertyDescription("First hour to export (RFC 3339, UTC, whole hour). Default: the hour the resource was"
         + " created. Use a BigQueryBackfill for older history.")
     String startFrom,
@@ -39,11 +52,11 @@ public record BigQueryExportSpec(
     @JsonPropertyDescription("At most this many hours are exported by one run (1-168), oldest first; catch-up after"
         + " downtime spreads over several runs. Default 24.")
     Integer maxHoursPerRun,
-    @Default(DEFAULT_FRESHNESS_THRESHOLD) @Pattern(ApiPatterns.DURATION)
+    @Default(DEFAULT_FRESHNESS_THRESHOLD) @Pattern(ApiPatterns.DURATION) @Size(min = 1, max = 32)
     @JsonPropertyDescription("DataFresh turns False when the latest due hour is more than this past"
         + " status.exportedThrough. Default 2h.")
     String freshnessThreshold,
-    @Default(DEFAULT_VALIDATION_INTERVAL) @Pattern(ApiPatterns.DURATION)
+    @Default(DEFAULT_VALIDATION_INTERVAL) @Pattern(ApiPatterns.DURATION) @Size(min = 1, max = 32)
     @JsonPropertyDescription("How often the credentials are validated again, besides on every spec or Secret change."
         + " Default 12h.")
     String validationInterval,

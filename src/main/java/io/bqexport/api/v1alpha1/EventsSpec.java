@@ -3,13 +3,14 @@ package io.bqexport.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** The events table. */
 public record EventsSpec(
     @Default("true")
     @JsonPropertyDescription("Export events. Default true.")
     Boolean enabled,
-    @Default(DEFAULT_TABLE) @Pattern(ApiPatterns.TABLE)
+    @Default(DEFAULT_TABLE) @Pattern(ApiPatterns.TABLE) @Size(max = 1024)
     @JsonPropertyDescription("Name of the events table. Default events.")
     String table) {
 

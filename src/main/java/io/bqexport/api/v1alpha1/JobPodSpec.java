@@ -1,6 +1,7 @@
 package io.bqexport.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -20,6 +21,7 @@ public record JobPodSpec(
     Affinity affinity,
     @JsonPropertyDescription("Pull secrets for the exporter image.")
     List<LocalObjectReference> imagePullSecrets,
+    @Size(max = 253)
     @JsonPropertyDescription("Service account of the exporter pods. Its token is never mounted: the exporter needs no"
         + " Kubernetes API access. Set it for Workload Identity later, or leave it empty.")
     String serviceAccountName) {

@@ -24,9 +24,9 @@ class DemoTest {
     assertThat(r.code).as(r.out).isZero();
     assertThat(r.out).contains("$ kubectl get bqx", "READY", "EXPORTED-THROUGH", "LAST-RESULT", "product-events",
         "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids", "1500\t1500");
-    assertThat(r.out).containsPattern("product-events\\s+\\S+\\s+True\\s+2h\\s+Succeeded");
+    assertThat(r.out).containsPattern("product-events\\s+True\\s+2h\\s+Succeeded\\s+\\S+\\s+\\S+\\n"); // AGE last
     assertThat(r.out).contains("$ kubectl get bqbf", "product-events-history")
-        .containsPattern("product-events-history\\s+\\S+\\s+product-events\\s+Succeeded\\s+100%\\s+600");
+        .containsPattern("product-events-history\\s+product-events\\s+Succeeded\\s+100%\\s+600\\s+\\S+\\n");
     assertThat(r.out).containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z\\t300\\t1\\t"); // a ledger row
   }
 
