@@ -52,7 +52,7 @@ public final class BqExportOperator implements AutoCloseable {
     EventRecorder recorder = new EventRecorder(client);
     validations = new CredentialValidations(new CredentialProbe(), clock);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
-        settings.exporterImage(), clock), c -> watch(c.withName("bigqueryexport")
+        settings.exporterImage(), settings.allowEndpointOverrides(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
         .withGenerationAware(false)));
     operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock), c -> watch(c.withName("bigquerybackfill")));

@@ -21,10 +21,19 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   /** @param watchNamespaces namespaces to watch; empty watches all */
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces) {
+    this(kubernetes, clock, watchNamespaces, true);
+  }
+
+  /**
+   * @param allowEndpointOverrides as --allow-endpoint-overrides; tests point exports at the local stand-ins, so
+   *     they set it, except the ones proving the default refuses overrides
+   */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces,
+      boolean allowEndpointOverrides) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client,
-          new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE), clock).start();
+      operator = new BqExportOperator(client, new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE,
+          allowEndpointOverrides), clock).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

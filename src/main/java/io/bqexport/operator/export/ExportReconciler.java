@@ -46,7 +46,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private static final Set<String> AUTH_FAILURES =
       Set.of(Reasons.AMPLITUDE_AUTH_FAILED, Reasons.BIGQUERY_AUTH_FAILED, Reasons.PERMISSION_DENIED);
 
-  private final ExportSpecValidator validator = new ExportSpecValidator();
+  private final ExportSpecValidator validator;
   private final ExportStatusAssembler statusAssembler = new ExportStatusAssembler();
   private final ExportSecrets secrets;
   private final CredentialValidations validations;
@@ -59,8 +59,9 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final Clock clock;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
-      ExportMetrics metrics, String exporterImage, Clock clock) {
+      ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, Clock clock) {
     this.client = client;
+    this.validator = new ExportSpecValidator(allowEndpointOverrides);
     this.secrets = new ExportSecrets(client);
     this.validations = validations;
     this.children = new ChildApplier(client);
@@ -154,10 +155,12 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   @Override
   public List<EventSource<?, BigQueryExport>> prepareEventSources(EventSourceContext<BigQueryExport> context) {
     context.getPrimaryCache().addIndexer(SECRET_INDEX, ExportReconciler::referencedSecrets);
-    // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached.
+    // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached, and
+    // only Secrets that opt in are listed at all, so no other Secret's data ever reaches the operator.
     var secretsConfig = InformerEventSourceConfiguration.from(Secret.class, BigQueryExport.class)
         .withName("referenced-secrets")
         .withNamespacesInheritedFromController()
+        .withLabelSelector(ExportSecrets.CREDENTIALS_SELECTOR)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
             context.getClient().getKubernetesSerialization(), "metadata"))
         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()

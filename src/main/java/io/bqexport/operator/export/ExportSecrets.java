@@ -16,8 +16,12 @@ import java.util.TreeSet;
 /**
  * Reads the two Secrets an export references, straight from the API server (the operator caches only Secret
  * metadata), and checks their shape. Values never leave this class except as the parsed, non-secret key facts.
+ * Only Secrets that opt in with {@link #CREDENTIALS_LABEL} are used: someone who may create an export but not read
+ * Secrets must not be able to make the operator use, say, another team's key.
  */
 public final class ExportSecrets {
+  public static final String CREDENTIALS_LABEL = "bqexport.io/credentials";
+  public static final String CREDENTIALS_SELECTOR = CREDENTIALS_LABEL + "=true";
 
   /** What was found: either a problem to report or the key facts, the values and the Secrets' versions. */
   public record Observation(Problem problem, ServiceAccountKeyInfo key, Values values, String versions) {
@@ -79,6 +83,17 @@ public final class ExportSecrets {
           + " does not exist in namespace " + namespace + "; create it: kubectl create secret generic "
           + ampRef.name() + " --from-literal=" + ampRef.apiKeyKey() + "=API_KEY --from-literal="
           + ampRef.secretKeyKey() + "=SECRET_KEY");
+    }
+    for (Secret secret : new Secret[] {google, amplitude}) {
+      var labels = secret.getMetadata().getLabels();
+      if (labels == null || !"true".equals(labels.get(CREDENTIALS_LABEL))) {
+        String name = secret.getMetadata().getName();
+        return failed(Reasons.SECRET_NOT_LABELLED, "Secret " + name + " ("
+            + (secret == google ? "spec.destination.credentialsSecretRef" : "spec.source.amplitude.credentialsSecretRef")
+            + ") is not labelled " + CREDENTIALS_SELECTOR + "; the operator uses only Secrets that opt in. If this"
+            + " Secret is meant for bqexport, label it: kubectl label secret " + name + " -n " + namespace + " "
+            + CREDENTIALS_SELECTOR);
+      }
     }
     byte[] keyFile = value(google, keyRef.key());
     if (keyFile == null) {
