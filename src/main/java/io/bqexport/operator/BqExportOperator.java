@@ -49,12 +49,14 @@ public final class BqExportOperator implements AutoCloseable {
             new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    EventRecorder recorder = new EventRecorder(client);
+    EventRecorder recorder = new EventRecorder(client, clock);
     validations = new CredentialValidations(new CredentialProbe(), clock);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
-        .withGenerationAware(false)));
+        .withGenerationAware(false)
+        // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
+        .withTriggerReconcilerOnAllEvents(true)));
     operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock), c -> watch(c.withName("bigquerybackfill")));
   }
 

@@ -70,6 +70,10 @@ public final class ExportScenario implements AutoCloseable {
     operator = new OperatorUnderTest(kubernetes, clock);
   }
 
+  public OperatorUnderTest operator() {
+    return operator;
+  }
+
   public void stopOperator() {
     operator.close();
   }

@@ -35,7 +35,11 @@ public final class KubernetesStandIn implements AutoCloseable {
     }
   }
 
+  /** A write the API refuses, as a validating admission webhook would. */
+  private record Rejection(String method, java.util.regex.Pattern path, int code, String message) {}
+
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -54,6 +58,14 @@ public final class KubernetesStandIn implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        for (Rejection r : rejections) {
+          if (r.method().equals(request.getMethod()) && r.path().matcher(request.getPath()).matches()) {
+            return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", "application/json")
+                .setBody(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                    .withStatus("Failure").withCode(r.code()).withReason(r.code() == 403 ? "Forbidden" : "BadRequest")
+                    .withMessage(r.message()).build()));
+          }
+        }
         return super.dispatch(request);
       }
     };
@@ -86,6 +98,22 @@ public final class KubernetesStandIn implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Makes the API refuse matching writes as a validating admission webhook does: the API server answers with the
+   * webhook's status code (403 unless the webhook sets one) and the message
+   * {@code admission webhook "<name>" denied the request: <reason>}
+   * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response).
+   */
+  public KubernetesStandIn denyByWebhook(String method, String pathRegex, String webhook, String reason) {
+    rejections.add(new Rejection(method, java.util.regex.Pattern.compile(pathRegex), 403,
+        "admission webhook \"" + webhook + "\" denied the request: " + reason));
+    return this;
+  }
+
+  public void allowAll() {
+    rejections.clear();
   }
 
   public List<ApiRequest> requests() {

@@ -47,6 +47,12 @@ public final class Reasons {
   public static final String READY = "Ready";
   public static final String RECONCILED = "Reconciled";
 
+  // Children (ConfigMap, CronJob, Jobs) of both kinds.
+  public static final String APPLY_FAILED = "ApplyFailed";
+  public static final String NAME_CONFLICT = "NameConflict";
+  /** An Event, not a condition: an owned field edited by hand was put back. */
+  public static final String MANUAL_CHANGE_REVERTED = "ManualChangeReverted";
+
   // Backfills.
   public static final String EXPORT_NOT_FOUND = "ExportNotFound";
   public static final String RANGE_NOT_AVAILABLE = "RangeNotAvailable";

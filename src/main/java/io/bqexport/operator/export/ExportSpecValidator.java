@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -114,6 +115,19 @@ public final class ExportSpecValidator {
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
       return null;
+    }
+  }
+
+  /** When a spec invalid only for a startFrom too far ahead becomes valid by itself, so it is looked at again. */
+  static Optional<Instant> validAt(BigQueryExportSpec spec, Instant now) {
+    if (spec == null || spec.startFrom() == null) {
+      return Optional.empty();
+    }
+    try {
+      Instant validFrom = Instant.parse(spec.startFrom()).minus(Duration.ofHours(1));
+      return validFrom.isAfter(now) ? Optional.of(validFrom) : Optional.empty();
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 
