@@ -4,54 +4,62 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
-import io.bqexport.api.v1alpha1.BigQueryExportSpec;
-import io.bqexport.api.v1alpha1.DestinationSpec;
-import io.bqexport.api.v1alpha1.Reasons;
-import io.bqexport.api.v1alpha1.SecretKeyRef;
-import io.bqexport.operator.status.ConditionType;
-import io.bqexport.testing.ExportFixtures;
+import io.bqexport.bigquery.CredentialProbe;
+import io.bqexport.bigquery.ServiceAccountKeyInfo;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.ServiceAccountKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * 100 exports with distinct keys (so no probe is shared) against a BigQuery that takes 8 s to answer one call of
- * each probe. With 4 threads and the timeout counted from queueing, the last exports were reported timed out
- * after 3 minutes without a request sent; now every one is attempted and validates.
+ * 100 exports with distinct keys (so no probe is shared) against a BigQuery that takes 5 s to answer one call of
+ * each probe, with a 20 s probe timeout. Before, 4 threads served all probes and the timeout counted from queueing,
+ * so most exports were reported ValidationTimedOut without a request sent; now every probe is attempted within its
+ * own timeout and validates.
  */
 class ProbesAtScaleTest {
   private static final int EXPORTS = 100;
 
   @Test
-  void aHundredExportsWithDistinctSlowKeysAllValidate() {
-    try (ExportScenario scenario = new ExportScenario(Instant.parse("2026-11-28T10:10:00Z"))) {
-      scenario.bigquery.faults().delay("GET", ".*/datasets/amplitude$", Duration.ofSeconds(8));
-      IntStream.range(0, EXPORTS).parallel().forEach(i -> {
-        String name = "tenant-" + i;
-        var key = ServiceAccountKeys.create(scenario.bigquery, ExportScenario.PROJECT, "writer-" + i);
-        var secret = ExportFixtures.googleKeySecret(ExportScenario.NAMESPACE, key.json());
-        secret.getMetadata().setName(name + "-key");
-        scenario.kubernetes.client().resource(secret).create();
-        BigQueryExport export = scenario.export(name, Instant.parse("2026-11-28T09:00:00Z"));
-        BigQueryExportSpec s = export.getSpec();
-        DestinationSpec d = s.destination();
-        export.setSpec(new BigQueryExportSpec(s.source(), new DestinationSpec(d.projectId(), d.dataset(),
-            d.location(), new SecretKeyRef(name + "-key", null), d.createDataset(), d.endpoint()), s.data(),
-            s.schedule(), s.availabilityDelay(), s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(),
-            s.freshnessThreshold(), s.validationInterval(), s.pod()));
-        scenario.create(export);
-      });
+  void aHundredExportsWithDistinctSlowKeysAllValidate() throws Exception {
+    try (ExportScenario scenario = new ExportScenario(Instant.parse("2026-11-28T10:10:00Z"));
+         CredentialValidations validations = new CredentialValidations(new CredentialProbe(), Clock.systemUTC(),
+             Duration.ofSeconds(20))) {
+      scenario.bigquery.faults().delay("GET", ".*/datasets/amplitude$", Duration.ofSeconds(5));
+      List<BigQueryExport> exports = IntStream.range(0, EXPORTS).parallel().mapToObj(i -> {
+        BigQueryExport export = scenario.export("tenant-" + i, Instant.parse("2026-11-28T09:00:00Z"));
+        export.getMetadata().setUid("uid-" + i);
+        export.getMetadata().setGeneration(1L);
+        return export;
+      }).toList();
+      Map<String, ExportSecrets.Observation> secrets = new ConcurrentHashMap<>();
+      IntStream.range(0, EXPORTS).parallel().forEach(i -> secrets.put("uid-" + i, observation(scenario, i)));
 
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> scenario.kubernetes
-          .client().resources(BigQueryExport.class).inNamespace(ExportScenario.NAMESPACE).list().getItems().stream()
-          .filter(e -> e.getStatus() != null && e.getStatus().conditions() != null && e.getStatus().conditions()
-              .stream().anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue()))
-          .count() == EXPORTS);
-      assertThat(scenario.kubernetes.client().v1().events().inNamespace(ExportScenario.NAMESPACE).list().getItems())
-          .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.VALIDATION_TIMED_OUT));
+      exports.forEach(e -> validations.current(e, secrets.get(e.getMetadata().getUid()), false));
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> exports.stream()
+          .allMatch(e -> validations.current(e, secrets.get(e.getMetadata().getUid()), false).result() != null));
+
+      assertThat(exports).allSatisfy(e -> {
+        CredentialProbe.Result result = validations.current(e, secrets.get(e.getMetadata().getUid()), false).result();
+        assertThat(result.ok()).as("%s: %s %s", e.getMetadata().getName(), result.reason(), result.message())
+            .isTrue();
+      });
+    }
+  }
+
+  private static ExportSecrets.Observation observation(ExportScenario scenario, int i) {
+    var key = ServiceAccountKeys.create(scenario.bigquery, ExportScenario.PROJECT, "writer-" + i);
+    try {
+      return new ExportSecrets.Observation(null, ServiceAccountKeyInfo.parse(key.bytes(), "key " + i),
+          new ExportSecrets.Values(key.json(), ExportScenario.API_KEY, ExportScenario.SECRET_KEY), "v" + i);
+    } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
