@@ -57,7 +57,8 @@ public final class BqExportOperator implements AutoCloseable {
         .withGenerationAware(false)
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
         .withTriggerReconcilerOnAllEvents(true)));
-    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock), c -> watch(c.withName("bigquerybackfill")));
+    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock),
+        c -> watch(c.withName("bigquerybackfill").withTriggerReconcilerOnAllEvents(true)));
   }
 
   private void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> config) {

@@ -50,6 +50,7 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   private final BackfillStatusAssembler statusAssembler = new BackfillStatusAssembler();
   private final KubernetesClient client;
   private final ChildApplier children;
+  private final EventRecorder recorder;
   private final BackfillEvents events;
   private final String exporterImage;
   private final Clock clock;
@@ -58,12 +59,17 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     this.client = client;
     this.children = new ChildApplier(client, recorder);
     this.events = new BackfillEvents(recorder);
+    this.recorder = recorder;
     this.exporterImage = exporterImage;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<BigQueryBackfill> reconcile(BigQueryBackfill backfill, Context<BigQueryBackfill> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      recorder.forget(backfill); // the Event counts kept for it; its Job and Pods go by ownerReference
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     BigQueryBackfillStatus previous = backfill.getStatus();
     String startedRange = previous == null ? null : previous.startedRange();
