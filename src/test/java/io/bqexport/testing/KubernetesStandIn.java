@@ -29,7 +29,7 @@ public final class KubernetesStandIn implements AutoCloseable {
   public static final String OPERATOR_USER_AGENT = "bqexport-operator-under-test";
 
   /** One API request as the server saw it. */
-  public record ApiRequest(String method, String path, String userAgent) {
+  public record ApiRequest(String method, String path, String userAgent, String accept) {
     public boolean byOperator() {
       return OPERATOR_USER_AGENT.equals(userAgent);
     }
@@ -57,7 +57,8 @@ public final class KubernetesStandIn implements AutoCloseable {
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent")));
+        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent"),
+            request.getHeader("Accept")));
         for (Rejection r : rejections) {
           if (r.method().equals(request.getMethod()) && r.path().matcher(request.getPath()).matches()) {
             return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", "application/json")

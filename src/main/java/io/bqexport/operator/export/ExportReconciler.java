@@ -121,7 +121,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   }
 
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context) {
-    ExportSecrets.Observation observedSecrets = secrets.observe(export);
+    ExportSecrets.Observation observedSecrets = secrets.observe(export, context.getSecondaryResources(Secret.class)
+        .stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
     List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()

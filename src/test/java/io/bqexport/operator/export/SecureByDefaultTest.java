@@ -113,6 +113,12 @@ class SecureByDefaultTest {
       assertThat(secretReads).as("the Secret informer lists and watches").isNotEmpty()
           .allSatisfy(r -> assertThat(r.path()).contains("labelSelector=bqexport.io%2Fcredentials%3Dtrue"));
 
+      // The unlabelled Secret was only ever asked for as metadata (the mock API ignores the Accept header and sends
+      // it whole; a real API server sends the metadata alone).
+      assertThat(kubernetes.requests().stream().filter(KubernetesStandIn.ApiRequest::byOperator)
+          .filter(r -> r.path().endsWith("/secrets/" + ExportFixtures.GOOGLE_SECRET)).toList())
+          .isNotEmpty().allSatisfy(r -> assertThat(r.accept()).startsWith(ExportSecrets.PARTIAL_METADATA));
+
       // Opting in is picked up by the informer without a restart.
       kubernetes.client().secrets().inNamespace(NS).withName(ExportFixtures.GOOGLE_SECRET)
           .edit(s -> {
