@@ -1,10 +1,9 @@
 package io.bqexport.operator.backfill;
 
+import static io.bqexport.testing.ExportSpecs.withDataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bqexport.api.v1alpha1.BackfillMode;
-import io.bqexport.api.v1alpha1.BigQueryExportSpec;
-import io.bqexport.api.v1alpha1.DestinationSpec;
 import io.bqexport.operator.export.ExporterConfigMap;
 import io.bqexport.testing.ExportScenario;
 import java.time.Duration;
@@ -62,13 +61,5 @@ class BackfillPinnedConfigTest {
   private String exporterConfig(String configMap) {
     return scenario.kubernetes.client().configMaps().inNamespace(ExportScenario.NAMESPACE).withName(configMap).get()
         .getData().get(ExporterConfigMap.CONFIG_KEY);
-  }
-
-  private static BigQueryExportSpec withDataset(BigQueryExportSpec s, String dataset) {
-    DestinationSpec d = s.destination();
-    return new BigQueryExportSpec(s.source(), new DestinationSpec(d.projectId(), dataset, d.location(),
-        d.credentialsSecretRef(), d.createDataset(), d.endpoint()), s.data(), s.schedule(), s.availabilityDelay(),
-        s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(), s.freshnessThreshold(),
-        s.validationInterval(), s.pod());
   }
 }

@@ -1,11 +1,13 @@
 package io.bqexport.operator.export;
 
+import static io.bqexport.testing.ExportSpecs.withDataset;
+import static io.bqexport.testing.ExportSpecs.withSchedule;
+import static io.bqexport.testing.ExportSpecs.withStartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
-import io.bqexport.api.v1alpha1.DestinationSpec;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
@@ -112,25 +114,5 @@ class TruthfulConditionsTest {
   private CronJob cronJob(String name) {
     return scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE)
         .withName(name).get();
-  }
-
-  private static BigQueryExportSpec withDataset(BigQueryExportSpec s, String dataset) {
-    DestinationSpec d = s.destination();
-    return new BigQueryExportSpec(s.source(), new DestinationSpec(d.projectId(), dataset, d.location(),
-        d.credentialsSecretRef(), d.createDataset(), d.endpoint()), s.data(), s.schedule(), s.availabilityDelay(),
-        s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(), s.freshnessThreshold(),
-        s.validationInterval(), s.pod());
-  }
-
-  private static BigQueryExportSpec withSchedule(BigQueryExportSpec s, String schedule) {
-    return new BigQueryExportSpec(s.source(), s.destination(), s.data(), schedule, s.availabilityDelay(),
-        s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(), s.freshnessThreshold(),
-        s.validationInterval(), s.pod());
-  }
-
-  private static BigQueryExportSpec withStartFrom(BigQueryExportSpec s, String startFrom) {
-    return new BigQueryExportSpec(s.source(), s.destination(), s.data(), s.schedule(), s.availabilityDelay(),
-        startFrom, s.suspend(), s.historyLimit(), s.maxHoursPerRun(), s.freshnessThreshold(),
-        s.validationInterval(), s.pod());
   }
 }
