@@ -68,17 +68,22 @@ public final class AmplitudeExportClient implements AutoCloseable {
         return new ExportLineStream(window, body, length);
       }
       case 404 -> {
-        RetryingHttp.errorDetail(response);
+        RetryingHttp.discardBody(response);
         LOG.info("Amplitude has no data for {} (HTTP 404)", window);
         return ExportLineStream.empty(window);
       }
-      case 400, 504 -> throw new WindowTooLargeException(window, status,
-          RetryingHttp.errorDetail(response).replaceFirst("^: ", ""));
+      case 400, 504 -> {
+        RetryingHttp.discardBody(response);
+        throw new WindowTooLargeException(window, status);
+      }
       case 401, 403 -> {
-        RetryingHttp.errorDetail(response);
+        RetryingHttp.discardBody(response);
         throw new AmplitudeAuthException(status, "GET /api/2/export");
       }
-      default -> throw unexpected(status, RetryingHttp.errorDetail(response), what);
+      default -> {
+        RetryingHttp.discardBody(response);
+        throw unexpected(status, what);
+      }
     }
   }
 
@@ -100,19 +105,19 @@ public final class AmplitudeExportClient implements AutoCloseable {
     String what = "credential check";
     HttpResponse<InputStream> response = http.get("/api/2/events/list", what);
     int status = response.statusCode();
-    String detail = RetryingHttp.errorDetail(response);
+    RetryingHttp.discardBody(response);
     if (status == 401 || status == 403) {
       throw new AmplitudeAuthException(status, "GET /api/2/events/list");
     }
     if (status / 100 != 2) {
-      throw unexpected(status, detail, what);
+      throw unexpected(status, what);
     }
   }
 
   /** A status the API does not document here (a proxy's 302 or 407, a wrong path's 405). */
-  private static SourceUnavailableException unexpected(int status, String detail, String what) {
+  private static SourceUnavailableException unexpected(int status, String what) {
     return new SourceUnavailableException("Amplitude answered the " + what + " with an unexpected HTTP " + status
-        + detail + "; check spec.source.amplitude.endpoint (and any proxy in between) and region", null);
+        + "; check spec.source.amplitude.endpoint (and any proxy in between) and region", null);
   }
 
   @Override

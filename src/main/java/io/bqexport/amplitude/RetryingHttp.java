@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,8 @@ final class RetryingHttp {
         if (!isRetryable(status)) {
           return response;
         }
-        failure = "HTTP " + status + errorDetail(response);
+        discardBody(response);
+        failure = "HTTP " + status;
         retryAfter = response.headers().firstValue("Retry-After").flatMap(v -> RetryAfter.parse(v, clock));
       } catch (IOException e) {
         failure = e.toString();
@@ -90,13 +91,16 @@ final class RetryingHttp {
     return status == 429 || status >= 500 && status != 504;
   }
 
-  /** ": <first 200 chars of the body>", closing the body; empty when there is none. */
-  static String errorDetail(HttpResponse<InputStream> response) {
+  /**
+   * Reads the body to its end and closes it, so the connection can be reused. Its content is never quoted in a
+   * message: the answer may come from a host the export's author chose (an endpoint override), and whatever it says
+   * would end up in status and Events for others to read.
+   */
+  static void discardBody(HttpResponse<InputStream> response) {
     try (InputStream body = response.body()) {
-      String text = new String(body.readNBytes(200), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
-      return text.isEmpty() ? "" : ": " + text;
+      body.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
-      return "";
+      // Only closing matters.
     }
   }
 }

@@ -11,9 +11,9 @@ public final class WindowTooLargeException extends AmplitudeException {
   private final ExportWindow window;
   private final int status;
 
-  public WindowTooLargeException(ExportWindow window, int status, String detail) {
+  public WindowTooLargeException(ExportWindow window, int status) {
     super(REASON, "Amplitude refused to export " + window + " as too large (HTTP " + status
-        + (detail.isEmpty() ? "" : ": " + detail) + "); export smaller windows");
+        + "); export smaller windows");
     this.window = window;
     this.status = status;
   }

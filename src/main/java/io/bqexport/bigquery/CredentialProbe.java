@@ -1,5 +1,6 @@
 package io.bqexport.bigquery;
 
+import com.google.cloud.RetryOption;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetId;
@@ -36,6 +37,8 @@ import java.util.UUID;
 public final class CredentialProbe {
   /** Reason of a test upload that did not load or read back, beyond permission and auth errors. */
   public static final String TEST_UPLOAD_FAILED = "TestUploadFailed";
+  /** How long the one-row test load may take; BigQuery runs it in seconds. */
+  static final Duration LOAD_WAIT = Duration.ofMinutes(1);
   private static final Schema PROBE_SCHEMA = Schema.of(Field.of("probe", StandardSQLTypeName.STRING));
 
   /** What to probe. The key JSON and the Amplitude settings hold secrets and are never logged. */
@@ -97,7 +100,12 @@ public final class CredentialProbe {
       try (channel) {
         channel.write(ByteBuffer.wrap("{\"probe\":\"bqexport\"}\n".getBytes(StandardCharsets.UTF_8)));
       }
-      Job job = channel.getJob().waitFor();
+      // Bounded: waitFor() alone polls for up to 12 hours, holding a probe thread that others wait for.
+      Job job = channel.getJob().waitFor(RetryOption.totalTimeoutDuration(LOAD_WAIT));
+      if (job != null && job.getStatus().getState() != com.google.cloud.bigquery.JobStatus.State.DONE) {
+        throw new ExportFailure(FailureReason.DestinationUnavailable, "the test upload into " + probe.getTable()
+            + " did not finish within " + LOAD_WAIT.toSeconds() + " s; BigQuery may be busy, it is retried");
+      }
       if (job == null || job.getStatus().getError() != null) {
         throw new ExportFailure(FailureReason.LoadFailed, "the test upload into " + probe.getTable() + " failed ("
             + (job == null ? "job vanished" : job.getStatus().getError().getMessage()) + ")");

@@ -39,6 +39,12 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Image of the exporter pods. Env: BQEXPORT_EXPORTER_IMAGE. Default: ${DEFAULT-VALUE}.")
   String exporterImage;
 
+  @Option(names = "--allow-endpoint-overrides", defaultValue = "${env:BQEXPORT_ALLOW_ENDPOINT_OVERRIDES:-false}",
+      description = "Honour spec.source.amplitude.endpoint and spec.destination.endpoint. Off by default: whoever may"
+          + " create a BigQueryExport could otherwise have the referenced credentials sent to a URL of their choice."
+          + " Env: BQEXPORT_ALLOW_ENDPOINT_OVERRIDES.")
+  boolean allowEndpointOverrides;
+
   @Override
   public Integer call() throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -47,7 +53,8 @@ public final class OperatorCommand implements Callable<Integer> {
       namespaces.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(watch::add);
     }
     String leaseNs = leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
-    var settings = new OperatorSettings(watch, leaderElection, leaseNs, httpPort, exporterImage);
+    var settings = new OperatorSettings(watch, leaderElection, leaseNs, httpPort, exporterImage,
+        allowEndpointOverrides);
     CountDownLatch stopped = new CountDownLatch(1);
     try (BqExportOperator operator = new BqExportOperator(client, settings, Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -64,10 +64,13 @@ public final class BqExportOperator implements AutoCloseable {
     EventRecorder recorder = new EventRecorder(client, clock);
     validations = new CredentialValidations(new CredentialProbe(clock), clock);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
-        settings.exporterImage(), clock), c -> watch(c.withName("bigqueryexport")
+        settings.exporterImage(), settings.allowEndpointOverrides(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
-        .withGenerationAware(false)));
-    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock), c -> watch(c.withName("bigquerybackfill")));
+        .withGenerationAware(false)
+        // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
+        .withTriggerReconcilerOnAllEvents(true)));
+    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock),
+        c -> watch(c.withName("bigquerybackfill").withTriggerReconcilerOnAllEvents(true)));
   }
 
   private void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> config) {

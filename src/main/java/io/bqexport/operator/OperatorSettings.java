@@ -10,9 +10,11 @@ import java.util.Set;
  * @param leaseNamespace namespace of the Lease, normally the operator's own
  * @param httpPort port of /healthz, /readyz and /metrics; 0 picks a free one
  * @param exporterImage image of the exporter pods the operator creates
+ * @param allowEndpointOverrides honour spec.*.endpoint (tests, the demo, a trusted proxy); off by default, because
+ *     anyone allowed to create an export could otherwise have the credentials sent to a URL of their choice
  */
 public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseNamespace,
-    int httpPort, String exporterImage) {
+    int httpPort, String exporterImage, boolean allowEndpointOverrides) {
 
   public static final String LEASE_NAME = "bqexport-operator";
 }

@@ -82,7 +82,8 @@ public final class OperatorBench {
       KubernetesClient client = kubernetes.client();
       client.resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
       client.resource(new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE)
-          .withName(ExportFixtures.AMPLITUDE_SECRET).endMetadata()
+          .withName(ExportFixtures.AMPLITUDE_SECRET)
+          .addToLabels(io.bqexport.operator.export.ExportSecrets.CREDENTIALS_LABEL, "true").endMetadata()
           .addToStringData("api-key", "bench-api-key").addToStringData("secret-key", "bench-secret-key").build())
           .create();
 
@@ -101,7 +102,8 @@ public final class OperatorBench {
       command.add("-Xlog:gc:file=" + gcLog);
       command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", o.get("jar", "target/bqexport.jar"),
           "operator", "--leader-election=false", "--http-port=" + port, "--namespaces=" + NAMESPACE,
-          "--exporter-image=registry.test/bqexport:bench"));
+          "--exporter-image=registry.test/bqexport:bench",
+          "--allow-endpoint-overrides"));
       MeasuredProcess operator = MeasuredProcess.start(command, dir.resolve("operator.log"));
       try {
         awaitReady(http, port, operator, timeout);

@@ -188,7 +188,9 @@ class ChartRenderTest {
         .containsEntry("BQEXPORT_LEADER_ELECTION", "true")
         .containsEntry("BQEXPORT_EXPORTER_IMAGE", operator.getImage())
         .containsEntry("LOG_FORMAT", "json")
-        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75");
+        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75")
+        // Secure by default: an export's endpoint override would send its credentials to that URL.
+        .containsEntry("BQEXPORT_ALLOW_ENDPOINT_OVERRIDES", "false");
     assertThat(operator.getEnv()).filteredOn(var -> var.getName().equals("POD_NAMESPACE")).singleElement()
         .satisfies(var -> assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
     assertThat(operator.getResources().getLimits()).containsKey("memory");
@@ -225,6 +227,12 @@ class ChartRenderTest {
     assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
     assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
         .singleElement().satisfies(term -> assertThat(term.getWeight()).isEqualTo(100));
+  }
+
+  @Test
+  void endpointOverridesCanBeAllowedForATrustedProxyOrATestCluster() {
+    assertThat(env(RenderedChart.render(Map.of("allowEndpointOverrides", true)).deployment()))
+        .containsEntry("BQEXPORT_ALLOW_ENDPOINT_OVERRIDES", "true");
   }
 
   @Test

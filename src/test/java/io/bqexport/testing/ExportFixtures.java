@@ -7,6 +7,7 @@ import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.DestinationSpec;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.operator.export.ExportSecrets;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -30,12 +31,14 @@ public final class ExportFixtures {
   }
 
   public static Secret googleKeySecret(String namespace, String keyJson) {
-    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(GOOGLE_SECRET).endMetadata()
+    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(GOOGLE_SECRET)
+        .addToLabels(ExportSecrets.CREDENTIALS_LABEL, "true").endMetadata()
         .addToStringData("service-account.json", keyJson).build();
   }
 
   public static Secret amplitudeSecret(String namespace) {
-    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(AMPLITUDE_SECRET).endMetadata()
+    return new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(AMPLITUDE_SECRET)
+        .addToLabels(ExportSecrets.CREDENTIALS_LABEL, "true").endMetadata()
         .addToStringData("api-key", "test-api-key").addToStringData("secret-key", "test-secret-key").build();
   }
 }

@@ -60,7 +60,8 @@ public final class ExportScenario implements AutoCloseable {
     key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
     kubernetes.client().resource(new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE)
-        .withName(ExportFixtures.AMPLITUDE_SECRET).endMetadata()
+        .withName(ExportFixtures.AMPLITUDE_SECRET)
+        .addToLabels(io.bqexport.operator.export.ExportSecrets.CREDENTIALS_LABEL, "true").endMetadata()
         .addToStringData("api-key", API_KEY).addToStringData("secret-key", SECRET_KEY).build()).create();
     startOperator();
   }
@@ -73,6 +74,10 @@ public final class ExportScenario implements AutoCloseable {
   public void restartOperatorWithLeaderElection(String leaseNamespace) {
     operator.close();
     operator = OperatorUnderTest.withLeaderElection(kubernetes, clock, leaseNamespace);
+  }
+
+  public OperatorUnderTest operator() {
+    return operator;
   }
 
   public void stopOperator() {

@@ -33,7 +33,7 @@ public final class KubernetesStandIn implements AutoCloseable {
   public static final String OPERATOR_USER_AGENT = "bqexport-operator-under-test";
 
   /** One API request as the server saw it; {@code body} is empty for requests without one. */
-  public record ApiRequest(String method, String path, String userAgent, String body) {
+  public record ApiRequest(String method, String path, String userAgent, String body, String accept) {
     public boolean byOperator() {
       return OPERATOR_USER_AGENT.equals(userAgent);
     }
@@ -44,6 +44,10 @@ public final class KubernetesStandIn implements AutoCloseable {
   private final List<ApiRequest> requests = new CopyOnWriteArrayList<>();
   /** What a SelfSubjectRulesReview answers for a namespace; by default nothing is granted. */
   private volatile Function<String, List<ResourceRule>> grantedRules = namespace -> List.of();
+  /** A write the API refuses, as a validating admission webhook would. */
+  private record Rejection(String method, java.util.regex.Pattern path, int code, String message) {}
+
+  private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -64,7 +68,16 @@ public final class KubernetesStandIn implements AutoCloseable {
         // getBytes() leaves the body for the CRUD dispatcher; readUtf8() would consume it.
         String body = request.getBody() == null ? ""
             : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body));
+        requests.add(new ApiRequest(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body,
+            request.getHeader("Accept")));
+        for (Rejection r : rejections) {
+          if (r.method().equals(request.getMethod()) && r.path().matcher(request.getPath()).matches()) {
+            return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", "application/json")
+                .setBody(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                    .withStatus("Failure").withCode(r.code()).withReason(r.code() == 403 ? "Forbidden" : "BadRequest")
+                    .withMessage(r.message()).build()));
+          }
+        }
         if ("POST".equals(request.getMethod()) && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEWS)) {
           return reviewRules(body);
         }
@@ -116,6 +129,22 @@ public final class KubernetesStandIn implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Makes the API refuse matching writes as a validating admission webhook does: the API server answers with the
+   * webhook's status code (403 unless the webhook sets one) and the message
+   * {@code admission webhook "<name>" denied the request: <reason>}
+   * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response).
+   */
+  public KubernetesStandIn denyByWebhook(String method, String pathRegex, String webhook, String reason) {
+    rejections.add(new Rejection(method, java.util.regex.Pattern.compile(pathRegex), 403,
+        "admission webhook \"" + webhook + "\" denied the request: " + reason));
+    return this;
+  }
+
+  public void allowAll() {
+    rejections.clear();
   }
 
   public List<ApiRequest> requests() {

@@ -21,14 +21,24 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   /** @param watchNamespaces namespaces to watch; empty watches all */
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces) {
-    this(kubernetes, clock, new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE));
+    this(kubernetes, clock, watchNamespaces, true);
+  }
+
+  /**
+   * @param allowEndpointOverrides as --allow-endpoint-overrides; tests point exports at the local stand-ins, so
+   *     they set it, except the ones proving the default refuses overrides
+   */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces,
+      boolean allowEndpointOverrides) {
+    this(kubernetes, clock, new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE,
+        allowEndpointOverrides));
   }
 
   /** With leader election on, the Lease in {@code leaseNamespace}, as the chart runs it. */
   public static OperatorUnderTest withLeaderElection(KubernetesStandIn kubernetes, Clock clock,
       String leaseNamespace) {
     return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), true, leaseNamespace, 0,
-        EXPORTER_IMAGE));
+        EXPORTER_IMAGE, true));
   }
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings) {

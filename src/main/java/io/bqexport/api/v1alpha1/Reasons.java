@@ -12,9 +12,11 @@ public final class Reasons {
   public static final String INVALID_DURATION = "InvalidDuration";
   public static final String INVALID_START_FROM = "InvalidStartFrom";
   public static final String INVALID_RANGE = "InvalidRange";
+  public static final String ENDPOINT_OVERRIDE_NOT_ALLOWED = "EndpointOverrideNotAllowed";
 
   // Referenced Secrets and the key file.
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String SECRET_NOT_LABELLED = "SecretNotLabelled";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
   public static final String INVALID_KEY_JSON = "InvalidKeyJson";
   public static final String KEY_NOT_SERVICE_ACCOUNT = "KeyNotServiceAccount";
@@ -44,6 +46,12 @@ public final class Reasons {
   public static final String STALE = "Stale";
   public static final String READY = "Ready";
   public static final String RECONCILED = "Reconciled";
+
+  // Children (ConfigMap, CronJob, Jobs) of both kinds.
+  public static final String APPLY_FAILED = "ApplyFailed";
+  public static final String NAME_CONFLICT = "NameConflict";
+  /** An Event, not a condition: an owned field edited by hand was put back. */
+  public static final String MANUAL_CHANGE_REVERTED = "ManualChangeReverted";
 
   // Backfills.
   public static final String EXPORT_NOT_FOUND = "ExportNotFound";

@@ -66,7 +66,8 @@ public final class BackfillJob {
             new PodFailurePolicyRuleBuilder().withAction("Ignore").addNewOnPodCondition()
                 .withType("DisruptionTarget").withStatus("True").endOnPodCondition().build())
         .endPodFailurePolicy()
-        .withTemplate(ExportPodTemplate.build(export, image, labels, List.of("--chunks", plan.toString(),
+        .withTemplate(ExportPodTemplate.build(export, BackfillConfigMap.name(backfill), image, labels,
+            List.of("--chunks", plan.toString(),
             "--mode", backfill.getSpec().mode().name())))
         .endSpec().build();
   }

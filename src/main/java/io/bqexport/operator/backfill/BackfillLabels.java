@@ -1,6 +1,7 @@
 package io.bqexport.operator.backfill;
 
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
+import io.bqexport.operator.export.ChildNames;
 import io.bqexport.operator.export.ExportLabels;
 import java.util.Map;
 
@@ -16,7 +17,8 @@ public final class BackfillLabels {
   private BackfillLabels() {}
 
   public static Map<String, String> of(BigQueryBackfill backfill) {
-    return Map.of(ExportLabels.MANAGED_BY, ExportLabels.MANAGED_BY_VALUE, BACKFILL, backfill.getMetadata().getName(),
+    return Map.of(ExportLabels.MANAGED_BY, ExportLabels.MANAGED_BY_VALUE, BACKFILL,
+        ChildNames.labelValue(backfill.getMetadata().getName()),
         "app.kubernetes.io/name", "bqexport-backfill");
   }
 }

@@ -43,25 +43,33 @@ import java.util.stream.Collectors;
  */
 public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   static final String EXPORT_INDEX = "bqexport.io/export-ref";
+  /** Backfills by the value of their children's backfill label (a long name is hashed to fit 63 characters). */
+  static final String LABEL_INDEX = "bqexport.io/backfill-label";
 
   private final BackfillSpecValidator validator = new BackfillSpecValidator();
   private final BackfillStatusAssembler statusAssembler = new BackfillStatusAssembler();
   private final KubernetesClient client;
   private final ChildApplier children;
+  private final EventRecorder recorder;
   private final BackfillEvents events;
   private final String exporterImage;
   private final Clock clock;
 
   public BackfillReconciler(KubernetesClient client, EventRecorder recorder, String exporterImage, Clock clock) {
     this.client = client;
-    this.children = new ChildApplier(client);
+    this.children = new ChildApplier(client, recorder);
     this.events = new BackfillEvents(recorder);
+    this.recorder = recorder;
     this.exporterImage = exporterImage;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<BigQueryBackfill> reconcile(BigQueryBackfill backfill, Context<BigQueryBackfill> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      recorder.forget(backfill); // the Event counts kept for it; its Job and Pods go by ownerReference
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     BigQueryBackfillStatus previous = backfill.getStatus();
     String startedRange = previous == null ? null : previous.startedRange();
@@ -79,9 +87,17 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     if (problems.isEmpty() && !finished) {
       if (job.isEmpty()) {
         if (credentialsValid(export.get())) {
-          job = Optional.of(create(backfill, export.get()));
-          jobName = job.get().getMetadata().getName();
-          startedRange = range(backfill);
+          try {
+            // The configuration is pinned first (and never written again once the Job exists), so the Job never
+            // sees another one than it started with.
+            children.apply(backfill, BackfillConfigMap.desired(backfill, export.get(), now), Optional.empty());
+            job = Optional.of(children.createOnce(backfill, BackfillJob.desired(backfill, export.get(),
+                exporterImage)));
+            jobName = job.get().getMetadata().getName();
+            startedRange = range(backfill);
+          } catch (ChildApplier.ApplyException e) {
+            problems.add(Problem.of(e.reason(), e.getMessage()));
+          }
         } else {
           waitingFor = export.get().getMetadata().getName();
         }
@@ -147,19 +163,6 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     return Optional.empty();
   }
 
-  private Job create(BigQueryBackfill backfill, BigQueryExport export) {
-    try {
-      return children.apply(backfill, BackfillJob.desired(backfill, export, exporterImage), Optional.empty());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      // Created by an earlier reconcile that the informer has not delivered yet.
-      return client.batch().v1().jobs().inNamespace(backfill.getMetadata().getNamespace())
-          .withName(BackfillJob.name(backfill)).get();
-    }
-  }
-
   /** The chunks follow the plan the Job was created with (its annotation), whatever the spec says now. */
   private static io.bqexport.exporter.ChunkPlan plan(BigQueryBackfill backfill, Job job) {
     var annotations = job.getMetadata().getAnnotations();
@@ -216,6 +219,8 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     context.getPrimaryCache().addIndexer(EXPORT_INDEX, backfill -> backfill.getSpec() == null
         || backfill.getSpec().exportRef() == null ? List.of()
         : List.of(backfill.getMetadata().getNamespace() + "/" + backfill.getSpec().exportRef().name()));
+    context.getPrimaryCache().addIndexer(LABEL_INDEX, backfill -> List.of(backfill.getMetadata().getNamespace() + "/"
+        + io.bqexport.operator.export.ChildNames.labelValue(backfill.getMetadata().getName())));
     var exports = InformerEventSourceConfiguration.from(BigQueryExport.class, BigQueryBackfill.class)
         .withName("referenced-exports")
         .withNamespacesInheritedFromController()
@@ -239,7 +244,9 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String backfill = labels == null ? null : labels.get(BackfillLabels.BACKFILL);
-          return backfill == null ? Set.of() : Set.of(new ResourceID(backfill, child.getMetadata().getNamespace()));
+          return backfill == null ? Set.of() : context.getPrimaryCache()
+              .byIndex(LABEL_INDEX, child.getMetadata().getNamespace() + "/" + backfill).stream()
+              .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet());
         })
         .build(), context);
   }

@@ -3,11 +3,13 @@ package io.bqexport.operator.export;
 import io.bqexport.Hashes;
 
 /**
- * Names of children. A CronJob's name may have at most 52 characters (its Jobs append a timestamp), so long export
- * names are shortened with a hash that keeps them unique.
+ * Names of children and label values. A CronJob's name may have at most 52 characters (its Jobs append a timestamp),
+ * and a label value at most 63, while a resource name may have 253: longer names are shortened with a hash that
+ * keeps them unique.
  */
 public final class ChildNames {
   public static final int MAX_CRONJOB_NAME = 52;
+  public static final int MAX_LABEL_VALUE = 63;
 
   private ChildNames() {}
 
@@ -15,7 +17,12 @@ public final class ChildNames {
     return fit(base + suffix, MAX_CRONJOB_NAME);
   }
 
-  static String fit(String name, int max) {
+  /** A resource's name as a label value: itself when it fits, else shortened with a hash. */
+  public static String labelValue(String name) {
+    return fit(name, MAX_LABEL_VALUE);
+  }
+
+  public static String fit(String name, int max) {
     if (name.length() <= max) {
       return name;
     }

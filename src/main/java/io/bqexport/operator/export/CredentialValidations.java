@@ -17,9 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,20 +39,23 @@ public final class CredentialValidations implements AutoCloseable {
   /** What one probe was for: the credential-relevant spec and the Secret versions; a change means probing again. */
   record Inputs(int specHash, String secretVersions) {}
 
-  /** A finished probe, or the one in flight. */
-  public record Outcome(CredentialProbe.Result result, Instant finishedAt, boolean inFlight, Instant retryAt) {}
+  /**
+   * A finished probe, or the one in flight.
+   *
+   * @param changePending a probe of a changed spec or Secret is running: {@link #result()} is about the previous
+   *     inputs and says nothing about the current ones
+   */
+  public record Outcome(CredentialProbe.Result result, Instant finishedAt, boolean inFlight, Instant retryAt,
+      boolean changePending) {}
 
-  /** A probe, with the last finished result, which stays in force while a newer probe runs. */
+  /** A probe, with the last finished result (and its inputs), which stays in force while a newer probe runs. */
   private record Entry(Inputs inputs, CompletableFuture<CredentialProbe.Result> future, Instant finishedAt,
-      int failures, CredentialProbe.Result last, Instant lastFinishedAt) {}
+      int failures, CredentialProbe.Result last, Instant lastFinishedAt, Inputs lastInputs) {}
 
   private final CredentialProbe probe;
   private final Clock clock;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "credential-probe");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Duration timeout;
+  private final ProbeRunner runner;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   /** Probes by a digest of everything they depend on, so identical ones run once. */
   private final Map<String, SharedProbe> shared = new ConcurrentHashMap<>();
@@ -71,8 +71,15 @@ public final class CredentialValidations implements AutoCloseable {
   private final SimpleInboundEventSource<BigQueryExport> done = new SimpleInboundEventSource<>("credential-probes");
 
   public CredentialValidations(CredentialProbe probe, Clock clock) {
+    this(probe, clock, PROBE_TIMEOUT);
+  }
+
+  /** @param timeout how long one probe may take, counted from its start */
+  CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout) {
     this.probe = probe;
     this.clock = clock;
+    this.timeout = timeout;
+    this.runner = new ProbeRunner(timeout, ProbeRunner.STARTS_PER_SECOND);
   }
 
   public SimpleInboundEventSource<BigQueryExport> eventSource() {
@@ -92,26 +99,26 @@ public final class CredentialValidations implements AutoCloseable {
     Entry entry = entries.get(uid);
     if (entry != null && !entry.future().isDone()) {
       if (!entry.inputs().equals(inputs)) {
-        start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt(), force);
+        start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt(), entry.lastInputs(), force);
       }
-      return new Outcome(entry.last(), entry.lastFinishedAt(), true, null);
+      return new Outcome(entry.last(), entry.lastFinishedAt(), true, null, !inputs.equals(entry.lastInputs()));
     }
     if (entry != null) {
       CredentialProbe.Result result = entry.future().join();
       Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
       if (entry.inputs().equals(inputs) && !force && now.isBefore(retryAt)) {
-        return new Outcome(result, entry.finishedAt(), false, retryAt);
+        return new Outcome(result, entry.finishedAt(), false, retryAt, false);
       }
       start(export, secrets, inputs, entry.inputs().equals(inputs) && !result.ok() ? entry.failures() : 0, result,
-          entry.finishedAt(), force);
-      return new Outcome(result, entry.finishedAt(), true, null);
+          entry.finishedAt(), entry.inputs(), force);
+      return new Outcome(result, entry.finishedAt(), true, null, !inputs.equals(entry.inputs()));
     }
     Optional<Outcome> remembered = fromStatus(export, secrets, now);
     if (remembered.isPresent()) {
       return remembered.get();
     }
-    start(export, secrets, inputs, 0, null, null, force);
-    return new Outcome(null, null, true, null);
+    start(export, secrets, inputs, 0, null, null, null, force);
+    return new Outcome(null, null, true, null, false);
   }
 
   /**
@@ -140,20 +147,25 @@ public final class CredentialValidations implements AutoCloseable {
     var spec = export.getSpec();
     Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
     entries.put(export.getMetadata().getUid(), new Entry(inputs, CompletableFuture.completedFuture(result),
-        validatedAt, 0, result, validatedAt));
-    return Optional.of(new Outcome(result, validatedAt, false, retryAt));
+        validatedAt, 0, result, validatedAt, inputs));
+    return Optional.of(new Outcome(result, validatedAt, false, retryAt, false));
+  }
+
+  /** Drops the probe state of a deleted export. */
+  public void forget(BigQueryExport export) {
+    entries.remove(export.getMetadata().getUid());
   }
 
   private void start(BigQueryExport export, ExportSecrets.Observation secrets, Inputs inputs, int failures,
-      CredentialProbe.Result last, Instant lastFinishedAt, boolean force) {
+      CredentialProbe.Result last, Instant lastFinishedAt, Inputs lastInputs, boolean force) {
     ResourceID id = ResourceID.fromResource(export);
     CompletableFuture<CredentialProbe.Result> future = sharedProbe(export, secrets, force);
     String uid = export.getMetadata().getUid();
-    entries.put(uid, new Entry(inputs, future, null, failures, last, lastFinishedAt));
+    entries.put(uid, new Entry(inputs, future, null, failures, last, lastFinishedAt, lastInputs));
     future.thenAccept(result -> {
       Instant finished = clock.instant();
       entries.computeIfPresent(uid, (k, e) -> e.future() == future
-          ? new Entry(inputs, future, finished, result.ok() ? 0 : failures + 1, result, finished) : e);
+          ? new Entry(inputs, future, finished, result.ok() ? 0 : failures + 1, result, finished, inputs) : e);
       LOG.info("credentials of {}/{}: {} {}", id.getNamespace().orElse(""), id.getName(),
           result.ok() ? "valid" : "invalid", result.ok() ? "" : result.reason());
       done.propagateEvent(id);
@@ -171,13 +183,14 @@ public final class CredentialValidations implements AutoCloseable {
 
   private CompletableFuture<CredentialProbe.Result> newProbe(CredentialProbe.Target target,
       ExportSecrets.Observation secrets) {
-    return CompletableFuture
-        .supplyAsync(() -> probe.probe(target), executor)
-        .orTimeout(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .exceptionally(e -> new CredentialProbe.Result(false, "ValidationTimedOut", "Validating the credentials"
-            + " took longer than " + PROBE_TIMEOUT.toMinutes() + " minutes (" + e.getClass().getSimpleName()
-            + "); Google or Amplitude may be slow or unreachable from the cluster. It is retried.",
-            secrets.key().clientEmail(), null));
+    String account = secrets.key().clientEmail();
+    return runner.run(() -> probe.probe(target), () -> new CredentialProbe.Result(false,
+            io.bqexport.api.v1alpha1.Reasons.VALIDATION_TIMED_OUT, "Validating the credentials took longer than "
+            + timeout.toSeconds() + " s from its start; Google or Amplitude may be slow or unreachable from the"
+            + " cluster. It is retried.", account, null))
+        .exceptionally(e -> new CredentialProbe.Result(false, io.bqexport.api.v1alpha1.Reasons.UNEXPECTED_RESPONSE,
+            "Validating the credentials failed unexpectedly (" + e.getClass().getSimpleName() + "); it is"
+            + " retried.", account, null));
   }
 
   /** A digest of everything a probe depends on (secret values included, so they are never kept in clear). */
@@ -219,6 +232,6 @@ public final class CredentialValidations implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    runner.close();
   }
 }

@@ -54,7 +54,8 @@ public final class ExportCronJob {
     return new JobSpecBuilder()
         .withBackoffLimit(BACKOFF_LIMIT)
         .withActiveDeadlineSeconds(deadline(schedule).toSeconds())
-        .withTemplate(ExportPodTemplate.build(export, image, labels, List.of()))
+        .withTemplate(ExportPodTemplate.build(export, ExporterConfigMap.name(export), image, labels,
+            List.of()))
         .build();
   }
 

@@ -15,7 +15,7 @@ public final class ExportLabels {
   private ExportLabels() {}
 
   public static Map<String, String> of(BigQueryExport export) {
-    return Map.of(MANAGED_BY, MANAGED_BY_VALUE, EXPORT, export.getMetadata().getName(),
+    return Map.of(MANAGED_BY, MANAGED_BY_VALUE, EXPORT, ChildNames.labelValue(export.getMetadata().getName()),
         "app.kubernetes.io/name", "bqexport-exporter");
   }
 }

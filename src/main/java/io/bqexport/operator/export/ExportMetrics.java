@@ -33,11 +33,11 @@ public final class ExportMetrics {
   void record(BigQueryExport export, BigQueryExportStatus status, List<RunHistory.Run> runs, Instant now) {
     Tags tags = Tags.of("namespace", export.getMetadata().getNamespace(), "export", export.getMetadata().getName());
     String key = export.getMetadata().getNamespace() + "/" + export.getMetadata().getName();
-    if (status.exportedThrough() != null) {
-      Freshness f = Freshness.of(ExporterConfigMap.startFrom(export, now), Instant.parse(status.exportedThrough()),
-          export.getSpec().availabilityDelay(), export.getSpec().freshnessThreshold(), now);
-      gauge("bqexport_export_lag_seconds", tags, lag, key).set(f.lag().toSeconds());
-    }
+    // Also before the first success: an export that never exported anything is the laggiest of all.
+    Freshness f = Freshness.of(ExporterConfigMap.startFrom(export, now),
+        status.exportedThrough() == null ? null : Instant.parse(status.exportedThrough()),
+        export.getSpec().availabilityDelay(), export.getSpec().freshnessThreshold(), now);
+    gauge("bqexport_export_lag_seconds", tags, lag, key).set(f.lag().toSeconds());
     RunRecord success = status.lastSuccessfulRun();
     if (success != null && success.completionTime() != null) {
       gauge("bqexport_export_last_success_timestamp_seconds", tags, lastSuccess, key)
@@ -56,6 +56,18 @@ public final class ExportMetrics {
         Counter.builder("bqexport_export_rows_total").tags(tags).register(registry).increment(r.rows());
       }
     }
+  }
+
+  /** Removes a deleted export's series from /metrics and everything kept about it. */
+  void forget(String namespace, String name) {
+    String key = namespace + "/" + name;
+    lag.remove(key);
+    lastSuccess.remove(key);
+    counted.removeIf(k -> k.startsWith(key + "/"));
+    registry.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("bqexport_export_")
+            && namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("export")))
+        .toList().forEach(registry::remove);
   }
 
   private AtomicLong gauge(String name, Tags tags, Map<String, AtomicLong> values, String key) {

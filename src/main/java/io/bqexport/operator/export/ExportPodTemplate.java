@@ -31,15 +31,18 @@ public final class ExportPodTemplate {
 
   private ExportPodTemplate() {}
 
-  /** @param args the exporter's arguments after `export --config FILE` (e.g. --window for backfills) */
-  public static PodTemplateSpec build(BigQueryExport export, String image, Map<String, String> labels,
-      List<String> args) {
+  /**
+   * @param configMap the ConfigMap holding the exporter's configuration (the export's, or a backfill's own copy)
+   * @param args the exporter's arguments after `export --config FILE` (e.g. --window for backfills)
+   */
+  public static PodTemplateSpec build(BigQueryExport export, String configMap, String image,
+      Map<String, String> labels, List<String> args) {
     JobPodSpec pod = export.getSpec().pod();
     var google = export.getSpec().destination().credentialsSecretRef();
     var amplitude = export.getSpec().source().amplitude().credentialsSecretRef();
     List<Volume> volumes = List.of(
         new VolumeBuilder().withName("config").withNewConfigMap()
-            .withName(ExporterConfigMap.name(export)).withDefaultMode(0444).endConfigMap().build(),
+            .withName(configMap).withDefaultMode(0444).endConfigMap().build(),
         new VolumeBuilder().withName("google").withNewSecret().withSecretName(google.name())
             .withDefaultMode(READ_ONLY_FOR_OWNER)
             .withItems(new KeyToPathBuilder().withKey(google.key()).withPath(google.key()).build()).endSecret()

@@ -42,28 +42,34 @@ import java.util.stream.Stream;
  */
 public final class ExportReconciler implements Reconciler<BigQueryExport> {
   static final String SECRET_INDEX = "bqexport.io/referenced-secrets";
+  /** Exports by the value of their children's export label (a long name is hashed to fit 63 characters). */
+  static final String LABEL_INDEX = "bqexport.io/export-label";
   static final Duration MAX_REQUEUE = Duration.ofMinutes(10);
+  static final Duration APPLY_RETRY = Duration.ofMinutes(1);
   private static final Set<String> AUTH_FAILURES =
       Set.of(Reasons.AMPLITUDE_AUTH_FAILED, Reasons.BIGQUERY_AUTH_FAILED, Reasons.PERMISSION_DENIED);
 
-  private final ExportSpecValidator validator = new ExportSpecValidator();
+  private final ExportSpecValidator validator;
   private final ExportStatusAssembler statusAssembler = new ExportStatusAssembler();
   private final ExportSecrets secrets;
   private final CredentialValidations validations;
   private final ChildApplier children;
   private final KubernetesClient client;
   private final StatusEvents events;
+  private final EventRecorder recorder;
   private final RunEvents runEvents;
   private final ExportMetrics metrics;
   private final String exporterImage;
   private final Clock clock;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
-      ExportMetrics metrics, String exporterImage, Clock clock) {
+      ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, Clock clock) {
     this.client = client;
+    this.validator = new ExportSpecValidator(allowEndpointOverrides);
     this.secrets = new ExportSecrets(client);
     this.validations = validations;
-    this.children = new ChildApplier(client);
+    this.children = new ChildApplier(client, recorder);
+    this.recorder = recorder;
     this.events = new StatusEvents(recorder);
     this.runEvents = new RunEvents(recorder);
     this.metrics = metrics;
@@ -73,10 +79,14 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
 
   @Override
   public UpdateControl<BigQueryExport> reconcile(BigQueryExport export, Context<BigQueryExport> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      forget(export);
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     List<Problem> problems = validator.validate(export.getSpec(), now);
     ExportStatusAssembler.Observation seen = problems.isEmpty() ? observeAndAct(export, context, now)
-        : ExportStatusAssembler.Observation.invalidSpec(problems);
+        : invalidSpec(export, context, problems);
 
     BigQueryExportStatus previous = export.getStatus();
     BigQueryExportStatus next = statusAssembler.assemble(export, seen, now);
@@ -90,24 +100,60 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       export.setStatus(next);
       control = UpdateControl.patchStatus(export);
     }
-    return problems.isEmpty() ? control.rescheduleAfter(requeueAfter(export, seen, now)) : control;
+    if (seen.applyProblem() != null) {
+      return control.rescheduleAfter(APPLY_RETRY);
+    }
+    return problems.isEmpty() ? control.rescheduleAfter(requeueAfter(export, seen, now))
+        : ExportSpecValidator.validAt(export.getSpec(), now).map(at -> control.rescheduleAfter(
+            min(Duration.between(now, at).plusSeconds(1), MAX_REQUEUE))).orElse(control);
+  }
+
+  /** An invalid spec stops the runs of the last valid one: the CronJob is suspended, nothing else is touched. */
+  private ExportStatusAssembler.Observation invalidSpec(BigQueryExport export, Context<BigQueryExport> context,
+      List<Problem> problems) {
+    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    try {
+      return ExportStatusAssembler.Observation.invalidSpec(problems, cronJob.map(c -> children.suspend(export, c)),
+          null);
+    } catch (ChildApplier.ApplyException e) {
+      return ExportStatusAssembler.Observation.invalidSpec(problems, cronJob, Problem.of(e.reason(), e.getMessage()));
+    }
   }
 
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
-    ExportSecrets.Observation observedSecrets = secrets.observe(export);
+    ExportSecrets.Observation observedSecrets = secrets.observe(export, context.getSecondaryResources(Secret.class)
+        .stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
     List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
     boolean valid = credentials != null && credentials.result() != null && credentials.result().ok();
+    boolean checkingChange = credentials != null && credentials.changePending();
 
-    children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
-    CronJob cronJob = children.apply(export, ExportCronJob.desired(export, exporterImage,
-        export.getSpec().suspend() || !valid), context.getSecondaryResource(CronJob.class));
-    String runNowHandled = valid ? startRunNow(export, cronJob).orElse(null) : null;
-    return new ExportStatusAssembler.Observation(List.of(), observedSecrets, credentials, Optional.of(cronJob),
-        runs, runNowHandled);
+    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    String runNowHandled = null;
+    Problem applyProblem = null;
+    try {
+      // While a changed spec or Secret is checked, the children keep the last validated configuration.
+      if (!(checkingChange && cronJob.isPresent())) {
+        children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
+        cronJob = Optional.of(children.apply(export, ExportCronJob.desired(export, exporterImage,
+            export.getSpec().suspend() || !valid || checkingChange), cronJob));
+        runNowHandled = valid && !checkingChange ? startRunNow(export, cronJob.get()).orElse(null) : null;
+      }
+    } catch (ChildApplier.ApplyException e) {
+      applyProblem = Problem.of(e.reason(), e.getMessage());
+    }
+    return new ExportStatusAssembler.Observation(List.of(), observedSecrets, credentials, cronJob, runs,
+        runNowHandled, applyProblem);
+  }
+
+  /** Everything kept in memory about a deleted export goes with it: probe state, Event counts, metrics. */
+  private void forget(BigQueryExport export) {
+    validations.forget(export);
+    recorder.forget(export);
+    metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
   }
 
   private Optional<String> startRunNow(BigQueryExport export, CronJob cronJob) {
@@ -135,6 +181,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
             && r.completionTime().compareTo(validatedAt) > 0);
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
+  }
+
   private static Duration requeueAfter(BigQueryExport export, ExportStatusAssembler.Observation seen, Instant now) {
     Duration next = MAX_REQUEUE;
     List<Instant> candidates = new ArrayList<>();
@@ -155,10 +205,14 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   @Override
   public List<EventSource<?, BigQueryExport>> prepareEventSources(EventSourceContext<BigQueryExport> context) {
     context.getPrimaryCache().addIndexer(SECRET_INDEX, ExportReconciler::referencedSecrets);
-    // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached.
+    context.getPrimaryCache().addIndexer(LABEL_INDEX, e -> List.of(key(e.getMetadata().getNamespace(),
+        ChildNames.labelValue(e.getMetadata().getName()))));
+    // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached, and
+    // only Secrets that opt in are listed at all, so no other Secret's data ever reaches the operator.
     var secretsConfig = InformerEventSourceConfiguration.from(Secret.class, BigQueryExport.class)
         .withName("referenced-secrets")
         .withNamespacesInheritedFromController()
+        .withLabelSelector(ExportSecrets.CREDENTIALS_SELECTOR)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Secret.class,
             context.getClient().getKubernetesSerialization(), "metadata"))
         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
@@ -185,7 +239,9 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
-          return export == null ? Set.of() : Set.of(new ResourceID(export, child.getMetadata().getNamespace()));
+          return export == null ? Set.of() : context.getPrimaryCache()
+              .byIndex(LABEL_INDEX, key(child.getMetadata().getNamespace(), export)).stream()
+              .map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         .build(), context);
   }

@@ -6,8 +6,19 @@ import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.bigquery.ServiceAccountKeyInfo;
 import io.bqexport.operator.status.Problem;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -16,8 +27,14 @@ import java.util.TreeSet;
 /**
  * Reads the two Secrets an export references, straight from the API server (the operator caches only Secret
  * metadata), and checks their shape. Values never leave this class except as the parsed, non-secret key facts.
+ * Only Secrets that opt in with {@link #CREDENTIALS_LABEL} are used: someone who may create an export but not read
+ * Secrets must not be able to make the operator use, say, another team's key.
  */
 public final class ExportSecrets {
+  public static final String CREDENTIALS_LABEL = "bqexport.io/credentials";
+  public static final String CREDENTIALS_SELECTOR = CREDENTIALS_LABEL + "=true";
+  static final String PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
+  private static final java.time.Duration METADATA_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   /** What was found: either a problem to report or the key facts, the values and the Secrets' versions. */
   public record Observation(Problem problem, ServiceAccountKeyInfo key, Values values, String versions) {
@@ -62,18 +79,28 @@ public final class ExportSecrets {
     this.client = client;
   }
 
-  public Observation observe(BigQueryExport export) {
+  /**
+   * @param labelled names of the Secrets the (label-selected) informer has seen: these are read in full; any other
+   *     is first looked at as metadata only, so an unlabelled Secret's data is never requested
+   */
+  public Observation observe(BigQueryExport export, Set<String> labelled) {
     String namespace = export.getMetadata().getNamespace();
     SecretKeyRef keyRef = export.getSpec().destination().credentialsSecretRef();
     AmplitudeSecretRef ampRef = export.getSpec().source().amplitude().credentialsSecretRef();
 
-    Secret google = client.secrets().inNamespace(namespace).withName(keyRef.name()).get();
+    Secret google = readIfLabelled(namespace, keyRef.name(), labelled);
+    if (google == UNLABELLED) {
+      return notLabelled(keyRef.name(), "spec.destination.credentialsSecretRef", namespace);
+    }
     if (google == null) {
       return failed(Reasons.SECRET_NOT_FOUND, "Secret " + keyRef.name() + " (spec.destination.credentialsSecretRef) does not"
           + " exist in namespace " + namespace + "; create it with the service-account key: kubectl create secret"
           + " generic " + keyRef.name() + " --from-file=" + keyRef.key() + "=KEY.json");
     }
-    Secret amplitude = client.secrets().inNamespace(namespace).withName(ampRef.name()).get();
+    Secret amplitude = readIfLabelled(namespace, ampRef.name(), labelled);
+    if (amplitude == UNLABELLED) {
+      return notLabelled(ampRef.name(), "spec.source.amplitude.credentialsSecretRef", namespace);
+    }
     if (amplitude == null) {
       return failed(Reasons.SECRET_NOT_FOUND, "Secret " + ampRef.name() + " (spec.source.amplitude.credentialsSecretRef)"
           + " does not exist in namespace " + namespace + "; create it: kubectl create secret generic "
@@ -101,6 +128,65 @@ public final class ExportSecrets {
     } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
       return failed(e.reason(), e.getMessage());
     }
+  }
+
+  /** Stands for a Secret that exists without the label; never read in full. */
+  private static final Secret UNLABELLED = new Secret();
+
+  /** The Secret in full when it carries the label, {@link #UNLABELLED}, or null when it does not exist. */
+  private Secret readIfLabelled(String namespace, String name, Set<String> labelled) {
+    if (!labelled.contains(name)) {
+      Optional<ObjectMeta> meta = metadataOnly(namespace, name);
+      if (meta.isEmpty()) {
+        return null;
+      }
+      if (!isLabelled(meta.get())) {
+        return UNLABELLED;
+      }
+    }
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    return secret == null || isLabelled(secret.getMetadata()) ? secret : UNLABELLED;
+  }
+
+  private static boolean isLabelled(ObjectMeta meta) {
+    return meta.getLabels() != null && "true".equals(meta.getLabels().get(CREDENTIALS_LABEL));
+  }
+
+  /**
+   * GET as PartialObjectMetadata: the API server answers with the metadata only, so the data of a Secret that did
+   * not opt in never reaches the operator (content negotiation of meta.k8s.io/v1 PartialObjectMetadata, served for
+   * every resource: https://kubernetes.io/docs/reference/using-api/api-concepts/).
+   */
+  private Optional<ObjectMeta> metadataOnly(String namespace, String name) {
+    HttpClient http = client.getHttpClient();
+    HttpRequest request = http.newHttpRequestBuilder()
+        .uri(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "secrets", name))
+        .header("Accept", PARTIAL_METADATA + ", application/json").build();
+    HttpResponse<String> response;
+    try {
+      response = http.sendAsync(request, String.class).get(METADATA_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while reading Secret " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KubernetesClientException("reading the metadata of Secret " + name + " failed", e);
+    }
+    if (response.code() == 404) {
+      return Optional.empty();
+    }
+    if (!response.isSuccessful()) {
+      throw new KubernetesClientException("reading the metadata of Secret " + name + " failed: HTTP "
+          + response.code(), response.code(), null);
+    }
+    var serialization = client.getKubernetesSerialization();
+    Map<?, ?> body = serialization.unmarshal(response.body(), Map.class);
+    return Optional.of(serialization.convertValue(body.get("metadata"), ObjectMeta.class));
+  }
+
+  private static Observation notLabelled(String name, String field, String namespace) {
+    return failed(Reasons.SECRET_NOT_LABELLED, "Secret " + name + " (" + field + ") is not labelled "
+        + CREDENTIALS_SELECTOR + "; the operator uses only Secrets that opt in. If this Secret is meant for"
+        + " bqexport, label it: kubectl label secret " + name + " -n " + namespace + " " + CREDENTIALS_SELECTOR);
   }
 
   private static Observation failed(String reason, String message) {

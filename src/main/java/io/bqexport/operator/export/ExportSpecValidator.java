@@ -5,11 +5,14 @@ import io.bqexport.api.v1alpha1.ApiPatterns;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.operator.status.Problem;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +21,20 @@ import java.util.regex.Pattern;
  * through and a reconcile must never fail on them.
  */
 public final class ExportSpecValidator {
+  private final boolean allowEndpointOverrides;
+
+  /** Without endpoint overrides: the operator only ever talks to Google's and Amplitude's own hosts. */
+  public ExportSpecValidator() {
+    this(false);
+  }
+
+  /**
+   * @param allowEndpointOverrides the operator runs with --allow-endpoint-overrides; without it, anyone allowed to
+   *     create an export could have the operator send the referenced credentials to a URL of their choice
+   */
+  public ExportSpecValidator(boolean allowEndpointOverrides) {
+    this.allowEndpointOverrides = allowEndpointOverrides;
+  }
 
   public List<Problem> validate(BigQueryExportSpec spec, Instant now) {
     List<Problem> problems = new ArrayList<>();
@@ -42,6 +59,8 @@ public final class ExportSpecValidator {
       pattern(problems, "spec.destination.projectId", spec.destination().projectId(), ApiPatterns.PROJECT_ID,
           "use the project ID (lowercase, e.g. acme-analytics), not the project name or number");
     }
+    endpoint(problems, "spec.source.amplitude.endpoint", spec.source().amplitude().endpoint());
+    endpoint(problems, "spec.destination.endpoint", spec.destination().endpoint());
     try {
       CronSchedule.parse(spec.schedule());
     } catch (IllegalArgumentException e) {
@@ -60,6 +79,30 @@ public final class ExportSpecValidator {
     return problems;
   }
 
+  private void endpoint(List<Problem> problems, String field, String value) {
+    if (value == null) {
+      return;
+    }
+    if (!allowEndpointOverrides) {
+      problems.add(Problem.of(Reasons.ENDPOINT_OVERRIDE_NOT_ALLOWED, field + " is set, but this operator does not"
+          + " allow endpoint overrides: the credentials would be sent to that URL. Remove " + field + " to use the"
+          + " service's own host, or ask the cluster admin to run the operator with --allow-endpoint-overrides"
+          + " (chart value allowEndpointOverrides) if everyone who may create BigQueryExports is trusted"));
+      return;
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null
+        || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not an http(s) URL; use e.g."
+          + " https://proxy.example.com"));
+    }
+  }
+
   private static void pattern(List<Problem> problems, String field, String value, String regex, String fix) {
     if (value == null || !Pattern.matches(regex, value)) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not valid: " + fix));
@@ -72,6 +115,19 @@ public final class ExportSpecValidator {
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
       return null;
+    }
+  }
+
+  /** When a spec invalid only for a startFrom too far ahead becomes valid by itself, so it is looked at again. */
+  static Optional<Instant> validAt(BigQueryExportSpec spec, Instant now) {
+    if (spec == null || spec.startFrom() == null) {
+      return Optional.empty();
+    }
+    try {
+      Instant validFrom = Instant.parse(spec.startFrom()).minus(Duration.ofHours(1));
+      return validFrom.isAfter(now) ? Optional.of(validFrom) : Optional.empty();
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

@@ -27,13 +27,18 @@ public final class ExportStatusAssembler {
       Reasons.UNEXPECTED_RESPONSE, Reasons.VALIDATION_TIMED_OUT);
   private static final int MAX_DRIFT_KEYS = 50;
 
-  /** Everything the status is computed from. */
+  /**
+   * Everything the status is computed from.
+   *
+   * @param cronJob the CronJob as it is now (after this reconcile's write, if any)
+   * @param applyProblem a child that could not be written (ApplyFailed, NameConflict), or null
+   */
   public record Observation(List<Problem> specProblems, ExportSecrets.Observation secrets,
       CredentialValidations.Outcome credentials, Optional<CronJob> cronJob, List<RunHistory.Run> runs,
-      String runNowHandled) {
+      String runNowHandled, Problem applyProblem) {
 
-    public static Observation invalidSpec(List<Problem> problems) {
-      return new Observation(problems, null, null, Optional.empty(), List.of(), null);
+    public static Observation invalidSpec(List<Problem> problems, Optional<CronJob> cronJob, Problem applyProblem) {
+      return new Observation(problems, null, null, cronJob, List.of(), null, applyProblem);
     }
   }
 
@@ -47,6 +52,13 @@ public final class ExportStatusAssembler {
     if (!seen.specProblems().isEmpty()) {
       String message = seen.specProblems().stream().map(Problem::message).collect(Collectors.joining("; "));
       conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.SPEC_INVALID, "Not checked until the spec is fixed.");
+      if (seen.cronJob().isPresent()) {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.SPEC_INVALID, "CronJob "
+            + seen.cronJob().get().getMetadata().getName() + " is suspended until the spec is fixed.");
+      } else {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.SPEC_INVALID, "No CronJob until the spec is fixed.");
+      }
+      conditions.keep(ConditionType.DATA_FRESH); // the spec that defines freshness is the broken one
       stalled(conditions, seen.specProblems().get(0).reason(), message);
       return withConditions(previous, export, conditions, credentials, runNow);
     }
@@ -59,15 +71,18 @@ public final class ExportStatusAssembler {
 
     // Credentials.
     CredentialValidations.Outcome outcome = seen.credentials();
-    CredentialProbe.Result result = outcome.result();
-    boolean validating = result == null; // a first probe; later ones keep the last result in force meanwhile
+    // A first probe, or one of a changed spec or Secret: the last result says nothing about the current inputs.
+    // Periodic re-validations of unchanged inputs keep the last result in force meanwhile.
+    boolean validating = outcome.result() == null || outcome.changePending();
+    CredentialProbe.Result result = validating ? null : outcome.result();
     boolean credentialsValid = result != null && result.ok();
     boolean stalled = false;
     String stallReason = null;
     String stallMessage = null;
     if (validating) {
       conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATING, "Running the test upload with the key of "
-          + seen.secrets().key().clientEmail() + ".");
+          + seen.secrets().key().clientEmail() + (outcome.changePending() ? " for the changed spec or Secret; until"
+          + " it passes, the CronJob keeps the last validated configuration." : "."));
     } else if (credentialsValid) {
       conditions.set(ConditionType.CREDENTIALS_VALID, true, Reasons.VALIDATED, result.message());
       Instant validatedAt = outcome.finishedAt() != null ? outcome.finishedAt() : now;
@@ -83,19 +98,22 @@ public final class ExportStatusAssembler {
       stallMessage = result.message();
     }
 
-    // Schedule.
-    boolean scheduled = false;
-    if (seen.cronJob().isEmpty()) {
+    // Schedule: what the CronJob does now, which is not necessarily what the spec says (a write failed, or a
+    // change is being validated).
+    CronJob cronJob = seen.cronJob().orElse(null);
+    if (cronJob == null) {
       conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
-    } else if (export.getSpec().suspend()) {
-      conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
-    } else if (!credentialsValid) {
-      conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
-          "The CronJob stays suspended until the credentials are valid.");
+    } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
+      if (export.getSpec().suspend()) {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
+      } else {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
+            "The CronJob stays suspended until the credentials are valid.");
+      }
     } else {
-      scheduled = true;
-      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + seen.cronJob().get()
-          .getMetadata().getName() + " runs on \"" + export.getSpec().schedule() + "\".");
+      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
+          + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
+          : " in " + cronJob.getSpec().getTimeZone()) + ".");
     }
 
     // Runs and data.
@@ -123,8 +141,20 @@ public final class ExportStatusAssembler {
     }
 
     // Summary conditions.
+    Problem applyProblem = seen.applyProblem();
     if (stalled) {
       stalled(conditions, stallReason, stallMessage);
+    } else if (applyProblem != null && Reasons.NAME_CONFLICT.equals(applyProblem.reason())) {
+      stalled(conditions, applyProblem.reason(), applyProblem.message());
+    } else if (applyProblem != null) {
+      conditions.set(ConditionType.READY, false, applyProblem.reason(), applyProblem.message());
+      conditions.set(ConditionType.RECONCILING, true, applyProblem.reason(), "Retrying the write.");
+      conditions.set(ConditionType.STALLED, false, Reasons.RECONCILED, "");
+    } else if (validating) {
+      conditions.unknown(ConditionType.READY, Reasons.VALIDATING, "Validating the credentials and destination of "
+          + (outcome.changePending() ? "the changed spec or Secret." : "the export."));
+      conditions.set(ConditionType.RECONCILING, true, Reasons.VALIDATING, "Working towards the desired state.");
+      conditions.set(ConditionType.STALLED, false, Reasons.RECONCILED, "");
     } else {
       String first = firstFalse(conditions);
       if (first == null) {
@@ -134,9 +164,9 @@ public final class ExportStatusAssembler {
         var failing = conditions.get(first).orElseThrow();
         conditions.set(ConditionType.READY, false, failing.reason(), failing.message());
       }
-      boolean working = validating || seen.cronJob().isEmpty() || (!credentialsValid && result != null);
-      conditions.set(ConditionType.RECONCILING, working, working ? (validating ? Reasons.VALIDATING
-          : conditions.get(ConditionType.READY).orElseThrow().reason()) : Reasons.RECONCILED,
+      boolean working = seen.cronJob().isEmpty() || !credentialsValid;
+      conditions.set(ConditionType.RECONCILING, working, working
+          ? conditions.get(ConditionType.READY).orElseThrow().reason() : Reasons.RECONCILED,
           working ? "Working towards the desired state." : "");
       conditions.set(ConditionType.STALLED, false, Reasons.RECONCILED, "");
     }

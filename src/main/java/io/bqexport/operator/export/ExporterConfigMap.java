@@ -22,9 +22,14 @@ public final class ExporterConfigMap {
   }
 
   public static ConfigMap desired(BigQueryExport export, Instant now) {
+    return named(export, name(export), ExportLabels.of(export), now);
+  }
+
+  /** The export's configuration under another name and labels (a backfill pins its own copy). */
+  public static ConfigMap named(BigQueryExport export, String name, Map<String, String> labels, Instant now) {
     return new ConfigMapBuilder()
-        .withNewMetadata().withName(name(export)).withNamespace(export.getMetadata().getNamespace())
-        .withLabels(ExportLabels.of(export)).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(export.getMetadata().getNamespace())
+        .withLabels(labels).endMetadata()
         .withData(Map.of(CONFIG_KEY, ExporterConfigReader.toJson(config(export, now))))
         .build();
   }

@@ -32,7 +32,9 @@ public final class RunNow {
   public static Job job(BigQueryExport export, CronJob cronJob, String nonce) {
     Map<String, String> labels = new HashMap<>(ExportLabels.of(export));
     labels.put(ExportLabels.TRIGGER, "RunNow");
-    var spec = cronJob.getSpec().getJobTemplate().getSpec();
+    // A deep copy: the CronJob may be the informer's cached object, which must never change under it.
+    var spec = new io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder(
+        cronJob.getSpec().getJobTemplate().getSpec()).build();
     var template = spec.getTemplate();
     template.getMetadata().setLabels(labels);
     return new JobBuilder()

@@ -41,6 +41,15 @@ public final class Conditions {
     return this;
   }
 
+  /** Carries a condition over unchanged, when this reconcile could not observe what it is about. */
+  public Conditions keep(String type) {
+    Condition before = previous.get(type);
+    if (before != null) {
+      next.put(type, before);
+    }
+    return this;
+  }
+
   public Optional<Condition> get(String type) {
     return Optional.ofNullable(next.get(type));
   }

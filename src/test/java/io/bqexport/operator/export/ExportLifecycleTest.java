@@ -91,12 +91,14 @@ class ExportLifecycleTest {
     scenario.clock.advance(Duration.ofHours(3));
     scenario.kubernetes.client().secrets().inNamespace(ExportScenario.NAMESPACE).withName("amplitude-prod")
         .edit(s -> {
-          s.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
+          s.getMetadata().getLabels().put("touched", "yes");
           return s;
         });
     var stale = scenario.awaitReason("product-events", ConditionType.DATA_FRESH, Reasons.STALE);
     assertThat(stale.status()).isEqualTo("False");
-    assertThat(scenario.condition("product-events", ConditionType.READY).orElseThrow().status()).isEqualTo("False");
+    // The touched Secret is validated again first (Ready=Unknown meanwhile), then Ready reports the stale data.
+    assertThat(scenario.await("product-events", ConditionType.READY, c -> !"Unknown".equals(c.status())).status())
+        .isEqualTo("False");
     await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
         .inNamespace(ExportScenario.NAMESPACE).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.STALE)));
