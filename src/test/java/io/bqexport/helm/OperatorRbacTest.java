@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The chart's RBAC is exactly what the running operator uses: the permissions are derived from the requests the
  * operator's own client sent to the API stand-in over a lifecycle that takes every path that talks to the API
- * (leader election, valid credentials, run-now, a spec change, a backfill and its suspension, children whose names
- * are already taken, Events created and patched), not from a second list. A grant no request needs fails the test
+ * (leader election, valid credentials, run-now, a spec change, an invalid spec, a backfill and its suspension,
+ * children whose names are already taken, Events created and patched), not from a second list. A grant no request needs fails the test
  * as much as a request the chart does not grant.
  */
 class OperatorRbacTest {
@@ -187,6 +187,14 @@ class OperatorRbacTest {
           spec.freshnessThreshold(), spec.validationInterval(), spec.pod()));
       await(() -> requested(kubernetes, "PUT", "/configmaps/", r -> r.body().contains("maxHoursPerRun"))
           && requested(kubernetes, "PUT", "/cronjobs/", r -> true));
+
+      // An invalid spec stops the runs of the last valid one: the CronJob is suspended with a patch.
+      BigQueryExportSpec valid = scenario.get("product-events").getSpec();
+      scenario.patchSpec("product-events", new BigQueryExportSpec(valid.source(), valid.destination(), valid.data(),
+          "61 * * * *", valid.availabilityDelay(), valid.startFrom(), valid.suspend(), valid.historyLimit(),
+          valid.maxHoursPerRun(), valid.freshnessThreshold(), valid.validationInterval(), valid.pod()));
+      await(() -> requested(kubernetes, "PATCH", "/cronjobs/", r -> r.body().contains("suspend")));
+      scenario.patchSpec("product-events", valid);
 
       BigQueryBackfill history = client.resource(backfill("history")).create();
       await(() -> client.batch().v1().jobs().inNamespace(NS).withName(BackfillJob.name(history)).get() != null);

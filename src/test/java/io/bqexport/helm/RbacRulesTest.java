@@ -35,11 +35,14 @@ class RbacRulesTest {
     for (String verb : List.of("list", "watch")) {
       needs.add(Permission.namespaced(namespace, "", "pods", verb));
     }
-    for (String verb : List.of("get", "list", "watch", "create", "update")) {
+    for (String verb : List.of("get", "list", "watch", "create")) {
       needs.add(Permission.namespaced(namespace, "", "configmaps", verb));
       needs.add(Permission.namespaced(namespace, "batch", "cronjobs", verb));
       needs.add(Permission.namespaced(namespace, "batch", "jobs", verb));
     }
+    needs.add(Permission.namespaced(namespace, "", "configmaps", "update"));
+    needs.add(Permission.namespaced(namespace, "batch", "cronjobs", "update"));
+    needs.add(Permission.namespaced(namespace, "batch", "cronjobs", "patch"));
     needs.add(Permission.namespaced(namespace, "batch", "jobs", "patch"));
     for (String verb : List.of("create", "patch")) {
       needs.add(Permission.namespaced(namespace, "", "events", verb));
