@@ -23,7 +23,7 @@ import java.util.zip.ZipInputStream;
 public final class ExportLineStream implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
   /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
-  static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
   private final ExportWindow window;
   private final long expectedLength;

@@ -13,9 +13,9 @@ import java.util.Arrays;
  * Splits UTF-8 bytes into lines ('\n' or "\r\n"). It splits bytes first and decodes each line once (the JDK's
  * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader. Invalid UTF-8 is reported,
  * never replaced silently, and a line longer than {@code maxBytes} is refused: one runaway line must not exhaust
- * the heap. Buffers are reused from one zip entry to the next.
+ * the heap. Buffers are reused from one zip entry (or Cloud Storage object) to the next.
  */
-final class Utf8LineReader {
+public final class Utf8LineReader {
   private static final int SMALL_PENDING = 8 * 1024;
 
   private final int maxBytes;
@@ -29,12 +29,12 @@ final class Utf8LineReader {
   private int position;
   private int limit;
 
-  Utf8LineReader(int maxBytes) {
+  public Utf8LineReader(int maxBytes) {
     this.maxBytes = maxBytes;
   }
 
   /** Starts reading {@code source}. */
-  Utf8LineReader reset(InputStream source) {
+  public Utf8LineReader reset(InputStream source) {
     this.in = source;
     this.position = 0;
     this.limit = 0;
@@ -42,7 +42,7 @@ final class Utf8LineReader {
   }
 
   /** The next line without its terminator, or null at the end. */
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     pendingLength = 0;
     boolean sawAny = false;
     while (true) {
@@ -112,7 +112,7 @@ final class Utf8LineReader {
   }
 
   /** Thrown when a line exceeds the limit; the caller names the file and line. */
-  static final class LineTooLongException extends IOException {
+  public static final class LineTooLongException extends IOException {
     LineTooLongException(int maxBytes) {
       super("the line is longer than " + maxBytes + " bytes");
     }
