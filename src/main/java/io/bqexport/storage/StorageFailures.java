@@ -22,6 +22,25 @@ final class StorageFailures {
     return null;
   }
 
+  /** The failure of google-auth to get a token (thrown from com.google.auth code), or null. */
+  static Throwable authCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException && t.getStackTrace().length > 0
+          && t.getStackTrace()[0].getClassName().startsWith("com.google.auth.")) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static String firstSentence(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int end = message.indexOf(". ");
+    return end < 0 ? message : message.substring(0, end);
+  }
+
   /**
    * @param what e.g. "listing gs://b/events/1/1_2026-11-28_1#"
    * @param objectGone true when a 404 means a listed object disappeared (for a listing it means no bucket)
@@ -30,6 +49,10 @@ final class StorageFailures {
       boolean objectGone) {
     StorageException storage = storageCause(e);
     int code = storage == null ? 0 : storage.getCode();
+    Throwable auth = authCause(e);
+    if (code == 0 && auth != null) {
+      return new StorageAuthException(firstSentence(auth.getMessage()), e);
+    }
     if (code == 401 || code == 403) {
       return new StorageAccessDeniedException(code, permission, bucket);
     }
