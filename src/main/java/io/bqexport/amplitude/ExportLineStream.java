@@ -20,7 +20,7 @@ import java.util.zip.ZipInputStream;
  * the caller must not commit anything before null (after a failure every call throws again). Blank lines are
  * skipped (their numbers still count). Not thread-safe: one reader per stream.
  */
-public final class ExportLineStream implements AutoCloseable {
+public final class ExportLineStream implements LineSource {
   private static final int BUFFER = 64 * 1024;
   /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
   public static final int MAX_LINE_BYTES = 32 * 1024 * 1024;

@@ -31,14 +31,15 @@ import java.util.Set;
  */
 public final class EventMapper {
 
-  private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
+  static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
+  static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
   /** Amplitude's own format, e.g. {@code 2026-11-28 10:15:30.123456}, always UTC. */
   private static final DateTimeFormatter AMPLITUDE_TIME = new DateTimeFormatterBuilder()
       .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
       .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
       .toFormatter(Locale.ROOT);
-  private static final DateTimeFormatter OUTPUT_TIME =
+  /** TIMESTAMP values as written into rows (also by MergeIdMapper). */
+  static final DateTimeFormatter OUTPUT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final ObjectMapper mapper = new ObjectMapper()

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bqexport.ExportWindow;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,13 +20,9 @@ import java.util.Set;
  * JSON column, as the events mapper does. Messages name keys and positions, never the record's values.
  */
 public final class MergeIdMapper {
-  private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
   /** BigQuery's TIMESTAMP range: 0001-01-01 to 9999-12-31 23:59:59.999999 UTC. */
   private static final long MIN_MILLIS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
   private static final long MAX_MILLIS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-  private static final DateTimeFormatter OUTPUT_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final Set<String> REQUIRED = Set.of("amplitude_id", "merged_amplitude_id");
 
   private final ObjectMapper mapper = new ObjectMapper();
@@ -82,7 +75,7 @@ public final class MergeIdMapper {
       }
       if (timestamp) {
         Instant instant = Instant.ofEpochMilli(number);
-        row.put(column.name(), OUTPUT_TIME.format(instant));
+        row.put(column.name(), EventMapper.OUTPUT_TIME.format(instant));
         if (column.name().equals("merge_server_time")) {
           serverTime = instant;
         }
@@ -99,7 +92,7 @@ public final class MergeIdMapper {
       row.set(schema.extraColumn(), extra);
     }
     Instant hour = window.clampedHour(serverTime);
-    row.put(schema.hourColumn(), OUTPUT_TIME.format(hour));
+    row.put(schema.hourColumn(), EventMapper.OUTPUT_TIME.format(hour));
     try {
       return new MappedEvent(mapper.writeValueAsBytes(row), hour, serverTime, unknownKeys);
     } catch (JsonProcessingException e) {
@@ -117,6 +110,7 @@ public final class MergeIdMapper {
     } else {
       return null;
     }
-    return integer.compareTo(MIN_LONG) < 0 || integer.compareTo(MAX_LONG) > 0 ? null : integer.longValue();
+    boolean fits = integer.compareTo(EventMapper.MIN_LONG) >= 0 && integer.compareTo(EventMapper.MAX_LONG) <= 0;
+    return fits ? integer.longValue() : null;
   }
 }

@@ -6,6 +6,7 @@ import com.google.cloud.storage.Storage;
 import io.bqexport.amplitude.AmplitudeException;
 import io.bqexport.amplitude.CorruptArchiveException;
 import io.bqexport.amplitude.ExportLineStream;
+import io.bqexport.amplitude.LineSource;
 import io.bqexport.amplitude.SourceLine;
 import io.bqexport.amplitude.SourceUnavailableException;
 import io.bqexport.amplitude.Utf8LineReader;
@@ -29,7 +30,7 @@ import java.util.zip.ZipException;
  * CorruptArchiveException} naming it, and every later call throws again, so nothing can look complete by
  * accident. Blank lines are skipped (their numbers still count). Not thread-safe.
  */
-public final class StorageLineStream implements AutoCloseable {
+public final class StorageLineStream implements LineSource {
   private static final int BUFFER = 64 * 1024;
   /** The client's download buffer per object; bounded memory whatever the object size. */
   private static final int CHUNK = 1024 * 1024;
