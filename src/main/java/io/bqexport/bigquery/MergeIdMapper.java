@@ -45,8 +45,7 @@ public final class MergeIdMapper {
       record = mapper.readTree(line);
     } catch (JsonProcessingException e) {
       // the parser's message quotes the offending text; only the position is reported
-      throw new MalformedEventException("merge record is not valid JSON (column "
-          + e.getLocation().getColumnNr() + ")");
+      throw new MalformedEventException("merge record is not valid JSON", e.getLocation().getColumnNr());
     }
     if (record == null || !record.isObject()) {
       throw new MalformedEventException("merge record is not a JSON object");
@@ -54,6 +53,7 @@ public final class MergeIdMapper {
     ObjectNode row = mapper.createObjectNode();
     ObjectNode extra = mapper.createObjectNode();
     Set<String> unknownKeys = new LinkedHashSet<>();
+    int valuesInExtra = 0;
     Instant serverTime = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -71,6 +71,7 @@ public final class MergeIdMapper {
       boolean timestamp = column.type().equals("TIMESTAMP");
       if (number == null || timestamp && (number < MIN_MILLIS || number > MAX_MILLIS)) {
         extra.set(field.getKey(), value);
+        valuesInExtra++;
         continue;
       }
       if (timestamp) {
@@ -94,7 +95,7 @@ public final class MergeIdMapper {
     Instant hour = window.clampedHour(serverTime);
     row.put(schema.hourColumn(), EventMapper.OUTPUT_TIME.format(hour));
     try {
-      return new MappedEvent(mapper.writeValueAsBytes(row), hour, serverTime, unknownKeys);
+      return new MappedEvent(mapper.writeValueAsBytes(row), hour, serverTime, unknownKeys, 0, valuesInExtra);
     } catch (JsonProcessingException e) {
       throw new MalformedEventException("cannot write the merge row");
     }

@@ -15,7 +15,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -28,7 +27,8 @@ import java.util.zip.ZipException;
  * fixed-size buffers are held, never an object; {@link #next()} returns null only after every object was read to
  * its verified end (gzip trailer and listed size); a truncated or corrupt object throws {@link
  * CorruptArchiveException} naming it, and every later call throws again, so nothing can look complete by
- * accident. Blank lines are skipped (their numbers still count). Not thread-safe.
+ * accident. Blank lines are skipped (their numbers still count); a line that is not valid UTF-8 or too long is
+ * handed out with its {@link SourceLine#problem()}, one bad line for the caller to count. Not thread-safe.
  */
 public final class StorageLineStream implements LineSource {
   private static final int BUFFER = 64 * 1024;
@@ -103,11 +103,12 @@ public final class StorageLineStream implements LineSource {
         String text = lineReader.readLine();
         if (text != null) {
           lineNumber++;
-          if (text.isBlank()) {
+          String problem = lineReader.problem();
+          if (problem == null && text.isBlank()) {
             continue;
           }
           lines++;
-          return new SourceLine(uri(current), lineNumber, text);
+          return new SourceLine(uri(current), lineNumber, text, problem);
         }
         finishObject();
       }
@@ -149,12 +150,6 @@ public final class StorageLineStream implements LineSource {
     }
     if (e instanceof ObjectProblem) {
       return corrupt(e.getMessage(), null);
-    }
-    if (e instanceof Utf8LineReader.LineTooLongException) {
-      return corrupt("line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
-    }
-    if (e instanceof CharacterCodingException) {
-      return corrupt("line " + (lineNumber + 1) + " is not valid UTF-8", e);
     }
     if (e instanceof ZipException || e instanceof EOFException) {
       return corrupt("gzip: " + e.getMessage() + " after line " + lineNumber, e);

@@ -186,6 +186,22 @@ class StorageHourReaderContractTest {
   }
 
   @Test
+  void aLineThatIsNotUtf8IsOneBadLineNotACorruptObject() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+      gzip.write("{\"uuid\":\"a\"}\n{\"uuid\":\"\u00e9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      gzip.write("\"}\n{\"uuid\":\"c\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    gcs.createBucket(BUCKET).put(BUCKET, export.layout().eventsObject(H1, 0), bytes.toByteArray());
+
+    List<SourceLine> lines = readAll(reader.open(EVENTS, new ExportWindow(H1, H1.plusSeconds(3600))));
+
+    assertThat(lines).extracting(SourceLine::problem).containsExactly(null, lines.get(1).problem(), null);
+    assertThat(lines.get(1).problem()).contains("not valid UTF-8");
+    assertThat(lines.get(2).text()).isEqualTo("{\"uuid\":\"c\"}");
+  }
+
+  @Test
   void deniedPermissionsNameThePermissionAndTheBucket() {
     events.hour(H1, 3);
     export.writeEvents(events, H1);
