@@ -182,6 +182,16 @@ public final class BigQueryEmulator implements AutoCloseable {
     return scripts.run(sql, project, null, QueryParameters.from(null)).result().asMaps();
   }
 
+  /** Every query or script that BigQuery's analyzer rejected, as its error message, a newline and the SQL. */
+  public List<String> rejectedSql() {
+    return scripts.analyzer().rejected();
+  }
+
+  /** How many queries or scripts BigQuery's analyzer accepted. */
+  public long acceptedSqlCount() {
+    return scripts.analyzer().accepted();
+  }
+
   /** Every job in creation order. */
   public List<JobSummary> jobs() {
     List<JobSummary> result = new ArrayList<>();

@@ -16,10 +16,22 @@ import java.util.List;
 final class ScriptRunner {
   private final DuckDb db;
   private final Catalog catalog;
+  private final GoogleSqlAnalyzer analyzer = new GoogleSqlAnalyzer();
 
   ScriptRunner(DuckDb db, Catalog catalog) {
     this.db = db;
     this.catalog = catalog;
+  }
+
+  GoogleSqlAnalyzer analyzer() {
+    return analyzer;
+  }
+
+  /** BigQuery's analysis first: only SQL that BigQuery accepts reaches the translator. */
+  private GoogleSqlAnalyzer.Analysis analyze(String sql, String project, JsonNode defaultDataset,
+      QueryParameters parameters) {
+    return analyzer.analyze(sql, project, defaultDataset, parameters.json(), catalog.liveSchemas(),
+        catalog::datasetExists);
   }
 
   /** The last SELECT's rows (or an empty result), the statement type, and rows changed by DML. */
@@ -29,6 +41,7 @@ final class ScriptRunner {
   void validate(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
     db.locked(() -> {
       catalog.expireTables();
+      analyze(sql, project, defaultDataset, parameters);
       List<SqlTranslator.Translated> translated =
           translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters);
       SqlTranslator.Translated only = translated.size() == 1 ? translated.get(0) : null;
@@ -67,6 +80,7 @@ final class ScriptRunner {
   Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
     return db.locked(() -> {
       catalog.expireTables();
+      GoogleSqlAnalyzer.Analysis analysis = analyze(sql, project, defaultDataset, parameters);
       List<List<SqlToken>> statements = SqlTranslator.statements(sql);
       List<SqlTranslator.Translated> translated = translateAll(statements, project, defaultDataset, parameters);
       setSearchPath(project, defaultDataset);
@@ -134,6 +148,7 @@ final class ScriptRunner {
         db.execute("SET search_path = 'main'");
         catalog.syncWithDuckDb();
       }
+      analyzer.committed(analysis);
       String type = statements.size() > 1 ? "SCRIPT" : translated.get(0) == null ? "SCRIPT"
           : translated.get(0).statementType();
       return new Outcome(result, type, affected, hadDml);
@@ -201,12 +216,23 @@ final class ScriptRunner {
     }
   }
 
-  /** DuckDB errors as BigQuery errors: missing tables are 404 notFound, everything else invalidQuery. */
+  /**
+   * DuckDB errors as BigQuery errors. Missing tables are 404 notFound; failed casts carry BigQuery's wording; and
+   * since every statement passed BigQuery's analyzer first, DuckDB refusing to bind or parse it means the
+   * translation lacks something, which the message says instead of passing on DuckDB's words as BigQuery's.
+   */
   static ApiException translateError(SQLException e) {
     String message = e.getMessage() == null ? "Query failed" : e.getMessage().strip();
     String firstLine = message.lines().findFirst().orElse(message);
     if (firstLine.contains("Table with name") && firstLine.contains("does not exist")) {
       return new ApiException(404, "notFound", "Not found: " + firstLine);
+    }
+    String cast = RuntimeErrors.badCast(firstLine);
+    if (cast != null) {
+      return ApiException.invalidQuery(cast);
+    }
+    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")) {
+      return SqlTranslator.unsupported("this statement as translated for DuckDB (DuckDB: " + firstLine + ")");
     }
     return ApiException.invalidQuery(firstLine);
   }

@@ -95,6 +95,10 @@ public final class Demo implements Callable<Integer> {
     ExportDataSource source;
     List<Instant> dataHours;
     if (data != null) {
+      if (data.startsWith("~")) {
+        // `make demo` hands ARGS over without a shell (so that a $ stays literal); expand ~ as the shell would.
+        data = Path.of(System.getProperty("user.home")).resolve(Path.of("~").relativize(data));
+      }
       if (!Files.isDirectory(data)) {
         out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
         return 2;
