@@ -36,6 +36,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local stand-in for the Cloud Storage JSON API v1 (JDK HttpServer on 127.0.0.1, random port): the read side
@@ -58,6 +60,7 @@ public final class CloudStorageStandIn implements AutoCloseable {
   /** objects.list returns at most 1000 entries per page, whatever maxResults asks. */
   static final int MAX_PAGE = 1000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(CloudStorageStandIn.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern OBJECTS = Pattern.compile("^(?:/download)?/storage/v1/b/([^/]+)/o(?:/(.+))?$");
 
@@ -197,8 +200,10 @@ public final class CloudStorageStandIn implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       route(exchange);
+    } catch (InjectedTruncation e) {
+      // the connection is dropped mid-body, as injected
     } catch (IOException | RuntimeException e) {
-      // a dropped connection (injected or by the client); the exchange is closed above
+      LOG.warn("Cloud Storage stand-in failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
     }
   }
 
@@ -383,7 +388,7 @@ public final class CloudStorageStandIn implements AutoCloseable {
       out.write(data, from, (int) Math.min(length, fault.afterBytes()));
       out.flush();
       // Closing a fixed-length body before its end makes the JDK server drop the connection.
-      throw new IOException("stand-in: injected truncated body");
+      throw new InjectedTruncation();
     }
     out.write(data, from, length);
     out.close();
@@ -451,6 +456,13 @@ public final class CloudStorageStandIn implements AutoCloseable {
 
   private static String encode(String name) {
     return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Ends a body early: the JDK server drops the connection of a fixed-length body closed before its end. */
+  private static final class InjectedTruncation extends IOException {
+    InjectedTruncation() {
+      super("stand-in: injected truncated body");
+    }
   }
 
   @Override
