@@ -21,10 +21,10 @@ import java.util.zip.ZipInputStream;
  * {@link SourceLine#problem()}, a bad line for the caller to count, as the archive itself is fine (CRCs passed).
  * Not thread-safe: one reader per stream.
  */
-public final class ExportLineStream implements AutoCloseable {
+public final class ExportLineStream implements LineSource {
   private static final int BUFFER = 64 * 1024;
   /** Amplitude caps an event at about 1 MB of JSON; far longer lines are skipped as bad lines, never buffered. */
-  static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
+  public static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
   private final ExportWindow window;
   private final long expectedLength;

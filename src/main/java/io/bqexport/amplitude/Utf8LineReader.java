@@ -15,9 +15,9 @@ import java.util.Arrays;
  * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader. Invalid UTF-8 is reported,
  * never replaced silently, and a line longer than {@code maxBytes} is skipped without being buffered: one runaway
  * line must not exhaust the heap. Either is one bad line ({@link #problem()}), not the end of the archive.
- * Buffers are reused from one zip entry to the next.
+ * Buffers are reused from one zip entry (or Cloud Storage object) to the next.
  */
-final class Utf8LineReader {
+public final class Utf8LineReader {
   private static final int SMALL_PENDING = 8 * 1024;
 
   private final int maxBytes;
@@ -33,12 +33,12 @@ final class Utf8LineReader {
   private int position;
   private int limit;
 
-  Utf8LineReader(int maxBytes) {
+  public Utf8LineReader(int maxBytes) {
     this.maxBytes = maxBytes;
   }
 
   /** Starts reading {@code source}. */
-  Utf8LineReader reset(InputStream source) {
+  public Utf8LineReader reset(InputStream source) {
     this.in = source;
     this.position = 0;
     this.limit = 0;
@@ -46,7 +46,7 @@ final class Utf8LineReader {
   }
 
   /** The next line without its terminator, or null at the end; "" when {@link #problem()} says it is unusable. */
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     pendingLength = 0;
     tooLong = false;
     problem = null;
@@ -82,7 +82,7 @@ final class Utf8LineReader {
   }
 
   /** Why the last line read is unusable (not valid UTF-8, too long), without quoting it; null when it is fine. */
-  String problem() {
+  public String problem() {
     return problem;
   }
 

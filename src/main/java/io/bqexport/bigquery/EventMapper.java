@@ -37,9 +37,10 @@ public final class EventMapper {
 
   /** BigQuery's nesting limit for JSON values ("The JSON data type has a nesting limit of 500"). */
   static final int MAX_JSON_DEPTH = 500;
-  private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
-  private static final DateTimeFormatter OUTPUT_TIME =
+  static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
+  static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
+  /** TIMESTAMP values as written into rows (also by MergeIdMapper). */
+  static final DateTimeFormatter OUTPUT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** The line's object is one level, so its values may nest {@link #MAX_JSON_DEPTH} more. */

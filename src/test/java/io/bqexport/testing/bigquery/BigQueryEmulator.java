@@ -142,6 +142,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     tokens.register(clientEmail, privateKeyId, publicKey);
   }
 
+  /** Accepts a bearer token issued elsewhere (e.g. by the metadata-server stand-in) as this service account's. */
+  public void acceptToken(String token, String clientEmail) {
+    tokens.accept(token, clientEmail);
+  }
+
   /** Deletes a key: new token requests with it fail with invalid_grant, its issued tokens stop working. */
   public void revokeServiceAccountKey(String clientEmail, String privateKeyId) {
     tokens.revoke(clientEmail, privateKeyId);

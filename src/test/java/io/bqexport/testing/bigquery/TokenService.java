@@ -93,6 +93,11 @@ final class TokenService {
         .put("token_type", "Bearer");
   }
 
+  /** A token issued by another authority (a metadata server), valid for the usual lifetime. */
+  void accept(String token, String email) {
+    tokens.put(token, new Issued(email, clock.millis() + LIFETIME_SECONDS * 1000));
+  }
+
   /** The service account an unexpired issued token belongs to, or null. */
   String emailOf(String bearerToken) {
     Issued issued = bearerToken == null ? null : tokens.get(bearerToken);
