@@ -44,16 +44,19 @@ public final class BigQueryEmulator implements AutoCloseable {
   private final Catalog catalog;
   private final JobStore jobs;
   private final ScriptRunner scripts;
+  private final TableMutations mutations;
   private final UploadSessions uploads;
   private final TokenService tokens;
   private final ApiHandler handler;
   private final FaultInjector faults = new FaultInjector();
+  private final EmulatorLimits limits = new EmulatorLimits();
 
   private BigQueryEmulator(Clock clock) throws IOException {
     db = new DuckDb();
     catalog = new Catalog(db, clock);
     jobs = new JobStore(clock);
-    scripts = new ScriptRunner(db, catalog);
+    mutations = new TableMutations(limits);
+    scripts = new ScriptRunner(db, catalog, mutations, faults);
     uploads = new UploadSessions();
     tokens = new TokenService(clock);
     QueryService queries = new QueryService(jobs, scripts, catalog, db);
@@ -127,6 +130,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return faults;
   }
 
+  /** BigQuery's limits as the emulator enforces them; tests may lower them. */
+  public EmulatorLimits limits() {
+    return limits;
+  }
+
   /** When on, every API call needs {@code Authorization: Bearer <token issued by tokenUri()>}, else 401. */
   public void requireAuthentication(boolean required) {
     handler.requireAuthentication(required);
@@ -170,6 +178,11 @@ public final class BigQueryEmulator implements AutoCloseable {
    */
   public List<Map<String, Object>> query(String project, String sql) {
     return scripts.run(sql, project, null, QueryParameters.from(null)).result().asMaps();
+  }
+
+  /** Mutating DML statements outside transactions that run or wait in the table's queue now. */
+  int outstandingMutatingDml(String project, String dataset, String table) {
+    return mutations.outstanding(new TableRef(project, dataset, table));
   }
 
   /** Every job in creation order. */

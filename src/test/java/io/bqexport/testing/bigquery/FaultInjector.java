@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class FaultInjector {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<StatementHook> statementHooks = new CopyOnWriteArrayList<>();
 
   /** What the emulator does with a request after consulting the rules. */
   record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse) {}
@@ -126,9 +127,37 @@ public final class FaultInjector {
     return this;
   }
 
+  /**
+   * Calls the hook after each SQL statement whose text (tokens joined by single spaces, e.g.
+   * {@code "UPDATE d . t SET ..."}) matches {@code statementRegex} has run, inside its transaction if any: a hook
+   * that blocks holds the script there, so tests can interleave concurrent transactions without sleeping.
+   */
+  public FaultInjector onStatement(String statementRegex, Consumer<String> hook) {
+    statementHooks.add(new StatementHook(Pattern.compile(statementRegex), hook));
+    return this;
+  }
+
+  private record StatementHook(Pattern statement, Consumer<String> hook) {}
+
+  void statementDone(java.util.List<SqlToken> statement) {
+    if (statementHooks.isEmpty()) {
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (SqlToken token : statement) {
+      text.append(text.length() == 0 ? "" : " ").append(token.text());
+    }
+    for (StatementHook hook : statementHooks) {
+      if (hook.statement().matcher(text).find()) {
+        hook.hook().accept(text.toString());
+      }
+    }
+  }
+
   /** Removes every rule and hook. */
   public void clear() {
     rules.clear();
+    statementHooks.clear();
   }
 
   Decision decide(EmulatorRequest request) {

@@ -50,8 +50,8 @@ final class NdjsonLoader {
     JsonNode dest = load.path("destinationTable");
     String project = Json.text(dest, "projectId") == null ? defaultProject : Json.text(dest, "projectId");
     TableRef ref = new TableRef(project, Json.text(dest, "datasetId"), Json.text(dest, "tableId"));
-    return db.locked(() -> {
-      JsonNode fields = prepareTable(ref, load);
+    JsonNode fields = db.locked(() -> prepareTable(ref, load));
+    return db.session(connection -> {
       long inputBytes = Files.size(data);
       Path canonical = Files.createTempFile("bq-emulator-load", ".ndjson");
       try {
@@ -60,7 +60,8 @@ final class NdjsonLoader {
         if (parsed.badRecords > maxBad) {
           throw tooManyErrors(parsed);
         }
-        long inserted = insert(ref, fields, canonical, parsed.goodRows, load.path("writeDisposition").asText(""));
+        long inserted = insert(connection, ref, fields, canonical, parsed.goodRows,
+            load.path("writeDisposition").asText(""));
         return new Outcome(inserted, parsed.badRecords, inputBytes, parsed.errors);
       } finally {
         Files.deleteIfExists(canonical);
@@ -164,30 +165,36 @@ final class NdjsonLoader {
     return new LoadFailed(result, errors);
   }
 
-  private long insert(TableRef ref, JsonNode fields, Path canonical, long rows, String writeDisposition)
-      throws java.sql.SQLException {
-    boolean autoCommit = db.connection().getAutoCommit();
-    db.connection().setAutoCommit(false);
+  private long insert(java.sql.Connection connection, TableRef ref, JsonNode fields, Path canonical, long rows,
+      String writeDisposition) throws java.sql.SQLException {
+    connection.setAutoCommit(false);
     try {
-      if ("WRITE_EMPTY".equals(writeDisposition) && catalog.rowCount(ref) > 0) {
+      if ("WRITE_EMPTY".equals(writeDisposition) && rowCount(connection, ref) > 0) {
         throw ApiException.duplicate("Table " + ref.display());
       }
       if ("WRITE_TRUNCATE".equals(writeDisposition)) {
-        db.execute("DELETE FROM " + ref.sqlName());
+        DuckDb.execute(connection, "DELETE FROM " + ref.sqlName());
       }
       if (rows > 0) {
-        db.execute("INSERT INTO " + ref.sqlName() + " BY NAME SELECT * FROM read_json("
+        DuckDb.execute(connection, "INSERT INTO " + ref.sqlName() + " BY NAME SELECT * FROM read_json("
             + "'" + canonical.toString().replace("'", "''") + "', format='newline_delimited', "
             + "columns=" + columnsStruct(fields) + ")");
       }
-      db.connection().commit();
+      connection.commit();
       catalog.touch(ref);
       return rows;
     } catch (RuntimeException | java.sql.SQLException e) {
-      db.connection().rollback();
+      connection.rollback();
       throw e;
     } finally {
-      db.connection().setAutoCommit(autoCommit);
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static long rowCount(java.sql.Connection connection, TableRef ref) throws java.sql.SQLException {
+    try (var s = connection.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM " + ref.sqlName())) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
