@@ -19,6 +19,7 @@ final class ScriptRunner {
   private final Catalog catalog;
   private final TableMutations mutations;
   private final FaultInjector hooks;
+  private final java.util.concurrent.locks.ReentrantLock ddl = new java.util.concurrent.locks.ReentrantLock();
 
   ScriptRunner(DuckDb db, Catalog catalog, TableMutations mutations, FaultInjector hooks) {
     this.db = db;
@@ -112,8 +113,14 @@ final class ScriptRunner {
               transaction.mutate(mutated);
             }
             DuckDb.SqlWork<Executed> execution = () -> execute(connection, statement);
-            Executed done = mutated != null && transaction == null ? mutations.runQueued(mutated, execution)
-                : execution.run();
+            Executed done;
+            if (transaction == null && mutated != null) {
+              done = mutations.runQueued(mutated, execution);
+            } else if (transaction == null && isDdl(statement.statementType())) {
+              done = oneDdlAtATime(execution);
+            } else {
+              done = execution.run();
+            }
             if (done.rows() != null) {
               result = done.rows();
             }
@@ -183,6 +190,24 @@ final class ScriptRunner {
       long count = s.getUpdateCount(); // a second call answers -1
       return new Executed(null, Math.max(count, 0), count >= 0 && isDml(statement.statementType()));
     }
+  }
+
+  /**
+   * DDL outside transactions runs one statement at a time: two concurrent CREATE OR REPLACE of one object both
+   * succeed in BigQuery (the later wins), where DuckDB would report a catalog write-write conflict.
+   */
+  private Executed oneDdlAtATime(DuckDb.SqlWork<Executed> execution) throws SQLException, java.io.IOException {
+    ddl.lock();
+    try {
+      return execution.run();
+    } finally {
+      ddl.unlock();
+    }
+  }
+
+  private static boolean isDdl(String statementType) {
+    return statementType.startsWith("CREATE_") || statementType.startsWith("DROP_")
+        || statementType.startsWith("ALTER_");
   }
 
   private static boolean isDml(String statementType) {
