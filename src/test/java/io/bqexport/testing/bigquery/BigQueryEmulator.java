@@ -1,5 +1,6 @@
 package io.bqexport.testing.bigquery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
@@ -43,6 +44,7 @@ public final class BigQueryEmulator implements AutoCloseable {
   private final DuckDb db;
   private final Catalog catalog;
   private final JobStore jobs;
+  private final JobExecutor jobRunner;
   private final ScriptRunner scripts;
   private final TableMutations mutations;
   private final UploadSessions uploads;
@@ -59,8 +61,10 @@ public final class BigQueryEmulator implements AutoCloseable {
     scripts = new ScriptRunner(db, catalog, mutations, faults);
     uploads = new UploadSessions();
     tokens = new TokenService(clock);
-    QueryService queries = new QueryService(jobs, scripts, catalog, db);
-    LoadService loads = new LoadService(jobs, new NdjsonLoader(db, catalog), uploads);
+    jobRunner = new JobExecutor(jobs, faults);
+    QueryService queries = new QueryService(jobs, jobRunner, scripts, catalog, db);
+    LoadService loads = new LoadService(jobs, jobRunner, new NdjsonLoader(db, catalog, limits), uploads, catalog,
+        new LoadQuota(limits, clock));
     handler = new ApiHandler(catalog, jobs, queries, loads, tokens, faults);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     executor = Executors.newCachedThreadPool(r -> {
@@ -150,10 +154,16 @@ public final class BigQueryEmulator implements AutoCloseable {
     tokens.revoke(clientEmail, privateKeyId);
   }
 
-  /** Creates a dataset directly (a test fixture shortcut). */
+  /** Creates a dataset in location US directly (a test fixture shortcut). */
   public void createDataset(String project, String dataset) {
-    catalog.insertDataset(project, Json.object().set("datasetReference",
-        Json.object().put("projectId", project).put("datasetId", dataset)));
+    createDataset(project, dataset, "US");
+  }
+
+  /** Creates a dataset in the given location (US, EU, europe-west1, ...) directly. */
+  public void createDataset(String project, String dataset, String location) {
+    ObjectNode body = Json.object().put("location", location);
+    body.putObject("datasetReference").put("projectId", project).put("datasetId", dataset);
+    catalog.insertDataset(project, body);
   }
 
   /** Rows in a table; a missing or expired table is an IllegalArgumentException. */
@@ -200,6 +210,7 @@ public final class BigQueryEmulator implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    jobRunner.close();
     uploads.deleteFiles();
     try {
       db.close();

@@ -8,6 +8,7 @@ public final class EmulatorLimits {
   private volatile int mutatingDmlRunning = 2;
   private volatile int mutatingDmlQueue = 20;
   private volatile int loadJobsPerTablePerDay = 1500;
+  private volatile long maxJsonRowBytes = 100L << 20;
 
   /** Mutating DML statements BigQuery runs at once per table before it queues (2). */
   public int mutatingDmlRunning() {
@@ -32,6 +33,16 @@ public final class EmulatorLimits {
 
   public EmulatorLimits loadJobsPerTablePerDay(int limit) {
     this.loadJobsPerTablePerDay = limit;
+    return this;
+  }
+
+  /** The largest JSON row a load accepts (100 MB); a larger row is a bad record. */
+  public long maxJsonRowBytes() {
+    return maxJsonRowBytes;
+  }
+
+  public EmulatorLimits maxJsonRowBytes(long bytes) {
+    this.maxJsonRowBytes = bytes;
     return this;
   }
 }

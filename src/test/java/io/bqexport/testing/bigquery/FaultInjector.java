@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class FaultInjector {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<StatementHook> statementHooks = new CopyOnWriteArrayList<>();
+  private volatile Duration jobRunningTime = Duration.ZERO;
 
   /** What the emulator does with a request after consulting the rules. */
   record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse) {}
@@ -154,8 +155,22 @@ public final class FaultInjector {
     }
   }
 
-  /** Removes every rule and hook. */
+  /**
+   * How long every job started from now on stays RUNNING before it does its work. Even at zero (the default) jobs
+   * run in the background: an insert answers PENDING and callers must poll jobs.get, as with BigQuery.
+   */
+  public FaultInjector jobsRunFor(Duration runningTime) {
+    this.jobRunningTime = runningTime;
+    return this;
+  }
+
+  Duration jobRunningTime() {
+    return jobRunningTime;
+  }
+
+  /** Removes every rule and hook, and lets jobs run without delay again. */
   public void clear() {
+    jobRunningTime = Duration.ZERO;
     rules.clear();
     statementHooks.clear();
   }

@@ -19,12 +19,17 @@ import java.util.List;
 final class NdjsonLoader {
   private static final int MAX_REPORTED_ERRORS = 5;
 
+  /** Where BigQuery's load errors point for an uploaded file (it names uploads file-00000000, file-00000001...). */
+  static final String UPLOADED_FILE = "file-00000000";
+
   private final DuckDb db;
   private final Catalog catalog;
+  private final EmulatorLimits limits;
 
-  NdjsonLoader(DuckDb db, Catalog catalog) {
+  NdjsonLoader(DuckDb db, Catalog catalog, EmulatorLimits limits) {
     this.db = db;
     this.catalog = catalog;
+    this.limits = limits;
   }
 
   /** What a finished load reports; errors holds the skipped bad records, if any. */
@@ -122,7 +127,10 @@ final class NdjsonLoader {
           continue;
         }
         try {
-          ObjectNode row = converter.convertRow(parseLine(lines.buffer(), lines.start(), lines.length()));
+          RowTextLimits.checkSize(lines.length(), limits.maxJsonRowBytes());
+          JsonNode parsedRow = parseLine(lines.buffer(), lines.start(), lines.length());
+          RowTextLimits.check(parsedRow);
+          ObjectNode row = converter.convertRow(parsedRow);
           Json.MAPPER.writeTree(gen, row);
           gen.writeRaw('\n');
           parsed.goodRows++;
@@ -148,6 +156,7 @@ final class NdjsonLoader {
   private static ObjectNode rowError(long position, String message) {
     ObjectNode e = Json.object();
     e.put("reason", "invalid");
+    e.put("location", UPLOADED_FILE);
     e.put("message", "Error while reading data, error message: JSON parsing error in row starting at position "
         + position + ": " + message);
     return e;
@@ -156,6 +165,7 @@ final class NdjsonLoader {
   private static LoadFailed tooManyErrors(Parsed parsed) {
     ObjectNode result = Json.object();
     result.put("reason", "invalid");
+    result.put("location", UPLOADED_FILE);
     result.put("message", "Error while reading data, error message: JSON table encountered too many errors, "
         + "giving up. Rows: " + (parsed.goodRows + parsed.badRecords) + "; errors: " + parsed.badRecords
         + ". Please look into the errors[] collection for more details.");

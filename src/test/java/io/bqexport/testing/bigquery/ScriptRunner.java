@@ -36,12 +36,12 @@ final class ScriptRunner {
     db.locked(() -> {
       catalog.expireTables();
       List<SqlTranslator.Translated> translated =
-          translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters);
+          translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters, null);
       SqlTranslator.Translated only = translated.size() == 1 ? translated.get(0) : null;
       if (only != null && only.sql() != null && List.of("SELECT", "INSERT", "DELETE", "UPDATE", "MERGE")
           .contains(only.statementType())) {
         // DuckDB binds the statement without running it: missing tables and columns fail as they would.
-        setSearchPath(db.connection(), project, defaultDataset);
+        setSearchPath(db.connection(), project, defaultDataset, null);
         try {
           db.execute("EXPLAIN " + only.sql());
         } catch (SQLException e) {
@@ -55,14 +55,15 @@ final class ScriptRunner {
   }
 
   private List<SqlTranslator.Translated> translateAll(List<List<SqlToken>> statements, String project,
-      JsonNode defaultDataset, QueryParameters parameters) {
+      JsonNode defaultDataset, QueryParameters parameters, String location) {
     if (statements.isEmpty()) {
       throw ApiException.invalidQuery("Syntax error: Unexpected end of script at [1:1]");
     }
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
-    SqlTranslator translator = new SqlTranslator(datasetProject, dataset, catalog::datasetExists, parameters);
+    SqlTranslator translator = new SqlTranslator(datasetProject, dataset,
+        (p, d) -> catalog.requireDatasetIn(p, d, location), parameters);
     List<SqlTranslator.Translated> translated = new ArrayList<>();
     for (List<SqlToken> statement : statements) {
       translated.add(transactionControl(statement) != null ? null : translator.translate(statement));
@@ -71,16 +72,21 @@ final class ScriptRunner {
   }
 
   Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
+    return run(sql, project, defaultDataset, parameters, null);
+  }
+
+  /** Runs SQL sent with a location (null: none); datasets in other locations are not found. */
+  Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters, String location) {
     List<List<SqlToken>> statements = SqlTranslator.statements(sql);
     List<SqlTranslator.Translated> translated = db.locked(() -> {
       catalog.expireTables();
-      return translateAll(statements, project, defaultDataset, parameters);
+      return translateAll(statements, project, defaultDataset, parameters, location);
     });
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
     return db.session(connection -> {
-      setSearchPath(connection, project, defaultDataset);
+      setSearchPath(connection, project, defaultDataset, location);
       TableMutations.Transaction transaction = null;
       QueryResult result = QueryResult.empty();
       long affected = 0;
@@ -230,15 +236,14 @@ final class ScriptRunner {
     return null;
   }
 
-  private void setSearchPath(Connection connection, String project, JsonNode defaultDataset) throws SQLException {
+  private void setSearchPath(Connection connection, String project, JsonNode defaultDataset, String location)
+      throws SQLException {
     if (defaultDataset == null || Json.text(defaultDataset, "datasetId") == null) {
       return;
     }
     String p = Json.text(defaultDataset, "projectId") == null ? project : Json.text(defaultDataset, "projectId");
     String d = Json.text(defaultDataset, "datasetId");
-    if (!catalog.datasetExists(p, d)) {
-      throw ApiException.notFound("Dataset " + p + ":" + d + " was not found in location US");
-    }
+    catalog.requireDatasetIn(p, d, location);
     DuckDb.execute(connection, "SET search_path = '" + TableRef.quotedSchema(p, d).replace("'", "''") + "'");
   }
 
