@@ -87,24 +87,32 @@ class ConcurrencyContractTest {
     return release;
   }
 
+  /** A transaction that has bumped the lock row and waits, its table claimed, until released. */
+  private record HeldTransaction(CountDownLatch release, Future<TableResult> result) {}
+
+  private HeldTransaction holdTransactionAfterItsUpdate() throws InterruptedException {
+    CountDownLatch updated = new CountDownLatch(1);
+    CountDownLatch release = holdFirst("^UPDATE", updated);
+    Future<TableResult> result = background.submit(() -> run(transaction(BUMP_LOCK)));
+    assertThat(updated.await(2, TimeUnit.MINUTES)).isTrue();
+    return new HeldTransaction(release, result);
+  }
+
   private static String transaction(String... statements) {
     return "BEGIN TRANSACTION;\n" + String.join(";\n", statements) + ";\nCOMMIT TRANSACTION;";
   }
 
   @Test
   void aTransactionMutatingATableAnotherTransactionMutatesIsAborted() throws Exception {
-    CountDownLatch firstUpdated = new CountDownLatch(1);
-    CountDownLatch release = holdFirst("^UPDATE", firstUpdated);
-    Future<TableResult> first = background.submit(() -> run(transaction(BUMP_LOCK)));
-    assertThat(firstUpdated.await(2, TimeUnit.MINUTES)).isTrue();
+    HeldTransaction first = holdTransactionAfterItsUpdate();
 
     assertThatThrownBy(() -> run(transaction(BUMP_LOCK)))
         .isInstanceOf(BigQueryException.class)
         .hasMessageContaining("Transaction is aborted due to concurrent update against table "
             + "acme-analytics:d.commit_lock. Transaction ID: ");
 
-    release.countDown();
-    first.get(2, TimeUnit.MINUTES);
+    first.release().countDown();
+    first.result().get(2, TimeUnit.MINUTES);
     assertThat(lockCount()).as("the first transaction committed, the aborted one changed nothing").isEqualTo(1);
   }
 
@@ -152,32 +160,26 @@ class ConcurrencyContractTest {
 
   @Test
   void queriesRunWhileATransactionIsOpen() throws Exception {
-    CountDownLatch updated = new CountDownLatch(1);
-    CountDownLatch release = holdFirst("^UPDATE", updated);
-    Future<TableResult> open = background.submit(() -> run(transaction(BUMP_LOCK)));
-    assertThat(updated.await(2, TimeUnit.MINUTES)).isTrue();
+    HeldTransaction open = holdTransactionAfterItsUpdate();
 
     assertThat(lockCount()).as("a reader sees the last committed state, not the open transaction's").isZero();
     run("INSERT INTO d.ledger (hour, source) VALUES (TIMESTAMP '2026-11-01 10:00:00', 'other')");
 
-    release.countDown();
-    open.get(2, TimeUnit.MINUTES);
+    open.release().countDown();
+    open.result().get(2, TimeUnit.MINUTES);
     assertThat(lockCount()).isEqualTo(1);
   }
 
   @Test
   void mutatingDmlOutsideATransactionWaitsForTheTransactionInsteadOfFailing() throws Exception {
-    CountDownLatch updated = new CountDownLatch(1);
-    CountDownLatch release = holdFirst("^UPDATE", updated);
-    Future<TableResult> open = background.submit(() -> run(transaction(BUMP_LOCK)));
-    assertThat(updated.await(2, TimeUnit.MINUTES)).isTrue();
+    HeldTransaction open = holdTransactionAfterItsUpdate();
 
     Future<TableResult> queued = background.submit(() -> run(BUMP_LOCK));
     await().atMost(PATIENCE).until(() -> emulator.outstandingMutatingDml(PROJECT, "d", "commit_lock") == 1);
     assertThat(queued).isNotDone();
 
-    release.countDown();
-    open.get(2, TimeUnit.MINUTES);
+    open.release().countDown();
+    open.result().get(2, TimeUnit.MINUTES);
     queued.get(2, TimeUnit.MINUTES);
     assertThat(lockCount()).isEqualTo(2);
   }
@@ -185,10 +187,7 @@ class ConcurrencyContractTest {
   @Test
   void mutatingDmlBeyondTheTablesQueueFailsWithResourcesExceeded() throws Exception {
     emulator.limits().mutatingDmlQueue(1, 1); // BigQuery: 2 running + 20 pending; lowered to reach it cheaply
-    CountDownLatch updated = new CountDownLatch(1);
-    CountDownLatch release = holdFirst("^UPDATE", updated);
-    Future<TableResult> open = background.submit(() -> run(transaction(BUMP_LOCK)));
-    assertThat(updated.await(2, TimeUnit.MINUTES)).isTrue();
+    HeldTransaction open = holdTransactionAfterItsUpdate();
     Future<TableResult> second = background.submit(() -> run(BUMP_LOCK));
     Future<TableResult> third = background.submit(() -> run(BUMP_LOCK));
     await().atMost(PATIENCE).until(() -> emulator.outstandingMutatingDml(PROJECT, "d", "commit_lock") == 2);
@@ -199,8 +198,8 @@ class ConcurrencyContractTest {
             + "table acme-analytics:d.commit_lock, limit is 1")
         .extracting(e -> ((BigQueryException) e).getReason()).isEqualTo("resourcesExceeded");
 
-    release.countDown();
-    open.get(2, TimeUnit.MINUTES);
+    open.release().countDown();
+    open.result().get(2, TimeUnit.MINUTES);
     second.get(2, TimeUnit.MINUTES);
     third.get(2, TimeUnit.MINUTES);
     assertThat(lockCount()).isEqualTo(3);

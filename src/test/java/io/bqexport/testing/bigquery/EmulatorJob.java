@@ -7,8 +7,8 @@ import java.util.List;
  * One job as BigQuery keeps it: reference, configuration, state, errors, statistics and (for queries) rows.
  * A job is PENDING when created, RUNNING once started and DONE when it succeeded or failed; per the REST reference
  * (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus) a DONE job with an errorResult failed,
- * and statistics beyond creation and start time (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics)
- * appear only when it is done.
+ * and statistics beyond creation and start time appear only when it is done
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics).
  */
 final class EmulatorJob {
   final String project;

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Jobs as BigQuery runs them, through the real client:
  * <ul>
- *   <li>jobs.insert "Starts a new asynchronous job" (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert);
- *       a job is PENDING, RUNNING or DONE, and "a job that has finished ... unsuccessfully" is DONE with
- *       status.errorResult (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus);</li>
+ *   <li>jobs.insert "Starts a new asynchronous job"
+ *       (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert); a job is PENDING, RUNNING or
+ *       DONE, and "a job that has finished ... unsuccessfully" is DONE with status.errorResult
+ *       (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus);</li>
  *   <li>a load whose data is bad fails as a job, with errors[] naming reason invalid, the uploaded file
  *       (file-00000000) as location, and the row (https://cloud.google.com/bigquery/docs/error-messages:
  *       "invalid ... This error returns when there is any type of invalid input");</li>

@@ -8,9 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * "Load jobs per table per day: 1,500 jobs ... including jobs that fail" (https://cloud.google.com/bigquery/quotas#load_jobs),
- * counted over the last 24 hours of the emulator's clock. Beyond it a load fails with reason quotaExceeded and the
- * message of https://cloud.google.com/bigquery/docs/troubleshoot-quotas ("Your table exceeded quota for imports or
+ * "Load jobs per table per day: 1,500 jobs ... including jobs that fail"
+ * (https://cloud.google.com/bigquery/quotas#load_jobs), counted over the last 24 hours of the emulator's clock.
+ * Beyond it a load fails with reason quotaExceeded and the message of
+ * https://cloud.google.com/bigquery/docs/troubleshoot-quotas ("Your table exceeded quota for imports or
  * query appends per table").
  */
 final class LoadQuota {

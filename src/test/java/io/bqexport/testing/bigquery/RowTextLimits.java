@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Limits BigQuery applies to a JSON row before its values are typed, which Jackson alone would let through:
  * <ul>
- *   <li>the row's size: "Maximum row size: 100 MB" for JSON loads (https://cloud.google.com/bigquery/quotas#load_jobs);</li>
- *   <li>nesting: "The JSON data type has a nesting limit of 500" (https://cloud.google.com/bigquery/docs/json-data);</li>
+ *   <li>the row's size: a JSON row may be 100 MB at most (https://cloud.google.com/bigquery/quotas#load_jobs);</li>
+ *   <li>nesting: "The JSON data type has a nesting limit of 500"
+ *       (https://cloud.google.com/bigquery/docs/json-data);</li>
  *   <li>text must be UTF-8 (https://cloud.google.com/bigquery/docs/loading-data-cloud-storage-json, "Encoding"); a lone
  *       surrogate escape such as "\ud83d" decodes to no Unicode scalar value, so it has no UTF-8 form. Malformed
  *       UTF-8 bytes already fail Jackson's parser.</li>
