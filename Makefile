@@ -20,10 +20,14 @@ run: build
 $(TEST_CP_FILE): pom.xml
 	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CP_FILE)
 
+# ARGS reaches the demo as written, $ included (a JSONPath '$.blob', a key '$identify'): make passes its raw
+# value in the environment, and xargs splits it into arguments at its quotes without expanding anything.
+demo: export DEMO_ARGS = $(value ARGS)
 demo:
 	$(MVN) -q -DskipTests test-compile
 	@$(MAKE) --no-print-directory $(TEST_CP_FILE)
-	java -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) io.bqexport.testing.demo.Demo $(ARGS)
+	printf '%s' "$$DEMO_ARGS" | xargs java -cp target/test-classes:target/classes:$$(cat $(TEST_CP_FILE)) \
+	  io.bqexport.testing.demo.Demo
 
 # Regenerates the CRDs from the api.v1alpha1 classes into crds/ and the chart.
 crds:

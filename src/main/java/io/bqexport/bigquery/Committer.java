@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,9 +270,9 @@ public final class Committer {
   private record HourCount(long rows, Instant minEventTime, Instant maxEventTime) {}
 
   private Map<Instant, HourCount> countRows(TableId table, ExportWindow window) {
-    String hourColumn = schema.hourColumn();
-    TableResult result = Sql.query(bigquery, "SELECT " + hourColumn + " AS hour, COUNT(*) AS row_count,"
-            + " MIN(event_time) AS min_event_time, MAX(event_time) AS max_event_time FROM " + Sql.name(table)
+    String hourColumn = Sql.column(schema.hourColumn());
+    TableResult result = Sql.query(bigquery, "SELECT " + hourColumn + " AS `hour`, COUNT(*) AS `row_count`,"
+            + " MIN(`event_time`) AS `min_event_time`, MAX(`event_time`) AS `max_event_time` FROM " + Sql.name(table)
             + " WHERE " + hourColumn + " >= @window_start AND " + hourColumn + " < @window_end GROUP BY "
             + hourColumn,
         Map.of("window_start", Sql.timestamp(window.start()), "window_end", Sql.timestamp(window.end())),
@@ -313,9 +312,9 @@ public final class Committer {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
     params.put("window_start", Sql.timestamp(window.start()));
     params.put("window_end", Sql.timestamp(window.end()));
-    String hourColumn = schema.hourColumn();
+    String hourColumn = Sql.column(schema.hourColumn());
     String partitionFilter = partitionFilter(window, entries, previous, params);
-    String columns = schema.columns().stream().map(EventSchema.Column::name).collect(Collectors.joining(", "));
+    String columns = Sql.columns(schema.columns().stream().map(EventSchema.Column::name).toList(), "");
     List<String> statements = new ArrayList<>();
     statements.add("BEGIN TRANSACTION");
     statements.add("DELETE FROM " + Sql.name(target) + " WHERE " + hourColumn + " >= @window_start AND "
@@ -349,10 +348,10 @@ public final class Committer {
       }
     }
     if (min == null) {
-      return " AND event_time IS NULL";
+      return " AND `event_time` IS NULL";
     }
     params.put("min_date", QueryParameterValue.date(min.atOffset(ZoneOffset.UTC).toLocalDate().toString()));
     params.put("max_date", QueryParameterValue.date(max.atOffset(ZoneOffset.UTC).toLocalDate().toString()));
-    return " AND (event_time IS NULL OR DATE(event_time) BETWEEN @min_date AND @max_date)";
+    return " AND (`event_time` IS NULL OR DATE(`event_time`) BETWEEN @min_date AND @max_date)";
   }
 }

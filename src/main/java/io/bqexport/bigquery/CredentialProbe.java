@@ -22,10 +22,10 @@ import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.exporter.ExportFailure;
 import io.bqexport.exporter.FailureReason;
 import java.io.IOException;
+import java.time.Clock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -49,6 +49,13 @@ public final class CredentialProbe {
 
   /** The outcome: ok, or a reason and a message that names the fix. */
   public record Result(boolean ok, String reason, String message, String serviceAccount, String projectId) {}
+
+  private final Clock clock;
+
+  /** @param clock sets the temporary table's expiry; BigQuery compares it with its own clock */
+  public CredentialProbe(Clock clock) {
+    this.clock = clock;
+  }
 
   public Result probe(Target target) {
     String serviceAccount = target.key().clientEmail();
@@ -75,13 +82,13 @@ public final class CredentialProbe {
   }
 
   /** One row into a table that expires in an hour even if the delete below never runs. */
-  private static void testUpload(BigQuery bigquery, DatasetId dataset) {
+  private void testUpload(BigQuery bigquery, DatasetId dataset) {
     TableId probe = TableId.of(dataset.getProject(), dataset.getDataset(),
         "_bqexport_probe_" + UUID.randomUUID().toString().replace("-", ""));
     String step = "creating the temporary table " + probe.getTable();
     try {
       bigquery.create(TableInfo.newBuilder(probe, StandardTableDefinition.of(PROBE_SCHEMA))
-          .setExpirationTime(Instant.now().plus(Duration.ofHours(1)).toEpochMilli()).build());
+          .setExpirationTime(clock.instant().plus(Duration.ofHours(1)).toEpochMilli()).build());
       step = "loading one row into " + probe.getTable();
       WriteChannelConfiguration load = WriteChannelConfiguration.newBuilder(probe)
           .setFormatOptions(FormatOptions.json()).setSchema(PROBE_SCHEMA)

@@ -40,8 +40,8 @@ public final class Ledger {
       field("exporter_version", StandardSQLTypeName.STRING, "bqexport version that committed"),
       field("min_event_time", StandardSQLTypeName.TIMESTAMP, "Earliest event_time of the hour's rows"),
       field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"));
-  private static final String COLUMNS = String.join(", ",
-      SCHEMA.getFields().stream().map(Field::getName).toList());
+  private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
+  private static final String COLUMNS = Sql.columns(NAMES, "");
 
   private final BigQuery bigquery;
   private final TableId ledger;
@@ -66,7 +66,7 @@ public final class Ledger {
   /** The committed hours of {@code table} at or after {@code from}. */
   public Set<Instant> committedHours(String table, Instant from) {
     Set<Instant> hours = new HashSet<>();
-    TableResult result = Sql.query(bigquery, "SELECT hour FROM " + sqlName() + " WHERE table_name = @table AND hour >= @from",
+    TableResult result = Sql.query(bigquery, "SELECT `hour` FROM " + sqlName() + " WHERE `table_name` = @table AND `hour` >= @from",
         Map.of("table", QueryParameterValue.string(table), "from", Sql.timestamp(from)), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
       hours.add(Sql.instant(row.get("hour")));
@@ -78,7 +78,7 @@ public final class Ledger {
   public Map<Instant, LedgerEntry> entries(String table, ExportWindow window) {
     Map<Instant, LedgerEntry> entries = new LinkedHashMap<>();
     TableResult result = Sql.query(bigquery, "SELECT " + COLUMNS + " FROM " + sqlName()
-            + " WHERE table_name = @table AND hour >= @start AND hour < @end ORDER BY hour",
+            + " WHERE `table_name` = @table AND `hour` >= @start AND `hour` < @end ORDER BY `hour`",
         Map.of("table", QueryParameterValue.string(table), "start", Sql.timestamp(window.start()),
             "end", Sql.timestamp(window.end())), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
@@ -97,10 +97,9 @@ public final class Ledger {
   public void recordIfAbsent(List<LedgerEntry> entries) {
     Map<String, QueryParameterValue> params = new LinkedHashMap<>();
     String source = sourceRows(entries, params);
-    Sql.query(bigquery, "MERGE " + sqlName() + " AS t USING (" + source + ") AS s"
-            + " ON t.table_name = s.table_name AND t.hour = s.hour"
-            + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES ("
-            + String.join(", ", SCHEMA.getFields().stream().map(f -> "s." + f.getName()).toList()) + ")",
+    Sql.query(bigquery, "MERGE " + sqlName() + " AS `t` USING (" + source + ") AS `s`"
+            + " ON `t`.`table_name` = `s`.`table_name` AND `t`.`hour` = `s`.`hour`"
+            + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES (" + Sql.columns(NAMES, "`s`.") + ")",
         params, "writing the ledger");
   }
 
@@ -109,8 +108,8 @@ public final class Ledger {
       Map<String, QueryParameterValue> params) {
     params.put("ledger_table", QueryParameterValue.string(table));
     List<String> statements = new ArrayList<>();
-    statements.add("DELETE FROM " + sqlName() + " WHERE table_name = @ledger_table AND hour >= @window_start"
-        + " AND hour < @window_end");
+    statements.add("DELETE FROM " + sqlName() + " WHERE `table_name` = @ledger_table AND `hour` >= @window_start"
+        + " AND `hour` < @window_end");
     statements.add("INSERT INTO " + sqlName() + " (" + COLUMNS + ") " + sourceRows(entries, params));
     return statements;
   }
@@ -135,7 +134,7 @@ public final class Ledger {
       params.put(p + "min_event_time", Sql.timestamp(e.minEventTime()));
       params.put(p + "max_event_time", Sql.timestamp(e.maxEventTime()));
       selects.add("SELECT " + String.join(", ", SCHEMA.getFields().stream()
-          .map(f -> "@" + p + f.getName() + " AS " + f.getName()).toList()));
+          .map(f -> "@" + p + f.getName() + " AS " + Sql.column(f.getName())).toList()));
     }
     return String.join(" UNION ALL ", selects);
   }

@@ -4,7 +4,9 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableResult;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardSQLTypeName;
@@ -37,6 +39,16 @@ final class Sql {
 
   static String name(TableId table) {
     return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
+  }
+
+  /** A quoted column or alias: generated SQL quotes every identifier (GROUPS and others are reserved words). */
+  static String column(String name) {
+    return "`" + name + "`";
+  }
+
+  /** Quoted columns joined by ", ", each with {@code prefix} (a table alias and dot, or ""). */
+  static String columns(List<String> names, String prefix) {
+    return names.stream().map(n -> prefix + column(n)).collect(Collectors.joining(", "));
   }
 
   static QueryParameterValue timestamp(Instant instant) {

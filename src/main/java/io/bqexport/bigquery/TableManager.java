@@ -146,10 +146,10 @@ public final class TableManager {
   private void ensureDeduplicatedFunction(TableId events) {
     String function = "`" + events.getProject() + "." + events.getDataset() + ".deduplicated_" + events.getTable()
         + "`";
-    String sql = "CREATE OR REPLACE TABLE FUNCTION " + function + "(start_date DATE, end_date DATE) AS "
+    String sql = "CREATE OR REPLACE TABLE FUNCTION " + function + "(`start_date` DATE, `end_date` DATE) AS "
         + "SELECT * FROM " + Sql.name(events)
-        + " WHERE DATE(event_time) BETWEEN start_date AND end_date"
-        + " QUALIFY ROW_NUMBER() OVER (PARTITION BY uuid ORDER BY server_upload_time DESC) = 1";
+        + " WHERE DATE(`event_time`) BETWEEN `start_date` AND `end_date`"
+        + " QUALIFY ROW_NUMBER() OVER (PARTITION BY `uuid` ORDER BY `server_upload_time` DESC) = 1";
     try {
       bigquery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build());
     } catch (BigQueryException e) {

@@ -88,11 +88,17 @@ public final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Instant startedAt = Instant.now();
     ExporterConfig cfg = null;
+    Clock clock;
+    try {
+      clock = clock();
+    } catch (ExportFailure e) {
+      return finish(failed(e.reason(), e.getMessage(), Clock.systemUTC()), null, out);
+    }
+    Instant startedAt = clock.instant();
     try {
       cfg = ExporterConfigReader.read(config);
-      ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock());
+      ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock);
       try (AmplitudeExportClient amplitude = ExporterClients.amplitude(cfg.source())) {
         BigQuery bigquery = ExporterClients.bigquery(cfg.destination());
         ExportRun run = new ExportRun(cfg, options, amplitude, bigquery, observer);
@@ -105,11 +111,11 @@ public final class ExportCommand implements Callable<Integer> {
         return finish(run.run(), cfg, out);
       }
     } catch (ExportFailure e) {
-      return finish(failed(e.reason(), e.getMessage(), startedAt), cfg, out);
+      return finish(failed(e.reason(), e.getMessage(), startedAt, clock), cfg, out);
     } catch (RuntimeException e) {
       LOG.error("internal error", e);
       return finish(failed(FailureReason.InternalError, "internal error (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + "); see the pod log", startedAt), cfg, out);
+          + e.getMessage() + "); see the pod log", startedAt, clock), cfg, out);
     }
   }
 
@@ -155,9 +161,13 @@ public final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  private RunSummary failed(FailureReason reason, String message, Instant startedAt) {
+  private RunSummary failed(FailureReason reason, String message, Clock clock) {
+    return failed(reason, message, clock.instant(), clock);
+  }
+
+  private RunSummary failed(FailureReason reason, String message, Instant startedAt, Clock clock) {
     return new RunSummary(RunSummary.FAILED, reason.name(), message, reason.exitCode().code(), mode.name(), window,
-        List.of(), 0, 0, 0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+        List.of(), 0, 0, 0, null, 0, List.of(), startedAt.toString(), clock.instant().toString());
   }
 
   private int finish(RunSummary summary, ExporterConfig cfg, PrintWriter out) {

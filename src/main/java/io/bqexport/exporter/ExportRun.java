@@ -48,7 +48,7 @@ public final class ExportRun {
   private final Set<String> schemaDrift = new TreeSet<>();
   private final List<CommitResult> commits = new ArrayList<>();
   private final Set<Instant> committedAtStart = new HashSet<>();
-  private long skippedLines;
+  private MappingCounts mappingCounts = MappingCounts.NONE;
 
   public ExportRun(ExporterConfig config, Options options, AmplitudeExportClient source, BigQuery bigquery,
       CommitObserver observer) {
@@ -69,7 +69,7 @@ public final class ExportRun {
   }
 
   public RunSummary run() {
-    Instant startedAt = Instant.now();
+    Instant startedAt = options.clock().instant();
     Instant now = options.clock().instant();
     Set<Instant> committed = new HashSet<>();
     String reason = null;
@@ -79,7 +79,7 @@ public final class ExportRun {
       if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
         return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
             options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
-            0, null, 0, List.of(), startedAt.toString(), Instant.now().toString());
+            0, null, 0, List.of(), startedAt.toString(), options.clock().instant().toString());
       }
       DatasetId dataset = DatasetId.of(bigquery.getOptions().getProjectId(), config.destination().dataset());
       TableManager tables = new TableManager(bigquery, dataset);
@@ -122,7 +122,8 @@ public final class ExportRun {
         commits.stream().mapToLong(CommitResult::rows).sum(),
         commits.stream().mapToLong(CommitResult::bytes).sum(),
         through == null ? null : through.toString(), planner.missingHours(committed, now),
-        List.copyOf(schemaDrift), startedAt.toString(), Instant.now().toString());
+        List.copyOf(schemaDrift), startedAt.toString(), options.clock().instant().toString(),
+        mappingCounts.skippedLines(), mappingCounts.replacedSurrogates(), mappingCounts.valuesInExtra());
   }
 
   /** The windows this run would export, for --dry-run; reads the ledger when it exists, creates nothing. */
@@ -185,7 +186,7 @@ public final class ExportRun {
         // Replace swaps hours that are committed; a missing hour gets a first commit like any other run's.
         CommitResult result = options.mode() == ExportMode.Replace && committedAtStart.containsAll(window.hourList())
             ? committer.replace(window, rows) : committer.commitNew(window, rows);
-        skippedLines += rows.skipped();
+        mappingCounts = mappingCounts.plus(rows.counts());
         return result;
       } catch (ExportFailure e) {
         if (e.reason() != FailureReason.DestinationUnavailable || attempt >= WINDOW_ATTEMPTS) {
@@ -235,8 +236,8 @@ public final class ExportRun {
     long hours = commits.stream().mapToLong(c -> c.window().hours()).sum();
     long rows = commits.stream().mapToLong(CommitResult::rows).sum();
     String text = "committed " + hours + " hour(s), " + rows + " row(s)";
-    if (skippedLines > 0) {
-      text += "; skipped " + skippedLines + " malformed line(s) (source.maxBadRecords)";
+    if (mappingCounts.skippedLines() > 0) {
+      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (source.maxBadRecords)";
     }
     if (!schemaDrift.isEmpty()) {
       text += "; new top-level keys went to the extra column: " + String.join(", ", schemaDrift);

@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * The JSON summary of one run, written to the log and to the termination-message path. The operator reads it from
  * the Pod's termination message, which Kubernetes caps at 4 KiB, so {@link #toJson()} never exceeds {@link #MAX_BYTES}.
+ * skippedLines, replacedSurrogates and valuesInExtra count what the mapping of the committed windows skipped (bad
+ * lines under source.maxBadRecords) and repaired (see {@link MappingCounts}).
  */
 public record RunSummary(
     String result,
@@ -25,13 +27,24 @@ public record RunSummary(
     long missingHours,
     List<String> schemaDrift,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    long skippedLines,
+    long replacedSurrogates,
+    long valuesInExtra) {
 
   public static final int MAX_BYTES = 4096;
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String ELLIPSIS = "...";
+
+  /** A summary without mapping counts: a run that failed or stopped before mapping anything. */
+  public RunSummary(String result, String reason, String message, int exitCode, String mode, String window,
+      List<String> committed, long hours, long rows, long bytes, String exportedThrough, long missingHours,
+      List<String> schemaDrift, String startedAt, String finishedAt) {
+    this(result, reason, message, exitCode, mode, window, committed, hours, rows, bytes, exportedThrough,
+        missingHours, schemaDrift, startedAt, finishedAt, 0, 0, 0);
+  }
 
   public static RunSummary parse(String json) {
     try {
@@ -55,12 +68,13 @@ public record RunSummary(
       }
       s = new RunSummary(result, reason, shorten(message, Math.max(200, keep * 40)), exitCode, mode, window,
           ends(committed, keep), hours, rows, bytes, exportedThrough, missingHours, ends(schemaDrift, keep),
-          startedAt, finishedAt);
+          startedAt, finishedAt, skippedLines, replacedSurrogates, valuesInExtra);
       if (keep == 0) {
         json = write(s);
         return bytes(json) <= MAX_BYTES ? json
             : write(new RunSummary(result, reason, shorten(message, 200), exitCode, mode, shorten(window, 100),
-                List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt));
+                List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt,
+                skippedLines, replacedSurrogates, valuesInExtra));
       }
     }
   }

@@ -49,8 +49,8 @@ public final class BqExportOperator implements AutoCloseable {
             new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    EventRecorder recorder = new EventRecorder(client);
-    validations = new CredentialValidations(new CredentialProbe(), clock);
+    EventRecorder recorder = new EventRecorder(client, clock);
+    validations = new CredentialValidations(new CredentialProbe(clock), clock);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.

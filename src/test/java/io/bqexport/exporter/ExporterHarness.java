@@ -9,6 +9,7 @@ import io.bqexport.amplitude.RetryPolicy;
 import io.bqexport.bigquery.BigQueryClientFactory;
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitStep;
+import io.bqexport.testing.MutableClock;
 import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.ExportDataSource;
@@ -36,6 +37,8 @@ final class ExporterHarness implements AutoCloseable {
   static final String TABLE = "events";
   static final Instant START = Instant.parse("2026-11-28T00:00:00Z");
 
+  /** The simulated time of the emulator and of each run, so staging tables expire as they would in BigQuery. */
+  final MutableClock clock = new MutableClock(START);
   final BigQueryEmulator bigquery;
   final AmplitudeExportStandIn amplitude;
   final Path dir;
@@ -60,7 +63,7 @@ final class ExporterHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.bigquery = BigQueryEmulator.start();
+    this.bigquery = BigQueryEmulator.start(clock);
     this.amplitude = AmplitudeExportStandIn.start(source, "test-api-key", "test-secret-key");
     this.key = ServiceAccountKeys.create(bigquery, PROJECT, "writer");
     this.keyFile = dir.resolve("service-account.json");
@@ -126,6 +129,7 @@ final class ExporterHarness implements AutoCloseable {
         .withRetryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(20)));
     try (AmplitudeExportClient source = new AmplitudeExportClient(settings)) {
       BigQuery client = client();
+      clock.set(now);
       ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC)),
           source, client, observer);
       run.committer().withChunkSize(chunkSize).withDuplicateWait(Duration.ofSeconds(5));

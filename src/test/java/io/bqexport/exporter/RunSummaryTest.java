@@ -22,6 +22,20 @@ class RunSummaryTest {
   }
 
   @Test
+  void mappingCountersRoundTripAndDefaultToZeroForOlderSummaries() {
+    RunSummary s = new RunSummary("Succeeded", null, "ok", 0, "FillGaps", null, List.of(), 1, 10, 100, null, 0,
+        List.of(), "a", "b", 2, 3, 4);
+    RunSummary parsed = RunSummary.parse(s.toJson());
+    assertThat(parsed).isEqualTo(s);
+    assertThat(s.toJson()).contains("\"skippedLines\":2", "\"replacedSurrogates\":3", "\"valuesInExtra\":4");
+    String olderJson = summary(List.of(), List.of(), "ok").toJson()
+        .replaceAll(",\"(skippedLines|replacedSurrogates|valuesInExtra)\":0", "");
+    assertThat(olderJson).doesNotContain("skippedLines", "replacedSurrogates", "valuesInExtra");
+    RunSummary older = RunSummary.parse(olderJson);
+    assertThat(older.skippedLines() + older.replacedSurrogates() + older.valuesInExtra()).isZero();
+  }
+
+  @Test
   void staysWithinFourKibibytesAndKeepsBothEndsOfLongLists() {
     List<String> ranges = IntStream.range(0, 2000)
         .mapToObj(i -> "2026-11-%02dT%02d:00:00Z/x".formatted(1 + i / 24 % 28, i % 24)).toList();

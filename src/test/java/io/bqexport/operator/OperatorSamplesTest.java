@@ -52,7 +52,7 @@ class OperatorSamplesTest {
       assertThat(exportCondition(name, ConditionType.READY).orElseThrow().status()).isEqualTo("False");
     }
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().untilAsserted(() -> {
       BigQueryBackfill backfill = kubernetes.client().resources(BigQueryBackfill.class).inNamespace(NS)
           .withName("product-events-2025").get();
       assertThat(backfill.getStatus()).isNotNull();

@@ -27,7 +27,7 @@ public final class ExportConditions {
   }
 
   public Condition await(String name, String type, Predicate<Condition> until) {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(name, type).map(until::test).orElse(false));
+    Awaitility.await().until(() -> get(name, type).map(until::test).orElse(false));
     return get(name, type).orElseThrow();
   }
 

@@ -50,7 +50,7 @@ public final class ExportScenario implements AutoCloseable {
   public ExportScenario(Instant now, io.bqexport.testing.amplitude.ExportDataSource source) {
     clock = new MutableClock(now);
     kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
-    bigquery = BigQueryEmulator.start();
+    bigquery = BigQueryEmulator.start(clock);
     bigquery.requireAuthentication(true); // every call must carry a token the emulator issued for a known key
     bigquery.createDataset(PROJECT, DATASET);
     events = source instanceof GeneratedEvents generated ? generated : null;

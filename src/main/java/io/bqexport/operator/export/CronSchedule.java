@@ -24,6 +24,11 @@ public record CronSchedule(String expression, Optional<ZoneId> timeZone, BitSet 
       "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
   private static final String[] MONTH_NAMES =
       {"", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  /**
+   * Where "never fires" and the shortest interval are measured from: a fixed instant, so the answer does not depend on
+   * the day the operator runs. Four years from it include a February 29 and every month length.
+   */
+  private static final ZonedDateTime REFERENCE = ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final String[] DAY_NAMES = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
   private static final String HINT = "; use five fields (minute hour day-of-month month day-of-week) such as"
       + " \"5 * * * *\", or a macro such as @hourly, optionally prefixed with CRON_TZ=Europe/Berlin";
@@ -61,7 +66,7 @@ public record CronSchedule(String expression, Optional<ZoneId> timeZone, BitSet 
           field(fields[0], 0, 59, null), field(fields[1], 0, 23, null), field(fields[2], 1, 31, null),
           field(fields[3], 1, 12, MONTH_NAMES), field(fields[4], 0, 6, DAY_NAMES),
           isAny(fields[2]), isAny(fields[4]));
-      if (parsed.next(ZonedDateTime.now(ZoneOffset.UTC), 4 * 366).isEmpty()) {
+      if (parsed.next(REFERENCE, 4 * 366).isEmpty()) {
         throw new IllegalArgumentException("it never fires (no such date)");
       }
       return parsed;
@@ -157,9 +162,9 @@ public record CronSchedule(String expression, Optional<ZoneId> timeZone, BitSet 
   }
 
   /** The shortest gap between two consecutive firings over the coming weeks: bounds a run's deadline. */
-  public Duration shortestInterval(ZonedDateTime from) {
+  public Duration shortestInterval() {
     Duration shortest = Duration.ofDays(366);
-    Optional<ZonedDateTime> previous = next(from, 4 * 366);
+    Optional<ZonedDateTime> previous = next(REFERENCE, 4 * 366);
     for (int i = 0; i < 64 && previous.isPresent(); i++) {
       Optional<ZonedDateTime> following = next(previous.get(), 4 * 366);
       if (following.isEmpty()) {

@@ -60,7 +60,7 @@ public final class ExportCronJob {
 
   /** Shorter than the schedule's period, so a stuck run ends before the next one is due. */
   static Duration deadline(CronSchedule schedule) {
-    Duration period = schedule.shortestInterval(ZonedDateTime.now(ZoneOffset.UTC));
+    Duration period = schedule.shortestInterval();
     Duration deadline = period.minusMinutes(5);
     return deadline.compareTo(Duration.ofMinutes(5)) < 0 ? Duration.ofMinutes(5) : deadline;
   }

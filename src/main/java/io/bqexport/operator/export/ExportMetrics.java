@@ -34,7 +34,7 @@ public final class ExportMetrics {
     Tags tags = Tags.of("namespace", export.getMetadata().getNamespace(), "export", export.getMetadata().getName());
     String key = export.getMetadata().getNamespace() + "/" + export.getMetadata().getName();
     if (status.exportedThrough() != null) {
-      Freshness f = Freshness.of(ExporterConfigMap.startFrom(export), Instant.parse(status.exportedThrough()),
+      Freshness f = Freshness.of(ExporterConfigMap.startFrom(export, now), Instant.parse(status.exportedThrough()),
           export.getSpec().availabilityDelay(), export.getSpec().freshnessThreshold(), now);
       gauge("bqexport_export_lag_seconds", tags, lag, key).set(f.lag().toSeconds());
     }

@@ -75,7 +75,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   public UpdateControl<BigQueryExport> reconcile(BigQueryExport export, Context<BigQueryExport> context) {
     Instant now = clock.instant();
     List<Problem> problems = validator.validate(export.getSpec(), now);
-    ExportStatusAssembler.Observation seen = problems.isEmpty() ? observeAndAct(export, context)
+    ExportStatusAssembler.Observation seen = problems.isEmpty() ? observeAndAct(export, context, now)
         : ExportStatusAssembler.Observation.invalidSpec(problems);
 
     BigQueryExportStatus previous = export.getStatus();
@@ -93,7 +93,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     return problems.isEmpty() ? control.rescheduleAfter(requeueAfter(export, seen, now)) : control;
   }
 
-  private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context) {
+  private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
+      Instant now) {
     ExportSecrets.Observation observedSecrets = secrets.observe(export);
     List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
@@ -101,7 +102,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
     boolean valid = credentials != null && credentials.result() != null && credentials.result().ok();
 
-    children.apply(export, ExporterConfigMap.desired(export), context.getSecondaryResource(ConfigMap.class));
+    children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
     CronJob cronJob = children.apply(export, ExportCronJob.desired(export, exporterImage,
         export.getSpec().suspend() || !valid), context.getSecondaryResource(CronJob.class));
     String runNowHandled = valid ? startRunNow(export, cronJob).orElse(null) : null;
@@ -140,7 +141,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     if (seen.credentials() != null && seen.credentials().retryAt() != null) {
       candidates.add(seen.credentials().retryAt());
     }
-    candidates.add(Freshness.of(ExporterConfigMap.startFrom(export), null, export.getSpec().availabilityDelay(),
+    candidates.add(Freshness.of(ExporterConfigMap.startFrom(export, now), null, export.getSpec().availabilityDelay(),
         export.getSpec().freshnessThreshold(), now).reevaluateAt());
     for (Instant at : candidates) {
       Duration d = Duration.between(now, at).plusSeconds(1);

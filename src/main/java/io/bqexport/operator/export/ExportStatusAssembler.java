@@ -102,7 +102,7 @@ public final class ExportStatusAssembler {
     List<RunRecord> runs = RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit());
     String exportedThrough = latestSummary(seen.runs()).map(RunSummary::exportedThrough)
         .filter(t -> t != null).orElse(previous.exportedThrough());
-    Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export),
+    Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export, now),
         exportedThrough == null ? null : Instant.parse(exportedThrough), export.getSpec().availabilityDelay(),
         export.getSpec().freshnessThreshold(), now);
     RunRecord lastRun = runs.isEmpty() ? previous.lastRun() : runs.get(0);
@@ -116,7 +116,7 @@ public final class ExportStatusAssembler {
               + "; hours are due through " + freshness.dueThrough() + ".");
     } else {
       conditions.set(ConditionType.DATA_FRESH, false, Reasons.STALE, "Exported through "
-          + (exportedThrough == null ? "nothing yet (startFrom " + ExporterConfigMap.startFrom(export) + ")"
+          + (exportedThrough == null ? "nothing yet (startFrom " + ExporterConfigMap.startFrom(export, now) + ")"
               : exportedThrough) + ", but hours are due through " + freshness.dueThrough() + ": "
           + freshness.missingHours() + " hour(s) behind, more than spec.freshnessThreshold ("
           + export.getSpec().freshnessThreshold() + ")." + lastRunHint(lastRun));

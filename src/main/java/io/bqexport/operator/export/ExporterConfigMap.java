@@ -21,15 +21,15 @@ public final class ExporterConfigMap {
     return ChildNames.withSuffix(export.getMetadata().getName(), "-exporter");
   }
 
-  public static ConfigMap desired(BigQueryExport export) {
+  public static ConfigMap desired(BigQueryExport export, Instant now) {
     return new ConfigMapBuilder()
         .withNewMetadata().withName(name(export)).withNamespace(export.getMetadata().getNamespace())
         .withLabels(ExportLabels.of(export)).endMetadata()
-        .withData(Map.of(CONFIG_KEY, ExporterConfigReader.toJson(config(export))))
+        .withData(Map.of(CONFIG_KEY, ExporterConfigReader.toJson(config(export, now))))
         .build();
   }
 
-  static ExporterConfig config(BigQueryExport export) {
+  static ExporterConfig config(BigQueryExport export, Instant now) {
     BigQueryExportSpec spec = export.getSpec();
     var amplitude = spec.source().amplitude();
     var destination = spec.destination();
@@ -44,18 +44,18 @@ public final class ExporterConfigMap {
             destination.createDataset()),
         new ExporterConfig.Data(new ExporterConfig.Events(spec.data().events().enabled(),
             spec.data().events().table())),
-        startFrom(export).toString(),
+        startFrom(export, now).toString(),
         SpecDurations.parse("spec.availabilityDelay", spec.availabilityDelay()).toString(),
         spec.maxHoursPerRun(),
         null);
   }
 
   /** spec.startFrom, or the hour the resource was created ("all future events"). */
-  public static Instant startFrom(BigQueryExport export) {
+  public static Instant startFrom(BigQueryExport export, Instant now) {
     if (export.getSpec().startFrom() != null) {
       return Instant.parse(export.getSpec().startFrom());
     }
     String created = export.getMetadata().getCreationTimestamp();
-    return (created == null ? Instant.now() : Instant.parse(created)).truncatedTo(ChronoUnit.HOURS);
+    return (created == null ? now : Instant.parse(created)).truncatedTo(ChronoUnit.HOURS);
   }
 }

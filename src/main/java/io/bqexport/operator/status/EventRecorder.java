@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -33,8 +34,11 @@ public final class EventRecorder {
   /** Counts of the events this process recorded, so a repeat needs only a patch (RBAC: create and patch). */
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
-  public EventRecorder(KubernetesClient client) {
+  private final Clock clock;
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
+    this.clock = clock;
   }
 
   public void normal(HasMetadata object, String reason, String message) {
@@ -48,7 +52,7 @@ public final class EventRecorder {
   private void record(HasMetadata object, String type, String reason, String message) {
     String namespace = object.getMetadata().getNamespace();
     String name = object.getMetadata().getName() + "." + Hashes.sha256Hex(object.getMetadata().getUid() + "/" + reason, 12);
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       Integer count = counts.get(name);
       if (count == null) {

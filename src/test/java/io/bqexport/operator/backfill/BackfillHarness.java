@@ -49,7 +49,7 @@ final class BackfillHarness {
   }
 
   BigQueryBackfill await(String name, Predicate<BigQueryBackfill> until) {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+    Awaitility.await().until(() -> {
       BigQueryBackfill b = get(name);
       return b != null && b.getStatus() != null && until.test(b);
     });
@@ -67,7 +67,7 @@ final class BackfillHarness {
 
   Job awaitJob(String backfill) {
     String name = backfill + "-backfill";
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> job(name) != null);
+    Awaitility.await().until(() -> job(name) != null);
     return job(name);
   }
 

@@ -61,7 +61,7 @@ class ExportReconcilerConditionsTest {
         "kubectl create secret generic bq-writer");
 
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NS, "{\"type\": \"service_account\"}")).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> condition("waiting", ConditionType.CREDENTIALS_VALID)
+    await().until(() -> condition("waiting", ConditionType.CREDENTIALS_VALID)
         .map(c -> c.reason().equals("SecretNotFound") && c.message().contains("Secret amplitude-prod")).orElse(false));
 
     kubernetes.client().resource(ExportFixtures.amplitudeSecret(NS)).create();

@@ -60,7 +60,8 @@ public final class BigQueryEmulator implements AutoCloseable {
     mutations = new TableMutations(limits);
     scripts = new ScriptRunner(db, catalog, mutations, faults);
     uploads = new UploadSessions();
-    tokens = new TokenService(clock);
+    // google-auth stamps its JWTs and judges token expiry by the process's wall clock, not the test's clock.
+    tokens = new TokenService(Clock.systemUTC());
     jobRunner = new JobExecutor(jobs, faults);
     QueryService queries = new QueryService(jobs, jobRunner, scripts, catalog, db);
     LoadService loads = new LoadService(jobs, jobRunner, new NdjsonLoader(db, catalog, limits), uploads, catalog,
@@ -82,7 +83,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return start(Clock.systemUTC());
   }
 
-  /** Starts an emulator whose table expiry, job times and token lifetimes follow the given clock. */
+  /**
+   * Starts an emulator whose table expiry and job times follow the given clock: a test that simulates time passes
+   * its clock here, so that expirations the code computes from that clock mean what they would mean in BigQuery.
+   * Tokens stay on the wall clock, like the client library that requests them.
+   */
   public static BigQueryEmulator start(Clock clock) {
     try {
       return new BigQueryEmulator(clock);
@@ -193,6 +198,16 @@ public final class BigQueryEmulator implements AutoCloseable {
   /** Mutating DML statements outside transactions that run or wait in the table's queue now. */
   int outstandingMutatingDml(String project, String dataset, String table) {
     return mutations.outstanding(new TableRef(project, dataset, table));
+  }
+
+  /** Every query or script that BigQuery's analyzer rejected, as its error message, a newline and the SQL. */
+  public List<String> rejectedSql() {
+    return scripts.analyzer().rejected();
+  }
+
+  /** How many queries or scripts BigQuery's analyzer accepted. */
+  public long acceptedSqlCount() {
+    return scripts.analyzer().accepted();
   }
 
   /** Every job in creation order. */

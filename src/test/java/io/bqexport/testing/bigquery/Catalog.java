@@ -356,6 +356,16 @@ final class Catalog {
     return refs;
   }
 
+  /** The schema fields of every live table, for the GoogleSQL analyzer's catalog. */
+  Map<TableRef, JsonNode> liveSchemas() {
+    return db.locked(() -> {
+      expireTables();
+      Map<TableRef, JsonNode> result = new LinkedHashMap<>();
+      tables.forEach((ref, resource) -> result.put(ref, resource.path("schema").path("fields").deepCopy()));
+      return result;
+    });
+  }
+
   /** BigQuery-shaped schema fields of the table. */
   ArrayNode schemaFields(TableRef ref) {
     ObjectNode resource = find(ref);

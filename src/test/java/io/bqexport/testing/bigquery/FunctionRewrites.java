@@ -50,9 +50,16 @@ final class FunctionRewrites {
         return "strftime(" + a.get(1) + ", " + a.get(0) + ")";
       case "SAFE_CAST": return "TRY_CAST(" + a.get(0) + ")";
       case "JSON_VALUE": case "JSON_EXTRACT_SCALAR":
-        return "json_extract_string(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
+        return "json_extract_string(" + a.get(0) + ", " + jsonPath(a) + ")";
       case "JSON_QUERY": case "JSON_EXTRACT":
-        return "json_extract(" + a.get(0) + ", " + (a.size() > 1 ? a.get(1) : "'$'") + ")";
+        return "json_extract(" + a.get(0) + ", " + jsonPath(a) + ")";
+      case "JSON_QUERY_ARRAY": case "JSON_EXTRACT_ARRAY":
+        // BigQuery: NULL unless the path selects an array.
+        return "(CASE WHEN json_type(" + a.get(0) + ", " + jsonPath(a) + ") = 'ARRAY' THEN CAST(json_extract("
+            + a.get(0) + ", " + jsonPath(a) + ") AS JSON[]) END)";
+      case "JSON_VALUE_ARRAY": case "JSON_EXTRACT_STRING_ARRAY":
+        return "(CASE WHEN json_type(" + a.get(0) + ", " + jsonPath(a) + ") = 'ARRAY' THEN list_transform(CAST("
+            + "json_extract(" + a.get(0) + ", " + jsonPath(a) + ") AS JSON[]), e -> json_extract_string(e, '$')) END)";
       case "TO_JSON_STRING": return "CAST(to_json(" + a.get(0) + ") AS VARCHAR)";
       case "PARSE_JSON": return "json(" + a.get(0) + ")";
       case "COUNTIF": return "count_if(" + a.get(0) + ")";
@@ -68,6 +75,13 @@ final class FunctionRewrites {
       default:
         return null;
     }
+  }
+
+  /** The JSONPath argument ('$' when omitted); a literal one must start at the root, as in BigQuery. */
+  private static String jsonPath(List<String> a) {
+    String path = a.size() > 1 ? a.get(1) : "'$'";
+    RuntimeErrors.checkJsonPath(path);
+    return path;
   }
 
   private static String unit(List<String> units, int index) {

@@ -12,9 +12,11 @@ final class QueryParameters {
   private final Map<String, String> named = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
   private int nextPositional;
+  private JsonNode json;
 
   static QueryParameters from(JsonNode parameters) {
     QueryParameters result = new QueryParameters();
+    result.json = parameters;
     if (parameters != null) {
       for (JsonNode p : parameters) {
         String literal = literal(p.path("parameterType"), p.path("parameterValue"), Json.text(p, "name"));
@@ -27,6 +29,11 @@ final class QueryParameters {
       }
     }
     return result;
+  }
+
+  /** The request's queryParameters as sent, or null. */
+  JsonNode json() {
+    return json;
   }
 
   String named(String name) {
@@ -63,6 +70,10 @@ final class QueryParameters {
     }
     if ("BYTES".equals(t)) {
       return "from_base64(" + quote(v.asText()) + ")";
+    }
+    if ("STRING".equals(t)) {
+      // GoogleSQL coerces STRING parameters like literals (to DATE, TIMESTAMP, ...); an untyped literal does too.
+      return quote(v.asText());
     }
     return "CAST(" + quote(v.asText()) + " AS " + duck + ")";
   }

@@ -20,12 +20,24 @@ final class ScriptRunner {
   private final TableMutations mutations;
   private final FaultInjector hooks;
   private final java.util.concurrent.locks.ReentrantLock ddl = new java.util.concurrent.locks.ReentrantLock();
+  private final GoogleSqlAnalyzer analyzer = new GoogleSqlAnalyzer();
 
   ScriptRunner(DuckDb db, Catalog catalog, TableMutations mutations, FaultInjector hooks) {
     this.db = db;
     this.catalog = catalog;
     this.mutations = mutations;
     this.hooks = hooks;
+  }
+
+  GoogleSqlAnalyzer analyzer() {
+    return analyzer;
+  }
+
+  /** BigQuery's analysis first: only SQL that BigQuery accepts reaches the translator. */
+  private GoogleSqlAnalyzer.Analysis analyze(String sql, String project, JsonNode defaultDataset,
+      QueryParameters parameters) {
+    return analyzer.analyze(sql, project, defaultDataset, parameters.json(), catalog.liveSchemas(),
+        catalog::datasetExists);
   }
 
   /** The last SELECT's rows (or an empty result), the statement type, and rows changed by DML. */
@@ -35,6 +47,7 @@ final class ScriptRunner {
   void validate(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
     db.locked(() -> {
       catalog.expireTables();
+      analyze(sql, project, defaultDataset, parameters);
       List<SqlTranslator.Translated> translated =
           translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters, null);
       SqlTranslator.Translated only = translated.size() == 1 ? translated.get(0) : null;
@@ -77,6 +90,7 @@ final class ScriptRunner {
 
   /** Runs SQL sent with a location (null: none); datasets in other locations are not found. */
   Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters, String location) {
+    GoogleSqlAnalyzer.Analysis analysis = analyze(sql, project, defaultDataset, parameters);
     List<List<SqlToken>> statements = SqlTranslator.statements(sql);
     List<SqlTranslator.Translated> translated = db.locked(() -> {
       catalog.expireTables();
@@ -161,6 +175,7 @@ final class ScriptRunner {
       } finally {
         catalog.syncWithDuckDb();
       }
+      analyzer.committed(analysis);
       String type = statements.size() > 1 ? "SCRIPT" : translated.get(0) == null ? "SCRIPT"
           : translated.get(0).statementType();
       return new Outcome(result, type, affected, hadDml);
@@ -276,7 +291,11 @@ final class ScriptRunner {
     }
   }
 
-  /** DuckDB errors as BigQuery errors: missing tables are 404 notFound, everything else invalidQuery. */
+  /**
+   * DuckDB errors as BigQuery errors. Missing tables are 404 notFound; failed casts carry BigQuery's wording; and
+   * since every statement passed BigQuery's analyzer first, DuckDB refusing to bind or parse it means the
+   * translation lacks something, which the message says instead of passing on DuckDB's words as BigQuery's.
+   */
   static ApiException translateError(SQLException e) {
     return translateError(e, null);
   }
@@ -294,6 +313,13 @@ final class ScriptRunner {
     }
     if (firstLine.contains("Table with name") && firstLine.contains("does not exist")) {
       return new ApiException(404, "notFound", "Not found: " + firstLine);
+    }
+    String cast = RuntimeErrors.badCast(firstLine);
+    if (cast != null) {
+      return ApiException.invalidQuery(cast);
+    }
+    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")) {
+      return SqlTranslator.unsupported("this statement as translated for DuckDB (DuckDB: " + firstLine + ")");
     }
     return ApiException.invalidQuery(firstLine);
   }

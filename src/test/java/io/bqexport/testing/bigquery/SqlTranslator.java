@@ -25,7 +25,7 @@ final class SqlTranslator {
   private static final Set<String> UNSUPPORTED_STATEMENTS = Set.of("DECLARE", "SET", "EXECUTE", "LOOP", "WHILE",
       "REPEAT", "FOR", "IF", "CALL", "ASSERT", "EXPORT", "LOAD", "RAISE", "RETURN", "BREAK", "LEAVE", "CONTINUE",
       "ITERATE", "GRANT", "REVOKE", "CASE");
-  private static final Set<String> UNSUPPORTED_WORDS = Set.of("STRUCT", "PIVOT", "UNPIVOT", "TABLESAMPLE",
+  private static final Set<String> UNSUPPORTED_WORDS = Set.of("PIVOT", "UNPIVOT", "TABLESAMPLE",
       "_PARTITIONTIME", "_PARTITIONDATE", "_TABLE_SUFFIX", "INFORMATION_SCHEMA", "FORMAT", "SYSTEM_TIME");
   /** Keywords that may stand before "(" without being a function call. */
   private static final Set<String> KEYWORDS = Set.of("USING", "IN", "VALUES", "OVER", "EXISTS", "AS", "ON", "AND",
@@ -529,6 +529,9 @@ final class SqlTranslator {
       boolean unitWord = range[1] - range[0] == 1 && UNITS.contains(t.get(range[0]).upper());
       units.add(unitWord ? t.get(range[0]).upper().toLowerCase(Locale.ROOT) : null);
     }
+    if (upper.equals("STRUCT")) {
+      return struct(ranges, tableContextInside);
+    }
     String rewritten;
     try {
       rewritten = FunctionRewrites.rewrite(upper, a, units);
@@ -537,6 +540,19 @@ final class SqlTranslator {
           + " argument(s)");
     }
     return rewritten != null ? rewritten : name.text() + "(" + emit(open + 1, close, tableContextInside) + ")";
+  }
+
+  /** STRUCT(expr AS name, ...) as a DuckDB struct literal {'name': expr, ...}. */
+  private String struct(List<int[]> ranges, boolean tableContextInside) {
+    List<String> fields = new ArrayList<>();
+    for (int[] range : ranges) {
+      int as = range[1] - 2;
+      if (as <= range[0] || !t.get(as).is("AS")) {
+        throw unsupported("STRUCT fields without a name (write STRUCT(expr AS name, ...))");
+      }
+      fields.add(QueryParameters.quote(t.get(as + 1).text()) + ": " + emit(range[0], as, tableContextInside));
+    }
+    return "{" + String.join(", ", fields) + "}";
   }
 
   private int matchingParen(int open) {

@@ -120,7 +120,7 @@ class TableContractTest {
         .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getCode()).isEqualTo(409));
 
     emulator.query(PROJECT, "INSERT INTO lifecycle.events (insert_id, tags, location) VALUES "
-        + "('x', ['a', 'b'], (SELECT {'city': 'Zürich', 'zip': 8000}))");
+        + "('x', ['a', 'b'], STRUCT('Zürich' AS city, 8000 AS zip))");
     var row = bigquery.listTableData(id, SCHEMA).iterateAll().iterator().next();
     assertThat(row.get("tags").getRepeatedValue()).extracting(v -> v.getStringValue()).containsExactly("a", "b");
     assertThat(row.get("location").getRecordValue().get("city").getStringValue()).isEqualTo("Zürich");

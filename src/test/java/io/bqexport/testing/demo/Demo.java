@@ -81,6 +81,7 @@ public final class Demo implements Callable<Integer> {
   }
 
   public static int run(PrintStream out, String... args) {
+    Awaitility.setDefaultTimeout(io.bqexport.testing.GenerousWaits.CEILING);
     return new CommandLine(new Demo(out)).setOut(new java.io.PrintWriter(out, true))
         .setErr(new java.io.PrintWriter(out, true)).execute(args);
   }
@@ -94,6 +95,10 @@ public final class Demo implements Callable<Integer> {
     ExportDataSource source;
     List<Instant> dataHours;
     if (data != null) {
+      if (data.startsWith("~")) {
+        // `make demo` hands ARGS over without a shell (so that a $ stays literal); expand ~ as the shell would.
+        data = Path.of(System.getProperty("user.home")).resolve(Path.of("~").relativize(data));
+      }
       if (!Files.isDirectory(data)) {
         out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
         return 2;
@@ -140,7 +145,7 @@ public final class Demo implements Callable<Integer> {
         var run = scenario.fire(EXPORT);
         runs++;
         String job = run.job().getMetadata().getName();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> scenario.get(EXPORT).getStatus().runs()
+        Awaitility.await().until(() -> scenario.get(EXPORT).getStatus().runs()
             != null && scenario.get(EXPORT).getStatus().runs().stream()
             .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
         RunRecord r = scenario.get(EXPORT).getStatus().runs().get(0);
@@ -205,7 +210,7 @@ public final class Demo implements Callable<Integer> {
     backfill.setSpec(new BigQueryBackfillSpec(s.exportRef(), start.toString(), end.toString(), s.mode(), 3,
         s.parallelism(), s.suspend()));
     scenario.kubernetes.client().resource(backfill).create();
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> backfillJob(scenario) != null);
+    Awaitility.await().until(() -> backfillJob(scenario) != null);
     IndexedJobControllerStandIn indexed = new IndexedJobControllerStandIn(scenario.kubernetes.client(),
         scenario.jobs);
     String jobName = backfillJob(scenario);
@@ -215,11 +220,11 @@ public final class Demo implements Callable<Integer> {
         break;
       }
       long done = result.runs().size();
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> progressCaughtUp(scenario, result.job()));
+      Awaitility.await().until(() -> progressCaughtUp(scenario, result.job()));
       out.println("-- wave " + wave + ": " + done + " chunk(s) in parallel");
       printBackfill(scenario);
     }
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Succeeded".equals(getBackfill(scenario)
+    Awaitility.await().until(() -> "Succeeded".equals(getBackfill(scenario)
         .getStatus().phase()));
   }
 
