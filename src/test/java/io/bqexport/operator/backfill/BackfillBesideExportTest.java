@@ -51,6 +51,9 @@ class BackfillBesideExportTest {
     AtomicInteger uploads = new AtomicInteger();
     scenario.bigquery.faults().onHandled("PUT", "^/upload/", request -> {
       if (uploads.getAndIncrement() == 0) { // the export's load of hour 05: committed, not yet answered
+        // Loads run after the last chunk, as in BigQuery: hold the answer until the job has committed.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+            .until(() -> scenario.rows("events") == PER_HOUR);
         loaded.countDown();
         try {
           release.await(60, TimeUnit.SECONDS);

@@ -64,7 +64,8 @@ class AnalyzerContractTest {
     assertInvalidQuery(insert, "Syntax error: Unexpected keyword GROUPS at [1:54]");
 
     // jobs.insert: the job is created and ends DONE with errorResult (BigQuery's "Troubleshoot errors" page).
-    Job job = bigquery.create(JobInfo.of(JobId.of("unquoted-groups"), QueryJobConfiguration.of(insert)));
+    bigquery.create(JobInfo.of(JobId.of("unquoted-groups"), QueryJobConfiguration.of(insert)));
+    Job job = UploadContractTest.awaitDone(bigquery, JobId.of("unquoted-groups")); // jobs run asynchronously
     assertThat(job.getStatus().getState()).isEqualTo(JobStatus.State.DONE);
     assertThat(job.getStatus().getError().getReason()).isEqualTo("invalidQuery");
     assertThat(job.getStatus().getError().getMessage()).isEqualTo("Syntax error: Unexpected keyword GROUPS at [1:54]");
