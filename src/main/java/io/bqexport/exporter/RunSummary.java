@@ -25,7 +25,11 @@ public record RunSummary(
     long missingHours,
     List<String> schemaDrift,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    List<Quarantined> quarantined) {
+
+  /** A quarantined hour: failed for the same permanent reason in 3 consecutive runs, skipped until retried. */
+  public record Quarantined(String hour, String reason, String message, long failures, String since) {}
 
   public static final int MAX_BYTES = 4096;
   public static final String SUCCEEDED = "Succeeded";
@@ -55,12 +59,15 @@ public record RunSummary(
       }
       s = new RunSummary(result, reason, shorten(message, Math.max(200, keep * 40)), exitCode, mode, window,
           ends(committed, keep), hours, rows, bytes, exportedThrough, missingHours, ends(schemaDrift, keep),
-          startedAt, finishedAt);
+          startedAt, finishedAt, quarantined == null || quarantined.size() <= keep ? quarantined
+              : quarantined.subList(0, keep));
       if (keep == 0) {
         json = write(s);
         return bytes(json) <= MAX_BYTES ? json
             : write(new RunSummary(result, reason, shorten(message, 200), exitCode, mode, shorten(window, 100),
-                List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt));
+                List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt,
+                quarantined == null ? null : quarantined.stream().limit(4).map(q -> new Quarantined(q.hour(),
+                    q.reason(), null, q.failures(), q.since())).toList()));
       }
     }
   }

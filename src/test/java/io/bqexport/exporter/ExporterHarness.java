@@ -90,7 +90,7 @@ final class ExporterHarness implements AutoCloseable {
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
         new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
-        startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString());
+        startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(), null);
   }
 
   Path writeConfig() {
@@ -132,9 +132,17 @@ final class ExporterHarness implements AutoCloseable {
       clock.set(now);
       ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC)),
           source, client, observer);
-      run.committer().withChunkSize(chunkSize).withDuplicateWait(Duration.ofSeconds(5));
+      run.committer().withChunkSize(chunkSize).withBackoff(20);
       return run.run();
     }
+  }
+
+  /** Staging tables left in the dataset (expired ones do not count). */
+  List<String> stagingTables() {
+    List<String> names = new java.util.ArrayList<>();
+    client().listTables(com.google.cloud.bigquery.DatasetId.of(PROJECT, dataset)).iterateAll()
+        .forEach(t -> names.add(t.getTableId().getTable()));
+    return names.stream().filter(n -> n.startsWith("_bqexport_stage_")).toList();
   }
 
   long rows() {

@@ -11,7 +11,8 @@ class RunSummaryTest {
 
   private static RunSummary summary(List<String> committed, List<String> drift, String message) {
     return new RunSummary("Succeeded", null, message, 0, "FillGaps", null, committed, committed.size(), 48211,
-        1234567, "2026-11-28T13:00:00Z", 0, drift, "2026-11-28T15:05:00Z", "2026-11-28T15:06:00Z");
+        1234567, "2026-11-28T13:00:00Z", 0, drift, "2026-11-28T15:05:00Z", "2026-11-28T15:06:00Z",
+        List.of());
   }
 
   @Test
