@@ -6,7 +6,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.nio.charset.CharacterCodingException;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -18,11 +17,13 @@ import java.util.zip.ZipInputStream;
  * buffers of fixed size are held, never an entry or the archive. {@link #next()} returns null only after the
  * archive's end was verified; a truncated or corrupt archive throws {@link CorruptArchiveException} instead, so
  * the caller must not commit anything before null (after a failure every call throws again). Blank lines are
- * skipped (their numbers still count). Not thread-safe: one reader per stream.
+ * skipped (their numbers still count). A line that is not valid UTF-8 or is too long is handed out with its
+ * {@link SourceLine#problem()}, a bad line for the caller to count, as the archive itself is fine (CRCs passed).
+ * Not thread-safe: one reader per stream.
  */
 public final class ExportLineStream implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
-  /** Amplitude caps an event at about 1 MB of JSON; far longer lines are refused rather than buffered. */
+  /** Amplitude caps an event at about 1 MB of JSON; far longer lines are skipped as bad lines, never buffered. */
   static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
 
   private final ExportWindow window;
@@ -101,11 +102,12 @@ public final class ExportLineStream implements AutoCloseable {
         String text = entryReader.readLine();
         if (text != null) {
           lineNumber++;
-          if (text.isBlank()) {
+          String problem = entryReader.problem();
+          if (problem == null && text.isBlank()) {
             continue;
           }
           lines++;
-          return new SourceLine(file, lineNumber, text);
+          return new SourceLine(file, lineNumber, text, problem);
         }
         entryReader = null;
         entryData.close(); // frees the gzip inflater now rather than at garbage collection
@@ -125,12 +127,6 @@ public final class ExportLineStream implements AutoCloseable {
   private AmplitudeException translate(IOException e) {
     if (e instanceof ArchiveProblem problem) {
       return corrupt(problem.getMessage(), null);
-    }
-    if (e instanceof Utf8LineReader.LineTooLongException) {
-      return corrupt("file " + file + " line " + (lineNumber + 1) + " is not a single event: " + e.getMessage(), e);
-    }
-    if (e instanceof CharacterCodingException) {
-      return corrupt("file " + file + " line " + (lineNumber + 1) + " is not valid UTF-8", e);
     }
     if (e instanceof ZipException || e instanceof EOFException) {
       return corrupt(where() + ": " + e.getMessage(), e);

@@ -3,7 +3,8 @@ package io.bqexport.amplitude;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,9 @@ import java.util.Arrays;
 /**
  * Splits UTF-8 bytes into lines ('\n' or "\r\n"). It splits bytes first and decodes each line once (the JDK's
  * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader. Invalid UTF-8 is reported,
- * never replaced silently, and a line longer than {@code maxBytes} is refused: one runaway line must not exhaust
- * the heap. Buffers are reused from one zip entry to the next.
+ * never replaced silently, and a line longer than {@code maxBytes} is skipped without being buffered: one runaway
+ * line must not exhaust the heap. Either is one bad line ({@link #problem()}), not the end of the archive.
+ * Buffers are reused from one zip entry to the next.
  */
 final class Utf8LineReader {
   private static final int SMALL_PENDING = 8 * 1024;
@@ -25,6 +27,8 @@ final class Utf8LineReader {
       .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] pending = new byte[SMALL_PENDING];
   private int pendingLength;
+  private boolean tooLong;
+  private String problem;
   private InputStream in;
   private int position;
   private int limit;
@@ -41,9 +45,11 @@ final class Utf8LineReader {
     return this;
   }
 
-  /** The next line without its terminator, or null at the end. */
+  /** The next line without its terminator, or null at the end; "" when {@link #problem()} says it is unusable. */
   String readLine() throws IOException {
     pendingLength = 0;
+    tooLong = false;
+    problem = null;
     boolean sawAny = false;
     while (true) {
       if (position >= limit) {
@@ -61,10 +67,7 @@ final class Utf8LineReader {
       }
       if (newline < limit) {
         String line;
-        if (pendingLength == 0) {
-          if (newline - position > maxBytes) {
-            throw new LineTooLongException(maxBytes);
-          }
+        if (pendingLength == 0 && !tooLong && newline - position <= maxBytes) {
           line = decode(buffer, position, newline - position);
         } else {
           append(position, newline - position);
@@ -78,10 +81,20 @@ final class Utf8LineReader {
     }
   }
 
-  private void append(int from, int length) throws LineTooLongException {
+  /** Why the last line read is unusable (not valid UTF-8, too long), without quoting it; null when it is fine. */
+  String problem() {
+    return problem;
+  }
+
+  private void append(int from, int length) {
+    if (tooLong) {
+      return; // skipping to the end of the line
+    }
     int needed = pendingLength + length;
     if (needed > maxBytes) {
-      throw new LineTooLongException(maxBytes);
+      tooLong = true;
+      pendingLength = 0;
+      return;
     }
     if (needed > pending.length) {
       pending = Arrays.copyOf(pending, Math.min(maxBytes, Math.max(needed, pending.length * 2)));
@@ -90,8 +103,14 @@ final class Utf8LineReader {
     pendingLength = needed;
   }
 
-  private String takePending() throws CharacterCodingException {
-    String line = decode(pending, 0, pendingLength);
+  private String takePending() {
+    String line;
+    if (tooLong) {
+      problem = "the line is longer than " + maxBytes + " bytes";
+      line = "";
+    } else {
+      line = decode(pending, 0, pendingLength);
+    }
     if (pending.length > 1024 * 1024) {
       pending = new byte[SMALL_PENDING];
     }
@@ -99,22 +118,20 @@ final class Utf8LineReader {
     return line;
   }
 
-  private String decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
+  private String decode(byte[] bytes, int offset, int length) {
     if (length > 0 && bytes[offset + length - 1] == '\r') {
       length--;
     }
     String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
     if (text.indexOf('\uFFFD') >= 0) {
       // either a real U+FFFD or a replaced invalid sequence: only a strict decode can tell
-      validator.reset().decode(ByteBuffer.wrap(bytes, offset, length));
+      ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+      CoderResult result = validator.reset().decode(in, CharBuffer.allocate(length), true);
+      if (result.isError()) {
+        problem = "the line is not valid UTF-8 (at byte " + (in.position() - offset + 1) + ")";
+        return "";
+      }
     }
     return text;
-  }
-
-  /** Thrown when a line exceeds the limit; the caller names the file and line. */
-  static final class LineTooLongException extends IOException {
-    LineTooLongException(int maxBytes) {
-      super("the line is longer than " + maxBytes + " bytes");
-    }
   }
 }

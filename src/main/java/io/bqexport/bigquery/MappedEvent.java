@@ -8,5 +8,8 @@ import java.util.Set;
  *
  * @param hour the export hour the row is committed with
  * @param unknownKeys top-level keys that are not in the schema (schema drift)
+ * @param replacedSurrogates lone surrogates replaced by U+FFFD in this row
+ * @param valuesInExtra values of schema columns kept in {@code extra} because they do not fit their column's type
  */
-public record MappedEvent(byte[] row, Instant hour, Instant eventTime, Set<String> unknownKeys) {}
+public record MappedEvent(byte[] row, Instant hour, Instant eventTime, Set<String> unknownKeys,
+    int replacedSurrogates, int valuesInExtra) {}

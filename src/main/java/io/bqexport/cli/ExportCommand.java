@@ -171,7 +171,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   private RunSummary failed(FailureReason reason, String message, Instant startedAt, Clock clock) {
     return new RunSummary(RunSummary.FAILED, reason.name(), message, reason.exitCode().code(), mode.name(), window,
-        List.of(), 0, 0, 0, null, 0, List.of(), startedAt.toString(), clock.instant().toString(), List.of());
+        List.of(), 0, 0, 0, null, 0, List.of(), startedAt.toString(), clock.instant().toString());
   }
 
   private int finish(RunSummary summary, ExporterConfig cfg, PrintWriter out) {

@@ -65,7 +65,7 @@ public final class ExportRun {
   private final Set<Instant> failingAtStart = new HashSet<>();
   private ExportFailure firstHourFailure;
   private Quarantine quarantine;
-  private long skippedLines;
+  private MappingCounts mappingCounts = MappingCounts.NONE;
 
   public ExportRun(ExporterConfig config, Options options, AmplitudeExportClient source, BigQuery bigquery,
       CommitObserver observer) {
@@ -100,7 +100,7 @@ public final class ExportRun {
       if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
         return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
             options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
-            0, null, 0, List.of(), startedAt.toString(), options.clock().instant().toString(), List.of());
+            0, null, 0, List.of(), startedAt.toString(), options.clock().instant().toString());
       }
       TableManager tables = new TableManager(bigquery, dataset);
       tables.ensureDataset(config.destination().location(), config.destination().createDatasetOrDefault());
@@ -151,6 +151,7 @@ public final class ExportRun {
         commits.stream().mapToLong(CommitResult::bytes).sum(),
         through == null ? null : through.toString(), planner.missingHours(committed, now),
         List.copyOf(schemaDrift), startedAt.toString(), options.clock().instant().toString(),
+        mappingCounts.skippedLines(), mappingCounts.replacedSurrogates(), mappingCounts.valuesInExtra(),
         quarantined.stream().map(q -> new RunSummary.Quarantined(q.hour().toString(), q.reason(), q.message(),
             q.failures(), q.since().toString())).toList());
   }
@@ -293,7 +294,7 @@ public final class ExportRun {
           config.source().maxBadRecordsOrDefault(), schemaDrift);
       try {
         CommitResult result = committer.commit(window, rows, options.mode() == ExportMode.Replace);
-        skippedLines += rows.skipped();
+        mappingCounts = mappingCounts.plus(rows.counts());
         return result;
       } catch (ExportFailure e) {
         if (e.reason() != FailureReason.DestinationUnavailable || attempt >= WINDOW_ATTEMPTS) {
@@ -347,8 +348,8 @@ public final class ExportRun {
     long hours = commits.stream().mapToLong(CommitResult::hours).sum();
     long rows = commits.stream().mapToLong(CommitResult::rows).sum();
     String text = "committed " + hours + " hour(s), " + rows + " row(s)";
-    if (skippedLines > 0) {
-      text += "; skipped " + skippedLines + " malformed line(s) (source.maxBadRecords)";
+    if (mappingCounts.skippedLines() > 0) {
+      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (source.maxBadRecords)";
     }
     if (!schemaDrift.isEmpty()) {
       text += "; new top-level keys went to the extra column: " + String.join(", ", schemaDrift);

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Streams one window from Amplitude through the EventMapper into a load job: line by line, never holding the hour.
  * Mapping (JSON parse and re-serialization) is the costly step, so batches of lines are mapped on a small pool while
  * this thread keeps reading; results are written strictly in source order, and at most {@code 2 x threads} batches
- * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Malformed lines are skipped up to
- * maxBadRecords per window; one more fails the window.
+ * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Bad
+ * lines of every kind (not JSON, not an object, a value BigQuery would reject that cannot be repaired) are skipped up
+ * to maxBadRecords per window; one more fails the window. Messages name the file, line and column, never the text.
  */
 final class WindowRowWriter implements RowWriter {
 
@@ -45,6 +46,8 @@ final class WindowRowWriter implements RowWriter {
   private final Set<String> schemaDrift;
   private final int threads;
   private long skipped;
+  private long replacedSurrogates;
+  private long valuesInExtra;
 
   WindowRowWriter(AmplitudeExportClient source, EventMapper mapper, ExportWindow window, int maxBadRecords,
       Set<String> schemaDrift) {
@@ -56,9 +59,9 @@ final class WindowRowWriter implements RowWriter {
     this.threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
-  /** Malformed lines skipped by the last attempt. */
-  long skipped() {
-    return skipped;
+  /** What the last attempt skipped and repaired. */
+  MappingCounts counts() {
+    return new MappingCounts(skipped, replacedSurrogates, valuesInExtra);
   }
 
   /** One line's outcome: a mapped event, or why it is malformed. */
@@ -68,6 +71,8 @@ final class WindowRowWriter implements RowWriter {
   public WindowStats writeRows(OutputStream out) throws IOException {
     WindowStats stats = new WindowStats();
     skipped = 0;
+    replacedSurrogates = 0;
+    valuesInExtra = 0;
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "event-mapper");
       t.setDaemon(true);
@@ -105,6 +110,10 @@ final class WindowRowWriter implements RowWriter {
     inFlight.addLast(pool.submit(() -> {
       List<Mapped> mapped = new ArrayList<>(batch.size());
       for (SourceLine line : batch) {
+        if (line.problem() != null) {
+          mapped.add(new Mapped(line, null, new MalformedEventException(line.problem())));
+          continue;
+        }
         try {
           mapped.add(new Mapped(line, mapper.map(line.text(), window), null));
         } catch (MalformedEventException e) {
@@ -137,16 +146,18 @@ final class WindowRowWriter implements RowWriter {
     for (Mapped m : batch) {
       if (m.malformed() != null) {
         skipped++;
+        String where = m.line().location(m.malformed().column());
         if (skipped > maxBadRecords) {
-          throw new ExportFailure(FailureReason.BadRecords, m.line().location() + " of the Amplitude export is "
-              + "malformed (" + m.malformed().getMessage() + "); " + skipped + " malformed line(s) exceed "
-              + "source.maxBadRecords=" + maxBadRecords + ", so nothing of " + window + " was committed. Raise "
-              + "maxBadRecords to skip them");
+          throw new ExportFailure(FailureReason.BadRecords, where + " of the Amplitude export is a bad line ("
+              + m.malformed().getMessage() + "); " + skipped + " bad line(s) exceed source.maxBadRecords="
+              + maxBadRecords + ", so nothing of " + window + " was committed. Raise maxBadRecords to skip them");
         }
-        LOG.warn("skipping malformed {} of {}: {}", m.line().location(), window, m.malformed().getMessage());
+        LOG.warn("skipping bad {} of {}: {}", where, window, m.malformed().getMessage());
         continue;
       }
       MappedEvent event = m.event();
+      replacedSurrogates += event.replacedSurrogates();
+      valuesInExtra += event.valuesInExtra();
       out.write(event.row());
       out.write('\n');
       stats.add(event, event.row().length + 1L, m.line().file());

@@ -162,23 +162,30 @@ class ExportLineStreamTest {
   }
 
   @Test
-  void invalidUtf8NamesFileAndLine() throws IOException {
-    plainEntry("bad.json", new byte[] {'{', '}', '\n', '"', (byte) 0xC3, (byte) 0x28, '"', '\n'});
+  void invalidUtf8IsABadLineNamingFileLineAndByteNotTheEndOfTheArchive() throws IOException {
+    plainEntry("bad.json", new byte[] {'{', '}', '\n', '"', 'a', (byte) 0xC3, (byte) 0x28, '"', '\n', '{', '}', '\n'});
 
-    assertThatThrownBy(() -> read(finish()))
-        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("file bad.json line 2 is not valid UTF-8");
+    List<SourceLine> lines = read(finish());
+
+    assertThat(lines).extracting(SourceLine::lineNumber).containsExactly(1L, 2L, 3L);
+    assertThat(lines.get(1).problem()).isEqualTo("the line is not valid UTF-8 (at byte 3)");
+    assertThat(lines.get(1).text()).isEmpty();
+    assertThat(lines.get(0).problem()).isNull();
+    assertThat(lines.get(2).problem()).isNull();
   }
 
   @Test
-  void aRunawayLineIsRefusedNamingFileAndLine() throws IOException {
-    plainEntry("long.json", ("{}\n{\"x\":\"" + "y".repeat(5000) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+  void aRunawayLineIsSkippedWithoutBufferingAndTheNextLinesFollow() throws IOException {
+    String runaway = "{\"x\":\"" + "y".repeat(200_000) + "\"}";
+    plainEntry("long.json", ("{}\n" + runaway + "\n{\"after\":1}\n" + runaway).getBytes(StandardCharsets.UTF_8));
     byte[] archive = finish();
 
-    assertThatThrownBy(() -> read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), -1, 1000)))
-        .isInstanceOfSatisfying(CorruptArchiveException.class, e -> {
-          assertThat(e.reason()).isEqualTo("ArchiveCorrupt");
-          assertThat(e.getMessage()).contains("file long.json line 2", "1000 bytes");
-        });
+    List<SourceLine> lines = read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), -1, 1000));
+
+    assertThat(lines).extracting(SourceLine::text).containsExactly("{}", "", "{\"after\":1}", "");
+    assertThat(lines).extracting(SourceLine::problem)
+        .containsExactly(null, "the line is longer than 1000 bytes", null, "the line is longer than 1000 bytes");
+    assertThat(lines.get(1).location()).isEqualTo("file long.json line 2");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqexport.ExportWindow;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventMapperTest {
@@ -101,11 +102,111 @@ class EventMapperTest {
   }
 
   @Test
-  void rejectsLinesThatAreNotJsonObjects() {
+  void rejectsLinesThatAreNotOneJsonObjectNamingTheColumn() {
     assertThatThrownBy(() -> mapper.map("{\"uuid\":", WINDOW)).isInstanceOf(MalformedEventException.class)
-        .hasMessageContaining("not valid JSON");
+        .hasMessage("not valid JSON: the line ends inside a value");
     assertThatThrownBy(() -> mapper.map("[1,2]", WINDOW)).isInstanceOf(MalformedEventException.class)
-        .hasMessageContaining("not a JSON object");
+        .hasMessage("the line is not a JSON object")
+        .satisfies(e -> assertThat(((MalformedEventException) e).column()).isEqualTo(1));
+    assertThatThrownBy(() -> mapper.map("{\"a\":1} {\"b\":2}", WINDOW)).isInstanceOf(MalformedEventException.class)
+        .hasMessage("text after the JSON object")
+        .satisfies(e -> assertThat(((MalformedEventException) e).column()).isEqualTo(8));
+    assertThatThrownBy(() -> mapper.map("{\"a\":1}x", WINDOW)).isInstanceOf(MalformedEventException.class)
+        .hasMessage("text after the JSON object");
+    assertThatThrownBy(() -> mapper.map("{\"uuid\": \"a\" \"b\"}", WINDOW))
+        .isInstanceOf(MalformedEventException.class).hasMessage("not valid JSON")
+        .satisfies(e -> assertThat(((MalformedEventException) e).column()).isEqualTo(14));
+  }
+
+  @Test
+  void messagesNeverQuoteTheEvent() {
+    String secret = "sk_live_51H8zQeSecretToken";
+    for (String line : List.of("{\"api_key\": " + secret + "}", "{\"api_key\": \"" + secret + "\", " + secret,
+        "{\"" + secret + "\": tru}", "\"" + secret + "\"", "{\"a\": \"" + secret + "\"} " + secret)) {
+      assertThatThrownBy(() -> mapper.map(line, WINDOW)).isInstanceOf(MalformedEventException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret).doesNotContain("sk_live")
+              .doesNotContain("tru"));
+    }
+  }
+
+  @Test
+  void jsonNestedDeeperThanBigQueryAllowsIsABadLine() throws Exception {
+    String deepest = "[".repeat(EventMapper.MAX_JSON_DEPTH) + "]".repeat(EventMapper.MAX_JSON_DEPTH);
+    assertThat(row(mapper.map("{\"event_properties\":" + deepest + "}", WINDOW)).has("event_properties")).isTrue();
+    assertThatThrownBy(() -> mapper.map("{\"event_properties\":[" + deepest + "]}", WINDOW))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessage("a value nests deeper than 500 levels, BigQuery's limit for JSON values");
+    assertThatThrownBy(() -> mapper.map("{\"new_key\":" + deepest + "}", WINDOW))
+        .isInstanceOf(MalformedEventException.class).hasMessageContaining("extra column would nest deeper than 500");
+  }
+
+  @Test
+  void spaceSeparatedTimeWithZoneLandsInEventTime() throws Exception {
+    MappedEvent event = mapper.map("{\"event_time\":\"2026-01-26 04:23:35Z\","
+        + "\"client_event_time\":\"2026-01-26 05:23:35.25+01:00\"}", WINDOW);
+    JsonNode row = row(event);
+    assertThat(row.get("event_time").asText()).isEqualTo("2026-01-26T04:23:35.000000Z");
+    assertThat(row.get("client_event_time").asText()).isEqualTo("2026-01-26T04:23:35.250000Z");
+    assertThat(row.has("extra")).isFalse();
+    assertThat(event.eventTime()).isEqualTo(Instant.parse("2026-01-26T04:23:35Z"));
+    assertThat(event.valuesInExtra()).isZero();
+  }
+
+  @Test
+  void timestampsBigQueryWouldRejectOrMisreadGoToExtraUnderTheirOriginalKey() throws Exception {
+    MappedEvent event = mapper.map("""
+        {"event_time":1769401415123456,"client_event_time":1769401415,"processed_time":"+10000-01-01 00:00:00",
+         "user_creation_time":"0000-12-31 23:59:59","client_upload_time":1769401415123,
+         "server_upload_time":"2026-11-28 10:15:00"}""", WINDOW);
+    JsonNode row = row(event);
+    JsonNode extra = row.get("extra");
+    assertThat(row.has("event_time")).isFalse();
+    assertThat(extra.get("event_time").asLong()).isEqualTo(1769401415123456L);
+    assertThat(extra.get("client_event_time").asLong()).isEqualTo(1769401415L);
+    assertThat(extra.get("processed_time").asText()).isEqualTo("+10000-01-01 00:00:00");
+    assertThat(extra.get("user_creation_time").asText()).isEqualTo("0000-12-31 23:59:59");
+    assertThat(row.get("client_upload_time").asText()).isEqualTo("2026-01-26T04:23:35.123000Z");
+    assertThat(event.valuesInExtra()).isEqualTo(4);
+    assertThat(event.eventTime()).isNull();
+    assertThat(event.unknownKeys()).isEmpty();
+  }
+
+  @Test
+  void loneSurrogatesBecomeReplacementCharactersEverywhereAndAreCounted() throws Exception {
+    MappedEvent event = mapper.map("""
+        {"user_id":"cut \\ud83d","event_properties":{"title":"x\\udc00y","list":["\\ud83d",{"k\\ud83d":1}],
+         "ok":"\\ud83c\\udfa7"},"new\\ud800key":"v","app":"\\ud83d"}""", WINDOW);
+    JsonNode row = row(event);
+    assertThat(row.get("user_id").asText()).isEqualTo("cut \uFFFD");
+    JsonNode properties = row.get("event_properties");
+    assertThat(properties.get("title").asText()).isEqualTo("x\uFFFDy");
+    assertThat(properties.get("list").get(0).asText()).isEqualTo("\uFFFD");
+    assertThat(properties.get("list").get(1).has("k\uFFFD")).isTrue();
+    assertThat(properties.get("ok").asText()).isEqualTo("🎧");
+    assertThat(row.get("extra").get("new\uFFFDkey").asText()).isEqualTo("v");
+    assertThat(row.get("extra").get("app").asText()).isEqualTo("\uFFFD");
+    assertThat(event.unknownKeys()).containsExactly("new\uFFFDkey");
+    assertThat(event.replacedSurrogates()).isEqualTo(6);
+    assertThat(new String(event.row(), StandardCharsets.UTF_8)).doesNotContain("\\ud8", "\\udc");
+  }
+
+  @Test
+  void anEscapedBackslashBeforeUd83dIsNotASurrogate() throws Exception {
+    MappedEvent event = mapper.map("{\"user_id\":\"C:\\\\ud83d\"}", WINDOW);
+    assertThat(row(event).get("user_id").asText()).isEqualTo("C:\\ud83d");
+    assertThat(event.replacedSurrogates()).isZero();
+  }
+
+  @Test
+  void numbersInStringColumnsKeepTheirSourceText() throws Exception {
+    JsonNode row = row(mapper.map("""
+        {"user_id":1.5e3,"device_id":123456789012345678901234567890,"city":-0.10,"version_name":2.0,
+         "event_properties":{"n":1.5e3}}""", WINDOW));
+    assertThat(row.get("user_id").asText()).isEqualTo("1.5e3");
+    assertThat(row.get("device_id").asText()).isEqualTo("123456789012345678901234567890");
+    assertThat(row.get("city").asText()).isEqualTo("-0.10");
+    assertThat(row.get("version_name").asText()).isEqualTo("2.0");
+    assertThat(row.get("event_properties").get("n").decimalValue()).isEqualByComparingTo("1500");
   }
 
   @Test

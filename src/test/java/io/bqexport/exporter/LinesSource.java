@@ -19,16 +19,21 @@ import java.util.zip.GZIPOutputStream;
 final class LinesSource implements ExportDataSource {
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  private final Map<Instant, List<String>> lines = new ConcurrentHashMap<>();
+  private final Map<Instant, List<byte[]>> lines = new ConcurrentHashMap<>();
 
   LinesSource hour(Instant hour, List<String> hourLines) {
+    return rawHour(hour, hourLines.stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList());
+  }
+
+  /** Lines as bytes, for content no Java string encodes, such as invalid UTF-8. */
+  LinesSource rawHour(Instant hour, List<byte[]> hourLines) {
     lines.put(hour, new ArrayList<>(hourLines));
     return this;
   }
 
   @Override
   public List<ExportFile> files(Instant hour) {
-    List<String> hourLines = lines.get(hour);
+    List<byte[]> hourLines = lines.get(hour);
     if (hourLines == null) {
       return List.of();
     }
@@ -62,15 +67,16 @@ final class LinesSource implements ExportDataSource {
             out.write(b, off, len);
           }
         });
-        for (String line : hourLines) {
-          gzip.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        for (byte[] line : hourLines) {
+          gzip.write(line);
+          gzip.write('\n');
         }
         gzip.finish();
       }
 
       @Override
       public Iterator<String> lines() {
-        return hourLines.iterator();
+        return hourLines.stream().map(l -> new String(l, StandardCharsets.UTF_8)).iterator();
       }
     });
   }

@@ -39,7 +39,7 @@ class BackfillChunksTest {
 
   private static RunSummary summary(boolean ok, String reason, long rows) {
     return new RunSummary(ok ? RunSummary.SUCCEEDED : RunSummary.FAILED, reason, ok ? "done" : "it broke",
-        ok ? 0 : 4, "FillGaps", null, List.of(), 24, rows, 0, null, 0, List.of(), "a", "b", List.of());
+        ok ? 0 : 4, "FillGaps", null, List.of(), 24, rows, 0, null, 0, List.of(), "a", "b");
   }
 
   @Test
