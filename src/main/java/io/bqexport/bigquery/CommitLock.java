@@ -36,12 +36,21 @@ public final class CommitLock {
     this.lock = TableId.of(dataset.getProject(), dataset.getDataset(), TABLE);
   }
 
-  /** Creates the table's lock row unless it exists (two racing creators leave two rows; both get locked). */
+  /**
+   * Creates the table's lock row unless it exists (two racing creators leave two rows; both get locked). Reads
+   * first: a read never conflicts, while a MERGE on every run would queue behind a running commit.
+   */
   public void ensureRow(String table, JobLabels labels) {
-    Sql.query(bigquery, "MERGE " + Sql.name(lock) + " AS t USING (SELECT @table AS table_name) AS s"
-            + " ON t.table_name = s.table_name WHEN NOT MATCHED THEN INSERT (table_name, commits)"
-            + " VALUES (s.table_name, 0)", Map.of("table", QueryParameterValue.string(table)),
-        labels.of("lock-init", null), "creating the commit lock row of " + table);
+    Map<String, QueryParameterValue> params = Map.of("table", QueryParameterValue.string(table));
+    long rows = Sql.query(bigquery, "SELECT COUNT(*) AS n FROM " + Sql.name(lock) + " WHERE table_name = @table",
+        params, labels.of("lock-read", null), "reading the commit lock of " + table).iterateAll().iterator().next()
+        .get("n").getLongValue();
+    if (rows == 0) {
+      Sql.query(bigquery, "MERGE " + Sql.name(lock) + " AS t USING (SELECT @table AS table_name) AS s"
+              + " ON t.table_name = s.table_name WHEN NOT MATCHED THEN INSERT (table_name, commits)"
+              + " VALUES (s.table_name, 0)", params, labels.of("lock-init", null),
+          "creating the commit lock row of " + table);
+    }
   }
 
   /** The first statement of a commit transaction; {@code @table} names the events table. */

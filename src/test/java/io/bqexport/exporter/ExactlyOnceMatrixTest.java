@@ -184,6 +184,43 @@ class ExactlyOnceMatrixTest {
   }
 
   @Test
+  void aCommitAbortedByAConcurrentOneIsRetried() throws Exception {
+    events.hours(hour(10), hour(12), 5);
+    h.run(NOW, ExportWindow.ofHour(hour(9)), ExportMode.FillGaps); // the tables and the lock row exist
+    CountDownLatch lockHeld = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger locks = new AtomicInteger();
+    // The first commit holds its transaction open right after taking the commit lock.
+    h.bigquery.faults().onStatement("_bqexport_lock", statement -> {
+      if (statement.startsWith("UPDATE") && locks.getAndIncrement() == 0) {
+        lockHeld.countDown();
+        awaitLatch(release);
+      }
+    });
+    CommitObserver counting = (step, window) -> {
+      if (step == CommitStep.BEFORE_TRANSACTION && attempts.incrementAndGet() > 2) {
+        release.countDown(); // someone was aborted and retries: let the holder go on
+      }
+      if (step == CommitStep.AFTER_TRANSACTION) {
+        release.countDown();
+      }
+    };
+    CompletableFuture<RunSummary> first = CompletableFuture.supplyAsync(() ->
+        h.run(NOW, ExportWindow.ofHour(hour(10)), ExportMode.FillGaps, counting));
+    awaitLatch(lockHeld);
+    CompletableFuture<RunSummary> second = CompletableFuture.supplyAsync(() ->
+        h.run(NOW, ExportWindow.ofHour(hour(11)), ExportMode.FillGaps, counting));
+
+    assertThat(first.get(3, TimeUnit.MINUTES).result()).isEqualTo("Succeeded");
+    assertThat(second.get(3, TimeUnit.MINUTES).result()).isEqualTo("Succeeded");
+    assertThat(attempts.get()).as("one of the two commits was aborted and retried").isGreaterThan(2);
+    assertThat(h.bigquery.jobs()).filteredOn(j -> "invalidQuery".equals(j.errorReason()))
+        .extracting(j -> j.errorMessage()).allMatch(m -> m.contains("concurrent update")).isNotEmpty();
+    assertExactlyOnce(10, 12);
+  }
+
+  @Test
   void twoProjectsIntoOneTableEachGetEveryHour() {
     GeneratedEvents other = new GeneratedEvents(new AmplitudeEventGenerator(99, 54321));
     events.hours(hour(0), hour(4), 5);

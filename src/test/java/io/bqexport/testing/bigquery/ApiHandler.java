@@ -200,7 +200,7 @@ final class ApiHandler implements HttpHandler {
         return Response.json(list);
       }
     } else if ((m = JOB.matcher(path)).matches() && method.equals("GET")) {
-      ObjectNode job = jobs.get(segment(m, 1), segment(m, 2)).toJson();
+      ObjectNode job = jobs.get(segment(m, 1), segment(m, 2), r.query().get("location")).toJson();
       if (faults.pretendRunning(r)) {
         job.putObject("status").put("state", "RUNNING");
         ((ObjectNode) job.get("statistics")).remove(List.of("endTime", "load", "query"));
@@ -208,13 +208,13 @@ final class ApiHandler implements HttpHandler {
       return Response.json(selectFields(job, r));
     } else if ((m = JOB_CANCEL.matcher(path)).matches() && method.equals("POST")) {
       ObjectNode response = Json.object().put("kind", "bigquery#jobCancelResponse");
-      response.set("job", jobs.get(segment(m, 1), segment(m, 2)).toJson());
+      response.set("job", jobs.get(segment(m, 1), segment(m, 2), r.query().get("location")).toJson());
       return Response.json(response);
     } else if ((m = QUERIES.matcher(path)).matches() && method.equals("POST")) {
       return Response.json(queries.query(segment(m, 1), Json.parse(body), user));
     } else if ((m = QUERY_RESULTS.matcher(path)).matches() && method.equals("GET")) {
       if (faults.pretendRunning(r)) {
-        jobs.get(segment(m, 1), segment(m, 2));
+        jobs.get(segment(m, 1), segment(m, 2), r.query().get("location"));
         ObjectNode pending = Json.object().put("kind", "bigquery#getQueryResultsResponse").put("jobComplete", false);
         pending.putObject("jobReference").put("projectId", segment(m, 1)).put("jobId", segment(m, 2));
         return Response.json(pending);
@@ -245,7 +245,7 @@ final class ApiHandler implements HttpHandler {
   private ObjectNode insertJob(String project, JsonNode body, String user) {
     JsonNode config = body.path("configuration");
     if (config.has("query")) {
-      return queries.insertQueryJob(project, body, user).toJson();
+      return queries.insertQueryJob(project, body, user);
     }
     if (config.has("load")) {
       throw SqlTranslator.unsupported("load jobs from sourceUris; load by resumable upload instead");

@@ -1,5 +1,6 @@
 package io.bqexport.testing.bigquery;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
@@ -43,22 +44,28 @@ public final class BigQueryEmulator implements AutoCloseable {
   private final DuckDb db;
   private final Catalog catalog;
   private final JobStore jobs;
+  private final JobExecutor jobRunner;
   private final ScriptRunner scripts;
+  private final TableMutations mutations;
   private final UploadSessions uploads;
   private final TokenService tokens;
   private final ApiHandler handler;
   private final FaultInjector faults = new FaultInjector();
+  private final EmulatorLimits limits = new EmulatorLimits();
 
   private BigQueryEmulator(Clock clock) throws IOException {
     db = new DuckDb();
     catalog = new Catalog(db, clock);
     jobs = new JobStore(clock);
-    scripts = new ScriptRunner(db, catalog);
+    mutations = new TableMutations(limits);
+    scripts = new ScriptRunner(db, catalog, mutations, faults);
     uploads = new UploadSessions();
     // google-auth stamps its JWTs and judges token expiry by the process's wall clock, not the test's clock.
     tokens = new TokenService(Clock.systemUTC());
-    QueryService queries = new QueryService(jobs, scripts, catalog, db);
-    LoadService loads = new LoadService(jobs, new NdjsonLoader(db, catalog), uploads);
+    jobRunner = new JobExecutor(jobs, faults);
+    QueryService queries = new QueryService(jobs, jobRunner, scripts, catalog, db);
+    LoadService loads = new LoadService(jobs, jobRunner, new NdjsonLoader(db, catalog, limits), uploads, catalog,
+        new LoadQuota(limits, clock));
     handler = new ApiHandler(catalog, jobs, queries, loads, tokens, faults);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     executor = Executors.newCachedThreadPool(r -> {
@@ -132,6 +139,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return faults;
   }
 
+  /** BigQuery's limits as the emulator enforces them; tests may lower them. */
+  public EmulatorLimits limits() {
+    return limits;
+  }
+
   /** When on, every API call needs {@code Authorization: Bearer <token issued by tokenUri()>}, else 401. */
   public void requireAuthentication(boolean required) {
     handler.requireAuthentication(required);
@@ -147,10 +159,16 @@ public final class BigQueryEmulator implements AutoCloseable {
     tokens.revoke(clientEmail, privateKeyId);
   }
 
-  /** Creates a dataset directly (a test fixture shortcut). */
+  /** Creates a dataset in location US directly (a test fixture shortcut). */
   public void createDataset(String project, String dataset) {
-    catalog.insertDataset(project, Json.object().set("datasetReference",
-        Json.object().put("projectId", project).put("datasetId", dataset)));
+    createDataset(project, dataset, "US");
+  }
+
+  /** Creates a dataset in the given location (US, EU, europe-west1, ...) directly. */
+  public void createDataset(String project, String dataset, String location) {
+    ObjectNode body = Json.object().put("location", location);
+    body.putObject("datasetReference").put("projectId", project).put("datasetId", dataset);
+    catalog.insertDataset(project, body);
   }
 
   /** Rows in a table; a missing or expired table is an IllegalArgumentException. */
@@ -177,6 +195,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return scripts.run(sql, project, null, QueryParameters.from(null)).result().asMaps();
   }
 
+  /** Mutating DML statements outside transactions that run or wait in the table's queue now. */
+  int outstandingMutatingDml(String project, String dataset, String table) {
+    return mutations.outstanding(new TableRef(project, dataset, table));
+  }
+
   /** Every job in creation order. */
   public List<JobSummary> jobs() {
     List<JobSummary> result = new ArrayList<>();
@@ -192,6 +215,7 @@ public final class BigQueryEmulator implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    jobRunner.close();
     uploads.deleteFiles();
     try {
       db.close();

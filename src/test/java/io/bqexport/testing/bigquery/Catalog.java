@@ -114,6 +114,30 @@ final class Catalog {
     return resource;
   }
 
+  /**
+   * For SQL sent with a location: a dataset that is missing, or lives in another location, is BigQuery's 404
+   * "Not found: Dataset p:d was not found in location X". A null location (none sent) accepts any.
+   */
+  boolean requireDatasetIn(String project, String dataset, String location) {
+    String actual = db.locked(() -> {
+      ObjectNode resource = datasets.get(project + ":" + dataset);
+      return resource == null ? null : resource.path("location").asText("US");
+    });
+    if (actual == null || location != null && !actual.equalsIgnoreCase(location)) {
+      throw ApiException.notFound("Dataset " + project + ":" + dataset + " was not found in location "
+          + (location == null ? "US" : location));
+    }
+    return true;
+  }
+
+  /** The dataset's location, or null when there is no such dataset. */
+  String locationOf(String project, String dataset) {
+    return db.locked(() -> {
+      ObjectNode resource = datasets.get(project + ":" + dataset);
+      return resource == null ? null : resource.path("location").asText("US");
+    });
+  }
+
   boolean datasetExists(String project, String dataset) {
     return db.locked(() -> datasets.containsKey(project + ":" + dataset));
   }

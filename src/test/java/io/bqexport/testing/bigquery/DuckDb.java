@@ -4,26 +4,35 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import org.duckdb.DuckDBConnection;
 
 /**
- * The single in-memory DuckDB connection. All work is serialised through {@link #lock}, because DuckDB
- * transactions belong to a connection and a BigQuery script's BEGIN ... COMMIT must not interleave with others.
+ * One in-memory DuckDB database. Catalog bookkeeping uses the shared connection under {@link #lock}; queries,
+ * scripts and loads each borrow a connection of their own ({@link #session}), so they run at once and DuckDB's
+ * MVCC gives every transaction its snapshot, as BigQuery's snapshot isolation does.
  */
 final class DuckDb implements AutoCloseable {
   final ReentrantLock lock = new ReentrantLock();
-  private final Connection connection;
+  private final DuckDBConnection connection;
+  private final Queue<Connection> idle = new ConcurrentLinkedQueue<>();
 
   DuckDb() {
     try {
-      connection = DriverManager.getConnection("jdbc:duckdb:");
-      try (Statement s = connection.createStatement()) {
-        // BigQuery computes DATE(ts), TIMESTAMP_TRUNC etc. in UTC; no extension may be downloaded here.
-        s.execute("SET TimeZone='UTC'");
-        s.execute("SET autoinstall_known_extensions=false");
-      }
+      connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+      configure(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void configure(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      // BigQuery computes DATE(ts), TIMESTAMP_TRUNC etc. in UTC; no extension may be downloaded here.
+      s.execute("SET TimeZone='UTC'");
+      s.execute("SET autoinstall_known_extensions=false");
     }
   }
 
@@ -35,7 +44,11 @@ final class DuckDb implements AutoCloseable {
   }
 
   void execute(String sql) throws SQLException {
-    try (Statement s = connection().createStatement()) {
+    execute(connection(), sql);
+  }
+
+  static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
@@ -54,12 +67,60 @@ final class DuckDb implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs work on a connection of its own, without the lock: other sessions run at the same time. The connection
+   * goes back to the pool in auto-commit mode with the default search path.
+   */
+  <T> T session(SessionWork<T> work) {
+    Connection c = idle.poll();
+    try {
+      if (c == null) {
+        c = connection.duplicate();
+        configure(c);
+      }
+      return work.run(c);
+    } catch (SQLException e) {
+      throw ApiException.invalid(e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new ApiException(500, "backendError", "Emulator storage failed: " + e.getMessage());
+    } finally {
+      if (c != null) {
+        recycle(c);
+      }
+    }
+  }
+
+  private void recycle(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+      execute(c, "SET search_path = 'main'");
+      idle.add(c);
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // a broken connection is dropped from the pool
+      }
+    }
+  }
+
   interface SqlWork<T> {
     T run() throws SQLException, java.io.IOException;
   }
 
+  interface SessionWork<T> {
+    T run(Connection connection) throws SQLException, java.io.IOException;
+  }
+
   @Override
   public void close() throws SQLException {
+    Connection c;
+    while ((c = idle.poll()) != null) {
+      c.close();
+    }
     connection.close();
   }
 }

@@ -3,7 +3,13 @@ package io.bqexport.testing.bigquery;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-/** One job as BigQuery keeps it: reference, configuration, state, errors, statistics and (for queries) rows. */
+/**
+ * One job as BigQuery keeps it: reference, configuration, state, errors, statistics and (for queries) rows.
+ * A job is PENDING when created, RUNNING once started and DONE when it succeeded or failed; per the REST reference
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus) a DONE job with an errorResult failed,
+ * and statistics beyond creation and start time appear only when it is done
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatistics).
+ */
 final class EmulatorJob {
   final String project;
   final String jobId;
@@ -11,7 +17,7 @@ final class EmulatorJob {
   final String type;
   final ObjectNode configuration;
   final long creationTime;
-  private String state = "RUNNING";
+  private String state = "PENDING";
   private long startTime;
   private long endTime;
   private ObjectNode errorResult;
@@ -27,7 +33,26 @@ final class EmulatorJob {
     this.type = type;
     this.configuration = configuration;
     this.creationTime = now;
-    this.startTime = now;
+  }
+
+  synchronized void start(long now) {
+    if ("PENDING".equals(state)) {
+      state = "RUNNING";
+      startTime = Math.max(now, creationTime);
+    }
+  }
+
+  /** Waits up to {@code millis} for the job to be DONE; answers whether it is. */
+  synchronized boolean awaitDone(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!"DONE".equals(state)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   synchronized void succeed(ObjectNode statistics, QueryResult rows, List<ObjectNode> warnings, long now) {
@@ -44,8 +69,12 @@ final class EmulatorJob {
   }
 
   private void finish(long now) {
+    if ("PENDING".equals(state)) {
+      startTime = Math.max(now, creationTime);
+    }
     this.state = "DONE";
     this.endTime = Math.max(now, startTime);
+    notifyAll();
   }
 
   /** Where the client reads a query's rows with tabledata.list: the job's anonymous result table. */
@@ -98,15 +127,17 @@ final class EmulatorJob {
     }
     ObjectNode statistics = job.putObject("statistics");
     statistics.put("creationTime", Long.toString(creationTime));
-    statistics.put("startTime", Long.toString(startTime));
+    if (!"PENDING".equals(state)) {
+      statistics.put("startTime", Long.toString(startTime));
+    }
     if ("DONE".equals(state)) {
       statistics.put("endTime", Long.toString(endTime));
-    }
-    if ("QUERY".equals(type)) {
-      statistics.put("totalBytesProcessed", "0");
-      statistics.set("query", typeStatistics.deepCopy());
-    } else if ("LOAD".equals(type)) {
-      statistics.set("load", typeStatistics.deepCopy());
+      if ("QUERY".equals(type)) {
+        statistics.put("totalBytesProcessed", "0");
+        statistics.set("query", typeStatistics.deepCopy());
+      } else if ("LOAD".equals(type)) {
+        statistics.set("load", typeStatistics.deepCopy());
+      }
     }
     return job;
   }

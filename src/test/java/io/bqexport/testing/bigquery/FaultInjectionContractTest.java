@@ -145,7 +145,7 @@ class FaultInjectionContractTest {
       UploadContractTest.upload(bigquery, JobId.of("cut-upload"), config(table), data, 256 * 1024);
     }
 
-    assertThat(bigquery.getJob(JobId.of("cut-upload")).getStatus().getError()).isNull();
+    assertThat(UploadContractTest.awaitDone(bigquery, JobId.of("cut-upload")).getStatus().getError()).isNull();
     assertThat(emulator.rowCount(PROJECT, "amplitude", table.getTable())).isEqualTo(40_000);
     assertThat(emulator.jobs()).filteredOn(j -> j.jobId().equals("cut-upload")).hasSize(1);
   }
@@ -176,7 +176,7 @@ class FaultInjectionContractTest {
       writer.write(java.nio.ByteBuffer.wrap(rows(10)));
     }
 
-    assertThat(writer.getJob().getStatus().getError()).isNull();
+    assertThat(UploadContractTest.awaitDone(bigquery, writer.getJob().getJobId()).getStatus().getError()).isNull();
     assertThat(emulator.rowCount(PROJECT, "amplitude", table.getTable())).isEqualTo(10);
     assertThat(emulator.jobs()).filteredOn(j -> j.jobId().equals("lost-final-answer")).hasSize(1);
   }
@@ -203,16 +203,22 @@ class FaultInjectionContractTest {
   }
 
   @Test
-  void handledHookSeesTheCommittedLoadBeforeTheClientHearsOfIt() throws Exception {
+  void handledHookSeesTheLoadJobCreatedBeforeTheClientHearsOfIt() throws Exception {
     TableId table = newTable();
-    List<Long> rowsSeenByHook = new CopyOnWriteArrayList<>();
-    emulator.faults().onHandled("PUT", "^/upload/",
-        request -> rowsSeenByHook.add(emulator.tableExists(PROJECT, "amplitude", table.getTable())
-            ? emulator.rowCount(PROJECT, "amplitude", table.getTable()) : -1L));
+    emulator.faults().jobsRunFor(Duration.ofMinutes(2)); // the job cannot finish before the hook has looked
+    List<String> statesSeenByHook = new CopyOnWriteArrayList<>();
+    emulator.faults().onHandled("PUT", "^/upload/", request -> emulator.jobs().stream()
+        .filter(j -> j.jobId().equals("observed-commit")).forEach(j -> statesSeenByHook.add(j.state())));
 
-    UploadContractTest.upload(bigquery, JobId.of("observed-commit"), config(table), rows(5), 256 * 1024);
+    var writer = bigquery.writer(JobId.of("observed-commit"), config(table));
+    try (writer) {
+      writer.write(java.nio.ByteBuffer.wrap(rows(5)));
+    }
 
-    assertThat(rowsSeenByHook).containsExactly(5L);
+    // The final chunk creates the job; its data lands later, when the job runs (BigQuery's loads are asynchronous).
+    assertThat(statesSeenByHook).hasSize(1).allMatch(state -> !state.equals("DONE"));
+    assertThat(writer.getJob().isDone()).isFalse();
+    assertThat(emulator.tableExists(PROJECT, "amplitude", table.getTable())).isFalse();
   }
 
   @Test
@@ -251,7 +257,8 @@ class FaultInjectionContractTest {
     assertThat(emulator.jobs()).noneMatch(j -> j.jobId().equals("held-insert"));
 
     release.countDown();
-    assertThat(insert.get(10, TimeUnit.SECONDS).getStatus().getError()).isNull();
+    assertThat(insert.get(10, TimeUnit.SECONDS).getJobId().getJob()).isEqualTo("held-insert");
+    assertThat(UploadContractTest.awaitDone(bigquery, JobId.of("held-insert")).getStatus().getError()).isNull();
     assertThat(emulator.rowCount(PROJECT, "amplitude", table.getTable())).isEqualTo(1);
   }
 }

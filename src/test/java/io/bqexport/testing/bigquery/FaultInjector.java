@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class FaultInjector {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<StatementHook> statementHooks = new CopyOnWriteArrayList<>();
+  private volatile Duration jobRunningTime = Duration.ZERO;
 
   /** What the emulator does with a request after consulting the rules. */
   record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse) {}
@@ -126,9 +128,51 @@ public final class FaultInjector {
     return this;
   }
 
-  /** Removes every rule and hook. */
+  /**
+   * Calls the hook after each SQL statement whose text (tokens joined by single spaces, e.g.
+   * {@code "UPDATE d . t SET ..."}) matches {@code statementRegex} has run, inside its transaction if any: a hook
+   * that blocks holds the script there, so tests can interleave concurrent transactions without sleeping.
+   */
+  public FaultInjector onStatement(String statementRegex, Consumer<String> hook) {
+    statementHooks.add(new StatementHook(Pattern.compile(statementRegex), hook));
+    return this;
+  }
+
+  private record StatementHook(Pattern statement, Consumer<String> hook) {}
+
+  void statementDone(java.util.List<SqlToken> statement) {
+    if (statementHooks.isEmpty()) {
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (SqlToken token : statement) {
+      text.append(text.length() == 0 ? "" : " ").append(token.text());
+    }
+    for (StatementHook hook : statementHooks) {
+      if (hook.statement().matcher(text).find()) {
+        hook.hook().accept(text.toString());
+      }
+    }
+  }
+
+  /**
+   * How long every job started from now on stays RUNNING before it does its work. Even at zero (the default) jobs
+   * run in the background: an insert answers PENDING and callers must poll jobs.get, as with BigQuery.
+   */
+  public FaultInjector jobsRunFor(Duration runningTime) {
+    this.jobRunningTime = runningTime;
+    return this;
+  }
+
+  Duration jobRunningTime() {
+    return jobRunningTime;
+  }
+
+  /** Removes every rule and hook, and lets jobs run without delay again. */
   public void clear() {
+    jobRunningTime = Duration.ZERO;
     rules.clear();
+    statementHooks.clear();
   }
 
   Decision decide(EmulatorRequest request) {

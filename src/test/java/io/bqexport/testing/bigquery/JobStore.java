@@ -52,10 +52,14 @@ final class JobStore {
     return job;
   }
 
-  synchronized EmulatorJob get(String project, String jobId) {
+  /**
+   * The job, or 404 "Not found: Job p:LOCATION.id" when there is none or when the caller names another location
+   * than the job's: BigQuery looks a job up in the location given (null: the job's own).
+   */
+  synchronized EmulatorJob get(String project, String jobId, String location) {
     EmulatorJob job = jobs.get(project + ":" + jobId);
-    if (job == null) {
-      throw ApiException.notFound("Job " + project + ":US." + jobId);
+    if (job == null || location != null && !location.equalsIgnoreCase(job.location)) {
+      throw ApiException.notFound("Job " + project + ":" + (location == null ? "US" : location) + "." + jobId);
     }
     return job;
   }

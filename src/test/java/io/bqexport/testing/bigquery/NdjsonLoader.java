@@ -19,12 +19,17 @@ import java.util.List;
 final class NdjsonLoader {
   private static final int MAX_REPORTED_ERRORS = 5;
 
+  /** Where BigQuery's load errors point for an uploaded file (it names uploads file-00000000, file-00000001...). */
+  static final String UPLOADED_FILE = "file-00000000";
+
   private final DuckDb db;
   private final Catalog catalog;
+  private final EmulatorLimits limits;
 
-  NdjsonLoader(DuckDb db, Catalog catalog) {
+  NdjsonLoader(DuckDb db, Catalog catalog, EmulatorLimits limits) {
     this.db = db;
     this.catalog = catalog;
+    this.limits = limits;
   }
 
   /** What a finished load reports; errors holds the skipped bad records, if any. */
@@ -50,8 +55,8 @@ final class NdjsonLoader {
     JsonNode dest = load.path("destinationTable");
     String project = Json.text(dest, "projectId") == null ? defaultProject : Json.text(dest, "projectId");
     TableRef ref = new TableRef(project, Json.text(dest, "datasetId"), Json.text(dest, "tableId"));
-    return db.locked(() -> {
-      JsonNode fields = prepareTable(ref, load);
+    JsonNode fields = db.locked(() -> prepareTable(ref, load));
+    return db.session(connection -> {
       long inputBytes = Files.size(data);
       Path canonical = Files.createTempFile("bq-emulator-load", ".ndjson");
       try {
@@ -60,7 +65,8 @@ final class NdjsonLoader {
         if (parsed.badRecords > maxBad) {
           throw tooManyErrors(parsed);
         }
-        long inserted = insert(ref, fields, canonical, parsed.goodRows, load.path("writeDisposition").asText(""));
+        long inserted = insert(connection, ref, fields, canonical, parsed.goodRows,
+            load.path("writeDisposition").asText(""));
         return new Outcome(inserted, parsed.badRecords, inputBytes, parsed.errors);
       } finally {
         Files.deleteIfExists(canonical);
@@ -121,7 +127,10 @@ final class NdjsonLoader {
           continue;
         }
         try {
-          ObjectNode row = converter.convertRow(parseLine(lines.buffer(), lines.start(), lines.length()));
+          RowTextLimits.checkSize(lines.length(), limits.maxJsonRowBytes());
+          JsonNode parsedRow = parseLine(lines.buffer(), lines.start(), lines.length());
+          RowTextLimits.check(parsedRow);
+          ObjectNode row = converter.convertRow(parsedRow);
           Json.MAPPER.writeTree(gen, row);
           gen.writeRaw('\n');
           parsed.goodRows++;
@@ -147,6 +156,7 @@ final class NdjsonLoader {
   private static ObjectNode rowError(long position, String message) {
     ObjectNode e = Json.object();
     e.put("reason", "invalid");
+    e.put("location", UPLOADED_FILE);
     e.put("message", "Error while reading data, error message: JSON parsing error in row starting at position "
         + position + ": " + message);
     return e;
@@ -155,6 +165,7 @@ final class NdjsonLoader {
   private static LoadFailed tooManyErrors(Parsed parsed) {
     ObjectNode result = Json.object();
     result.put("reason", "invalid");
+    result.put("location", UPLOADED_FILE);
     result.put("message", "Error while reading data, error message: JSON table encountered too many errors, "
         + "giving up. Rows: " + (parsed.goodRows + parsed.badRecords) + "; errors: " + parsed.badRecords
         + ". Please look into the errors[] collection for more details.");
@@ -164,30 +175,36 @@ final class NdjsonLoader {
     return new LoadFailed(result, errors);
   }
 
-  private long insert(TableRef ref, JsonNode fields, Path canonical, long rows, String writeDisposition)
-      throws java.sql.SQLException {
-    boolean autoCommit = db.connection().getAutoCommit();
-    db.connection().setAutoCommit(false);
+  private long insert(java.sql.Connection connection, TableRef ref, JsonNode fields, Path canonical, long rows,
+      String writeDisposition) throws java.sql.SQLException {
+    connection.setAutoCommit(false);
     try {
-      if ("WRITE_EMPTY".equals(writeDisposition) && catalog.rowCount(ref) > 0) {
+      if ("WRITE_EMPTY".equals(writeDisposition) && rowCount(connection, ref) > 0) {
         throw ApiException.duplicate("Table " + ref.display());
       }
       if ("WRITE_TRUNCATE".equals(writeDisposition)) {
-        db.execute("DELETE FROM " + ref.sqlName());
+        DuckDb.execute(connection, "DELETE FROM " + ref.sqlName());
       }
       if (rows > 0) {
-        db.execute("INSERT INTO " + ref.sqlName() + " BY NAME SELECT * FROM read_json("
+        DuckDb.execute(connection, "INSERT INTO " + ref.sqlName() + " BY NAME SELECT * FROM read_json("
             + "'" + canonical.toString().replace("'", "''") + "', format='newline_delimited', "
             + "columns=" + columnsStruct(fields) + ")");
       }
-      db.connection().commit();
+      connection.commit();
       catalog.touch(ref);
       return rows;
     } catch (RuntimeException | java.sql.SQLException e) {
-      db.connection().rollback();
+      connection.rollback();
       throw e;
     } finally {
-      db.connection().setAutoCommit(autoCommit);
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private static long rowCount(java.sql.Connection connection, TableRef ref) throws java.sql.SQLException {
+    try (var s = connection.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM " + ref.sqlName())) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

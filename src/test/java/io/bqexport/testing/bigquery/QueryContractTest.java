@@ -9,6 +9,7 @@ import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.JobStatus;
 import com.google.cloud.bigquery.JobStatistics.QueryStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
@@ -124,8 +125,8 @@ class QueryContractTest {
         "DELETE " + EVENTS + " WHERE DATE(event_time) = '2026-11-01' AND event_time < TIMESTAMP_ADD("
             + "TIMESTAMP '2026-11-01 11:00:00', INTERVAL 30 MINUTE)")));
     assertThat(((QueryStatistics) delete.getStatistics()).getDmlStats()).isNull();
-    assertThat(((QueryStatistics) bigquery.getJob(JobId.of("dml-delete")).getStatistics()).getNumDmlAffectedRows())
-        .isEqualTo(1);
+    assertThat(((QueryStatistics) UploadContractTest.awaitDone(bigquery, JobId.of("dml-delete")).getStatistics())
+        .getNumDmlAffectedRows()).isEqualTo(1);
 
     run("UPDATE " + EVENTS + " SET revenue = 9.99 WHERE insert_id = 'b'");
     run("MERGE " + EVENTS + " T USING (SELECT 'c' AS insert_id, 'close' AS event_type UNION ALL "
@@ -152,6 +153,7 @@ class QueryContractTest {
             + "AND event_time < TIMESTAMP '2026-11-01 11:00:00';\n"
             + "INSERT INTO " + EVENTS + " SELECT * FROM amplitude.staging;\n"
             + "COMMIT TRANSACTION;")));
+    job = UploadContractTest.awaitDone(bigquery, job.getJobId());
 
     assertThat(job.getStatus().getError()).isNull();
     assertThat(((QueryStatistics) job.getStatistics()).getStatementType().toString()).isEqualTo("SCRIPT");
@@ -169,6 +171,7 @@ class QueryContractTest {
             + "DELETE FROM " + EVENTS + " WHERE TRUE;"
             + "INSERT INTO " + EVENTS + " (insert_id) VALUES (NULL);"
             + "COMMIT TRANSACTION;")));
+    job = UploadContractTest.awaitDone(bigquery, job.getJobId());
 
     assertThat(job.getStatus().getError()).isNotNull();
     assertThat(job.getStatus().getError().getReason()).isEqualTo("invalidQuery");
@@ -303,9 +306,12 @@ class QueryContractTest {
   void failedJobMakesWaitForThrowInTheRealClient() throws Exception {
     Job job = bigquery.create(JobInfo.of(JobId.of("failing-select"), QueryJobConfiguration.of(
         "SELECT CAST('x' AS INT64)")));
-    assertThat(job.getStatus().getError().getReason()).isEqualTo("invalidQuery");
+    // jobs.insert answers before the job ran (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert).
+    assertThat(job.getStatus().getState()).isEqualTo(JobStatus.State.PENDING);
+    assertThat(job.getStatus().getError()).isNull();
     // google-cloud-bigquery 2.59: waitFor() reloads the job and throws when it finished with an error.
-    assertThatThrownBy(job::waitFor).isInstanceOf(BigQueryException.class);
+    assertThatThrownBy(job::waitFor).isInstanceOf(BigQueryException.class)
+        .extracting(e -> ((BigQueryException) e).getReason()).isEqualTo("invalidQuery");
     assertThat(bigquery.getJob(JobId.of("failing-select")).getStatus().getError().getMessage())
         .contains("Could not convert");
   }

@@ -5,36 +5,51 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 
-/** jobs.insert for queries, jobs.query, jobs.getQueryResults and tabledata.list. Queries run synchronously. */
+/**
+ * jobs.insert for queries, jobs.query, jobs.getQueryResults and tabledata.list. Query jobs run asynchronously; like
+ * BigQuery, jobs.query and jobs.getQueryResults wait up to {@code timeoutMs} (default 10 s) for the job and answer
+ * {@code jobComplete: false} when it is still running
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query, .../jobs/getQueryResults).
+ */
 final class QueryService {
   static final String ANONYMOUS_DATASET = "_emulator_query_results";
+  /** BigQuery's default and the emulator's ceiling for timeoutMs. */
+  private static final long DEFAULT_TIMEOUT_MS = 10_000;
 
   private final JobStore jobs;
   private final ScriptRunner runner;
   private final Catalog catalog;
   private final DuckDb db;
+  private final JobExecutor executor;
 
-  QueryService(JobStore jobs, ScriptRunner runner, Catalog catalog, DuckDb db) {
+  QueryService(JobStore jobs, JobExecutor executor, ScriptRunner runner, Catalog catalog, DuckDb db) {
     this.jobs = jobs;
+    this.executor = executor;
     this.runner = runner;
     this.catalog = catalog;
     this.db = db;
   }
 
-  /** jobs.insert with a query configuration: runs it now; a failing query gives a DONE job with errorResult. */
-  EmulatorJob insertQueryJob(String project, JsonNode body, String userEmail) {
+  /**
+   * jobs.insert with a query configuration: answers the PENDING job and runs it in the background; a failing query
+   * ends as a DONE job with errorResult.
+   */
+  ObjectNode insertQueryJob(String project, JsonNode body, String userEmail) {
     JsonNode config = body.path("configuration");
     JsonNode query = config.path("query");
     if (config.path("dryRun").asBoolean(false)) {
-      return dryRun(project, body, query);
+      return dryRun(project, body, query).toJson();
     }
     if (query.has("destinationTable")) {
       throw SqlTranslator.unsupported("query jobs with a destinationTable (use CREATE TABLE ... AS or INSERT)");
     }
-    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), JobStore.locationOf(body), "QUERY", config);
+    String location = Json.text(body.path("jobReference"), "location");
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), location == null ? "US" : location, "QUERY",
+        config);
     job.setUserEmail(userEmail);
-    execute(job, project, query);
-    return job;
+    ObjectNode pending = job.toJson();
+    executor.submit(job, () -> execute(job, project, query, location));
+    return pending;
   }
 
   /** A dry run validates the query and answers a DONE job that is not stored, as BigQuery does. */
@@ -48,13 +63,14 @@ final class QueryService {
     return job;
   }
 
-  private void execute(EmulatorJob job, String project, JsonNode query) {
+  /** Runs the query; {@code location} is the one the caller sent, null when it sent none. */
+  private void execute(EmulatorJob job, String project, JsonNode query, String location) {
     try {
       if (query.path("useLegacySql").asBoolean(false)) {
         throw ApiException.invalidQuery("Legacy SQL is not supported by the BigQuery emulator; set useLegacySql=false.");
       }
       ScriptRunner.Outcome outcome = runner.run(query.path("query").asText(""), project,
-          query.get("defaultDataset"), QueryParameters.from(query.get("queryParameters")));
+          query.get("defaultDataset"), QueryParameters.from(query.get("queryParameters")), location);
       ObjectNode statistics = Json.object();
       statistics.put("totalBytesProcessed", "0");
       statistics.put("totalBytesBilled", "0");
@@ -91,10 +107,14 @@ final class QueryService {
       return Json.object().put("kind", "bigquery#queryResponse").put("jobComplete", true)
           .put("totalBytesProcessed", "0").put("cacheHit", false);
     }
-    String location = request.hasNonNull("location") ? request.get("location").asText() : "US";
-    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()), location, "QUERY", config);
+    String location = request.hasNonNull("location") ? request.get("location").asText() : null;
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()), location == null ? "US" : location,
+        "QUERY", config);
     job.setUserEmail(userEmail);
-    execute(job, project, query);
+    executor.submit(job, () -> execute(job, project, query, location));
+    if (!awaitDone(job, request.path("timeoutMs").asLong(DEFAULT_TIMEOUT_MS))) {
+      return incomplete(job, "bigquery#queryResponse");
+    }
     throwIfFailed(job);
     ObjectNode response = resultsPage(job, request.path("maxResults").asLong(Long.MAX_VALUE), 0,
         request.path("formatOptions").path("useInt64Timestamp").asBoolean(false));
@@ -105,12 +125,33 @@ final class QueryService {
   }
 
   ObjectNode getQueryResults(String project, String jobId, Map<String, String> params) {
-    EmulatorJob job = jobs.get(project, jobId);
+    EmulatorJob job = jobs.get(project, jobId, params.get("location"));
+    long timeout = params.containsKey("timeoutMs") ? Long.parseLong(params.get("timeoutMs")) : DEFAULT_TIMEOUT_MS;
+    if (!awaitDone(job, timeout)) {
+      return incomplete(job, "bigquery#getQueryResultsResponse");
+    }
     throwIfFailed(job);
     ObjectNode response = resultsPage(job, maxResults(params), startIndex(params),
         Boolean.parseBoolean(params.getOrDefault("formatOptions.useInt64Timestamp", "false")));
     response.put("kind", "bigquery#getQueryResultsResponse");
     response.put("etag", "q" + job.creationTime);
+    return response;
+  }
+
+  private static boolean awaitDone(EmulatorJob job, long timeoutMs) {
+    try {
+      return job.awaitDone(Math.min(timeoutMs, DEFAULT_TIMEOUT_MS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The answer while the job still runs: the client polls again. */
+  private static ObjectNode incomplete(EmulatorJob job, String kind) {
+    ObjectNode response = Json.object().put("kind", kind).put("jobComplete", false);
+    response.putObject("jobReference")
+        .put("projectId", job.project).put("jobId", job.jobId).put("location", job.location);
     return response;
   }
 
@@ -156,7 +197,7 @@ final class QueryService {
   ObjectNode listTableData(TableRef ref, Map<String, String> params) {
     QueryResult result;
     if (ANONYMOUS_DATASET.equals(ref.dataset()) && ref.table().startsWith("anon_")) {
-      result = jobs.get(ref.project(), ref.table().substring(5)).result();
+      result = jobs.get(ref.project(), ref.table().substring(5), null).result();
     } else {
       result = db.locked(() -> {
         if (catalog.find(ref) == null) {

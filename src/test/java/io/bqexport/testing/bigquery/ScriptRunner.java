@@ -2,6 +2,7 @@ package io.bqexport.testing.bigquery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,10 +17,15 @@ import java.util.List;
 final class ScriptRunner {
   private final DuckDb db;
   private final Catalog catalog;
+  private final TableMutations mutations;
+  private final FaultInjector hooks;
+  private final java.util.concurrent.locks.ReentrantLock ddl = new java.util.concurrent.locks.ReentrantLock();
 
-  ScriptRunner(DuckDb db, Catalog catalog) {
+  ScriptRunner(DuckDb db, Catalog catalog, TableMutations mutations, FaultInjector hooks) {
     this.db = db;
     this.catalog = catalog;
+    this.mutations = mutations;
+    this.hooks = hooks;
   }
 
   /** The last SELECT's rows (or an empty result), the statement type, and rows changed by DML. */
@@ -30,12 +36,12 @@ final class ScriptRunner {
     db.locked(() -> {
       catalog.expireTables();
       List<SqlTranslator.Translated> translated =
-          translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters);
+          translateAll(SqlTranslator.statements(sql), project, defaultDataset, parameters, null);
       SqlTranslator.Translated only = translated.size() == 1 ? translated.get(0) : null;
       if (only != null && only.sql() != null && List.of("SELECT", "INSERT", "DELETE", "UPDATE", "MERGE")
           .contains(only.statementType())) {
         // DuckDB binds the statement without running it: missing tables and columns fail as they would.
-        setSearchPath(project, defaultDataset);
+        setSearchPath(db.connection(), project, defaultDataset, null);
         try {
           db.execute("EXPLAIN " + only.sql());
         } catch (SQLException e) {
@@ -49,14 +55,15 @@ final class ScriptRunner {
   }
 
   private List<SqlTranslator.Translated> translateAll(List<List<SqlToken>> statements, String project,
-      JsonNode defaultDataset, QueryParameters parameters) {
+      JsonNode defaultDataset, QueryParameters parameters, String location) {
     if (statements.isEmpty()) {
       throw ApiException.invalidQuery("Syntax error: Unexpected end of script at [1:1]");
     }
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
-    SqlTranslator translator = new SqlTranslator(datasetProject, dataset, catalog::datasetExists, parameters);
+    SqlTranslator translator = new SqlTranslator(datasetProject, dataset,
+        (p, d) -> catalog.requireDatasetIn(p, d, location), parameters);
     List<SqlTranslator.Translated> translated = new ArrayList<>();
     for (List<SqlToken> statement : statements) {
       translated.add(transactionControl(statement) != null ? null : translator.translate(statement));
@@ -65,12 +72,22 @@ final class ScriptRunner {
   }
 
   Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters) {
-    return db.locked(() -> {
+    return run(sql, project, defaultDataset, parameters, null);
+  }
+
+  /** Runs SQL sent with a location (null: none); datasets in other locations are not found. */
+  Outcome run(String sql, String project, JsonNode defaultDataset, QueryParameters parameters, String location) {
+    List<List<SqlToken>> statements = SqlTranslator.statements(sql);
+    List<SqlTranslator.Translated> translated = db.locked(() -> {
       catalog.expireTables();
-      List<List<SqlToken>> statements = SqlTranslator.statements(sql);
-      List<SqlTranslator.Translated> translated = translateAll(statements, project, defaultDataset, parameters);
-      setSearchPath(project, defaultDataset);
-      boolean inTransaction = false;
+      return translateAll(statements, project, defaultDataset, parameters, location);
+    });
+    String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+    String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+        : Json.text(defaultDataset, "projectId");
+    return db.session(connection -> {
+      setSearchPath(connection, project, defaultDataset, location);
+      TableMutations.Transaction transaction = null;
       QueryResult result = QueryResult.empty();
       long affected = 0;
       boolean hadDml = false;
@@ -78,37 +95,47 @@ final class ScriptRunner {
         for (int i = 0; i < statements.size(); i++) {
           String control = transactionControl(statements.get(i));
           if (control != null) {
-            if (control.equals("BEGIN") == inTransaction) {
-              throw ApiException.invalidQuery(inTransaction ? "Nested transactions are not supported"
+            if (control.equals("BEGIN") == (transaction != null)) {
+              throw ApiException.invalidQuery(transaction != null ? "Nested transactions are not supported"
                   : control + " TRANSACTION without an active transaction");
             }
-            db.execute(control.equals("BEGIN") ? "BEGIN TRANSACTION" : control);
-            inTransaction = control.equals("BEGIN");
+            DuckDb.execute(connection, control.equals("BEGIN") ? "BEGIN TRANSACTION" : control);
+            if (control.equals("BEGIN")) {
+              transaction = mutations.begin();
+            } else {
+              if (control.equals("COMMIT")) {
+                transaction.commit();
+              }
+              transaction.release();
+              transaction = null;
+            }
             continue;
           }
           SqlTranslator.Translated statement = translated.get(i);
           boolean existedBefore = statement.target() != null && catalog.find(statement.target()) != null;
+          TableRef mutated = MutatedTable.of(statements.get(i), datasetProject, dataset);
           if (statement.sql() != null) {
-            try (Statement s = db.connection().createStatement()) {
-              if (s.execute(statement.sql())) {
-                try (ResultSet rs = s.getResultSet()) {
-                  QueryResult read = QueryResult.read(rs);
-                  if (statement.statementType().equals("SELECT")) {
-                    result = read;
-                  } else if (!read.rows().isEmpty() && read.rows().get(0)[0] instanceof Number n) {
-                    affected += n.longValue();
-                    hadDml = true;
-                  }
-                }
-              } else {
-                long count = s.getUpdateCount(); // a second call answers -1
-                if (count >= 0 && isDml(statement.statementType())) {
-                  affected += count;
-                  hadDml = true;
-                }
-              }
+            if (mutated != null && transaction != null) {
+              transaction.mutate(mutated);
+            }
+            DuckDb.SqlWork<Executed> execution = () -> execute(connection, statement);
+            Executed done;
+            if (transaction == null && mutated != null) {
+              done = mutations.runQueued(mutated, execution);
+            } else if (transaction == null && isDdl(statement.statementType())) {
+              done = oneDdlAtATime(execution);
+            } else {
+              done = execution.run();
+            }
+            if (done.rows() != null) {
+              result = done.rows();
+            }
+            if (done.dml()) {
+              affected += done.affected();
+              hadDml = true;
             }
           }
+          hooks.statementDone(statements.get(i));
           if (statement.target() != null) {
             catalog.syncWithDuckDb();
             boolean created = statement.statementType().startsWith("CREATE_TABLE");
@@ -117,27 +144,76 @@ final class ScriptRunner {
               catalog.clearDdlMetadata(statement.target());
             }
             if (!keptExisting) {
-              applyTableOptions(statement);
+              applyTableOptions(connection, statement);
             }
           }
         }
-        if (inTransaction) {
+        if (transaction != null) {
           throw ApiException.invalidQuery("Transaction was not committed before the end of the script; "
               + "it has been rolled back.");
         }
       } catch (SQLException | RuntimeException e) {
-        if (inTransaction) {
-          db.execute("ROLLBACK");
+        if (transaction != null) {
+          rollback(connection);
+          transaction.release();
         }
-        throw e instanceof SQLException sqlError ? translateError(sqlError) : (RuntimeException) e;
+        throw e instanceof SQLException sqlError ? translateError(sqlError, transaction) : (RuntimeException) e;
       } finally {
-        db.execute("SET search_path = 'main'");
         catalog.syncWithDuckDb();
       }
       String type = statements.size() > 1 ? "SCRIPT" : translated.get(0) == null ? "SCRIPT"
           : translated.get(0).statementType();
       return new Outcome(result, type, affected, hadDml);
     });
+  }
+
+  /** DuckDB has already rolled back a transaction whose COMMIT failed; then ROLLBACK has nothing to do. */
+  private static void rollback(Connection connection) {
+    try {
+      DuckDb.execute(connection, "ROLLBACK");
+    } catch (SQLException alreadyRolledBack) {
+      // nothing left to undo
+    }
+  }
+
+  /** What one statement gave: a SELECT's rows, or the rows a DML statement changed. */
+  private record Executed(QueryResult rows, long affected, boolean dml) {}
+
+  private static Executed execute(Connection connection, SqlTranslator.Translated statement) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      if (s.execute(statement.sql())) {
+        try (ResultSet rs = s.getResultSet()) {
+          QueryResult read = QueryResult.read(rs);
+          if (statement.statementType().equals("SELECT")) {
+            return new Executed(read, 0, false);
+          }
+          if (!read.rows().isEmpty() && read.rows().get(0)[0] instanceof Number n) {
+            return new Executed(null, n.longValue(), true);
+          }
+          return new Executed(null, 0, false);
+        }
+      }
+      long count = s.getUpdateCount(); // a second call answers -1
+      return new Executed(null, Math.max(count, 0), count >= 0 && isDml(statement.statementType()));
+    }
+  }
+
+  /**
+   * DDL outside transactions runs one statement at a time: two concurrent CREATE OR REPLACE of one object both
+   * succeed in BigQuery (the later wins), where DuckDB would report a catalog write-write conflict.
+   */
+  private Executed oneDdlAtATime(DuckDb.SqlWork<Executed> execution) throws SQLException, java.io.IOException {
+    ddl.lock();
+    try {
+      return execution.run();
+    } finally {
+      ddl.unlock();
+    }
+  }
+
+  private static boolean isDdl(String statementType) {
+    return statementType.startsWith("CREATE_") || statementType.startsWith("DROP_")
+        || statementType.startsWith("ALTER_");
   }
 
   private static boolean isDml(String statementType) {
@@ -160,19 +236,18 @@ final class ScriptRunner {
     return null;
   }
 
-  private void setSearchPath(String project, JsonNode defaultDataset) throws SQLException {
+  private void setSearchPath(Connection connection, String project, JsonNode defaultDataset, String location)
+      throws SQLException {
     if (defaultDataset == null || Json.text(defaultDataset, "datasetId") == null) {
       return;
     }
     String p = Json.text(defaultDataset, "projectId") == null ? project : Json.text(defaultDataset, "projectId");
     String d = Json.text(defaultDataset, "datasetId");
-    if (!catalog.datasetExists(p, d)) {
-      throw ApiException.notFound("Dataset " + p + ":" + d + " was not found in location US");
-    }
-    db.execute("SET search_path = '" + TableRef.quotedSchema(p, d).replace("'", "''") + "'");
+    catalog.requireDatasetIn(p, d, location);
+    DuckDb.execute(connection, "SET search_path = '" + TableRef.quotedSchema(p, d).replace("'", "''") + "'");
   }
 
-  private void applyTableOptions(SqlTranslator.Translated statement) throws SQLException {
+  private void applyTableOptions(Connection connection, SqlTranslator.Translated statement) throws SQLException {
     ObjectNode options = statement.tableOptions() == null ? Json.object() : statement.tableOptions().deepCopy();
     if (options.has("copyMetadataFrom")) {
       String[] source = options.remove("copyMetadataFrom").asText().split("\u0000");
@@ -190,7 +265,7 @@ final class ScriptRunner {
       options.withObjectProperty("timePartitioning").put("expirationMs", Long.toString(ms));
     }
     if (statement.expirationSql() != null) {
-      try (Statement s = db.connection().createStatement();
+      try (Statement s = connection.createStatement();
           ResultSet rs = s.executeQuery("SELECT epoch_ms(CAST((" + statement.expirationSql() + ") AS TIMESTAMPTZ))")) {
         rs.next();
         options.put("expirationTime", Long.toString(rs.getLong(1)));
@@ -203,8 +278,20 @@ final class ScriptRunner {
 
   /** DuckDB errors as BigQuery errors: missing tables are 404 notFound, everything else invalidQuery. */
   static ApiException translateError(SQLException e) {
+    return translateError(e, null);
+  }
+
+  /**
+   * As {@link #translateError(SQLException)}; inside a transaction, DuckDB's own write conflicts (a row changed by
+   * a concurrent transaction) are BigQuery's concurrent-update abort.
+   */
+  static ApiException translateError(SQLException e, TableMutations.Transaction transaction) {
     String message = e.getMessage() == null ? "Query failed" : e.getMessage().strip();
     String firstLine = message.lines().findFirst().orElse(message);
+    if (firstLine.startsWith("TransactionContext Error") || firstLine.contains("write-write conflict")) {
+      return ApiException.invalidQuery("Query error: Transaction is aborted due to concurrent update: "
+          + firstLine + (transaction == null ? "" : ". Transaction ID: " + transaction.id));
+    }
     if (firstLine.contains("Table with name") && firstLine.contains("does not exist")) {
       return new ApiException(404, "notFound", "Not found: " + firstLine);
     }

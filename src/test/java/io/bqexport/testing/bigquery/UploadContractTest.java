@@ -9,6 +9,7 @@ import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FormatOptions;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
+import com.google.cloud.bigquery.JobStatus;
 import com.google.cloud.bigquery.JobStatistics.LoadStatistics;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.QueryJobConfiguration;
@@ -70,8 +71,16 @@ class UploadContractTest {
     try (writer) {
       writer.write(ByteBuffer.wrap(data));
     }
-    // The final chunk's answer is the finished job; waitFor() would throw for a failed one.
-    return writer.getJob();
+    // The final chunk's answer is the PENDING job: poll jobs.get until it is DONE (waitFor() would throw for a
+    // failed one, and tests want to inspect its errors).
+    return writer.getJob() == null ? null : awaitDone(bigquery, writer.getJob().getJobId());
+  }
+
+  /** Polls jobs.get until the job is DONE, as a caller of BigQuery must; returns it, failed or not. */
+  static Job awaitDone(BigQuery bigquery, JobId jobId) {
+    return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+        .pollInterval(java.time.Duration.ofMillis(10))
+        .until(() -> bigquery.getJob(jobId), job -> job.getStatus().getState() == JobStatus.State.DONE);
   }
 
   private static WriteChannelConfiguration.Builder ndjson(TableId table) {
