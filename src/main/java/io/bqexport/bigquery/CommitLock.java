@@ -1,10 +1,7 @@
 package io.bqexport.bigquery;
 
-import static com.google.cloud.bigquery.Field.Mode.NULLABLE;
-
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
-import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
@@ -23,10 +20,8 @@ public final class CommitLock {
 
   public static final String TABLE = "_bqexport_lock";
   public static final Schema SCHEMA = Schema.of(
-      Field.newBuilder("table_name", StandardSQLTypeName.STRING).setMode(NULLABLE)
-          .setDescription("The events table this row locks").build(),
-      Field.newBuilder("commits", StandardSQLTypeName.INT64).setMode(NULLABLE)
-          .setDescription("Commits so far; every commit transaction increments it").build());
+      Sql.field("table_name", StandardSQLTypeName.STRING, "The events table this row locks"),
+      Sql.field("commits", StandardSQLTypeName.INT64, "Commits so far; every commit transaction increments it"));
 
   private final BigQuery bigquery;
   private final TableId lock;

@@ -1,6 +1,6 @@
 package io.bqexport.bigquery;
 
-import static com.google.cloud.bigquery.Field.Mode.NULLABLE;
+import static io.bqexport.bigquery.Sql.field;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
@@ -61,10 +61,6 @@ public final class Ledger {
     this.bigquery = bigquery;
     this.ledger = TableId.of(dataset.getProject(), dataset.getDataset(), TABLE);
     this.labels = labels;
-  }
-
-  private static Field field(String name, StandardSQLTypeName type, String description) {
-    return Field.newBuilder(name, type).setMode(NULLABLE).setDescription(description).build();
   }
 
   public TableId tableId() {

@@ -1,10 +1,9 @@
 package io.bqexport.bigquery;
 
-import static com.google.cloud.bigquery.Field.Mode.NULLABLE;
+import static io.bqexport.bigquery.Sql.field;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
-import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.Schema;
@@ -46,10 +45,6 @@ public final class Quarantine {
     this.bigquery = bigquery;
     this.quarantine = TableId.of(dataset.getProject(), dataset.getDataset(), TABLE);
     this.labels = labels;
-  }
-
-  private static Field field(String name, StandardSQLTypeName type, String description) {
-    return Field.newBuilder(name, type).setMode(NULLABLE).setDescription(description).build();
   }
 
   /** The quarantined hours of this table and source, oldest first. */

@@ -41,6 +41,12 @@ final class Sql {
     }
   }
 
+  /** A NULLABLE column with a description: every column of bqexport's own tables. */
+  static com.google.cloud.bigquery.Field field(String name, StandardSQLTypeName type, String description) {
+    return com.google.cloud.bigquery.Field.newBuilder(name, type)
+        .setMode(com.google.cloud.bigquery.Field.Mode.NULLABLE).setDescription(description).build();
+  }
+
   static String name(TableId table) {
     return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
   }
