@@ -66,6 +66,11 @@ public final class ExportLineStream implements LineSource {
     return new ExportLineStream(window, archive, -1);
   }
 
+  /** True when the source answered 404: it has no data for this window. */
+  public boolean notFound() {
+    return counted == null;
+  }
+
   public ExportWindow window() {
     return window;
   }

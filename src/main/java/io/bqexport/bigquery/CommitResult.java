@@ -6,13 +6,17 @@ import java.util.List;
 /**
  * A committed window.
  *
- * @param entries the ledger rows written, one per hour
- * @param recovered true when a previous run had loaded the rows and this run only wrote the missing ledger rows
+ * @param entries the ledger rows this commit wrote, one per hour; hours another commit had written are absent
+ * @param replaced true for a Replace (rows and ledger rows swapped, generation + 1)
  */
-public record CommitResult(ExportWindow window, List<LedgerEntry> entries, String jobId, boolean recovered) {
+public record CommitResult(ExportWindow window, List<LedgerEntry> entries, String jobId, boolean replaced) {
 
   public long rows() {
     return entries.stream().mapToLong(LedgerEntry::rowCount).sum();
+  }
+
+  public long hours() {
+    return entries.size();
   }
 
   public long bytes() {

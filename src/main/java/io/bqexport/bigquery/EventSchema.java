@@ -24,6 +24,8 @@ public record EventSchema(
     List<Column> columns) {
 
   public static final String RESOURCE = "/bigquery/events-schema-v1.json";
+  /** Filled by the commit transaction (not the mapper): which source committed the row. */
+  public static final String SOURCE_COLUMN = "bqexport_source";
   private static final EventSchema V1 = load(RESOURCE);
 
   /** One column. source is the Amplitude key when it differs from the name; generated columns have no source. */

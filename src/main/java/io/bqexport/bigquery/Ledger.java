@@ -1,5 +1,7 @@
 package io.bqexport.bigquery;
 
+import static io.bqexport.bigquery.Sql.field;
+
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.Field;
@@ -10,7 +12,6 @@ import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
-import io.bqexport.ExportWindow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,8 +21,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code _bqexport_ledger} table: one row per (table, hour) committed. It is the watermark, the gap list and the
- * audit trail, and it lives beside the data.
+ * The {@code _bqexport_ledger} table: one row per (table, source, hour) committed. It is the watermark, the gap list
+ * and the audit trail, and it lives beside the data. Rows written before the source column existed (source NULL)
+ * count for every source, so an upgrade never loads an hour twice.
  */
 public final class Ledger {
 
@@ -32,27 +34,33 @@ public final class Ledger {
       field("window_start", StandardSQLTypeName.TIMESTAMP, "Start of the window committed together"),
       field("window_end", StandardSQLTypeName.TIMESTAMP, "End (exclusive) of the window committed together"),
       field("row_count", StandardSQLTypeName.INT64, "Rows of this hour"),
-      field("byte_count", StandardSQLTypeName.INT64, "NDJSON bytes of this hour's rows; null when recovered"),
-      field("source_files", StandardSQLTypeName.INT64, "Export files that contributed rows; null when recovered"),
-      field("job_id", StandardSQLTypeName.STRING, "BigQuery job that loaded the rows"),
+      field("byte_count", StandardSQLTypeName.INT64, "NDJSON bytes of this hour's rows"),
+      field("source_files", StandardSQLTypeName.INT64, "Export files that contributed rows"),
+      field("job_id", StandardSQLTypeName.STRING, "The commit: the id of the load job into staging"),
       field("generation", StandardSQLTypeName.INT64, "1 for the first commit, +1 per Replace"),
       field("committed_at", StandardSQLTypeName.TIMESTAMP, "When this row was written"),
       field("exporter_version", StandardSQLTypeName.STRING, "bqexport version that committed"),
       field("min_event_time", StandardSQLTypeName.TIMESTAMP, "Earliest event_time of the hour's rows"),
-      field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"));
+      field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"),
+      field("source", StandardSQLTypeName.STRING, "The source the hour came from (export identity)"),
+      field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404, until re-checked"));
   private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
   private static final String COLUMNS = Sql.columns(NAMES, "");
+  /** Ledger rows of this table and source (or of no source: written before sources existed). */
+  static final String THIS_SOURCE = "`table_name` = @table AND (`source` = @source OR `source` IS NULL)";
 
   private final BigQuery bigquery;
   private final TableId ledger;
+  private final JobLabels labels;
 
   public Ledger(BigQuery bigquery, DatasetId dataset) {
-    this.bigquery = bigquery;
-    this.ledger = TableId.of(dataset.getProject(), dataset.getDataset(), TABLE);
+    this(bigquery, dataset, JobLabels.NONE);
   }
 
-  private static Field field(String name, StandardSQLTypeName type, String description) {
-    return Field.newBuilder(name, type).setMode(Field.Mode.NULLABLE).setDescription(description).build();
+  public Ledger(BigQuery bigquery, DatasetId dataset, JobLabels labels) {
+    this.bigquery = bigquery;
+    this.ledger = TableId.of(dataset.getProject(), dataset.getDataset(), TABLE);
+    this.labels = labels;
   }
 
   public TableId tableId() {
@@ -63,55 +71,74 @@ public final class Ledger {
     return Sql.name(ledger);
   }
 
-  /** The committed hours of {@code table} at or after {@code from}. */
-  public Set<Instant> committedHours(String table, Instant from) {
+  /** The committed hours of {@code table} for {@code source} at or after {@code from}. */
+  public Set<Instant> committedHours(String table, String source, Instant from) {
     Set<Instant> hours = new HashSet<>();
-    TableResult result = Sql.query(bigquery, "SELECT `hour` FROM " + sqlName() + " WHERE `table_name` = @table AND `hour` >= @from",
-        Map.of("table", QueryParameterValue.string(table), "from", Sql.timestamp(from)), "reading the ledger");
+    TableResult result = Sql.query(bigquery, "SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE
+            + " AND `hour` >= @from", Map.of("table", QueryParameterValue.string(table),
+            "source", QueryParameterValue.string(source), "from", Sql.timestamp(from)),
+        labels.of("ledger-read", from), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
       hours.add(Sql.instant(row.get("hour")));
     }
     return hours;
   }
 
-  /** The ledger rows of {@code table} within the window, by hour. */
-  public Map<Instant, LedgerEntry> entries(String table, ExportWindow window) {
-    Map<Instant, LedgerEntry> entries = new LinkedHashMap<>();
-    TableResult result = Sql.query(bigquery, "SELECT " + COLUMNS + " FROM " + sqlName()
-            + " WHERE `table_name` = @table AND `hour` >= @start AND `hour` < @end ORDER BY `hour`",
-        Map.of("table", QueryParameterValue.string(table), "start", Sql.timestamp(window.start()),
-            "end", Sql.timestamp(window.end())), "reading the ledger");
+  /** The first hour committed to {@code table} for {@code source}; null when there is none. */
+  public Instant firstHour(String table, String source) {
+    TableResult result = Sql.query(bigquery, "SELECT MIN(`hour`) AS first_hour FROM " + sqlName() + " WHERE "
+            + THIS_SOURCE, Map.of("table", QueryParameterValue.string(table),
+            "source", QueryParameterValue.string(source)), labels.of("ledger-read", null), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
-      LedgerEntry e = new LedgerEntry(row.get("table_name").getStringValue(), Sql.instant(row.get("hour")),
-          Sql.instant(row.get("window_start")), Sql.instant(row.get("window_end")), longOf(row.get("row_count")),
-          nullableLong(row.get("byte_count")), nullableLong(row.get("source_files")), row.get("job_id").getStringValue(),
-          longOf(row.get("generation")), Sql.instant(row.get("committed_at")),
-          row.get("exporter_version").getStringValue(), Sql.instant(row.get("min_event_time")),
-          Sql.instant(row.get("max_event_time")));
-      entries.put(e.hour(), e);
+      return Sql.instant(row.get("first_hour"));
+    }
+    return null;
+  }
+
+  /** The ledger rows one commit wrote (its job id), by hour. */
+  public List<LedgerEntry> committedBy(String table, String jobId, Instant firstHour) {
+    List<LedgerEntry> entries = new ArrayList<>();
+    TableResult result = Sql.query(bigquery, "SELECT " + COLUMNS + " FROM " + sqlName()
+            + " WHERE `table_name` = @table AND `job_id` = @job_id ORDER BY `hour`",
+        Map.of("table", QueryParameterValue.string(table), "job_id", QueryParameterValue.string(jobId)),
+        labels.of("ledger-read", firstHour), "reading the ledger");
+    for (FieldValueList row : result.iterateAll()) {
+      entries.add(new LedgerEntry(row.get("table_name").getStringValue(), string(row.get("source")),
+          Sql.instant(row.get("hour")), Sql.instant(row.get("window_start")), Sql.instant(row.get("window_end")),
+          longOf(row.get("row_count")), nullableLong(row.get("byte_count")), nullableLong(row.get("source_files")),
+          string(row.get("job_id")), longOf(row.get("generation")), Sql.instant(row.get("committed_at")),
+          string(row.get("exporter_version")), Sql.instant(row.get("min_event_time")),
+          Sql.instant(row.get("max_event_time")), row.get("verified").isNull() ? null
+              : row.get("verified").getBooleanValue()));
     }
     return entries;
   }
 
-  /** Writes the entries unless their hours are already in the ledger (idempotent: reruns and racing exporters). */
-  public void recordIfAbsent(List<LedgerEntry> entries) {
-    Map<String, QueryParameterValue> params = new LinkedHashMap<>();
-    String source = sourceRows(entries, params);
-    Sql.query(bigquery, "MERGE " + sqlName() + " AS `t` USING (" + source + ") AS `s`"
-            + " ON `t`.`table_name` = `s`.`table_name` AND `t`.`hour` = `s`.`hour`"
-            + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES (" + Sql.columns(NAMES, "`s`.") + ")",
-        params, "writing the ledger");
+  /**
+   * The statement (inside the commit transaction) that writes the entries of the hours not yet in the ledger for
+   * this source: exactly the hours whose staged rows the same transaction inserted.
+   */
+  String insertMissing(List<LedgerEntry> entries, Map<String, QueryParameterValue> params) {
+    return "INSERT INTO " + sqlName() + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM (" + sourceRows(entries,
+        params) + ") AS s WHERE s.`hour` NOT IN (SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE + ")";
   }
 
-  /** SQL statements (for a transaction) that replace the window's ledger rows with {@code entries}. */
-  List<String> replaceStatements(String table, ExportWindow window, List<LedgerEntry> entries,
-      Map<String, QueryParameterValue> params) {
-    params.put("ledger_table", QueryParameterValue.string(table));
-    List<String> statements = new ArrayList<>();
-    statements.add("DELETE FROM " + sqlName() + " WHERE `table_name` = @ledger_table AND `hour` >= @window_start"
-        + " AND `hour` < @window_end");
-    statements.add("INSERT INTO " + sqlName() + " (" + COLUMNS + ") " + sourceRows(entries, params));
-    return statements;
+  /** The statement (inside a Replace transaction) that writes the entries, generation + 1 where a row exists. */
+  String upsert(List<LedgerEntry> entries, Map<String, QueryParameterValue> params) {
+    List<String> updates = new ArrayList<>();
+    for (Field f : SCHEMA.getFields()) {
+      String name = f.getName();
+      if (!name.equals("table_name") && !name.equals("hour")) {
+        updates.add(Sql.column(name) + " = " + (name.equals("generation") ? "t.`generation` + 1"
+            : "s." + Sql.column(name)));
+      }
+    }
+    return "MERGE " + sqlName() + " AS t USING (" + sourceRows(entries, params) + ") AS s"
+        + " ON t.`table_name` = s.`table_name` AND t.`hour` = s.`hour`"
+        + " AND (t.`source` = s.`source` OR t.`source` IS NULL)"
+        + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
+        + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES ("
+        + Sql.columns(NAMES, "s.") + ")";
   }
 
   /** A SELECT ... UNION ALL SELECT ... of the entries, with one named parameter per value. */
@@ -120,25 +147,32 @@ public final class Ledger {
     for (int i = 0; i < entries.size(); i++) {
       LedgerEntry e = entries.get(i);
       String p = "l" + i + "_";
-      params.put(p + "table_name", QueryParameterValue.string(e.table()));
-      params.put(p + "hour", Sql.timestamp(e.hour()));
-      params.put(p + "window_start", Sql.timestamp(e.windowStart()));
-      params.put(p + "window_end", Sql.timestamp(e.windowEnd()));
-      params.put(p + "row_count", QueryParameterValue.int64(e.rowCount()));
-      params.put(p + "byte_count", QueryParameterValue.int64(e.bytes()));
-      params.put(p + "source_files", QueryParameterValue.int64(e.sourceFiles()));
-      params.put(p + "job_id", QueryParameterValue.string(e.jobId()));
-      params.put(p + "generation", QueryParameterValue.int64(e.generation()));
-      params.put(p + "committed_at", Sql.timestamp(e.committedAt()));
-      params.put(p + "exporter_version", QueryParameterValue.string(e.exporterVersion()));
-      params.put(p + "min_event_time", Sql.timestamp(e.minEventTime()));
-      params.put(p + "max_event_time", Sql.timestamp(e.maxEventTime()));
-      selects.add("SELECT " + String.join(", ", SCHEMA.getFields().stream()
-          .map(f -> "@" + p + f.getName() + " AS " + Sql.column(f.getName())).toList()));
+      Map<String, QueryParameterValue> values = new LinkedHashMap<>();
+      values.put("table_name", QueryParameterValue.string(e.table()));
+      values.put("hour", Sql.timestamp(e.hour()));
+      values.put("window_start", Sql.timestamp(e.windowStart()));
+      values.put("window_end", Sql.timestamp(e.windowEnd()));
+      values.put("row_count", QueryParameterValue.int64(e.rowCount()));
+      values.put("byte_count", QueryParameterValue.int64(e.bytes()));
+      values.put("source_files", QueryParameterValue.int64(e.sourceFiles()));
+      values.put("job_id", QueryParameterValue.string(e.jobId()));
+      values.put("generation", QueryParameterValue.int64(e.generation()));
+      values.put("committed_at", Sql.timestamp(e.committedAt()));
+      values.put("exporter_version", QueryParameterValue.string(e.exporterVersion()));
+      values.put("min_event_time", Sql.timestamp(e.minEventTime()));
+      values.put("max_event_time", Sql.timestamp(e.maxEventTime()));
+      values.put("source", QueryParameterValue.string(e.source()));
+      values.put("verified", QueryParameterValue.bool(e.verified()));
+      values.forEach((name, value) -> params.put(p + name, value));
+      selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
+          .toList()));
     }
     return String.join(" UNION ALL ", selects);
   }
 
+  private static String string(FieldValue value) {
+    return value.isNull() ? null : value.getStringValue();
+  }
 
   private static long longOf(FieldValue value) {
     return value.isNull() ? 0 : value.getLongValue();

@@ -3,11 +3,12 @@ package io.bqexport.bigquery;
 import java.time.Instant;
 
 /**
- * One ledger row: the hour of a table committed by a window's load job. bytes and sourceFiles are null on rows
- * recovered after a crash between the load and the ledger write (counted from the table instead of the stream).
+ * One ledger row: an hour of a table committed for one source. {@code verified} is false for an hour committed
+ * empty because Amplitude answered 404 (the integrity re-check verifies it later), null when not checked yet.
  */
 public record LedgerEntry(
     String table,
+    String source,
     Instant hour,
     Instant windowStart,
     Instant windowEnd,
@@ -19,4 +20,5 @@ public record LedgerEntry(
     Instant committedAt,
     String exporterVersion,
     Instant minEventTime,
-    Instant maxEventTime) {}
+    Instant maxEventTime,
+    Boolean verified) {}

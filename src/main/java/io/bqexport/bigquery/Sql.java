@@ -26,15 +26,27 @@ final class Sql {
 
   /** Runs GoogleSQL with named parameters; errors become failures that name {@code action}. */
   static TableResult query(BigQuery bigquery, String sql, Map<String, QueryParameterValue> params, String action) {
+    return query(bigquery, sql, params, Map.of(), action);
+  }
+
+  /** Runs GoogleSQL as a job carrying {@code labels}; a failed job becomes an {@link ExportFailure} by its status. */
+  static TableResult query(BigQuery bigquery, String sql, Map<String, QueryParameterValue> params,
+      Map<String, String> labels, String action) {
     try {
-      return bigquery.query(QueryJobConfiguration.newBuilder(sql).setNamedParameters(params)
+      return bigquery.query(QueryJobConfiguration.newBuilder(sql).setNamedParameters(params).setLabels(labels)
           .setUseLegacySql(false).build());
     } catch (BigQueryException e) {
-      throw BigQueryErrors.translate(e, action);
+      throw JobFailures.of(e, action);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while " + action, e);
     }
+  }
+
+  /** A NULLABLE column with a description: every column of bqexport's own tables. */
+  static com.google.cloud.bigquery.Field field(String name, StandardSQLTypeName type, String description) {
+    return com.google.cloud.bigquery.Field.newBuilder(name, type)
+        .setMode(com.google.cloud.bigquery.Field.Mode.NULLABLE).setDescription(description).build();
   }
 
   static String name(TableId table) {

@@ -74,6 +74,14 @@ public final class TableManager {
 
   /** Creates or additively upgrades the events table, the ledger and the table function. */
   public void ensureTables(String eventsTable) {
+    ensureTables(eventsTable, JobLabels.NONE);
+  }
+
+  /**
+   * Creates or additively upgrades the events table, the ledger, the commit lock (with this table's row), the
+   * quarantine and the table function; the query jobs carry {@code labels}.
+   */
+  public void ensureTables(String eventsTable, JobLabels labels) {
     TableId events = TableId.of(dataset.getProject(), dataset.getDataset(), eventsTable);
     StandardTableDefinition eventsDefinition = StandardTableDefinition.newBuilder()
         .setSchema(schema.toBigQuerySchema())
@@ -83,8 +91,13 @@ public final class TableManager {
         .build();
     ensureTable(events, eventsDefinition, "Amplitude events exported by bqexport (schema v" + schema.version() + ")");
     ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), Ledger.TABLE),
-        StandardTableDefinition.of(Ledger.SCHEMA), "bqexport ledger: one row per committed (table, hour)");
-    ensureDeduplicatedFunction(events);
+        StandardTableDefinition.of(Ledger.SCHEMA), "bqexport ledger: one row per committed (table, source, hour)");
+    ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), CommitLock.TABLE),
+        StandardTableDefinition.of(CommitLock.SCHEMA), "bqexport commit lock: one row per events table");
+    ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), Quarantine.TABLE),
+        StandardTableDefinition.of(Quarantine.SCHEMA), "bqexport quarantine: hours failing the same permanent way");
+    new CommitLock(bigquery, dataset).ensureRow(eventsTable, labels);
+    ensureDeduplicatedFunction(events, labels);
   }
 
   /** The ledger of this dataset (committed hours, entries). */
@@ -143,7 +156,7 @@ public final class TableManager {
   }
 
   /** A table function like Amplitude's, so queries written for Amplitude's own BigQuery export keep working. */
-  private void ensureDeduplicatedFunction(TableId events) {
+  private void ensureDeduplicatedFunction(TableId events, JobLabels labels) {
     String function = "`" + events.getProject() + "." + events.getDataset() + ".deduplicated_" + events.getTable()
         + "`";
     String sql = "CREATE OR REPLACE TABLE FUNCTION " + function + "(`start_date` DATE, `end_date` DATE) AS "
@@ -151,7 +164,8 @@ public final class TableManager {
         + " WHERE DATE(`event_time`) BETWEEN `start_date` AND `end_date`"
         + " QUALIFY ROW_NUMBER() OVER (PARTITION BY `uuid` ORDER BY `server_upload_time` DESC) = 1";
     try {
-      bigquery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build());
+      bigquery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false)
+          .setLabels(labels.of("table-function", null)).build());
     } catch (BigQueryException e) {
       throw BigQueryErrors.translate(e, "creating the table function deduplicated_" + events.getTable());
     } catch (InterruptedException e) {

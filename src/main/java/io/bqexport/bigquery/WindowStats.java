@@ -41,6 +41,16 @@ public final class WindowStats {
   private final Map<Instant, Hour> hours = new TreeMap<>();
   private long rows;
   private long bytes;
+  private boolean sourceNotFound;
+
+  /** The source answered 404: it has no data for the window (committed empty, unverified). */
+  public void markSourceNotFound() {
+    sourceNotFound = true;
+  }
+
+  public boolean sourceNotFound() {
+    return sourceNotFound;
+  }
 
   /** Counts one written row of {@code bytes} NDJSON bytes (newline included) from source file {@code file}. */
   public void add(MappedEvent event, long rowBytes, String file) {

@@ -70,6 +70,10 @@ public final class ExportCommand implements Callable<Integer> {
           + "hour of --window (generation + 1).")
   ExportMode mode;
 
+  @Option(names = "--retry-quarantined", description = "Also retry the quarantined hours (a run-now does this; "
+      + "a --window run always retries the hours of its window).")
+  boolean retryQuarantined;
+
   @Option(names = "--dry-run", description = "Print the planned windows and touch nothing (reads the ledger).")
   boolean dryRun;
 
@@ -98,7 +102,7 @@ public final class ExportCommand implements Callable<Integer> {
     Instant startedAt = clock.instant();
     try {
       cfg = ExporterConfigReader.read(config);
-      ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock);
+      ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock, retryQuarantined);
       try (AmplitudeExportClient amplitude = ExporterClients.amplitude(cfg.source())) {
         BigQuery bigquery = ExporterClients.bigquery(cfg.destination());
         ExportRun run = new ExportRun(cfg, options, amplitude, bigquery, observer);

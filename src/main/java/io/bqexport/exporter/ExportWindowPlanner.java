@@ -53,34 +53,32 @@ public final class ExportWindowPlanner {
   }
 
   /**
-   * An explicit window (a backfill chunk); hours that are not yet due are left out. Missing hours get a first
-   * commit: before startFrom one window per contiguous run, from startFrom on one window per hour, exactly the
-   * windows recurring runs use, so a backfill and a recurring run that race for the same hour compute the same
-   * deterministic load job id and only one of them loads (the other finds the job done). Replace additionally
-   * replaces the committed hours, one window per contiguous run; the recurring runs never touch committed hours.
+   * An explicit window (a backfill chunk); hours that are not yet due are left out. FillGaps: one window per
+   * contiguous run of hours missing from the ledger; Replace: the whole window. Any bounds are safe: the commit
+   * transaction commits each hour at most once, whatever window carried it.
    */
   public List<ExportWindow> planWindow(ExportWindow requested, ExportMode mode, Set<Instant> committedHours,
       Instant now) {
     Instant end = min(requested.end(), dueEnd(now));
     List<ExportWindow> windows = new ArrayList<>();
     Instant runStart = null;
-    boolean runCommitted = false;
     for (Instant h = requested.start(); h.isBefore(end); h = h.plus(1, ChronoUnit.HOURS)) {
-      boolean committed = committedHours.contains(h);
-      boolean wanted = !committed || mode == ExportMode.Replace;
-      if (runStart != null && (!wanted || committed != runCommitted || (!committed && !h.isBefore(startFrom)))) {
+      boolean wanted = mode == ExportMode.Replace || !committedHours.contains(h);
+      if (!wanted && runStart != null) {
         windows.add(new ExportWindow(runStart, h));
         runStart = null;
-      }
-      if (wanted && runStart == null) {
+      } else if (wanted && runStart == null) {
         runStart = h;
-        runCommitted = committed;
       }
     }
     if (runStart != null && end.isAfter(runStart)) {
       windows.add(new ExportWindow(runStart, end));
     }
     return windows;
+  }
+
+  public Instant startFrom() {
+    return startFrom;
   }
 
   /** Due hours since startFrom that are not in the ledger. */

@@ -20,7 +20,8 @@ public record ExporterConfig(
     String startFrom,
     String availabilityDelay,
     Integer maxHoursPerRun,
-    String terminationMessagePath) {
+    String terminationMessagePath,
+    Boolean resumeFromLedger) {
 
   public static final Duration DEFAULT_AVAILABILITY_DELAY = Duration.ofHours(2);
   public static final int DEFAULT_MAX_HOURS_PER_RUN = 24;
@@ -77,6 +78,19 @@ public record ExporterConfig(
     public String tableOrDefault() {
       return table == null || table.isBlank() ? "events" : table;
     }
+  }
+
+  /**
+   * Who commits: the export's identity. The ledger is keyed by it, so two exports (two Amplitude projects) into one
+   * table never take each other's hours as committed; a re-created export of the same name resumes its ledger.
+   */
+  public String sourceId() {
+    return export == null ? "amplitude" : "amplitude:" + export.namespace() + "/" + export.name();
+  }
+
+  /** startFrom is the creation hour (spec.startFrom unset): a ledger that already has hours starts the export. */
+  public boolean resumeFromLedgerOrDefault() {
+    return Boolean.TRUE.equals(resumeFromLedger);
   }
 
   /** The first hour to export; validated by {@link ExporterConfigReader}. */

@@ -13,7 +13,17 @@ public enum FailureReason {
   DatasetNotFound(ExitCode.DESTINATION_ERROR),
   DestinationUnavailable(ExitCode.DESTINATION_ERROR),
   LoadFailed(ExitCode.DESTINATION_ERROR),
+  /** BigQuery rejected the rows of a load job (the job's errorResult): permanent for that hour. */
+  LoadRejected(ExitCode.DESTINATION_ERROR),
+  /** A concurrent commit to the same table won; retried, reported only when the retries ran out. */
+  TransactionAborted(ExitCode.DESTINATION_ERROR),
+  QuotaExceeded(ExitCode.DESTINATION_ERROR),
   InternalError(ExitCode.INTERNAL_ERROR);
+
+  /** Failures bound to the data of an hour: the run records them and goes on with later hours (quarantine). */
+  public boolean hourSpecific() {
+    return this == LoadRejected || this == BadRecords || this == HourTooLarge || this == ArchiveCorrupt;
+  }
 
   private final ExitCode exitCode;
 

@@ -10,7 +10,8 @@ import java.util.List;
  * The JSON summary of one run, written to the log and to the termination-message path. The operator reads it from
  * the Pod's termination message, which Kubernetes caps at 4 KiB, so {@link #toJson()} never exceeds {@link #MAX_BYTES}.
  * skippedLines, replacedSurrogates and valuesInExtra count what the mapping of the committed windows skipped (bad
- * lines under source.maxBadRecords) and repaired (see {@link MappingCounts}).
+ * lines under source.maxBadRecords) and repaired (see {@link MappingCounts}). quarantined lists the hours skipped
+ * until retried.
  */
 public record RunSummary(
     String result,
@@ -30,7 +31,11 @@ public record RunSummary(
     String finishedAt,
     long skippedLines,
     long replacedSurrogates,
-    long valuesInExtra) {
+    long valuesInExtra,
+    List<Quarantined> quarantined) {
+
+  /** A quarantined hour: failed for the same permanent reason in 3 consecutive runs, skipped until retried. */
+  public record Quarantined(String hour, String reason, String message, long failures, String since) {}
 
   public static final int MAX_BYTES = 4096;
   public static final String SUCCEEDED = "Succeeded";
@@ -43,7 +48,7 @@ public record RunSummary(
       List<String> committed, long hours, long rows, long bytes, String exportedThrough, long missingHours,
       List<String> schemaDrift, String startedAt, String finishedAt) {
     this(result, reason, message, exitCode, mode, window, committed, hours, rows, bytes, exportedThrough,
-        missingHours, schemaDrift, startedAt, finishedAt, 0, 0, 0);
+        missingHours, schemaDrift, startedAt, finishedAt, 0, 0, 0, List.of());
   }
 
   public static RunSummary parse(String json) {
@@ -68,13 +73,16 @@ public record RunSummary(
       }
       s = new RunSummary(result, reason, shorten(message, Math.max(200, keep * 40)), exitCode, mode, window,
           ends(committed, keep), hours, rows, bytes, exportedThrough, missingHours, ends(schemaDrift, keep),
-          startedAt, finishedAt, skippedLines, replacedSurrogates, valuesInExtra);
+          startedAt, finishedAt, skippedLines, replacedSurrogates, valuesInExtra,
+          quarantined == null || quarantined.size() <= keep ? quarantined : quarantined.subList(0, keep));
       if (keep == 0) {
         json = write(s);
         return bytes(json) <= MAX_BYTES ? json
             : write(new RunSummary(result, reason, shorten(message, 200), exitCode, mode, shorten(window, 100),
                 List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt,
-                skippedLines, replacedSurrogates, valuesInExtra));
+                skippedLines, replacedSurrogates, valuesInExtra, quarantined == null ? null
+                    : quarantined.stream().limit(4).map(q -> new Quarantined(q.hour(), q.reason(), null,
+                        q.failures(), q.since())).toList()));
       }
     }
   }

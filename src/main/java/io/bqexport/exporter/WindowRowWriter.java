@@ -80,6 +80,9 @@ final class WindowRowWriter implements RowWriter {
     });
     Deque<Future<List<Mapped>>> inFlight = new ArrayDeque<>();
     try (ExportLineStream lines = source.open(window)) {
+      if (lines.notFound()) {
+        stats.markSourceNotFound();
+      }
       List<SourceLine> batch = new ArrayList<>(BATCH);
       for (SourceLine line = lines.next(); line != null; line = lines.next()) {
         batch.add(line);

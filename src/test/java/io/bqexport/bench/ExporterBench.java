@@ -143,7 +143,7 @@ public final class ExporterBench {
               0, 5, 300),
           new ExporterConfig.Destination(null, DATASET, "US", keyFile.toString(), endpoint, false),
           new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
-          BenchArchive.HOUR.toString(), "PT2H", 24, termination.toString());
+          BenchArchive.HOUR.toString(), "PT2H", 24, termination.toString(), null);
       Path configFile = write(dir.resolve("config.json"), ExporterConfigReader.toJson(config));
       List<String> command = new ArrayList<>(java.stream().map(a -> a.replace("{label}", label)).toList());
       command.addAll(List.of("export", "--config", configFile.toString(),

@@ -41,28 +41,39 @@ class GeneratedSqlAnalysisTest {
   }
 
   @Test
-  void tablesFunctionCommitsRerunsReplacesAndLedgerReadsAllPassTheAnalyzer() {
-    TableManager tables = new TableManager(bigquery, DatasetId.of(PROJECT, "amplitude"));
-    tables.ensureTables("events");
-    Committer committer = new Committer(bigquery, TableId.of(PROJECT, "amplitude", "events"), "test",
-        CommitObserver.NONE, clock);
+  void tablesCommitsRerunsReplacesLedgerAndQuarantineAllPassTheAnalyzer() {
+    DatasetId dataset = DatasetId.of(PROJECT, "amplitude");
+    JobLabels labels = new JobLabels("analytics", "product-events");
+    String source = "amplitude:analytics/product-events";
+    TableManager tables = new TableManager(bigquery, dataset);
+    tables.ensureTables("events", labels);
+    Committer committer = new Committer(bigquery, TableId.of(PROJECT, "amplitude", "events"), source, labels,
+        "test", CommitObserver.NONE, clock);
     ExportWindow window = new ExportWindow(H0, H0.plus(Duration.ofHours(2)));
 
-    committer.commitNew(window, rows(window, 3));      // recurring run / FillGaps: load + ledger MERGE
-    committer.commitNew(window, rows(window, 3));      // rerun: the load job exists, rows are counted
-    committer.replace(window, rows(window, 2));        // Replace: the transaction with the events column list
-    committer.replace(window, rows(window, 1));        // repair with known ranges: the partition filter
-    Ledger ledger = tables.ledger();
-    assertThat(ledger.committedHours("events", H0)).hasSize(2);
-    assertThat(ledger.entries("events", window).values()).allSatisfy(e -> assertThat(e.generation()).isEqualTo(3));
+    committer.commit(window, rows(window, 3), false);  // recurring run / FillGaps: lock, insert missing, ledger
+    committer.commit(window, rows(window, 3), false);  // rerun: every hour is committed already
+    committer.commit(window, rows(window, 2), true);   // Replace: delete this source's hours, insert, upsert ledger
+    Ledger ledger = new Ledger(bigquery, dataset, labels);
+    assertThat(ledger.committedHours("events", source, H0)).hasSize(2);
+    assertThat(ledger.firstHour("events", source)).isEqualTo(H0);
+
+    Quarantine quarantine = new Quarantine(bigquery, dataset, labels);
+    Instant later = H0.plus(Duration.ofHours(5));
+    for (int run = 0; run < 3; run++) {   // the third failure of the same kind quarantines the hour
+      quarantine.recordFailure("events", source, java.util.List.of(later), "LoadRejected", "rejected", H0);
+    }
+    assertThat(quarantine.hours("events", source)).extracting(QuarantinedHour::hour).containsExactly(later);
+    assertThat(quarantine.failing("events", source)).containsExactly(later);
+    quarantine.clear("events", source, later, later.plus(Duration.ofHours(1)));
+    assertThat(quarantine.failing("events", source)).isEmpty();
 
     assertThat(emulator.rejectedSql()).isEmpty();
-    // DDL of the table function, 2 ledger MERGEs, the rerun's count, 2 ledger reads per Replace, 2 transactions
-    // and the final ledger reads.
+    // DDL of the tables and the table function, three commit transactions, ledger and quarantine reads and writes.
     assertThat(emulator.acceptedSqlCount()).isGreaterThanOrEqualTo(10);
-    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(2);
+    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(4);
     assertThat(emulator.query(PROJECT, "SELECT COUNT(*) AS n FROM `acme-analytics.amplitude.deduplicated_events`"
-        + "(DATE '2026-11-28', DATE '2026-11-28')").get(0).get("n")).isEqualTo(2L);
+        + "(DATE '2026-11-28', DATE '2026-11-28')").get(0).get("n")).isEqualTo(4L);
   }
 
   /** Amplitude export lines through the real mapper: one event per hour of the window, {@code perHour} per hour. */

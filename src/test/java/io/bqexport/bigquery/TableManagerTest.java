@@ -58,7 +58,7 @@ class TableManagerTest {
     assertThat(emulator.query(PROJECT, "SELECT COUNT(*) AS n FROM"
         + " `acme-analytics.amplitude.deduplicated_events`(DATE '2026-11-01', DATE '2026-11-30')").get(0).get("n"))
         .isEqualTo(0L);
-    assertThat(tables.ledger().committedHours("events", Instant.parse("2026-11-01T00:00:00Z"))).isEmpty();
+    assertThat(tables.ledger().committedHours("events", "amplitude:default/product-events", Instant.parse("2026-11-01T00:00:00Z"))).isEmpty();
   }
 
   @Test

@@ -48,13 +48,21 @@ class ExportRunTest {
     assertThat(summary.exportedThrough()).isEqualTo(hour(11).toString());
     assertThat(summary.missingHours()).isZero();
     assertThat(h.rows()).isEqualTo(400);
+    assertThat(h.bigquery.jobs()).as("every job carries the export's labels").isNotEmpty().allSatisfy(j -> {
+      var configuration = h.client().getJob(com.google.cloud.bigquery.JobId.of(ExporterHarness.PROJECT, j.jobId()))
+          .getConfiguration();
+      java.util.Map<String, String> labels = configuration instanceof com.google.cloud.bigquery.LoadJobConfiguration l
+          ? l.getLabels() : ((com.google.cloud.bigquery.QueryJobConfiguration) configuration).getLabels();
+      assertThat(labels).containsEntry("bqexport-export", "product-events").containsKey("bqexport-step");
+    });
     assertThat(h.distinctUuids()).isEqualTo(400);
     List<Map<String, Object>> ledger = h.ledger();
     assertThat(ledger).hasSize(1);
     assertThat(number(ledger.get(0).get("row_count"))).isEqualTo(400);
     assertThat(number(ledger.get(0).get("generation"))).isEqualTo(1);
     assertThat(number(ledger.get(0).get("source_files"))).isEqualTo(3);
-    assertThat(ledger.get(0).get("job_id").toString()).startsWith("bqexport_load_").endsWith("_0");
+    assertThat(ledger.get(0).get("job_id").toString()).as("the load job into staging")
+        .isIn(h.bigquery.jobs().stream().filter(j -> j.type().equals("LOAD")).map(j -> j.jobId()).toList());
   }
 
   @Test
@@ -102,8 +110,8 @@ class ExportRunTest {
     assertThat(summary.committed()).containsExactly(hour(0) + "/" + hour(1), hour(2) + "/" + hour(4));
     assertThat(summary.hours()).isEqualTo(3);
     assertThat(summary.exportedThrough()).isEqualTo(hour(4).toString());
-    // Hour 0 lies before startFrom; hours 2 and 3 are the export's own, committed one by one as recurring runs do.
-    assertThat(h.amplitude.exportRequests()).hasSize(3);
+    // One request per contiguous run of missing hours, whatever startFrom says.
+    assertThat(h.amplitude.exportRequests()).hasSize(2);
     assertThat(h.rows()).isEqualTo(160);
     assertThat(h.distinctUuids()).isEqualTo(160);
   }
@@ -234,8 +242,36 @@ class ExportRunTest {
     assertThat(h.distinctUuids()).isEqualTo(170);
     assertThat(h.ledger()).extracting(r -> number(r.get("generation"))).containsExactly(2L, 2L);
     assertThat(h.ledger()).extracting(r -> number(r.get("row_count"))).containsExactly(80L, 90L);
-    assertThat(h.bigquery.tableExists(ExporterHarness.PROJECT, ExporterHarness.DATASET,
-        Committer.stagingTableName("events", new ExportWindow(hour(0), hour(2)), 2))).isFalse();
+    assertThat(h.stagingTables()).as("dropped after the commit").isEmpty();
+  }
+
+  @Test
+  void aRecreatedExportResumesFromItsLedgersFirstHourWithNoSilentGap() {
+    events.hours(hour(0), hour(6), 10);
+    h.maxHoursPerRun = 2;
+    h.run(hour(10)); // hours 0 and 1; then the export is deleted and created again at hour 4
+    h.startFrom = hour(4);
+    h.resumeFromLedger = true; // spec.startFrom unset: the creation hour is only a default
+    h.maxHoursPerRun = 24;
+
+    RunSummary summary = h.run(hour(10));
+
+    assertThat(summary.committed()).containsExactly(hour(2) + "/" + hour(8));
+    assertThat(summary.exportedThrough()).isEqualTo(hour(8).toString());
+    assertThat(summary.missingHours()).isZero();
+    assertThat(h.rows()).isEqualTo(60);
+  }
+
+  @Test
+  void anExplicitStartFromIsKeptAndMissingHoursCountEveryGapSinceIt() {
+    events.hours(hour(0), hour(6), 10);
+    h.maxHoursPerRun = 1;
+    h.run(hour(10));
+
+    RunSummary summary = h.run(hour(10), new ExportWindow(hour(3), hour(4)), ExportMode.FillGaps);
+
+    assertThat(summary.exportedThrough()).isEqualTo(hour(1).toString());
+    assertThat(summary.missingHours()).as("hours 1, 2, 4, 5, 6, 7").isEqualTo(6);
   }
 
   @Test

@@ -62,25 +62,24 @@ class ExportWindowPlannerTest {
   }
 
   @Test
-  void fillGapsWindowFromStartFromOnUsesTheRecurringRunsOneHourWindows() {
+  void fillGapsWindowKeepsItsBoundsAcrossStartFrom() {
     ExportWindowPlanner planner = new ExportWindowPlanner(h(3), Duration.ofHours(2), 24);
     ExportWindow requested = new ExportWindow(h(0), h(6));
-    // A recurring run racing for hour 4 plans ExportWindow.ofHour(h(4)) too: same load job id, loaded once.
+    // Windows need not be canonical: the commit transaction commits each hour once, whatever window carried it.
     assertThat(planner.planWindow(requested, ExportMode.FillGaps, Set.of(h(1)), h(100))).containsExactly(
-        new ExportWindow(h(0), h(1)), new ExportWindow(h(2), h(3)), ExportWindow.ofHour(h(3)),
-        ExportWindow.ofHour(h(4)), ExportWindow.ofHour(h(5)));
+        new ExportWindow(h(0), h(1)), new ExportWindow(h(2), h(6)));
   }
 
   @Test
-  void replaceWindowReplacesCommittedRunsAndFirstCommitsMissingHours() {
+  void replaceWindowIsTheWholeDueWindow() {
     ExportWindowPlanner history = new ExportWindowPlanner(h(50), Duration.ofHours(2), 24);
     ExportWindow requested = new ExportWindow(h(0), h(10));
     Set<Instant> all = new HashSet<>(requested.hourList());
     assertThat(history.planWindow(requested, ExportMode.Replace, all, h(100))).containsExactly(requested);
     assertThat(history.planWindow(requested, ExportMode.Replace, all, h(8)))
         .containsExactly(new ExportWindow(h(0), h(6)));
-    assertThat(history.planWindow(requested, ExportMode.Replace, Set.of(h(1), h(2)), h(100))).containsExactly(
-        new ExportWindow(h(0), h(1)), new ExportWindow(h(1), h(3)), new ExportWindow(h(3), h(10)));
+    assertThat(history.planWindow(requested, ExportMode.Replace, Set.of(h(1), h(2)), h(100)))
+        .containsExactly(requested);
     assertThat(history.planWindow(requested, ExportMode.FillGaps, Set.of(), h(2))).isEmpty();
   }
 

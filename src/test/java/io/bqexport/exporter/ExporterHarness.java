@@ -49,6 +49,12 @@ final class ExporterHarness implements AutoCloseable {
   int maxBadRecords = 0;
   int maxHoursPerRun = 24;
   int chunkSize = 256 * 1024;
+  /** The export's name: its identity as a source in the ledger. */
+  String exportName = "product-events";
+  /** The Amplitude project this export reads; another stand-in makes a second project. */
+  AmplitudeExportStandIn source;
+  boolean retryQuarantined;
+  Boolean resumeFromLedger;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -85,12 +91,17 @@ final class ExporterHarness implements AutoCloseable {
 
   ExporterConfig config() {
     return new ExporterConfig(
-        new ExporterConfig.ExportRef("default", "product-events"),
-        new ExporterConfig.Source("US", amplitude.baseUri().toString(), dir.resolve("api-key").toString(),
+        new ExporterConfig.ExportRef("default", exportName),
+        new ExporterConfig.Source("US", project().baseUri().toString(), dir.resolve("api-key").toString(),
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
         new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
-        startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString());
+        startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
+        resumeFromLedger);
+  }
+
+  AmplitudeExportStandIn project() {
+    return source == null ? amplitude : source;
   }
 
   Path writeConfig() {
@@ -124,17 +135,26 @@ final class ExporterHarness implements AutoCloseable {
   RunSummary run(Instant now, ExportWindow window, ExportMode mode, CommitObserver observer) {
     ExporterConfig config = config();
     AmplitudeClientSettings settings = AmplitudeClientSettings
-        .of(AmplitudeRegion.US, amplitude.baseUri(), amplitude.credentials())
+        .of(AmplitudeRegion.US, project().baseUri(), project().credentials())
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30))
         .withRetryPolicy(new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(20)));
     try (AmplitudeExportClient source = new AmplitudeExportClient(settings)) {
       BigQuery client = client();
       clock.set(now);
-      ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC)),
+      ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC),
+          retryQuarantined),
           source, client, observer);
-      run.committer().withChunkSize(chunkSize).withDuplicateWait(Duration.ofSeconds(5));
+      run.committer().withChunkSize(chunkSize).withBackoff(20);
       return run.run();
     }
+  }
+
+  /** Staging tables left in the dataset (expired ones do not count). */
+  List<String> stagingTables() {
+    List<String> names = new java.util.ArrayList<>();
+    client().listTables(com.google.cloud.bigquery.DatasetId.of(PROJECT, dataset)).iterateAll()
+        .forEach(t -> names.add(t.getTableId().getTable()));
+    return names.stream().filter(n -> n.startsWith("_bqexport_stage_")).toList();
   }
 
   long rows() {

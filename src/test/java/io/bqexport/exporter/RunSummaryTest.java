@@ -24,7 +24,8 @@ class RunSummaryTest {
   @Test
   void mappingCountersRoundTripAndDefaultToZeroForOlderSummaries() {
     RunSummary s = new RunSummary("Succeeded", null, "ok", 0, "FillGaps", null, List.of(), 1, 10, 100, null, 0,
-        List.of(), "a", "b", 2, 3, 4);
+        List.of(), "a", "b", 2, 3, 4, List.of(new RunSummary.Quarantined("2026-11-28T04:00:00Z", "LoadRejected",
+            "rejected", 3, "2026-11-28T07:05:00Z")));
     RunSummary parsed = RunSummary.parse(s.toJson());
     assertThat(parsed).isEqualTo(s);
     assertThat(s.toJson()).contains("\"skippedLines\":2", "\"replacedSurrogates\":3", "\"valuesInExtra\":4");
@@ -33,6 +34,20 @@ class RunSummaryTest {
     assertThat(olderJson).doesNotContain("skippedLines", "replacedSurrogates", "valuesInExtra");
     RunSummary older = RunSummary.parse(olderJson);
     assertThat(older.skippedLines() + older.replacedSurrogates() + older.valuesInExtra()).isZero();
+  }
+
+  @Test
+  void manyQuarantinedHoursWithLongMessagesStayWithinFourKibibytes() {
+    List<RunSummary.Quarantined> hours = IntStream.range(0, 500).mapToObj(i -> new RunSummary.Quarantined(
+        "2026-11-28T04:00:00Z", "LoadRejected", "x".repeat(400), 3, "2026-11-28T07:05:00Z")).toList();
+    RunSummary s = new RunSummary("Failed", "LoadRejected", "m", 5, "FillGaps", null, List.of(), 0, 0, 0, null, 0,
+        List.of(), "a", "b", 0, 0, 0, hours);
+
+    String json = s.toJson();
+
+    assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+    assertThat(RunSummary.parse(json).quarantined()).isNotEmpty()
+        .allSatisfy(q -> assertThat(q.reason()).isEqualTo("LoadRejected"));
   }
 
   @Test

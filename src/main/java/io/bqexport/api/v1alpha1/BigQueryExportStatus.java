@@ -24,4 +24,7 @@ public record BigQueryExportStatus(
     @JsonPropertyDescription("Top-level event keys not in the table schema; they land in the extra JSON column.")
     List<String> schemaDrift,
     @JsonPropertyDescription("The last bqexport.io/run-now annotation value handled.")
-    String lastRunNow) {}
+    String lastRunNow,
+    @JsonPropertyDescription("Hours skipped after failing the same permanent way in 3 consecutive runs; a run-now or"
+        + " a backfill over them retries them.")
+    List<QuarantinedHourStatus> quarantinedHours) {}

@@ -31,6 +31,11 @@ public final class Reasons {
   public static final String DATASET_NOT_FOUND = "DatasetNotFound";
   public static final String TEST_UPLOAD_FAILED = "TestUploadFailed";
   public static final String DESTINATION_UNAVAILABLE = "DestinationUnavailable";
+  // Run failures read from BigQuery job status (issue 12).
+  public static final String LOAD_REJECTED = "LoadRejected";
+  public static final String TRANSACTION_ABORTED = "TransactionAborted";
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+  public static final String HOURS_QUARANTINED = "HoursQuarantined";
   public static final String AMPLITUDE_AUTH_FAILED = "AmplitudeAuthFailed";
   public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
   public static final String UNEXPECTED_RESPONSE = "UnexpectedResponse";

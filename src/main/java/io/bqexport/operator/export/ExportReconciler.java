@@ -97,6 +97,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     } else {
       events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
       runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
+      runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
+          next.quarantinedHours());
       export.setStatus(next);
       control = UpdateControl.patchStatus(export);
     }

@@ -3,6 +3,7 @@ package io.bqexport.operator.export;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.CredentialsStatus;
+import io.bqexport.api.v1alpha1.QuarantinedHourStatus;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.bigquery.CredentialProbe;
@@ -44,7 +45,7 @@ public final class ExportStatusAssembler {
 
   public BigQueryExportStatus assemble(BigQueryExport export, Observation seen, Instant now) {
     BigQueryExportStatus previous = export.getStatus() != null ? export.getStatus()
-        : new BigQueryExportStatus(null, null, null, null, null, null, null, null, null, null);
+        : new BigQueryExportStatus(null, null, null, null, null, null, null, null, null, null, null);
     Conditions conditions = new Conditions(previous.conditions(), export.getMetadata().getGeneration(), now);
     CredentialsStatus credentials = previous.credentials();
     String runNow = seen.runNowHandled() != null ? seen.runNowHandled() : previous.lastRunNow();
@@ -172,7 +173,15 @@ public final class ExportStatusAssembler {
     }
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
-        drift(previous.schemaDrift(), seen.runs()), runNow);
+        drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, seen.runs()));
+  }
+
+  /** The quarantine as the run that finished last reported it (hour, reason, since). */
+  private static List<QuarantinedHourStatus> quarantined(BigQueryExportStatus previous, List<RunHistory.Run> runs) {
+    return latestSummary(runs).filter(s -> s.quarantined() != null)
+        .map(s -> s.quarantined().isEmpty() ? null : s.quarantined().stream()
+            .map(q -> new QuarantinedHourStatus(q.hour(), q.reason(), q.since(), q.failures())).toList())
+        .orElse(previous.quarantinedHours());
   }
 
   private static String firstFalse(Conditions conditions) {
@@ -216,7 +225,7 @@ public final class ExportStatusAssembler {
       Conditions conditions, CredentialsStatus credentials, String runNow) {
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         previous.exportedThrough(), previous.missingHours(), previous.lastRun(), previous.lastSuccessfulRun(),
-        previous.runs(), previous.schemaDrift(), runNow);
+        previous.runs(), previous.schemaDrift(), runNow, previous.quarantinedHours());
   }
 
   private static void stalled(Conditions conditions, String reason, String message) {

@@ -52,7 +52,8 @@ public final class ExporterConfigMap {
         startFrom(export, now).toString(),
         SpecDurations.parse("spec.availabilityDelay", spec.availabilityDelay()).toString(),
         spec.maxHoursPerRun(),
-        null);
+        null,
+        spec.startFrom() == null ? Boolean.TRUE : null);
   }
 
   /** spec.startFrom, or the hour the resource was created ("all future events"). */

@@ -57,6 +57,10 @@ class ExportOperationsTest {
     annotate("1700000000");
     await().until(() -> runNowJobs().size() == 1);
     assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .as("a run-now retries quarantined hours").contains("--retry-quarantined");
+    assertThat(cronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getArgs()).as("scheduled runs skip them").doesNotContain("--retry-quarantined");
     await().until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
 
     var run = scenario.jobs.run(runNowJobs().get(0), scenario.clock.instant());
@@ -132,6 +136,36 @@ class ExportOperationsTest {
     await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
         .inNamespace(ExportScenario.NAMESPACE).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RunRecovered")));
+  }
+
+  @Test
+  void quarantinedHoursShowInStatusAndAsAWarningEvent() {
+    // BigQuery rejects every load (a field the staging table lacks): every due hour fails the same way each run.
+    var client = io.bqexport.bigquery.BigQueryClientFactory.fromKeyJson(scenario.key.json(), null, "US",
+        scenario.bigquery.endpoint()); // the emulator requires authentication
+    scenario.bigquery.faults().onRequest("POST", "^/upload/", request -> client.listTables(
+        com.google.cloud.bigquery.DatasetId.of(ExportScenario.PROJECT, ExportScenario.DATASET)).iterateAll()
+        .forEach(t -> {
+          if (t.getTableId().getTable().startsWith("_bqexport_stage_")) {
+            scenario.bigquery.query(ExportScenario.PROJECT, "ALTER TABLE `" + ExportScenario.PROJECT + "."
+                + ExportScenario.DATASET + "." + t.getTableId().getTable() + "` DROP COLUMN uuid");
+          }
+        }));
+    for (int run = 0; run < 3; run++) {
+      scenario.clock.advance(Duration.ofMinutes(1));
+      assertThat(scenario.fire(NAME).exitCode()).isEqualTo(5);
+    }
+
+    await().untilAsserted(() -> assertThat(scenario.get(NAME).getStatus().quarantinedHours())
+        .isNotEmpty().allSatisfy(q -> {
+          assertThat(q.reason()).isEqualTo("LoadRejected");
+          assertThat(q.failures()).isEqualTo(3);
+          assertThat(q.since()).isNotNull();
+        }).extracting(q -> q.hour()).contains(START.toString()));
+    await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
+        .inNamespace(ExportScenario.NAMESPACE).list().getItems())
+        .filteredOn(e -> "HoursQuarantined".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
   }
 
   @Test

@@ -28,6 +28,7 @@ final class LoadService {
    * would; two unfinished uploads with the same id may coexist, and the later to finish gets the 409.
    */
   String open(String project, JsonNode body, String userEmail) {
+    JobLabelRules.check(body.path("configuration").get("labels"));
     JsonNode load = body.path("configuration").path("load");
     if (load.isMissingNode()) {
       throw ApiException.invalid("An upload needs a job with configuration.load.");

@@ -36,6 +36,7 @@ final class QueryService {
    */
   ObjectNode insertQueryJob(String project, JsonNode body, String userEmail) {
     JsonNode config = body.path("configuration");
+    JobLabelRules.check(config.get("labels"));
     JsonNode query = config.path("query");
     if (config.path("dryRun").asBoolean(false)) {
       return dryRun(project, body, query).toJson();
@@ -95,6 +96,10 @@ final class QueryService {
   /** jobs.query: creates a job, runs it, answers the first page; a failing query answers an HTTP error. */
   ObjectNode query(String project, JsonNode request, String userEmail) {
     ObjectNode config = Json.object();
+    JobLabelRules.check(request.get("labels"));
+    if (request.has("labels")) {
+      config.set("labels", request.get("labels").deepCopy()); // jobs.query's labels become the job's
+    }
     ObjectNode query = config.putObject("query");
     for (String field : List.of("query", "useLegacySql", "defaultDataset", "queryParameters", "parameterMode")) {
       if (request.has(field)) {
