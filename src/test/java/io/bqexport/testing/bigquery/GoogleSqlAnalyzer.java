@@ -119,6 +119,14 @@ final class GoogleSqlAnalyzer {
         cached = null; // DDL of the script changed the catalog in place
       }
     }
+    for (AnalyzedStatement statement : statements) {
+      try {
+        TableNameCase.check(statement.getParsedStatement(), tables.keySet(), project, datasetProject, dataset);
+      } catch (ApiException e) {
+        rejected.add(e.getMessage() + "\n" + sql);
+        throw e;
+      }
+    }
     accepted++;
     Analysis analysis = new Analysis(sql, statements);
     if (catalogUnchanged) {
