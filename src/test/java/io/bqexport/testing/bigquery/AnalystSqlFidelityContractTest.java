@@ -171,4 +171,11 @@ class AnalystSqlFidelityContractTest {
   @Test void splitKeepsEmptyParts() throws Exception {
     assertThat(column("SELECT s FROM UNNEST(SPLIT('a,b,,c', ',')) AS s")).containsExactly("a", "b", "", "c");
   }
+
+  /** A format element DuckDB's strftime lacks (%F is BigQuery's %Y-%m-%d) says the emulator lacks it. */
+  @Test void aFormatElementTheEmulatorLacksSaysSo() {
+    assertThatThrownBy(() -> row("SELECT FORMAT_TIMESTAMP('%F', TIMESTAMP '2026-11-01 10:00:00')"))
+        .isInstanceOfSatisfying(BigQueryException.class,
+            e -> assertThat(e.getMessage()).startsWith("Unsupported by the BigQuery emulator"));
+  }
 }

@@ -281,6 +281,21 @@ final class GoogleSqlAnalyzer {
     return ApiException.invalidQuery(text);
   }
 
+  /**
+   * The tables a query or script names, from GoogleSQL's parser alone (no catalog): what BigQuery infers a job's
+   * location from when the request gives none. Empty when the SQL does not parse.
+   */
+  static List<TableRef> referencedTables(String sql, String project, JsonNode defaultDataset) {
+    String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+        : Json.text(defaultDataset, "projectId");
+    String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+    try {
+      return TableNameCase.tablePaths(Parser.parseScript(sql, LANGUAGE), project, datasetProject, dataset);
+    } catch (RuntimeException e) {
+      return List.of(); // the analysis reports the error when the job runs
+    }
+  }
+
   /** The statement-by-statement parser drops the position; parsing the whole script gives it back. */
   private static String positionedSyntaxError(String sql, String fallback) {
     try {

@@ -339,7 +339,8 @@ final class ScriptRunner {
     if (cast != null) {
       return ApiException.invalidQuery(cast);
     }
-    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")) {
+    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")
+        || firstLine.startsWith("Invalid Input Error: Failed to parse format specifier")) {
       return SqlTranslator.unsupported("this statement as translated for DuckDB (DuckDB: " + firstLine + ")");
     }
     return ApiException.invalidQuery(firstLine);

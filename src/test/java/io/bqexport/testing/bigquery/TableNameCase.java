@@ -26,6 +26,21 @@ final class TableNameCase {
 
   /** Throws 404 notFound for a table path in {@code statement} that names a live table in another case. */
   static void check(ASTNode statement, Set<TableRef> tables, String project, String datasetProject, String dataset) {
+    for (TableRef written : tablePaths(statement, project, datasetProject, dataset)) {
+      if (tables.contains(written)) {
+        continue;
+      }
+      for (TableRef table : tables) {
+        if (table.project().equals(written.project()) && table.dataset().equalsIgnoreCase(written.dataset())
+            && table.table().equalsIgnoreCase(written.table())) {
+          throw ApiException.notFound("Table " + written.display() + " was not found in location US");
+        }
+      }
+    }
+  }
+
+  /** The tables a parsed statement or script names (FROM, JOIN, DML targets), as written, resolved to p.d.t. */
+  static List<TableRef> tablePaths(ASTNode statement, String project, String datasetProject, String dataset) {
     List<ASTPathExpression> paths = new ArrayList<>();
     statement.accept(new ParseTreeVisitor() {
       @Override
@@ -70,18 +85,14 @@ final class TableNameCase {
         }
       }
     });
+    List<TableRef> refs = new ArrayList<>();
     for (ASTPathExpression path : paths) {
       TableRef written = resolve(path, project, datasetProject, dataset);
-      if (written == null || tables.contains(written)) {
-        continue;
-      }
-      for (TableRef table : tables) {
-        if (table.project().equals(written.project()) && table.dataset().equalsIgnoreCase(written.dataset())
-            && table.table().equalsIgnoreCase(written.table())) {
-          throw ApiException.notFound("Table " + written.display() + " was not found in location US");
-        }
+      if (written != null) {
+        refs.add(written);
       }
     }
+    return refs;
   }
 
   private static TableRef resolve(ASTPathExpression path, String project, String datasetProject, String dataset) {
