@@ -4,7 +4,15 @@ import java.util.List;
 
 /** BigQuery functions whose DuckDB spelling or semantics differ, rewritten from already translated arguments. */
 final class FunctionRewrites {
+  /** The request's current time, a DuckDB variable that {@link #setNow} sets on the connection. */
+  private static final String NOW = "getvariable('bq_now')";
+
   private FunctionRewrites() {}
+
+  /** Sets the time CURRENT_TIMESTAMP() and its siblings answer on this connection. */
+  static void setNow(java.sql.Connection connection, java.time.Instant now) throws java.sql.SQLException {
+    DuckDb.execute(connection, "SET VARIABLE bq_now = CAST('" + now + "' AS TIMESTAMPTZ)");
+  }
 
   /**
    * The DuckDB expression for a call of {@code upper} with the translated arguments {@code a}, or null when the
@@ -38,9 +46,11 @@ final class FunctionRewrites {
       case "TIMESTAMP_DIFF": case "DATETIME_DIFF":
         return "date_sub('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
       case "DATE_DIFF": return "date_diff('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
-      case "CURRENT_TIMESTAMP": return "now()";
-      case "CURRENT_DATE": return "current_date";
-      case "CURRENT_DATETIME": return "CAST(now() AS TIMESTAMP)";
+      // The emulator's clock, which ScriptRunner sets per request (the wall clock would make expiry and tests
+      // depend on the calendar date).
+      case "CURRENT_TIMESTAMP": return NOW;
+      case "CURRENT_DATE": return "CAST(" + NOW + " AS DATE)";
+      case "CURRENT_DATETIME": return "CAST(" + NOW + " AS TIMESTAMP)";
       case "GENERATE_TIMESTAMP_ARRAY": case "GENERATE_ARRAY": return "generate_series(" + String.join(", ", a) + ")";
       case "GENERATE_DATE_ARRAY":
         return "list_transform(generate_series(CAST(" + a.get(0) + " AS TIMESTAMP), CAST(" + a.get(1)

@@ -55,6 +55,7 @@ final class ScriptRunner {
           .contains(only.statementType())) {
         // DuckDB binds the statement without running it: missing tables and columns fail as they would.
         setSearchPath(db.connection(), project, defaultDataset, null);
+        FunctionRewrites.setNow(db.connection(), catalog.now());
         try {
           db.execute("EXPLAIN " + only.sql());
         } catch (SQLException e) {
@@ -101,6 +102,7 @@ final class ScriptRunner {
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
     return db.session(connection -> {
+      FunctionRewrites.setNow(connection, catalog.now());
       setSearchPath(connection, project, defaultDataset, location);
       TableMutations.Transaction transaction = null;
       QueryResult result = QueryResult.empty();
