@@ -178,4 +178,17 @@ class AnalystSqlFidelityContractTest {
         .isInstanceOfSatisfying(BigQueryException.class,
             e -> assertThat(e.getMessage()).startsWith("Unsupported by the BigQuery emulator"));
   }
+
+  @Test void arraysAreNotComparable() { rejected("SELECT [1] = [1]"); }
+  @Test void countDistinctOfJsonIsRejected() { rejected("SELECT COUNT(DISTINCT event_properties) FROM " + EVENTS); }
+  @Test void int64OverflowFailsTheQuery() { rejected("SELECT x + 1 FROM UNNEST([9223372036854775807]) AS x"); }
+  @Test void anInvalidDateFailsTheQuery() { rejected("SELECT CAST(s AS DATE) FROM UNNEST(['2026-02-30']) AS s"); }
+  @Test void ifAndNullifWithNulls() throws Exception {
+    List<FieldValue> r = row("SELECT IF(CAST(NULL AS BOOL), 1, 2), NULLIF(1, 1), 1 IN (2, NULL), "
+        + "TIMESTAMP '2026-11-01 10:00:00 America/New_York' = TIMESTAMP '2026-11-01 15:00:00+00'"); // EST: DST ended at 02:00
+    assertThat(r.get(0).getLongValue()).isEqualTo(2);
+    assertThat(r.get(1).isNull()).isTrue();
+    assertThat(r.get(2).isNull()).isTrue();
+    assertThat(r.get(3).getBooleanValue()).isTrue();
+  }
 }
