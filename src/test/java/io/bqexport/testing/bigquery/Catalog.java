@@ -30,6 +30,11 @@ final class Catalog {
     this.clock = clock;
   }
 
+  /** The emulator's clock: table expiry and CURRENT_TIMESTAMP() read it. */
+  java.time.Instant now() {
+    return clock.instant();
+  }
+
   // ---- datasets
 
   ObjectNode insertDataset(String project, JsonNode body) {

@@ -204,4 +204,82 @@ class ConcurrencyContractTest {
     third.get(2, TimeUnit.MINUTES);
     assertThat(lockCount()).isEqualTo(3);
   }
+
+  private long count(String sql) throws InterruptedException {
+    return run(sql).iterateAll().iterator().next().get(0).getLongValue();
+  }
+
+  // Edge cases the exactly-once commit relies on (https://cloud.google.com/bigquery/docs/transactions): a query that
+  // fails or ends without COMMIT rolls back its transaction; INSERT never conflicts; table names are case-sensitive
+  // ("Tables", naming), so a case variant of the lock table is not the lock table.
+
+  @Test
+  void aFailedStatementMidTransactionRollsBackEverythingAndReleasesTheLock() throws Exception {
+    assertThatThrownBy(() -> run("BEGIN TRANSACTION; " + BUMP_LOCK + "; INSERT INTO d.ledger (hour, source) "
+        + "VALUES (TIMESTAMP '2026-11-01 10:00:00', 'x'); SELECT CAST(table_name AS INT64) FROM d.commit_lock; "
+        + "COMMIT TRANSACTION;"))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getMessage()).isEqualTo("Bad int64 value: events"));
+    assertThat(count("SELECT n FROM d.commit_lock")).isZero();
+    assertThat(count("SELECT COUNT(*) FROM d.ledger")).isZero();
+    run("BEGIN TRANSACTION; " + BUMP_LOCK + "; COMMIT TRANSACTION;");
+    assertThat(count("SELECT n FROM d.commit_lock")).isEqualTo(1);
+  }
+
+  @Test
+  void aTransactionLeftOpenIsRolledBackAndReleasesTheLock() throws Exception {
+    assertThatThrownBy(() -> run("BEGIN TRANSACTION; " + BUMP_LOCK + ";"))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getReason()).isEqualTo("invalidQuery"));
+    assertThat(count("SELECT n FROM d.commit_lock")).isZero();
+    run("BEGIN TRANSACTION; " + BUMP_LOCK + "; COMMIT TRANSACTION;");
+    assertThat(count("SELECT n FROM d.commit_lock")).isEqualTo(1);
+  }
+
+  @Test
+  void anInsertOnlyTransactionRacingADeleteBothCommitAndTheInsertSurvives() throws Exception {
+    run("INSERT INTO d.ledger (hour, source) VALUES (TIMESTAMP '2026-11-01 09:00:00', 'old')");
+    CountDownLatch deleted = new CountDownLatch(1);
+    CountDownLatch release = holdFirst("^DELETE", deleted);
+    Future<TableResult> delete = background.submit(() -> run(
+        "BEGIN TRANSACTION; DELETE FROM d.ledger WHERE TRUE; COMMIT TRANSACTION;"));
+    assertThat(deleted.await(2, TimeUnit.MINUTES)).isTrue();
+    run("BEGIN TRANSACTION; INSERT INTO d.ledger (hour, source) VALUES (TIMESTAMP '2026-11-01 10:00:00', 'new'); "
+        + "COMMIT TRANSACTION;");
+    release.countDown();
+    delete.get(2, TimeUnit.MINUTES);
+    assertThat(count("SELECT COUNT(*) FROM d.ledger WHERE source = 'new'")).isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM d.ledger WHERE source = 'old'")).isZero();
+  }
+
+  @Test
+  void aCaseVariantOfTheLockTablesNameIsNotFound() {
+    assertThatThrownBy(() -> run("UPDATE d.COMMIT_LOCK SET n = n + 1 WHERE TRUE"))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(404);
+          assertThat(e.getMessage()).isEqualTo("Not found: Table acme-analytics:d.COMMIT_LOCK was not found in location US");
+        });
+  }
+
+  @Test
+  void aDeleteOutsideATransactionWaitsForATransactionThatDeletes() throws Exception {
+    CountDownLatch deleted = new CountDownLatch(1);
+    CountDownLatch release = holdFirst("^DELETE", deleted);
+    run("INSERT INTO d.ledger (hour, source) VALUES (TIMESTAMP '2026-11-01 09:00:00', 'old')");
+    Future<TableResult> tx = background.submit(() -> run(
+        "BEGIN TRANSACTION; DELETE FROM d.ledger WHERE source = 'none'; COMMIT TRANSACTION;"));
+    assertThat(deleted.await(2, TimeUnit.MINUTES)).isTrue();
+    Future<TableResult> outside = background.submit(() -> run("DELETE FROM d.ledger WHERE source = 'old'"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+        .until(() -> emulator.outstandingMutatingDml(PROJECT, "d", "ledger") == 1);
+    release.countDown();
+    tx.get(2, TimeUnit.MINUTES);
+    outside.get(2, TimeUnit.MINUTES);
+    assertThat(count("SELECT COUNT(*) FROM d.ledger")).isZero();
+  }
+
+  @Test
+  void locationNamesAreCaseInsensitive() throws Exception {
+    TableResult r = bigquery.query(QueryJobConfiguration.of("SELECT n FROM d.commit_lock"),
+        com.google.cloud.bigquery.JobId.newBuilder().setLocation("us").build());
+    assertThat(r.iterateAll().iterator().next().get(0).getLongValue()).isZero();
+  }
 }

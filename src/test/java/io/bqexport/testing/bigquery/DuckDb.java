@@ -33,6 +33,8 @@ final class DuckDb implements AutoCloseable {
       // BigQuery computes DATE(ts), TIMESTAMP_TRUNC etc. in UTC; no extension may be downloaded here.
       s.execute("SET TimeZone='UTC'");
       s.execute("SET autoinstall_known_extensions=false");
+      // "ORDER BY clause": NULLs sort first in ascending order and last in descending order (DuckDB: always last).
+      s.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'");
     }
   }
 

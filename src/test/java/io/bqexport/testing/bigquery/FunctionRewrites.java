@@ -4,7 +4,15 @@ import java.util.List;
 
 /** BigQuery functions whose DuckDB spelling or semantics differ, rewritten from already translated arguments. */
 final class FunctionRewrites {
+  /** The request's current time, a DuckDB variable that {@link #setNow} sets on the connection. */
+  private static final String NOW = "getvariable('bq_now')";
+
   private FunctionRewrites() {}
+
+  /** Sets the time CURRENT_TIMESTAMP() and its siblings answer on this connection. */
+  static void setNow(java.sql.Connection connection, java.time.Instant now) throws java.sql.SQLException {
+    DuckDb.execute(connection, "SET VARIABLE bq_now = CAST('" + now + "' AS TIMESTAMPTZ)");
+  }
 
   /**
    * The DuckDB expression for a call of {@code upper} with the translated arguments {@code a}, or null when the
@@ -24,7 +32,12 @@ final class FunctionRewrites {
         return a.size() == 2 ? "CAST(timezone(" + a.get(1) + ", " + a.get(0) + ") AS DATE)"
             : "CAST(" + a.get(0) + " AS DATE)";
       case "TIMESTAMP_TRUNC": case "DATETIME_TRUNC": case "DATE_TRUNC":
-        String truncated = "date_trunc('" + unit(units, 1) + "', " + a.get(0) + ")";
+        if (upper.equals("TIMESTAMP_TRUNC") && a.size() == 3) {
+          // The optional time zone: truncate the civil time there, then back to an instant.
+          return "timezone(" + a.get(2) + ", " + truncate(unit(units, 1), "timezone(" + a.get(2) + ", CAST("
+              + a.get(0) + " AS TIMESTAMPTZ))") + ")";
+        }
+        String truncated = truncate(unit(units, 1), a.get(0));
         return upper.equals("DATE_TRUNC") ? "CAST(" + truncated + " AS DATE)" : truncated;
       case "TIMESTAMP_ADD": case "DATETIME_ADD": return "(" + a.get(0) + " + " + a.get(1) + ")";
       case "TIMESTAMP_SUB": case "DATETIME_SUB": return "(" + a.get(0) + " - " + a.get(1) + ")";
@@ -33,9 +46,11 @@ final class FunctionRewrites {
       case "TIMESTAMP_DIFF": case "DATETIME_DIFF":
         return "date_sub('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
       case "DATE_DIFF": return "date_diff('" + unit(units, 2) + "', " + a.get(1) + ", " + a.get(0) + ")";
-      case "CURRENT_TIMESTAMP": return "now()";
-      case "CURRENT_DATE": return "current_date";
-      case "CURRENT_DATETIME": return "CAST(now() AS TIMESTAMP)";
+      // The emulator's clock, which ScriptRunner sets per request (the wall clock would make expiry and tests
+      // depend on the calendar date).
+      case "CURRENT_TIMESTAMP": return NOW;
+      case "CURRENT_DATE": return "CAST(" + NOW + " AS DATE)";
+      case "CURRENT_DATETIME": return "CAST(" + NOW + " AS TIMESTAMP)";
       case "GENERATE_TIMESTAMP_ARRAY": case "GENERATE_ARRAY": return "generate_series(" + String.join(", ", a) + ")";
       case "GENERATE_DATE_ARRAY":
         return "list_transform(generate_series(CAST(" + a.get(0) + " AS TIMESTAMP), CAST(" + a.get(1)
@@ -47,7 +62,22 @@ final class FunctionRewrites {
       case "TIMESTAMP_MILLIS": return "CAST(make_timestamp(" + a.get(0) + " * 1000) AS TIMESTAMPTZ)";
       case "TIMESTAMP_SECONDS": return "to_timestamp(" + a.get(0) + ")";
       case "FORMAT_TIMESTAMP": case "FORMAT_DATE": case "FORMAT_DATETIME":
-        return "strftime(" + a.get(1) + ", " + a.get(0) + ")";
+        // FORMAT_TIMESTAMP's optional time zone: format the civil time there.
+        return "strftime(" + (a.size() == 3 ? "timezone(" + a.get(2) + ", CAST(" + a.get(1) + " AS TIMESTAMPTZ))"
+            : a.get(1)) + ", " + a.get(0) + ")";
+      case "EXTRACT": return extract(a.get(0));
+      // "String functions", CONCAT: "If any input argument is NULL, the function returns NULL" (DuckDB's concat
+      // skips NULLs; its || does not).
+      case "CONCAT": return "(" + String.join(" || ", a) + ")";
+      // SUBSTR: "If position is a position off the left end of the STRING (position = 0 or position <
+      // -LENGTH(value)), the function starts from position = 1" (DuckDB: an earlier start eats into length).
+      case "SUBSTR": case "SUBSTRING":
+        if (a.size() < 2) {
+          return null;
+        }
+        String position = "(CASE WHEN (" + a.get(1) + ") = 0 OR (" + a.get(1) + ") < -length(" + a.get(0)
+            + ") THEN 1 ELSE (" + a.get(1) + ") END)";
+        return "substr(" + a.get(0) + ", " + position + (a.size() > 2 ? ", " + a.get(2) : "") + ")";
       case "SAFE_CAST": return "TRY_CAST(" + a.get(0) + ")";
       case "JSON_VALUE": case "JSON_EXTRACT_SCALAR":
         return "json_extract_string(" + a.get(0) + ", " + jsonPath(a) + ")";
@@ -75,6 +105,39 @@ final class FunctionRewrites {
       default:
         return null;
     }
+  }
+
+  /**
+   * date_trunc with BigQuery's weeks: WEEK starts on Sunday, ISOWEEK on Monday (DuckDB's 'week')
+   * ("Date functions", DATE_TRUNC: "WEEK: Truncates to the preceding Sunday").
+   */
+  private static String truncate(String unit, String value) {
+    return switch (unit) {
+      case "week" -> "(date_trunc('week', " + value + " + INTERVAL 1 DAY) - INTERVAL 1 DAY)";
+      case "isoweek" -> "date_trunc('week', " + value + ")";
+      default -> "date_trunc('" + unit + "', " + value + ")";
+    };
+  }
+
+  private static final java.util.regex.Pattern EXTRACT_PART =
+      java.util.regex.Pattern.compile("(?is)\\s*(DAYOFWEEK|WEEK|ISOWEEK)\\s+FROM\\s+(.*)");
+
+  /**
+   * EXTRACT's parts that DuckDB numbers otherwise ("Date functions", EXTRACT): DAYOFWEEK is 1 (Sunday) to 7
+   * (DuckDB's DOW: 0 to 6); WEEK counts Sunday-started weeks, days before the first Sunday in week 0 (DuckDB's WEEK
+   * is ISOWEEK). Null for the other parts, which DuckDB spells and numbers alike.
+   */
+  private static String extract(String argument) {
+    java.util.regex.Matcher m = EXTRACT_PART.matcher(argument);
+    if (!m.matches()) {
+      return null;
+    }
+    String value = m.group(2);
+    return switch (m.group(1).toUpperCase(java.util.Locale.ROOT)) {
+      case "DAYOFWEEK" -> "(EXTRACT(DOW FROM " + value + ") + 1)";
+      case "WEEK" -> "CAST(strftime(" + value + ", '%U') AS BIGINT)";
+      default -> "EXTRACT(WEEK FROM " + value + ")";
+    };
   }
 
   /** The JSONPath argument ('$' when omitted); a literal one must start at the root, as in BigQuery. */

@@ -119,6 +119,14 @@ final class GoogleSqlAnalyzer {
         cached = null; // DDL of the script changed the catalog in place
       }
     }
+    for (AnalyzedStatement statement : statements) {
+      try {
+        TableNameCase.check(statement.getParsedStatement(), tables.keySet(), project, datasetProject, dataset);
+      } catch (ApiException e) {
+        rejected.add(e.getMessage() + "\n" + sql);
+        throw e;
+      }
+    }
     accepted++;
     Analysis analysis = new Analysis(sql, statements);
     if (catalogUnchanged) {
@@ -271,6 +279,21 @@ final class GoogleSqlAnalyzer {
           + " was not found in location US");
     }
     return ApiException.invalidQuery(text);
+  }
+
+  /**
+   * The tables a query or script names, from GoogleSQL's parser alone (no catalog): what BigQuery infers a job's
+   * location from when the request gives none. Empty when the SQL does not parse.
+   */
+  static List<TableRef> referencedTables(String sql, String project, JsonNode defaultDataset) {
+    String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+        : Json.text(defaultDataset, "projectId");
+    String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+    try {
+      return TableNameCase.tablePaths(Parser.parseScript(sql, LANGUAGE), project, datasetProject, dataset);
+    } catch (RuntimeException e) {
+      return List.of(); // the analysis reports the error when the job runs
+    }
   }
 
   /** The statement-by-statement parser drops the position; parsing the whole script gives it back. */

@@ -110,4 +110,29 @@ class LocationContractTest {
     assertThat(done.getStatus().getError()).isNull();
     assertThat(done.getJobId().getLocation()).isEqualTo("EU");
   }
+
+  /** jobs.getQueryResults looks the job up in the location given, like jobs.get. */
+  @Test
+  void getQueryResultsWithAnotherLocationFindsNoJob() throws Exception {
+    JobId eu = JobId.newBuilder().setJob("located-results").setLocation("EU").build();
+    bigquery.create(JobInfo.of(eu, QueryJobConfiguration.of("SELECT COUNT(*) FROM eu_data.events"))).waitFor();
+
+    assertThatThrownBy(() -> bigquery.getQueryResults(
+        JobId.newBuilder().setJob("located-results").setLocation("US").build()))
+        .isInstanceOfSatisfying(BigQueryException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+  }
+
+  /**
+   * A query job sent without a location runs where its datasets are: BigQuery "determines the location ... based on
+   * the datasets referenced in the request" (jobs.insert, JobReference.location), and the job is found there.
+   */
+  @Test
+  void aQueryJobWithoutLocationRunsInItsDatasetsLocation() throws Exception {
+    Job done = bigquery.create(JobInfo.of(JobId.of("inferred-query"),
+        QueryJobConfiguration.of("SELECT COUNT(*) FROM eu_data.events"))).waitFor();
+
+    assertThat(done.getStatus().getError()).isNull();
+    assertThat(done.getJobId().getLocation()).isEqualTo("EU");
+    assertThat(bigquery.getJob(JobId.newBuilder().setJob("inferred-query").setLocation("EU").build())).isNotNull();
+  }
 }

@@ -45,12 +45,32 @@ final class QueryService {
       throw SqlTranslator.unsupported("query jobs with a destinationTable (use CREATE TABLE ... AS or INSERT)");
     }
     String location = Json.text(body.path("jobReference"), "location");
-    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), location == null ? "US" : location, "QUERY",
-        config);
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(body), location == null ? inferredLocation(project, query)
+        : location, "QUERY", config);
     job.setUserEmail(userEmail);
     ObjectNode pending = job.toJson();
     executor.submit(job, () -> execute(job, project, query, location));
     return pending;
+  }
+
+  /**
+   * Without a location in the request, "BigQuery determines the location ... based on the datasets referenced in
+   * the request" (jobs.insert, JobReference.location): the first named table's dataset, else the default dataset's.
+   */
+  private String inferredLocation(String project, JsonNode query) {
+    JsonNode defaultDataset = query.get("defaultDataset");
+    for (TableRef table : GoogleSqlAnalyzer.referencedTables(query.path("query").asText(""), project,
+        defaultDataset)) {
+      String location = catalog.locationOf(table.project(), table.dataset());
+      if (location != null) {
+        return location;
+      }
+    }
+    String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
+    String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
+        : Json.text(defaultDataset, "projectId");
+    String location = dataset == null ? null : catalog.locationOf(datasetProject, dataset);
+    return location == null ? "US" : location;
   }
 
   /** A dry run validates the query and answers a DONE job that is not stored, as BigQuery does. */
@@ -113,8 +133,8 @@ final class QueryService {
           .put("totalBytesProcessed", "0").put("cacheHit", false);
     }
     String location = request.hasNonNull("location") ? request.get("location").asText() : null;
-    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()), location == null ? "US" : location,
-        "QUERY", config);
+    EmulatorJob job = jobs.create(project, JobStore.jobIdOf(Json.object()),
+        location == null ? inferredLocation(project, query) : location, "QUERY", config);
     job.setUserEmail(userEmail);
     executor.submit(job, () -> execute(job, project, query, location));
     if (!awaitDone(job, request.path("timeoutMs").asLong(DEFAULT_TIMEOUT_MS))) {

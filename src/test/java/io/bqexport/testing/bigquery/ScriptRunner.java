@@ -55,6 +55,7 @@ final class ScriptRunner {
           .contains(only.statementType())) {
         // DuckDB binds the statement without running it: missing tables and columns fail as they would.
         setSearchPath(db.connection(), project, defaultDataset, null);
+        FunctionRewrites.setNow(db.connection(), catalog.now());
         try {
           db.execute("EXPLAIN " + only.sql());
         } catch (SQLException e) {
@@ -96,10 +97,12 @@ final class ScriptRunner {
       catalog.expireTables();
       return translateAll(statements, project, defaultDataset, parameters, location);
     });
+    rejectPermanentDdlInTransactions(statements, translated);
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
     return db.session(connection -> {
+      FunctionRewrites.setNow(connection, catalog.now());
       setSearchPath(connection, project, defaultDataset, location);
       TableMutations.Transaction transaction = null;
       QueryResult result = QueryResult.empty();
@@ -180,6 +183,26 @@ final class ScriptRunner {
           : translated.get(0).statementType();
       return new Outcome(result, type, affected, hadDml);
     });
+  }
+
+  /**
+   * "DDL statements that create or delete permanent entities, such as datasets, tables, and functions, are not
+   * supported inside transactions" (https://cloud.google.com/bigquery/docs/transactions#statements_supported_in_transactions);
+   * BigQuery fails the whole script before it runs, with the wording quoted in github.com/estuary/connectors/issues/283.
+   */
+  private static void rejectPermanentDdlInTransactions(List<List<SqlToken>> statements,
+      List<SqlTranslator.Translated> translated) {
+    boolean inTransaction = false;
+    for (int i = 0; i < statements.size(); i++) {
+      String control = transactionControl(statements.get(i));
+      if (control != null) {
+        inTransaction = control.equals("BEGIN");
+      } else if (inTransaction && isDdl(translated.get(i).statementType())
+          && statements.get(i).stream().limit(4).noneMatch(t -> t.is("TEMP") || t.is("TEMPORARY"))) {
+        throw ApiException.invalidQuery("Query error: DDL statements are not supported in a transaction, except for "
+            + "those creating or droping temporary tables or temporary functions.");
+      }
+    }
   }
 
   /** DuckDB has already rolled back a transaction whose COMMIT failed; then ROLLBACK has nothing to do. */
@@ -318,7 +341,8 @@ final class ScriptRunner {
     if (cast != null) {
       return ApiException.invalidQuery(cast);
     }
-    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")) {
+    if (firstLine.matches("(Catalog|Binder|Parser|Not implemented) Error: .*")
+        || firstLine.startsWith("Invalid Input Error: Failed to parse format specifier")) {
       return SqlTranslator.unsupported("this statement as translated for DuckDB (DuckDB: " + firstLine + ")");
     }
     return ApiException.invalidQuery(firstLine);
