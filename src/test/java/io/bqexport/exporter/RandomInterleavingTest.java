@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,54 +25,77 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Seeded randomized interleavings: 3 exporters at once with random windows (FillGaps or Replace) over the same 24
  * hours, random crash points and injected BigQuery faults, then one healing run; the exactly-once invariant must
  * hold for every hour. Each iteration gets its own dataset. {@code -Dbqexport.interleavings=N} runs more (default
- * 200). A seed that ever failed is kept in {@link #aSeedThatOnceFailed}.
+ * 200). A seed that ever failed is kept in {@link #aSeedThatOnceFailed}. Iterations run in a few lanes, each with
+ * its own emulator and Amplitude stand-in (faults are per emulator): a seed's outcome depends only on the seed.
  */
 class RandomInterleavingTest {
 
   private static final Instant NOW = hour(40);
   private static final int HOURS = 24;
   private static final GeneratedEvents EVENTS = new GeneratedEvents(new AmplitudeEventGenerator(17, 187520));
-  private static ExporterHarness h;
-  private int faults;
-  private int crashes;
+  private static final int LANES = Integer.getInteger("bqexport.interleavingLanes", 4);
+  private static final List<ExporterHarness> HARNESSES = new ArrayList<>();
+  private final AtomicInteger faults = new AtomicInteger();
+  private final AtomicInteger crashes = new AtomicInteger();
 
   @BeforeAll
   static void start() {
     EVENTS.hours(hour(0), hour(HOURS), 2);
-    h = new ExporterHarness(EVENTS);
-    h.startFrom = hour(0);
-    h.maxHoursPerRun = 3; // a recurring run takes the oldest missing hours, a few at a time
+    for (int lane = 0; lane < LANES; lane++) {
+      ExporterHarness h = new ExporterHarness(EVENTS);
+      h.startFrom = hour(0);
+      h.maxHoursPerRun = 3; // a recurring run takes the oldest missing hours, a few at a time
+      HARNESSES.add(h);
+    }
   }
 
   @AfterAll
   static void stop() {
-    h.close();
+    HARNESSES.forEach(ExporterHarness::close);
+    HARNESSES.clear();
   }
 
   @Test
   void seededInterleavingsKeepEveryHourExactlyOnce() throws Exception {
     int iterations = Integer.getInteger("bqexport.interleavings", 200);
     long started = System.nanoTime();
-    for (int seed = 1; seed <= iterations; seed++) {
-      iteration(seed);
+    List<CompletableFuture<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < LANES; lane++) {
+      ExporterHarness h = HARNESSES.get(lane);
+      int first = lane + 1;
+      lanes.add(CompletableFuture.runAsync(() -> {
+        for (int seed = first; seed <= iterations; seed += LANES) {
+          try {
+            iteration(h, seed);
+          } catch (Exception e) {
+            throw new IllegalStateException("seed " + seed + ": " + e.getMessage(), e);
+          }
+        }
+      }, Executors.newSingleThreadExecutor()));
     }
-    System.out.printf("RandomInterleavingTest: %d iterations, %d faults injected, %d crashes, %d s%n", iterations,
-        faults, crashes, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+    try {
+      CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Error error ? error : new AssertionError(e.getCause());
+    }
+    System.out.printf("RandomInterleavingTest: %d iterations in %d lanes, %d faults injected, %d crashes, %d s%n",
+        iterations, LANES, faults.get(), crashes.get(),
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
   }
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {7, 42})
   void aSeedThatOnceFailed(long seed) throws Exception {
-    iteration(seed);
+    iteration(HARNESSES.get(0), seed);
   }
 
-  private void iteration(long seed) throws Exception {
+  private void iteration(ExporterHarness h, long seed) throws Exception {
     Random random = new Random(seed);
     String dataset = "interleaving_" + seed + "_" + System.nanoTime();
     h.bigquery.createDataset(ExporterHarness.PROJECT, dataset);
     h.dataset = dataset;
     h.bigquery.faults().clear();
-    injectFault(random);
+    injectFault(h, random);
     List<CompletableFuture<Void>> exporters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int start = random.nextInt(HOURS);
@@ -78,7 +104,7 @@ class RandomInterleavingTest {
       ExportMode mode = window != null && random.nextInt(3) == 0 ? ExportMode.Replace : ExportMode.FillGaps;
       CommitStep crashAt = random.nextBoolean() ? null : CommitStep.values()[random.nextInt(CommitStep.values().length)];
       if (crashAt != null) {
-        crashes++;
+        crashes.incrementAndGet();
       }
       exporters.add(CompletableFuture.runAsync(() -> {
         try {
@@ -107,7 +133,7 @@ class RandomInterleavingTest {
   }
 
   /** One BigQuery fault an iteration may meet: a lost answer, a 5xx, a dropped upload. */
-  private void injectFault(Random random) {
+  private void injectFault(ExporterHarness h, Random random) {
     switch (random.nextInt(5)) {
       case 0 -> h.bigquery.faults().dropResponse("POST", "/queries$", 1 + random.nextInt(2));
       case 1 -> h.bigquery.faults().failNext("POST", "/queries$", 1, 503, "backendError");
@@ -117,6 +143,6 @@ class RandomInterleavingTest {
         return;
       }
     }
-    faults++;
+    faults.incrementAndGet();
   }
 }

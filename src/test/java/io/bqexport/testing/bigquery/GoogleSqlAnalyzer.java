@@ -87,7 +87,8 @@ final class GoogleSqlAnalyzer {
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
-    BigQueryCatalog catalog = catalogFor(project, datasetProject, dataset, tables);
+    BigQueryCatalog catalog = catalogFor(project, datasetProject, dataset, mentioned(sql, tables,
+        datasetProject, dataset));
     String repeatKey = cachedKey + "\n" + parameterTypes(queryParameters) + "\n" + sql;
     Analysis repeated = recentlyAccepted.get(repeatKey);
     if (repeated != null) {
@@ -202,10 +203,37 @@ final class GoogleSqlAnalyzer {
     return options;
   }
 
-  /** The catalog of the live tables and table functions, rebuilt only when they (or the defaults) change. */
+  /**
+   * The tables of the datasets the statement can name: those whose dataset id appears in its text, and the default
+   * dataset's. A catalog of every table the emulator holds would be rebuilt for each staging table any other test
+   * creates, and its cost would grow with every dataset a long test leaves behind.
+   */
+  private static Map<TableRef, JsonNode> mentioned(String sql, Map<TableRef, JsonNode> tables, String datasetProject,
+      String dataset) {
+    Map<TableRef, JsonNode> result = new java.util.LinkedHashMap<>();
+    tables.forEach((ref, fields) -> {
+      boolean isDefault = ref.project().equals(datasetProject) && ref.dataset().equals(dataset);
+      if (isDefault || sql.contains(ref.dataset())) {
+        result.put(ref, fields);
+      }
+    });
+    return result;
+  }
+
+  /** The table functions of the datasets among {@code tables}. */
+  private java.util.List<String> functionsOver(Map<TableRef, JsonNode> tables) {
+    java.util.Set<String> datasets = new java.util.HashSet<>();
+    tables.keySet().forEach(ref -> datasets.add(ref.dataset()));
+    return tableFunctions.entrySet().stream()
+        .filter(f -> datasets.stream().anyMatch(d -> f.getKey().contains(d.toLowerCase(Locale.ROOT))))
+        .map(Map.Entry::getValue).toList();
+  }
+
+  /** The catalog of the named tables and their table functions, rebuilt only when they (or the defaults) change. */
   private BigQueryCatalog catalogFor(String project, String datasetProject, String dataset,
       Map<TableRef, JsonNode> tables) {
-    String key = project + "\n" + datasetProject + "\n" + dataset + "\n" + tables + "\n" + tableFunctions;
+    java.util.List<String> functions = functionsOver(tables);
+    String key = project + "\n" + datasetProject + "\n" + dataset + "\n" + tables + "\n" + functions;
     if (cached != null && key.equals(cachedKey)) {
       return cached;
     }
@@ -224,7 +252,7 @@ final class GoogleSqlAnalyzer {
         catalog.register(table(ref.table(), fields), CreateMode.CREATE_DEFAULT, CreateScope.CREATE_TEMP);
       }
     });
-    for (String ddl : tableFunctions.values()) {
+    for (String ddl : functions) {
       try {
         Iterator<AnalyzedStatement> replay =
             new ZetaSQLToolkitAnalyzer(options(null)).analyzeStatements(ddl, catalog, true);
