@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 100 exports with distinct keys (so no probe is shared) against a BigQuery that takes 5 s to answer one call of
- * each probe, with a 20 s probe timeout. Before, 4 threads served all probes and the timeout counted from queueing,
- * so most exports were reported ValidationTimedOut without a request sent; now every probe is attempted within its
- * own timeout and validates.
+ * each probe, with a 90 s probe timeout: generous for one probe on a loaded 2-core machine, yet shorter than the
+ * 125 s the last of 100 probes queued behind 4 threads would wait. Before, 4 threads served all probes and the
+ * timeout counted from queueing, so the later exports were reported ValidationTimedOut without a request sent; now
+ * every probe is attempted within its own timeout and validates.
  */
 class ProbesAtScaleTest {
   private static final int EXPORTS = 100;
@@ -30,7 +31,7 @@ class ProbesAtScaleTest {
   void aHundredExportsWithDistinctSlowKeysAllValidate() throws Exception {
     try (ExportScenario scenario = new ExportScenario(Instant.parse("2026-11-28T10:10:00Z"));
          CredentialValidations validations = new CredentialValidations(new CredentialProbe(scenario.clock), scenario.clock,
-             Duration.ofSeconds(20))) {
+             Duration.ofSeconds(90))) {
       scenario.bigquery.faults().delay("GET", ".*/datasets/amplitude$", Duration.ofSeconds(5));
       List<BigQueryExport> exports = IntStream.range(0, EXPORTS).parallel().mapToObj(i -> {
         BigQueryExport export = scenario.export("tenant-" + i, Instant.parse("2026-11-28T09:00:00Z"));
@@ -42,7 +43,7 @@ class ProbesAtScaleTest {
       IntStream.range(0, EXPORTS).parallel().forEach(i -> secrets.put("uid-" + i, observation(scenario, i)));
 
       exports.forEach(e -> validations.current(e, secrets.get(e.getMetadata().getUid()), false));
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> exports.stream()
+      await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> exports.stream()
           .allMatch(e -> validations.current(e, secrets.get(e.getMetadata().getUid()), false).result() != null));
 
       assertThat(exports).allSatisfy(e -> {
