@@ -117,6 +117,9 @@ public final class ExportRun {
       for (ExportWindow window : windows) {
         export(window);
       }
+      if (!windows.isEmpty()) {
+        committed.addAll(committedNow(ledger, planner));
+      }
       if (firstHourFailure != null) {
         throw firstHourFailure;
       }
@@ -154,6 +157,20 @@ public final class ExportRun {
         mappingCounts.skippedLines(), mappingCounts.replacedSurrogates(), mappingCounts.valuesInExtra(),
         quarantined.stream().map(q -> new RunSummary.Quarantined(q.hour().toString(), q.reason(), q.message(),
             q.failures(), q.since().toString())).toList());
+  }
+
+  /**
+   * The ledger after this run's commits: a concurrent run (a backfill chunk, another pod) may have committed hours of
+   * the same windows, which this run then skipped. Reported as they are, so exportedThrough is not behind the
+   * ledger; an unreadable ledger keeps what this run knows.
+   */
+  private Set<Instant> committedNow(Ledger ledger, ExportWindowPlanner planner) {
+    try {
+      return ledger.committedHours(config.eventsTable(), config.sourceId(), ledgerFrom(planner));
+    } catch (ExportFailure | BigQueryException e) {
+      LOG.warn("could not re-read the ledger after the run ({}); reporting the hours this run knows", e.getMessage());
+      return Set.of();
+    }
   }
 
   /** The windows this run would export, for --dry-run; reads the ledger when it exists, creates nothing. */
