@@ -65,6 +65,8 @@ public final class ExportStatusAssembler {
     if (!seen.secrets().ok()) {
       Problem problem = seen.secrets().problem();
       conditions.set(ConditionType.CREDENTIALS_VALID, false, problem.reason(), problem.message());
+      scheduled(conditions, export, seen.cronJob().orElse(null));
+      conditions.keep(ConditionType.DATA_FRESH); // no run can start, so nothing new is known about the data
       stalled(conditions, problem.reason(), problem.message());
       return withConditions(previous, export, conditions, null, runNow);
     }
@@ -98,23 +100,7 @@ public final class ExportStatusAssembler {
       stallMessage = result.message();
     }
 
-    // Schedule: what the CronJob does now, which is not necessarily what the spec says (a write failed, or a
-    // change is being validated).
-    CronJob cronJob = seen.cronJob().orElse(null);
-    if (cronJob == null) {
-      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
-    } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
-      if (export.getSpec().suspend()) {
-        conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
-      } else {
-        conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
-            "The CronJob stays suspended until the credentials are valid.");
-      }
-    } else {
-      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
-          + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
-          : " in " + cronJob.getSpec().getTimeZone()) + ".");
-    }
+    scheduled(conditions, export, seen.cronJob().orElse(null));
 
     // Runs and data.
     List<RunRecord> runs = RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit());
@@ -173,6 +159,27 @@ public final class ExportStatusAssembler {
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
         drift(previous.schemaDrift(), seen.runs()), runNow);
+  }
+
+  /**
+   * What the CronJob does now, which is not necessarily what the spec says (a write failed, a change is being
+   * validated, or a Secret is unusable).
+   */
+  private static void scheduled(Conditions conditions, BigQueryExport export, CronJob cronJob) {
+    if (cronJob == null) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
+    } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
+      if (export.getSpec().suspend()) {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
+      } else {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
+            "The CronJob stays suspended until the credentials are valid.");
+      }
+    } else {
+      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
+          + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
+          : " in " + cronJob.getSpec().getTimeZone()) + ".");
+    }
   }
 
   private static String firstFalse(Conditions conditions) {
