@@ -52,7 +52,13 @@ public final class ExportStatusAssembler {
     if (!seen.specProblems().isEmpty()) {
       String message = seen.specProblems().stream().map(Problem::message).collect(Collectors.joining("; "));
       conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.SPEC_INVALID, "Not checked until the spec is fixed.");
-      if (seen.cronJob().isPresent()) {
+      if (seen.cronJob().isPresent() && seen.applyProblem() != null
+          && Boolean.FALSE.equals(seen.cronJob().get().getSpec().getSuspend())) {
+        // Suspending failed (an admission webhook, a quota): the last valid spec's runs go on; say so.
+        conditions.set(ConditionType.SCHEDULED, true, seen.applyProblem().reason(), "CronJob "
+            + seen.cronJob().get().getMetadata().getName() + " still runs the last valid spec: "
+            + seen.applyProblem().message());
+      } else if (seen.cronJob().isPresent()) {
         conditions.set(ConditionType.SCHEDULED, false, Reasons.SPEC_INVALID, "CronJob "
             + seen.cronJob().get().getMetadata().getName() + " is suspended until the spec is fixed.");
       } else {
