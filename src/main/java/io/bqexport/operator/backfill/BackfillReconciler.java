@@ -190,10 +190,17 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
             && "True".equals(c.getStatus()));
   }
 
+  /**
+   * CredentialsValid=True for the export's current generation: one left over from an older generation says nothing
+   * about the spec the backfill would pin now (a new destination, another Secret, an endpoint the operator refuses).
+   */
   private static boolean credentialsValid(BigQueryExport export) {
+    Long generation = export.getMetadata().getGeneration();
     return export.getStatus() != null && export.getStatus().conditions() != null
+        && Objects.equals(export.getStatus().observedGeneration(), generation)
         && export.getStatus().conditions().stream()
-            .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue());
+            .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue()
+                && Objects.equals(c.observedGeneration(), generation));
   }
 
   static String range(BigQueryBackfill backfill) {

@@ -57,8 +57,8 @@ public final class BackfillStatusAssembler {
     } else if (seen.chunks().isEmpty() && !isFinished(phase)) {
       String reason = seen.waitingForExport() == null ? Reasons.PENDING : Reasons.WAITING_FOR_EXPORT;
       String message = seen.waitingForExport() == null ? "The backfill is about to start."
-          : "Waiting for BigQueryExport " + seen.waitingForExport() + " to have valid credentials (its"
-              + " CredentialsValid condition); the backfill starts as soon as they are.";
+          : "Waiting for BigQueryExport " + seen.waitingForExport() + " to have valid credentials for its"
+              + " current spec (its CredentialsValid condition); the backfill starts as soon as they are.";
       conditions.set(ConditionType.READY, false, reason, message);
       conditions.set(ConditionType.RECONCILING, true, reason, message);
       conditions.set(ConditionType.STALLED, false, reason, "");

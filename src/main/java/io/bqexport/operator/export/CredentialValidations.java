@@ -43,7 +43,7 @@ public final class CredentialValidations implements AutoCloseable {
    * A finished probe, or the one in flight.
    *
    * @param changePending a probe of a changed spec or Secret is running: {@link #result()} is about the previous
-   *     inputs and says nothing about the current ones
+   *     inputs and says nothing about the current ones (false while there is no result at all)
    */
   public record Outcome(CredentialProbe.Result result, Instant finishedAt, boolean inFlight, Instant retryAt,
       boolean changePending) {}
@@ -101,7 +101,8 @@ public final class CredentialValidations implements AutoCloseable {
       if (!entry.inputs().equals(inputs)) {
         start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt(), entry.lastInputs(), force);
       }
-      return new Outcome(entry.last(), entry.lastFinishedAt(), true, null, !inputs.equals(entry.lastInputs()));
+      return new Outcome(entry.last(), entry.lastFinishedAt(), true, null,
+          entry.last() != null && !inputs.equals(entry.lastInputs()));
     }
     if (entry != null) {
       CredentialProbe.Result result = entry.future().join();

@@ -131,7 +131,9 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
     boolean valid = credentials != null && credentials.result() != null && credentials.result().ok();
-    boolean checkingChange = credentials != null && credentials.changePending();
+    // A probe with no result to go on (after an operator restart nothing is in memory) may be of a changed spec
+    // or Secret too: an existing CronJob was last written for validated inputs, so it is left as it is.
+    boolean checkingChange = credentials != null && (credentials.changePending() || credentials.result() == null);
 
     Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
     String runNowHandled = null;

@@ -59,6 +59,11 @@ public final class ExportSpecValidator {
       pattern(problems, "spec.destination.projectId", spec.destination().projectId(), ApiPatterns.PROJECT_ID,
           "use the project ID (lowercase, e.g. acme-analytics), not the project name or number");
     }
+    secretRef(problems, "spec.destination.credentialsSecretRef", spec.destination().credentialsSecretRef().name(),
+        spec.destination().credentialsSecretRef().key());
+    var amplitudeRef = spec.source().amplitude().credentialsSecretRef();
+    secretRef(problems, "spec.source.amplitude.credentialsSecretRef", amplitudeRef.name(), amplitudeRef.apiKeyKey(),
+        amplitudeRef.secretKeyKey());
     endpoint(problems, "spec.source.amplitude.endpoint", spec.source().amplitude().endpoint());
     endpoint(problems, "spec.destination.endpoint", spec.destination().endpoint());
     try {
@@ -100,6 +105,23 @@ public final class ExportSpecValidator {
         || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not an http(s) URL; use e.g."
           + " https://proxy.example.com"));
+    }
+  }
+
+  /**
+   * A Secret's name and keys end up in API paths and volume paths: anything but a plain name or key (a '/', a
+   * leading '..') could reach another object or file when the CRD's patterns are not enforced.
+   */
+  private static void secretRef(List<Problem> problems, String field, String name, String... keys) {
+    pattern(problems, field + ".name", name, ApiPatterns.OBJECT_NAME,
+        "name a Secret in this namespace (lowercase letters, digits, '-' and '.')");
+    for (int i = 0; i < keys.length; i++) {
+      String keyField = field + (keys.length == 1 ? ".key" : i == 0 ? ".apiKeyKey" : ".secretKeyKey");
+      if (keys[i] == null || !Pattern.matches(ApiPatterns.SECRET_KEY, keys[i]) || keys[i].startsWith("..")
+          || keys[i].equals(".")) {
+        problems.add(Problem.of(Reasons.INVALID_SPEC, keyField + " '" + keys[i] + "' is not a Secret key: use"
+            + " letters, digits, '-', '_' and '.', not starting with '..'"));
+      }
     }
   }
 

@@ -53,7 +53,13 @@ public final class ExportStatusAssembler {
     if (!seen.specProblems().isEmpty()) {
       String message = seen.specProblems().stream().map(Problem::message).collect(Collectors.joining("; "));
       conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.SPEC_INVALID, "Not checked until the spec is fixed.");
-      if (seen.cronJob().isPresent()) {
+      if (seen.cronJob().isPresent() && seen.applyProblem() != null
+          && Boolean.FALSE.equals(seen.cronJob().get().getSpec().getSuspend())) {
+        // Suspending failed (an admission webhook, a quota): the last valid spec's runs go on; say so.
+        conditions.set(ConditionType.SCHEDULED, true, seen.applyProblem().reason(), "CronJob "
+            + seen.cronJob().get().getMetadata().getName() + " still runs the last valid spec: "
+            + seen.applyProblem().message());
+      } else if (seen.cronJob().isPresent()) {
         conditions.set(ConditionType.SCHEDULED, false, Reasons.SPEC_INVALID, "CronJob "
             + seen.cronJob().get().getMetadata().getName() + " is suspended until the spec is fixed.");
       } else {
@@ -66,6 +72,8 @@ public final class ExportStatusAssembler {
     if (!seen.secrets().ok()) {
       Problem problem = seen.secrets().problem();
       conditions.set(ConditionType.CREDENTIALS_VALID, false, problem.reason(), problem.message());
+      scheduled(conditions, export, seen.cronJob().orElse(null));
+      conditions.keep(ConditionType.DATA_FRESH); // no run can start, so nothing new is known about the data
       stalled(conditions, problem.reason(), problem.message());
       return withConditions(previous, export, conditions, null, runNow);
     }
@@ -99,23 +107,7 @@ public final class ExportStatusAssembler {
       stallMessage = result.message();
     }
 
-    // Schedule: what the CronJob does now, which is not necessarily what the spec says (a write failed, or a
-    // change is being validated).
-    CronJob cronJob = seen.cronJob().orElse(null);
-    if (cronJob == null) {
-      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
-    } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
-      if (export.getSpec().suspend()) {
-        conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
-      } else {
-        conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
-            "The CronJob stays suspended until the credentials are valid.");
-      }
-    } else {
-      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
-          + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
-          : " in " + cronJob.getSpec().getTimeZone()) + ".");
-    }
+    scheduled(conditions, export, seen.cronJob().orElse(null));
 
     // Runs and data.
     List<RunRecord> runs = RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit());
@@ -182,6 +174,27 @@ public final class ExportStatusAssembler {
         .map(s -> s.quarantined().isEmpty() ? null : s.quarantined().stream()
             .map(q -> new QuarantinedHourStatus(q.hour(), q.reason(), q.since(), q.failures())).toList())
         .orElse(previous.quarantinedHours());
+  }
+
+  /**
+   * What the CronJob does now, which is not necessarily what the spec says (a write failed, a change is being
+   * validated, or a Secret is unusable).
+   */
+  private static void scheduled(Conditions conditions, BigQueryExport export, CronJob cronJob) {
+    if (cronJob == null) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
+    } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
+      if (export.getSpec().suspend()) {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.SUSPENDED, "spec.suspend is true: no run starts.");
+      } else {
+        conditions.set(ConditionType.SCHEDULED, false, Reasons.CREDENTIALS_NOT_VALID,
+            "The CronJob stays suspended until the credentials are valid.");
+      }
+    } else {
+      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
+          + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
+          : " in " + cronJob.getSpec().getTimeZone()) + ".");
+    }
   }
 
   private static String firstFalse(Conditions conditions) {

@@ -99,6 +99,26 @@ class TruthfulConditionsTest {
   }
 
   @Test
+  void aDeniedSuspendOfAnInvalidSpecsCronJobIsReportedAsStillRunning() {
+    scenario.create(scenario.export("frozen", START));
+    scenario.await("frozen", ConditionType.READY, c -> c.isTrue());
+    scenario.kubernetes.denyByWebhook("PATCH", ".*/namespaces/analytics/cronjobs/frozen.*", "policy.example.com",
+        "CronJobs may not be suspended");
+
+    scenario.patchSpec("frozen", withSchedule(scenario.get("frozen").getSpec(), "61 * * * *"));
+    scenario.awaitReason("frozen", ConditionType.STALLED, Reasons.INVALID_SCHEDULE);
+    var scheduled = scenario.await("frozen", ConditionType.SCHEDULED,
+        c -> Reasons.APPLY_FAILED.equals(c.reason()));
+    assertThat(cronJob("frozen").getSpec().getSuspend()).as("the webhook kept it running").isFalse();
+    assertThat(scheduled.status()).isEqualTo("True");
+    assertThat(scheduled.message()).contains("still runs the last valid spec", "CronJobs may not be suspended");
+
+    scenario.kubernetes.allowAll(); // the retry suspends it
+    await().atMost(Duration.ofMinutes(2)).until(() -> cronJob("frozen").getSpec().getSuspend());
+    scenario.awaitReason("frozen", ConditionType.SCHEDULED, Reasons.SPEC_INVALID);
+  }
+
+  @Test
   void aStartFromTooFarAheadBecomesValidByItself() {
     assertThat(ExportSpecValidator.validAt(withStartFrom(scenario.export("x", START).getSpec(),
         "2026-11-28T15:00:00Z"), NOW)).contains(Instant.parse("2026-11-28T14:00:00Z"));

@@ -1,0 +1,59 @@
+package io.bqexport.operator.backfill;
+
+import static io.bqexport.testing.ExportSpecs.withDataset;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.api.v1alpha1.BackfillMode;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.testing.ExportScenario;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backfill starts only on an export whose current generation was validated: a CredentialsValid=True left over
+ * from an older generation says nothing about the spec the backfill would pin (a new destination, another Secret).
+ */
+class BackfillStaleExportStatusTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
+  private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
+  private static final Instant END = START.plus(1, ChronoUnit.DAYS);
+
+  private ExportScenario scenario;
+  private BackfillHarness h;
+
+  @BeforeEach
+  void start() {
+    scenario = new ExportScenario(NOW);
+    scenario.events.hours(START, END, 5);
+    h = new BackfillHarness(scenario);
+    scenario.create(scenario.export("product-events", Instant.parse("2026-11-28T09:00:00Z")));
+    h.awaitExportValid("product-events");
+  }
+
+  @AfterEach
+  void stop() {
+    scenario.close();
+  }
+
+  @Test
+  void aBackfillWaitsWhileTheExportsNewGenerationIsUnchecked() {
+    // The export's reconciler has not caught up with the new spec (here: its status writes are refused, as a
+    // busy or briefly unavailable API server does); the status still says CredentialsValid=True for generation 1.
+    scenario.kubernetes.denyByWebhook("PATCH", ".*/bigqueryexports/product-events/status.*", "freeze",
+        "held by the test");
+    scenario.kubernetes.denyByWebhook("PUT", ".*/bigqueryexports/product-events/status.*", "freeze",
+        "held by the test");
+    scenario.patchSpec("product-events", withDataset(scenario.get("product-events").getSpec(), "unvalidated"));
+
+    h.create("history", "product-events", START, END, BackfillMode.FillGaps, 24, 1);
+    var waiting = h.await("history", b -> BackfillHarness.condition(b, "Ready")
+        .map(c -> Reasons.WAITING_FOR_EXPORT.equals(c.reason())).orElse(false));
+    assertThat(h.job("history-backfill")).as("no Job on an unchecked export spec").isNull();
+    assertThat(scenario.kubernetes.client().configMaps().inNamespace(ExportScenario.NAMESPACE)
+        .withName("history-backfill-config").get()).as("no configuration pinned from it").isNull();
+    assertThat(waiting.getStatus().phase()).isNotEqualTo("Running");
+  }
+}
