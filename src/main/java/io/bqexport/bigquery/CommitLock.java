@@ -37,19 +37,19 @@ public final class CommitLock {
    */
   public void ensureRow(String table, JobLabels labels) {
     Map<String, QueryParameterValue> params = Map.of("table", QueryParameterValue.string(table));
-    long rows = Sql.query(bigquery, "SELECT COUNT(*) AS n FROM " + Sql.name(lock) + " WHERE table_name = @table",
+    long rows = Sql.query(bigquery, "SELECT COUNT(*) AS n FROM " + Sql.name(lock) + " WHERE `table_name` = @table",
         params, labels.of("lock-read", null), "reading the commit lock of " + table).iterateAll().iterator().next()
         .get("n").getLongValue();
     if (rows == 0) {
-      Sql.query(bigquery, "MERGE " + Sql.name(lock) + " AS t USING (SELECT @table AS table_name) AS s"
-              + " ON t.table_name = s.table_name WHEN NOT MATCHED THEN INSERT (table_name, commits)"
-              + " VALUES (s.table_name, 0)", params, labels.of("lock-init", null),
+      Sql.query(bigquery, "MERGE " + Sql.name(lock) + " AS t USING (SELECT @table AS `table_name`) AS s"
+              + " ON t.`table_name` = s.`table_name` WHEN NOT MATCHED THEN INSERT (`table_name`, `commits`)"
+              + " VALUES (s.`table_name`, 0)", params, labels.of("lock-init", null),
           "creating the commit lock row of " + table);
     }
   }
 
   /** The first statement of a commit transaction; {@code @table} names the events table. */
   String takeStatement() {
-    return "UPDATE " + Sql.name(lock) + " SET commits = commits + 1 WHERE table_name = @table";
+    return "UPDATE " + Sql.name(lock) + " SET `commits` = `commits` + 1 WHERE `table_name` = @table";
   }
 }

@@ -188,23 +188,25 @@ public final class Committer {
     params.put("source", QueryParameterValue.string(source));
     params.put("window_start", Sql.timestamp(window.start()));
     params.put("window_end", Sql.timestamp(window.end()));
-    String hour = schema.hourColumn();
-    List<String> columns = schema.columns().stream().map(EventSchema.Column::name).toList();
-    String selected = String.join(", ", columns.stream()
-        .map(c -> c.equals(EventSchema.SOURCE_COLUMN) ? "@source AS " + c : c).toList());
+    String hour = Sql.column(schema.hourColumn());
+    String sourceColumn = Sql.column(EventSchema.SOURCE_COLUMN);
+    List<String> names = schema.columns().stream().map(EventSchema.Column::name).toList();
+    String columns = Sql.columns(names, "");
+    String selected = String.join(", ", names.stream()
+        .map(c -> c.equals(EventSchema.SOURCE_COLUMN) ? "@source AS " + sourceColumn : Sql.column(c)).toList());
     String inWindow = hour + " >= @window_start AND " + hour + " < @window_end";
     List<String> statements = new ArrayList<>();
     statements.add("BEGIN TRANSACTION");
     statements.add(lock.takeStatement());
     if (replacing) {
-      statements.add("DELETE FROM " + Sql.name(target) + " WHERE " + inWindow + " AND ("
-          + EventSchema.SOURCE_COLUMN + " = @source OR " + EventSchema.SOURCE_COLUMN + " IS NULL)");
-      statements.add("INSERT INTO " + Sql.name(target) + " (" + String.join(", ", columns) + ") SELECT "
+      statements.add("DELETE FROM " + Sql.name(target) + " WHERE " + inWindow + " AND (" + sourceColumn
+          + " = @source OR " + sourceColumn + " IS NULL)");
+      statements.add("INSERT INTO " + Sql.name(target) + " (" + columns + ") SELECT "
           + selected + " FROM " + Sql.name(stage) + " WHERE " + inWindow);
       statements.add(ledger.upsert(entries, params));
     } else {
-      statements.add("INSERT INTO " + Sql.name(target) + " (" + String.join(", ", columns) + ") SELECT "
-          + selected + " FROM " + Sql.name(stage) + " WHERE " + inWindow + " AND " + hour + " NOT IN (SELECT hour"
+      statements.add("INSERT INTO " + Sql.name(target) + " (" + columns + ") SELECT "
+          + selected + " FROM " + Sql.name(stage) + " WHERE " + inWindow + " AND " + hour + " NOT IN (SELECT `hour`"
           + " FROM " + ledger.sqlName() + " WHERE " + Ledger.THIS_SOURCE + ")");
       statements.add(ledger.insertMissing(entries, params));
     }

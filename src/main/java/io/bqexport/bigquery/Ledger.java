@@ -44,10 +44,10 @@ public final class Ledger {
       field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"),
       field("source", StandardSQLTypeName.STRING, "The source the hour came from (export identity)"),
       field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404, until re-checked"));
-  private static final String COLUMNS = String.join(", ",
-      SCHEMA.getFields().stream().map(Field::getName).toList());
+  private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
+  private static final String COLUMNS = Sql.columns(NAMES, "");
   /** Ledger rows of this table and source (or of no source: written before sources existed). */
-  static final String THIS_SOURCE = "table_name = @table AND (source = @source OR source IS NULL)";
+  static final String THIS_SOURCE = "`table_name` = @table AND (`source` = @source OR `source` IS NULL)";
 
   private final BigQuery bigquery;
   private final TableId ledger;
@@ -74,8 +74,8 @@ public final class Ledger {
   /** The committed hours of {@code table} for {@code source} at or after {@code from}. */
   public Set<Instant> committedHours(String table, String source, Instant from) {
     Set<Instant> hours = new HashSet<>();
-    TableResult result = Sql.query(bigquery, "SELECT hour FROM " + sqlName() + " WHERE " + THIS_SOURCE
-            + " AND hour >= @from", Map.of("table", QueryParameterValue.string(table),
+    TableResult result = Sql.query(bigquery, "SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE
+            + " AND `hour` >= @from", Map.of("table", QueryParameterValue.string(table),
             "source", QueryParameterValue.string(source), "from", Sql.timestamp(from)),
         labels.of("ledger-read", from), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
@@ -86,7 +86,7 @@ public final class Ledger {
 
   /** The first hour committed to {@code table} for {@code source}; null when there is none. */
   public Instant firstHour(String table, String source) {
-    TableResult result = Sql.query(bigquery, "SELECT MIN(hour) AS first_hour FROM " + sqlName() + " WHERE "
+    TableResult result = Sql.query(bigquery, "SELECT MIN(`hour`) AS first_hour FROM " + sqlName() + " WHERE "
             + THIS_SOURCE, Map.of("table", QueryParameterValue.string(table),
             "source", QueryParameterValue.string(source)), labels.of("ledger-read", null), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
@@ -99,7 +99,7 @@ public final class Ledger {
   public List<LedgerEntry> committedBy(String table, String jobId, Instant firstHour) {
     List<LedgerEntry> entries = new ArrayList<>();
     TableResult result = Sql.query(bigquery, "SELECT " + COLUMNS + " FROM " + sqlName()
-            + " WHERE table_name = @table AND job_id = @job_id ORDER BY hour",
+            + " WHERE `table_name` = @table AND `job_id` = @job_id ORDER BY `hour`",
         Map.of("table", QueryParameterValue.string(table), "job_id", QueryParameterValue.string(jobId)),
         labels.of("ledger-read", firstHour), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
@@ -120,7 +120,7 @@ public final class Ledger {
    */
   String insertMissing(List<LedgerEntry> entries, Map<String, QueryParameterValue> params) {
     return "INSERT INTO " + sqlName() + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM (" + sourceRows(entries,
-        params) + ") AS s WHERE s.hour NOT IN (SELECT hour FROM " + sqlName() + " WHERE " + THIS_SOURCE + ")";
+        params) + ") AS s WHERE s.`hour` NOT IN (SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE + ")";
   }
 
   /** The statement (inside a Replace transaction) that writes the entries, generation + 1 where a row exists. */
@@ -129,14 +129,16 @@ public final class Ledger {
     for (Field f : SCHEMA.getFields()) {
       String name = f.getName();
       if (!name.equals("table_name") && !name.equals("hour")) {
-        updates.add(name + " = " + (name.equals("generation") ? "t.generation + 1" : "s." + name));
+        updates.add(Sql.column(name) + " = " + (name.equals("generation") ? "t.`generation` + 1"
+            : "s." + Sql.column(name)));
       }
     }
     return "MERGE " + sqlName() + " AS t USING (" + sourceRows(entries, params) + ") AS s"
-        + " ON t.table_name = s.table_name AND t.hour = s.hour AND (t.source = s.source OR t.source IS NULL)"
+        + " ON t.`table_name` = s.`table_name` AND t.`hour` = s.`hour`"
+        + " AND (t.`source` = s.`source` OR t.`source` IS NULL)"
         + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
         + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES ("
-        + String.join(", ", SCHEMA.getFields().stream().map(f -> "s." + f.getName()).toList()) + ")";
+        + Sql.columns(NAMES, "s.") + ")";
   }
 
   /** A SELECT ... UNION ALL SELECT ... of the entries, with one named parameter per value. */
@@ -162,7 +164,7 @@ public final class Ledger {
       values.put("source", QueryParameterValue.string(e.source()));
       values.put("verified", QueryParameterValue.bool(e.verified()));
       values.forEach((name, value) -> params.put(p + name, value));
-      selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + n)
+      selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
           .toList()));
     }
     return String.join(" UNION ALL ", selects);

@@ -50,9 +50,9 @@ public final class Quarantine {
   /** The quarantined hours of this table and source, oldest first. */
   public List<QuarantinedHour> hours(String table, String source) {
     List<QuarantinedHour> hours = new ArrayList<>();
-    for (FieldValueList row : Sql.query(bigquery, "SELECT hour, reason, message, failures, since FROM "
-            + Sql.name(quarantine) + " WHERE table_name = @table AND source = @source AND failures >= @threshold"
-            + " ORDER BY hour", Map.of("table", QueryParameterValue.string(table), "source",
+    for (FieldValueList row : Sql.query(bigquery, "SELECT `hour`, `reason`, `message`, `failures`, `since` FROM "
+            + Sql.name(quarantine) + " WHERE `table_name` = @table AND `source` = @source"
+            + " AND `failures` >= @threshold ORDER BY `hour`", Map.of("table", QueryParameterValue.string(table), "source",
             QueryParameterValue.string(source), "threshold", QueryParameterValue.int64(THRESHOLD)),
         labels.of("quarantine-read", null), "reading the quarantine").iterateAll()) {
       hours.add(new QuarantinedHour(Sql.instant(row.get("hour")), row.get("reason").getStringValue(),
@@ -65,8 +65,8 @@ public final class Quarantine {
   /** Every hour with a recorded failure (quarantined or not yet): a commit of one of them clears it. */
   public Set<Instant> failing(String table, String source) {
     Set<Instant> hours = new HashSet<>();
-    for (FieldValueList row : Sql.query(bigquery, "SELECT hour FROM " + Sql.name(quarantine)
-            + " WHERE table_name = @table AND source = @source", Map.of("table", QueryParameterValue.string(table),
+    for (FieldValueList row : Sql.query(bigquery, "SELECT `hour` FROM " + Sql.name(quarantine)
+            + " WHERE `table_name` = @table AND `source` = @source", Map.of("table", QueryParameterValue.string(table),
             "source", QueryParameterValue.string(source)), labels.of("quarantine-read", null),
         "reading the quarantine").iterateAll()) {
       hours.add(Sql.instant(row.get("hour")));
@@ -87,23 +87,23 @@ public final class Quarantine {
     List<String> selects = new ArrayList<>();
     for (int i = 0; i < hours.size(); i++) {
       params.put("h" + i, Sql.timestamp(hours.get(i)));
-      selects.add("SELECT @h" + i + " AS hour");
+      selects.add("SELECT @h" + i + " AS `hour`");
     }
     Sql.query(bigquery, "MERGE " + Sql.name(quarantine) + " AS t USING (" + String.join(" UNION ALL ", selects)
-            + ") AS s ON t.table_name = @table AND t.source = @source AND t.hour = s.hour"
-            + " WHEN MATCHED AND t.reason = @reason THEN UPDATE SET failures = t.failures + 1, message = @message,"
-            + " last_failed_at = @now"
-            + " WHEN MATCHED THEN UPDATE SET reason = @reason, message = @message, failures = 1, since = @now,"
-            + " last_failed_at = @now"
-            + " WHEN NOT MATCHED THEN INSERT (table_name, source, hour, reason, message, failures, since,"
-            + " last_failed_at) VALUES (@table, @source, s.hour, @reason, @message, 1, @now, @now)",
+            + ") AS s ON t.`table_name` = @table AND t.`source` = @source AND t.`hour` = s.`hour`"
+            + " WHEN MATCHED AND t.`reason` = @reason THEN UPDATE SET `failures` = t.`failures` + 1,"
+            + " `message` = @message, `last_failed_at` = @now"
+            + " WHEN MATCHED THEN UPDATE SET `reason` = @reason, `message` = @message, `failures` = 1,"
+            + " `since` = @now, `last_failed_at` = @now"
+            + " WHEN NOT MATCHED THEN INSERT (`table_name`, `source`, `hour`, `reason`, `message`, `failures`,"
+            + " `since`, `last_failed_at`) VALUES (@table, @source, s.`hour`, @reason, @message, 1, @now, @now)",
         params, labels.of("quarantine-write", hours.get(0)), "recording the failure of " + hours.get(0));
   }
 
   /** Forgets the failures of hours that are now committed. */
   public void clear(String table, String source, Instant start, Instant end) {
-    Sql.query(bigquery, "DELETE FROM " + Sql.name(quarantine) + " WHERE table_name = @table AND source = @source"
-            + " AND hour >= @start AND hour < @end", Map.of("table", QueryParameterValue.string(table), "source",
+    Sql.query(bigquery, "DELETE FROM " + Sql.name(quarantine) + " WHERE `table_name` = @table AND `source` = @source"
+            + " AND `hour` >= @start AND `hour` < @end", Map.of("table", QueryParameterValue.string(table), "source",
             QueryParameterValue.string(source), "start", Sql.timestamp(start), "end", Sql.timestamp(end)),
         labels.of("quarantine-clear", start), "clearing the quarantine of " + start);
   }

@@ -47,6 +47,16 @@ final class Sql {
         .setMode(com.google.cloud.bigquery.Field.Mode.NULLABLE).setDescription(description).build();
   }
 
+  /** A backtick-quoted column name: `groups`, `hour` and friends are reserved or keywords in GoogleSQL. */
+  static String column(String name) {
+    return "`" + name + "`";
+  }
+
+  /** Quoted columns joined by ", ", each with {@code prefix} (a table alias and dot, or ""). */
+  static String columns(java.util.List<String> names, String prefix) {
+    return String.join(", ", names.stream().map(n -> prefix + column(n)).toList());
+  }
+
   static String name(TableId table) {
     return "`" + table.getProject() + "." + table.getDataset() + "." + table.getTable() + "`";
   }
