@@ -84,7 +84,8 @@ public final class Committer {
 
   /**
    * Commits the window's hours that this source has not committed (FillGaps), or all of them (Replace). A Replace
-   * whose source answered 404 (no data) only fills missing hours: a 404 never shrinks a committed hour to 0 rows.
+   * never shrinks a committed hour to 0 rows: an hour without rows in the answer (a 404, or its files missing from a
+   * wider window) is only committed if it is missing, whatever the window.
    */
   public CommitResult commit(ExportWindow window, RowWriter rows, boolean replace) {
     String commitId = "bqexport_" + UUID.randomUUID().toString().replace("-", "");
@@ -93,8 +94,8 @@ public final class Committer {
       observer.reached(CommitStep.BEFORE_LOAD, window);
       WindowStats stats = load(commitId, stage, window, rows);
       observer.reached(CommitStep.AFTER_LOAD, window);
-      boolean replacing = replace && !stats.sourceNotFound();
       List<LedgerEntry> entries = entries(window, commitId, stats);
+      boolean replacing = replace && !stats.sourceNotFound() && entries.stream().anyMatch(e -> e.rowCount() > 0);
       transaction(window, stage, entries, replacing);
       observer.reached(CommitStep.AFTER_TRANSACTION, window);
       staging.drop(stage);
@@ -199,11 +200,24 @@ public final class Committer {
     statements.add("BEGIN TRANSACTION");
     statements.add(lock.takeStatement());
     if (replacing) {
-      statements.add("DELETE FROM " + Sql.name(target) + " WHERE " + inWindow + " AND (" + sourceColumn
-          + " = @source OR " + sourceColumn + " IS NULL)");
+      // Only hours with rows are replaced: an hour whose files are missing from this answer keeps its rows, as a
+      // one-hour Replace answered 404 would; it is only committed (empty) if it is missing.
+      List<LedgerEntry> replaced = entries.stream().filter(e -> e.rowCount() > 0).toList();
+      List<LedgerEntry> empty = entries.stream().filter(e -> e.rowCount() == 0).toList();
+      List<String> replacedHours = new ArrayList<>();
+      for (LedgerEntry e : replaced) {
+        String name = "replaced_hour_" + replacedHours.size();
+        params.put(name, Sql.timestamp(e.hour()));
+        replacedHours.add("@" + name);
+      }
+      statements.add("DELETE FROM " + Sql.name(target) + " WHERE " + hour + " IN (" + String.join(", ",
+          replacedHours) + ") AND (" + sourceColumn + " = @source OR " + sourceColumn + " IS NULL)");
       statements.add("INSERT INTO " + Sql.name(target) + " (" + columns + ") SELECT "
           + selected + " FROM " + Sql.name(stage) + " WHERE " + inWindow);
-      statements.add(ledger.upsert(entries, params));
+      statements.add(ledger.upsert(replaced, params));
+      if (!empty.isEmpty()) {
+        statements.add(ledger.insertMissing(empty, params));
+      }
     } else {
       statements.add("INSERT INTO " + Sql.name(target) + " (" + columns + ") SELECT "
           + selected + " FROM " + Sql.name(stage) + " WHERE " + inWindow + " AND " + hour + " NOT IN (SELECT `hour`"

@@ -16,8 +16,12 @@ import java.util.Set;
  */
 final class JobFailures {
 
+  /**
+   * Reasons that say nothing about the data. "duplicate" is "trying to create a job, dataset, or table that already
+   * exists": a retried request whose first answer was lost, whose outcome a rerun of the idempotent commit settles.
+   */
   private static final Set<String> TRANSIENT = Set.of("backendError", "internalError", "jobBackendError",
-      "jobInternalError", "notFound", "stopped", "timeout", "tableUnavailable");
+      "jobInternalError", "notFound", "stopped", "timeout", "tableUnavailable", "duplicate");
   private static final Set<String> QUOTA = Set.of("quotaExceeded", "rateLimitExceeded", "resourcesExceeded");
   private static final int MESSAGES = 3;
 
@@ -66,7 +70,7 @@ final class JobFailures {
     if (reason.equals("accessDenied")) {
       return FailureReason.PermissionDenied;
     }
-    return FailureReason.LoadRejected; // invalid, invalidQuery, duplicate schema mismatch: the data or SQL itself
+    return FailureReason.LoadRejected; // invalid, invalidQuery, schema mismatch: the data or SQL itself
   }
 
   private static String describe(BigQueryError errorResult, List<BigQueryError> errors) {

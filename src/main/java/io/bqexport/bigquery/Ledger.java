@@ -120,7 +120,7 @@ public final class Ledger {
    */
   String insertMissing(List<LedgerEntry> entries, Map<String, QueryParameterValue> params) {
     return "INSERT INTO " + sqlName() + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM (" + sourceRows(entries,
-        params) + ") AS s WHERE s.`hour` NOT IN (SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE + ")";
+        params, "l") + ") AS s WHERE s.`hour` NOT IN (SELECT `hour` FROM " + sqlName() + " WHERE " + THIS_SOURCE + ")";
   }
 
   /** The statement (inside a Replace transaction) that writes the entries, generation + 1 where a row exists. */
@@ -133,7 +133,7 @@ public final class Ledger {
             : "s." + Sql.column(name)));
       }
     }
-    return "MERGE " + sqlName() + " AS t USING (" + sourceRows(entries, params) + ") AS s"
+    return "MERGE " + sqlName() + " AS t USING (" + sourceRows(entries, params, "u") + ") AS s"
         + " ON t.`table_name` = s.`table_name` AND t.`hour` = s.`hour`"
         + " AND (t.`source` = s.`source` OR t.`source` IS NULL)"
         + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates)
@@ -141,12 +141,13 @@ public final class Ledger {
         + Sql.columns(NAMES, "s.") + ")";
   }
 
-  /** A SELECT ... UNION ALL SELECT ... of the entries, with one named parameter per value. */
-  private static String sourceRows(List<LedgerEntry> entries, Map<String, QueryParameterValue> params) {
+  /** A SELECT ... UNION ALL SELECT ... of the entries, one named parameter per value, named {@code prefix<i>_}. */
+  private static String sourceRows(List<LedgerEntry> entries, Map<String, QueryParameterValue> params,
+      String prefix) {
     List<String> selects = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       LedgerEntry e = entries.get(i);
-      String p = "l" + i + "_";
+      String p = prefix + i + "_";
       Map<String, QueryParameterValue> values = new LinkedHashMap<>();
       values.put("table_name", QueryParameterValue.string(e.table()));
       values.put("hour", Sql.timestamp(e.hour()));

@@ -43,6 +43,9 @@ final class StagingTables {
           .setDescription("bqexport staging of " + window + "; expires by itself").build());
       return stage;
     } catch (BigQueryException e) {
+      if (e.getCode() == 409) {
+        return stage; // the client retried a create whose answer was lost; the random name is this commit's alone
+      }
       throw JobFailures.of(e, "creating staging table " + stage.getTable());
     }
   }

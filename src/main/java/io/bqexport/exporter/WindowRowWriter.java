@@ -2,6 +2,7 @@ package io.bqexport.exporter;
 
 import io.bqexport.ExportWindow;
 import io.bqexport.amplitude.AmplitudeExportClient;
+import io.bqexport.amplitude.ExportFileHour;
 import io.bqexport.amplitude.ExportLineStream;
 import io.bqexport.amplitude.SourceLine;
 import io.bqexport.bigquery.EventMapper;
@@ -12,6 +13,7 @@ import io.bqexport.bigquery.WindowStats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -115,13 +117,24 @@ final class WindowRowWriter implements RowWriter {
           continue;
         }
         try {
-          mapped.add(new Mapped(line, mapper.map(line.text(), window), null));
+          mapped.add(new Mapped(line, mapper.map(line.text(), routing(line)), null));
         } catch (MalformedEventException e) {
           mapped.add(new Mapped(line, null, e));
         }
       }
       return mapped;
     }));
+  }
+
+  /**
+   * The window an event is routed within: its file's hour when the file name tells it. An event's hour must not
+   * depend on the window that carried it (hours are committed one by one, whatever the windows): an event without a
+   * usable server_upload_time would otherwise go to the window's first hour, so a two-hour window and a one-hour
+   * window would commit it in different hours, twice or never.
+   */
+  private ExportWindow routing(SourceLine line) {
+    Instant hour = ExportFileHour.of(line.file());
+    return hour != null && window.contains(hour) ? ExportWindow.ofHour(hour) : window;
   }
 
   private static List<Mapped> take(Deque<Future<List<Mapped>>> inFlight) throws IOException {
