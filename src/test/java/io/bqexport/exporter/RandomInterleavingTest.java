@@ -33,7 +33,7 @@ class RandomInterleavingTest {
   private static final Instant NOW = hour(40);
   private static final int HOURS = 24;
   private static final GeneratedEvents EVENTS = new GeneratedEvents(new AmplitudeEventGenerator(17, 187520));
-  private static final int LANES = Integer.getInteger("bqexport.interleavingLanes", 4);
+  private static final int LANES = Integer.getInteger("bqexport.interleavingLanes", 8);
   private static final List<ExporterHarness> HARNESSES = new ArrayList<>();
   private final AtomicInteger faults = new AtomicInteger();
   private final AtomicInteger crashes = new AtomicInteger();
