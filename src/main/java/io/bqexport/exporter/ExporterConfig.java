@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The exporter's configuration: the JSON document the operator writes into a ConfigMap. It holds no secrets, only the
@@ -15,13 +16,22 @@ import java.time.Instant;
 public record ExporterConfig(
     ExportRef export,
     Source source,
+    Storage storage,
     Destination destination,
     Data data,
     String startFrom,
     String availabilityDelay,
     Integer maxHoursPerRun,
     String terminationMessagePath,
-    Boolean resumeFromLedger) {
+    Boolean resumeFromLedger,
+    Integrity integrity) {
+
+  /** A config reading the Export API, with no integrity re-check settings (defaults apply). */
+  public ExporterConfig(ExportRef export, Source source, Destination destination, Data data, String startFrom,
+      String availabilityDelay, Integer maxHoursPerRun, String terminationMessagePath, Boolean resumeFromLedger) {
+    this(export, source, null, destination, data, startFrom, availabilityDelay, maxHoursPerRun,
+        terminationMessagePath, resumeFromLedger, null);
+  }
 
   public static final Duration DEFAULT_AVAILABILITY_DELAY = Duration.ofHours(2);
   public static final int DEFAULT_MAX_HOURS_PER_RUN = 24;
@@ -53,6 +63,28 @@ public record ExporterConfig(
     }
   }
 
+  /**
+   * Amplitude's Cloud Storage export, the alternative to {@link Source} (exactly one of the two is set). Events are
+   * {@code gs://bucket/prefix/appId/appId_yyyy-MM-dd_H#n.json.gz}; merged IDs are under {@code -orgId} (or
+   * {@code appId} when legacyMergeIdLayout). Credentials: credentialsFile (a mounted key) or, when
+   * workloadIdentity is true, Application Default Credentials and no file. endpoint overrides the GCS host.
+   */
+  public record Storage(
+      String bucket,
+      String prefix,
+      String appId,
+      String orgId,
+      Boolean legacyMergeIdLayout,
+      String endpoint,
+      String credentialsFile,
+      Boolean workloadIdentity,
+      Integer maxBadRecords) {
+
+    public boolean workloadIdentityOrDefault() {
+      return Boolean.TRUE.equals(workloadIdentity);
+    }
+  }
+
   /** BigQuery. projectId null means the project_id of the key file; endpoint overrides the BigQuery host. */
   public record Destination(
       String projectId,
@@ -60,16 +92,87 @@ public record ExporterConfig(
       String location,
       String credentialsFile,
       String endpoint,
-      Boolean createDataset) {
+      Boolean createDataset,
+      Boolean workloadIdentity) {
+
+    /** A destination authenticated by a mounted key file. */
+    public Destination(String projectId, String dataset, String location, String credentialsFile, String endpoint,
+        Boolean createDataset) {
+      this(projectId, dataset, location, credentialsFile, endpoint, createDataset, null);
+    }
 
     public boolean createDatasetOrDefault() {
       return Boolean.TRUE.equals(createDataset);
     }
+
+    /** True: Application Default Credentials (GKE Workload Identity), and credentialsFile is null. */
+    public boolean workloadIdentityOrDefault() {
+      return Boolean.TRUE.equals(workloadIdentity);
+    }
   }
 
-  public record Data(Events events) {}
+  /** What to export: events, and merged IDs (storage source only). */
+  public record Data(Events events, MergeIds mergeIds) {
 
-  public record Events(Boolean enabled, String table) {
+    public Data(Events events) {
+      this(events, null);
+    }
+  }
+
+  /** Merged IDs: Amplitude's Merge IDs table plus scope, committed exactly once beside the events. */
+  public record MergeIds(Boolean enabled, String table) {
+
+    public boolean enabledOrDefault() {
+      return Boolean.TRUE.equals(enabled);
+    }
+
+    public String tableOrDefault() {
+      return table == null || table.isBlank() ? "merge_ids" : table;
+    }
+  }
+
+  /**
+   * Which event types are exported. An event is kept when include is empty or one include rule matches it, and no
+   * exclude rule matches it.
+   */
+  public record EventFilter(List<FilterRule> include, List<FilterRule> exclude) {}
+
+  /** Exactly one of eventType (an exact event_type) and prefix (event types that start with it). */
+  public record FilterRule(String eventType, String prefix) {}
+
+  /**
+   * The integrity re-check: committed hours older than recheckAfter and within lookback are re-counted at the source;
+   * an hour whose count differs is replaced. Durations are ISO-8601 (PT24H, P7D). maxHoursPerRun is the budget of
+   * hours re-checked per run, so verification never starves new hours.
+   */
+  public record Integrity(Boolean enabled, String recheckAfter, String lookback, Integer maxHoursPerRun) {
+
+    public static final Duration DEFAULT_RECHECK_AFTER = Duration.ofHours(24);
+    public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
+    public static final int DEFAULT_MAX_HOURS_PER_RUN = 24;
+
+    public boolean enabledOrDefault() {
+      return enabled == null || enabled;
+    }
+
+    public Duration recheckAfterOrDefault() {
+      return recheckAfter == null ? DEFAULT_RECHECK_AFTER : Duration.parse(recheckAfter);
+    }
+
+    public Duration lookbackOrDefault() {
+      return lookback == null ? DEFAULT_LOOKBACK : Duration.parse(lookback);
+    }
+
+    public int maxHoursPerRunOrDefault() {
+      return maxHoursPerRun == null ? DEFAULT_MAX_HOURS_PER_RUN : maxHoursPerRun;
+    }
+  }
+
+  public record Events(Boolean enabled, String table, EventFilter filter) {
+
+    public Events(Boolean enabled, String table) {
+      this(enabled, table, null);
+    }
 
     public boolean enabledOrDefault() {
       return enabled == null || enabled;
@@ -108,6 +211,11 @@ public record ExporterConfig(
 
   public String terminationMessagePathOrDefault() {
     return terminationMessagePath == null ? DEFAULT_TERMINATION_MESSAGE_PATH : terminationMessagePath;
+  }
+
+  /** The integrity settings, defaults when unset. */
+  public Integrity integrityOrDefault() {
+    return integrity == null ? new Integrity(null, null, null, null) : integrity;
   }
 
   public String eventsTable() {

@@ -11,7 +11,9 @@ import java.util.List;
  * the Pod's termination message, which Kubernetes caps at 4 KiB, so {@link #toJson()} never exceeds {@link #MAX_BYTES}.
  * skippedLines, replacedSurrogates and valuesInExtra count what the mapping of the committed windows skipped (bad
  * lines under source.maxBadRecords) and repaired (see {@link MappingCounts}). quarantined lists the hours skipped
- * until retried.
+ * until retried. verifiedHours, repaired and verifiedThrough report the integrity re-check: hours re-counted at the
+ * source, the hours whose count differed and were replaced, and the end of the verified prefix. filteredEvents counts
+ * events dropped by data.events.filter; mergeIdRows the merged-ID rows committed.
  */
 public record RunSummary(
     String result,
@@ -32,7 +34,25 @@ public record RunSummary(
     long skippedLines,
     long replacedSurrogates,
     long valuesInExtra,
-    List<Quarantined> quarantined) {
+    List<Quarantined> quarantined,
+    long verifiedHours,
+    List<Repaired> repaired,
+    String verifiedThrough,
+    long filteredEvents,
+    long mergeIdRows) {
+
+  /** Mapping counts and quarantine, without integrity or storage figures. */
+  public RunSummary(String result, String reason, String message, int exitCode, String mode, String window,
+      List<String> committed, long hours, long rows, long bytes, String exportedThrough, long missingHours,
+      List<String> schemaDrift, String startedAt, String finishedAt, long skippedLines, long replacedSurrogates,
+      long valuesInExtra, List<Quarantined> quarantined) {
+    this(result, reason, message, exitCode, mode, window, committed, hours, rows, bytes, exportedThrough,
+        missingHours, schemaDrift, startedAt, finishedAt, skippedLines, replacedSurrogates, valuesInExtra,
+        quarantined, 0, List.of(), null, 0, 0);
+  }
+
+  /** An hour the integrity re-check replaced: its ledger row count before, the source's count after, and when. */
+  public record Repaired(String hour, long before, long after, String at) {}
 
   /** A quarantined hour: failed for the same permanent reason in 3 consecutive runs, skipped until retried. */
   public record Quarantined(String hour, String reason, String message, long failures, String since) {}
@@ -74,7 +94,8 @@ public record RunSummary(
       s = new RunSummary(result, reason, shorten(message, Math.max(200, keep * 40)), exitCode, mode, window,
           ends(committed, keep), hours, rows, bytes, exportedThrough, missingHours, ends(schemaDrift, keep),
           startedAt, finishedAt, skippedLines, replacedSurrogates, valuesInExtra,
-          quarantined == null || quarantined.size() <= keep ? quarantined : quarantined.subList(0, keep));
+          quarantined == null || quarantined.size() <= keep ? quarantined : quarantined.subList(0, keep),
+          verifiedHours, lastOf(repaired, keep), verifiedThrough, filteredEvents, mergeIdRows);
       if (keep == 0) {
         json = write(s);
         return bytes(json) <= MAX_BYTES ? json
@@ -82,9 +103,15 @@ public record RunSummary(
                 List.of(), hours, rows, bytes, exportedThrough, missingHours, List.of(), startedAt, finishedAt,
                 skippedLines, replacedSurrogates, valuesInExtra, quarantined == null ? null
                     : quarantined.stream().limit(4).map(q -> new Quarantined(q.hour(), q.reason(), null,
-                        q.failures(), q.since())).toList()));
+                        q.failures(), q.since())).toList(),
+                verifiedHours, lastOf(repaired, 2), verifiedThrough, filteredEvents, mergeIdRows));
       }
     }
+  }
+
+  /** The most recent repairs: the operator keeps the last few in status. */
+  private static <T> List<T> lastOf(List<T> list, int keep) {
+    return list == null || list.size() <= keep ? list : list.subList(list.size() - keep, list.size());
   }
 
   private static List<String> ends(List<String> list, int keep) {
