@@ -309,6 +309,36 @@ class IntegrityRecheckTest {
     assertThat(ledger(hour(0)).get("verified_at")).isNull();
   }
 
+  @Test
+  void aLedgerOfTheEarlierSchemaIsUpgradedInPlaceAndItsHoursVerifiedByRowCount() {
+    events.hour(hour(0), 300).hour(hour(1), 100);
+    exportOnly(hour(4));
+    String ledger = "`" + ExporterHarness.PROJECT + "." + ExporterHarness.DATASET + "._bqexport_ledger`";
+    // The ledger as the previous release wrote it: no source_lines, verified_at, source_lines_before_repair.
+    h.query("CREATE OR REPLACE TABLE " + ledger + " AS SELECT table_name, hour, window_start, window_end, row_count,"
+        + " byte_count, source_files, job_id, generation, committed_at, exporter_version, min_event_time,"
+        + " max_event_time, source, verified FROM " + ledger);
+    assertThat(ledgerColumns()).doesNotContain("source_lines", "verified_at", "source_lines_before_repair");
+
+    RunSummary summary = h.run(hour(4));
+
+    assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+    assertThat(ledgerColumns()).endsWith("verified", "source_lines", "verified_at", "source_lines_before_repair");
+    assertThat(summary.hours()).as("no hour is taken for missing").isZero();
+    assertThat(summary.verifiedHours()).isEqualTo(2);
+    assertThat(summary.repaired()).isEmpty();
+    assertExact(hour(0), hour(1));
+    assertThat(number(ledger(hour(0)).get("source_lines"))).isEqualTo(300);
+    assertThat(number(ledger(hour(1)).get("source_lines"))).isEqualTo(100);
+    assertThat(number(ledger(hour(1)).get("generation"))).isEqualTo(1);
+    assertThat(ledger(hour(1)).get("verified_at")).isEqualTo(hour(4));
+  }
+
+  private List<String> ledgerColumns() {
+    return h.client().getTable(TableId.of(ExporterHarness.PROJECT, ExporterHarness.DATASET, "_bqexport_ledger"))
+        .getDefinition().getSchema().getFields().stream().map(f -> f.getName()).toList();
+  }
+
   private static void await(CyclicBarrier barrier) {
     try {
       barrier.await(2, TimeUnit.MINUTES);
