@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.ExportWindow;
+import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitStep;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.GeneratedEvents;
@@ -251,6 +252,30 @@ class IntegrityRecheckTest {
     assertThat(number(ledger(hour(0)).get("generation"))).as("each Replace took the commit lock in turn")
         .isEqualTo(3);
     assertThat(ledger(hour(0)).get("verified")).isEqualTo(true);
+  }
+
+  @Test
+  void aRepairRacingABackfillReplaceOfTheSameHourLeavesItExact() throws Exception {
+    events.hour(hour(0), 300);
+    exportOnly(hour(3));
+    h.amplitude.appendLateEvents(hour(0), 60);
+    CyclicBarrier bothLoading = new CyclicBarrier(2);
+    CommitObserver meet = (step, window) -> {
+      if (step == CommitStep.BEFORE_LOAD) {
+        await(bothLoading);
+      }
+    };
+
+    CompletableFuture<RunSummary> recurring = CompletableFuture.supplyAsync(() ->
+        h.run(hour(3), null, ExportMode.FillGaps, meet));
+    CompletableFuture<RunSummary> backfill = CompletableFuture.supplyAsync(() ->
+        h.run(hour(3), new ExportWindow(hour(0), hour(1)), ExportMode.Replace, meet));
+
+    assertThat(recurring.get(3, TimeUnit.MINUTES).result()).isEqualTo("Succeeded");
+    assertThat(backfill.get(3, TimeUnit.MINUTES).result()).isEqualTo("Succeeded");
+    assertExact(hour(0));
+    assertThat(number(ledger(hour(0)).get("generation"))).as("the two Replaces took the commit lock in turn")
+        .isEqualTo(3);
   }
 
   @Test
