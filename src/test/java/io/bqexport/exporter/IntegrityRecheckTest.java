@@ -149,6 +149,35 @@ class IntegrityRecheckTest {
   }
 
   @Test
+  void skippedBadLinesCountAsSourceLinesSoTheHourIsVerifiedNotReplaced() {
+    LinesSource lines = new LinesSource();
+    String event = "{\"uuid\":\"u%d\",\"$insert_id\":\"i%d\",\"event_type\":\"Play\",\"event_time\":"
+        + "\"2026-11-28 00:20:00.000000\",\"server_upload_time\":\"2026-11-28 00:30:00.000000\"}";
+    lines.hour(hour(0), List.of(String.format(event, 1, 1), "not json", String.format(event, 2, 2), "[1]",
+        String.format(event, 3, 3)));
+    try (ExporterHarness other = new ExporterHarness(lines)) {
+      other.startFrom = hour(0);
+      other.maxBadRecords = 5;
+      other.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+      other.run(hour(3));
+      other.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 24);
+
+      RunSummary summary = other.run(hour(3));
+
+      assertThat(summary.verifiedHours()).isEqualTo(1);
+      assertThat(summary.repaired()).as("5 source lines then, 5 now, though only 3 rows").isEmpty();
+      assertThat(other.rows()).isEqualTo(3);
+      assertThat(other.query("SELECT row_count, source_lines, generation, verified FROM `acme-analytics.amplitude"
+          + "._bqexport_ledger`")).singleElement().satisfies(row -> {
+            assertThat(number(row.get("row_count"))).isEqualTo(3);
+            assertThat(number(row.get("source_lines"))).isEqualTo(5);
+            assertThat(number(row.get("generation"))).isEqualTo(1);
+            assertThat(row.get("verified")).isEqualTo(true);
+          });
+    }
+  }
+
+  @Test
   void a404ThatLaterHasDataIsRepaired() {
     events.hour(hour(0), 120);
     h.amplitude.notFoundFirst(hour(0), 1);
