@@ -141,7 +141,10 @@ public final class TableManager {
     }
   }
 
-  /** Appends missing columns; a column whose type differs is an error, since nothing is ever rewritten. */
+  /**
+   * Appends missing columns; a column whose type differs is an error, since nothing is ever rewritten, except the
+   * decimal columns of a table Amplitude's own export created ({@link AdoptedTypes}).
+   */
   private void upgrade(Table existing, Schema desired) {
     TableDefinition definition = existing.getDefinition();
     Schema current = definition.getSchema();
@@ -153,7 +156,7 @@ public final class TableManager {
       Field present = currentFields.get(field.getName().toLowerCase());
       if (present == null) {
         added.add(field);
-      } else if (!present.getType().getStandardType().equals(field.getType().getStandardType())) {
+      } else if (!AdoptedTypes.accepts(present.getType().getStandardType(), field.getType().getStandardType())) {
         throw new ExportFailure(FailureReason.LoadFailed, "column " + field.getName() + " of table "
             + existing.getTableId().getTable() + " is " + present.getType().getStandardType() + " but bqexport "
             + "writes " + field.getType().getStandardType() + "; rename or drop that column, bqexport never "
