@@ -369,7 +369,7 @@ public final class ExportRun {
   private CommitResult commitWithRetries(ExportWindow window, TableExport table) {
     for (int attempt = 1; ; attempt++) {
       WindowRowWriter rows = new WindowRowWriter(table.source, table.mapper, table.filter, window,
-          maxBadRecords(), schemaDrift);
+          maxBadRecords(), maxBadRecordsField(), schemaDrift);
       try {
         CommitResult result = table.committer.commit(window, rows, options.mode() == ExportMode.Replace);
         mappingCounts = mappingCounts.plus(rows.counts());
@@ -383,6 +383,10 @@ public final class ExportRun {
             e.getMessage(), attempt + 1, WINDOW_ATTEMPTS);
       }
     }
+  }
+
+  private String maxBadRecordsField() {
+    return config.storage() != null ? "storage.maxBadRecords" : "source.maxBadRecords";
   }
 
   private int maxBadRecords() {
@@ -439,7 +443,7 @@ public final class ExportRun {
       text += "; the events filter dropped " + tables.get(0).filtered + " event(s)";
     }
     if (mappingCounts.skippedLines() > 0) {
-      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (source.maxBadRecords)";
+      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (" + maxBadRecordsField() + ")";
     }
     if (!schemaDrift.isEmpty()) {
       text += "; new top-level keys went to the extra column: " + String.join(", ", schemaDrift);

@@ -47,6 +47,8 @@ final class WindowRowWriter implements RowWriter {
   private final EventTypeFilter filter;
   private final ExportWindow window;
   private final int maxBadRecords;
+  /** The config field that sets maxBadRecords, named in the message when a window has too many bad lines. */
+  private final String maxBadRecordsField;
   private final Set<String> schemaDrift;
   private final int threads;
   private long skipped;
@@ -58,12 +60,13 @@ final class WindowRowWriter implements RowWriter {
    * @param filter the events filter; {@link EventTypeFilter#keepsEverything()} for merged IDs
    */
   WindowRowWriter(WindowSource source, LineMapper mapper, EventTypeFilter filter, ExportWindow window,
-      int maxBadRecords, Set<String> schemaDrift) {
+      int maxBadRecords, String maxBadRecordsField, Set<String> schemaDrift) {
     this.source = source;
     this.mapper = mapper;
     this.filter = filter;
     this.window = window;
     this.maxBadRecords = maxBadRecords;
+    this.maxBadRecordsField = maxBadRecordsField;
     this.schemaDrift = schemaDrift;
     this.threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
@@ -177,8 +180,9 @@ final class WindowRowWriter implements RowWriter {
         String where = m.line().location(m.malformed().column());
         if (skipped > maxBadRecords) {
           throw new ExportFailure(FailureReason.BadRecords, where + " of the Amplitude export is a bad line ("
-              + m.malformed().getMessage() + "); " + skipped + " bad line(s) exceed source.maxBadRecords="
-              + maxBadRecords + ", so nothing of " + window + " was committed. Raise maxBadRecords to skip them");
+              + m.malformed().getMessage() + "); " + skipped + " bad line(s) exceed " + maxBadRecordsField
+              + "=" + maxBadRecords + ", so nothing of " + window + " was committed. Raise " + maxBadRecordsField
+              + " to skip them");
         }
         LOG.warn("skipping bad {} of {}: {}", where, window, m.malformed().getMessage());
         continue;

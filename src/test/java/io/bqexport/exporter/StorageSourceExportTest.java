@@ -164,4 +164,18 @@ class StorageSourceExportTest {
     assertThat(h.query("SELECT COUNT(*) AS n FROM `acme-analytics.amplitude.events` WHERE bqexport_hour = "
         + "TIMESTAMP '2026-11-28 10:00:00+00'").get(0).get("n")).isEqualTo(0L);
   }
+
+  @Test
+  void aBadLineNamesItsObjectAndTheStorageSetting() {
+    writeHours();
+    String name = "amplitude/187520/187520_2026-11-28_11#20.json.gz";
+    h.gcs.put(StorageExporterHarness.BUCKET, name, AmplitudeStorageExport.gzip(List.of("not json")));
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.reason()).isEqualTo("BadRecords");
+    assertThat(run.message()).contains("file gs://amplitude-export/" + name + " line 1",
+        "exceed storage.maxBadRecords=0");
+    assertThat(h.ledger("events")).extracting(r -> r.get("hour")).doesNotContain(hour(11));
+  }
 }
