@@ -16,10 +16,11 @@ public final class HourLineCounter {
 
   private HourLineCounter() {}
 
-  /** Requests the hour from the Export API and counts its lines. */
-  public static Count count(AmplitudeExportClient client, Instant hour) {
-    try (ExportLineStream lines = client.open(ExportWindow.ofHour(hour))) {
-      return new Count(count(lines, hour), lines.notFound());
+  /** Reads the hour from its source (the Export API, the bucket) and counts its lines. */
+  public static Count count(WindowSource source, Instant hour) {
+    try (LineSource lines = source.open(ExportWindow.ofHour(hour))) {
+      long n = count(lines, hour, source);
+      return new Count(n, lines.hoursWithoutData().contains(hour));
     }
   }
 
@@ -33,15 +34,20 @@ public final class HourLineCounter {
     }
   }
 
-  /** Reads {@code lines} to their verified end and counts those of {@code hour}. */
+  /** Reads Export API {@code lines} to their verified end and counts those of {@code hour}. */
   public static long count(LineSource lines, Instant hour) {
+    return count(lines, hour, window -> lines);
+  }
+
+  /** Reads {@code lines} to their verified end and counts those of {@code hour}, by the source's file hours. */
+  static long count(LineSource lines, Instant hour, WindowSource source) {
     long n = 0;
     String lastFile = null;
     boolean lastCounts = false;
     for (SourceLine line = lines.next(); line != null; line = lines.next()) {
       if (!line.file().equals(lastFile)) {
         lastFile = line.file();
-        Instant fileHour = ExportFileHour.of(lastFile);
+        Instant fileHour = source.fileHour(lastFile);
         lastCounts = fileHour == null || fileHour.equals(hour);
       }
       if (lastCounts) {

@@ -50,7 +50,9 @@ public final class Ledger {
       field("verified_at", StandardSQLTypeName.TIMESTAMP, "When the integrity re-check confirmed or repaired the "
           + "hour"),
       field("source_lines_before_repair", StandardSQLTypeName.INT64, "The source lines the ledger held before the "
-          + "integrity re-check replaced the hour"));
+          + "integrity re-check replaced the hour"),
+      field("filter", StandardSQLTypeName.STRING, "The events filter the hour was committed with (canonical JSON of "
+          + "data.events.filter); NULL: every event"));
   private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
   private static final String COLUMNS = Sql.columns(NAMES, "");
   /** Ledger rows of this table and source (or of no source: written before sources existed). */
@@ -147,7 +149,8 @@ public final class Ledger {
           string(row.get("exporter_version")), Sql.instant(row.get("min_event_time")),
           Sql.instant(row.get("max_event_time")), row.get("verified").isNull() ? null
               : row.get("verified").getBooleanValue(), nullableLong(row.get("source_lines")),
-          Sql.instant(row.get("verified_at")), nullableLong(row.get("source_lines_before_repair"))));
+          Sql.instant(row.get("verified_at")), nullableLong(row.get("source_lines_before_repair")),
+          string(row.get("filter"))));
     }
     return entries;
   }
@@ -205,6 +208,7 @@ public final class Ledger {
       values.put("source_lines", QueryParameterValue.int64(e.sourceLines()));
       values.put("verified_at", Sql.timestamp(e.verifiedAt()));
       values.put("source_lines_before_repair", QueryParameterValue.int64(e.sourceLinesBeforeRepair()));
+      values.put("filter", QueryParameterValue.string(e.filter()));
       values.forEach((name, value) -> params.put(p + name, value));
       selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
           .toList()));

@@ -8,6 +8,7 @@ import java.time.Instant;
  * repaired it (at {@code verifiedAt}). {@code sourceLines} counts the source's lines of the hour, bad and filtered
  * ones included (null in rows written before the column existed); {@code sourceLinesBeforeRepair} is what the ledger
  * held before the re-check replaced the hour (null when it never did).
+ * {@code filter} is the events filter the hour was committed with (canonical JSON), null when none.
  */
 public record LedgerEntry(
     String table,
@@ -27,4 +28,5 @@ public record LedgerEntry(
     Boolean verified,
     Long sourceLines,
     Instant verifiedAt,
-    Long sourceLinesBeforeRepair) {}
+    Long sourceLinesBeforeRepair,
+    String filter) {}

@@ -2,8 +2,8 @@ package io.bqexport.exporter;
 
 import io.bqexport.ExportWindow;
 import io.bqexport.amplitude.AmplitudeException;
-import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.amplitude.HourLineCounter;
+import io.bqexport.amplitude.WindowSource;
 import io.bqexport.amplitude.WindowTooLargeException;
 import com.google.cloud.bigquery.BigQueryException;
 import io.bqexport.bigquery.BigQueryErrors;
@@ -43,17 +43,30 @@ final class IntegrityCheck {
       ExportFailure failure) {
 
     static final Outcome NONE = new Outcome(0, List.of(), null, 0, null);
+
+    /** Hours re-read by the pass: what it spent of the budget. */
+    long checked() {
+      return verified + unresolved;
+    }
+
+    /** This pass followed by another table's: the counts add up; verifiedThrough stays this (the first) table's. */
+    Outcome plus(Outcome next) {
+      List<RunSummary.Repaired> all = new ArrayList<>(repaired);
+      all.addAll(next.repaired);
+      return new Outcome(verified + next.verified, all, verifiedThrough, unresolved + next.unresolved,
+          failure != null ? failure : next.failure);
+    }
   }
 
   private final IntegrityPlan plan;
   private final Ledger ledger;
   private final Committer committer;
-  private final AmplitudeExportClient source;
+  private final WindowSource source;
   private final Function<ExportWindow, RowWriter> rows;
   private final String table;
   private final String sourceId;
 
-  IntegrityCheck(IntegrityPlan plan, Ledger ledger, Committer committer, AmplitudeExportClient source,
+  IntegrityCheck(IntegrityPlan plan, Ledger ledger, Committer committer, WindowSource source,
       Function<ExportWindow, RowWriter> rows, String table, String sourceId) {
     this.plan = plan;
     this.ledger = ledger;

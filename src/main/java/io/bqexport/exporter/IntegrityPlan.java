@@ -20,6 +20,11 @@ public record IntegrityPlan(Duration recheckAfter, Duration lookback, int budget
         integrity.maxHoursPerRunOrDefault());
   }
 
+  /** The same plan with another budget (what is left of it after an earlier table's pass); never negative. */
+  public IntegrityPlan withBudget(int hours) {
+    return new IntegrityPlan(recheckAfter, lookback, Math.max(0, hours));
+  }
+
   /** The first hour within lookback. */
   public Instant from(Instant now) {
     return now.minus(lookback).truncatedTo(ChronoUnit.HOURS);

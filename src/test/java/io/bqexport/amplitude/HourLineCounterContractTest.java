@@ -43,13 +43,13 @@ class HourLineCounterContractTest {
 
   @Test
   void countsEveryLineOfTheHourAcrossItsFiles() {
-    assertThat(HourLineCounter.count(client, HOUR)).isEqualTo(new HourLineCounter.Count(1000, false));
-    assertThat(HourLineCounter.count(client, NEXT)).isEqualTo(new HourLineCounter.Count(77, false));
+    assertThat(HourLineCounter.count(client::open, HOUR)).isEqualTo(new HourLineCounter.Count(1000, false));
+    assertThat(HourLineCounter.count(client::open, NEXT)).isEqualTo(new HourLineCounter.Count(77, false));
   }
 
   @Test
   void anHourWithoutDataIsA404WithNoLines() {
-    assertThat(HourLineCounter.count(client, NEXT.plus(Duration.ofHours(1))))
+    assertThat(HourLineCounter.count(client::open, NEXT.plus(Duration.ofHours(1))))
         .isEqualTo(new HourLineCounter.Count(0, true));
   }
 

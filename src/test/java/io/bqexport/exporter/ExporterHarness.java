@@ -57,6 +57,8 @@ final class ExporterHarness implements AutoCloseable {
   Boolean resumeFromLedger;
   /** The integrity re-check settings; null: the defaults. */
   ExporterConfig.Integrity integrity;
+  /** data.events.filter; null exports every event. */
+  ExporterConfig.EventFilter filter;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -98,7 +100,7 @@ final class ExporterHarness implements AutoCloseable {
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         null,
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
-        new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
+        new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE, filter)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
         resumeFromLedger, integrity);
   }

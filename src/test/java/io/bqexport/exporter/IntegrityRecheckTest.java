@@ -368,16 +368,17 @@ class IntegrityRecheckTest {
     events.hour(hour(0), 300).hour(hour(1), 100);
     exportOnly(hour(4));
     String ledger = "`" + ExporterHarness.PROJECT + "." + ExporterHarness.DATASET + "._bqexport_ledger`";
-    // The ledger as the previous release wrote it: no source_lines, verified_at, source_lines_before_repair.
+    // The ledger as the previous release wrote it: no source_lines, verified_at, source_lines_before_repair, filter.
     h.query("CREATE OR REPLACE TABLE " + ledger + " AS SELECT table_name, hour, window_start, window_end, row_count,"
         + " byte_count, source_files, job_id, generation, committed_at, exporter_version, min_event_time,"
         + " max_event_time, source, verified FROM " + ledger);
-    assertThat(ledgerColumns()).doesNotContain("source_lines", "verified_at", "source_lines_before_repair");
+    assertThat(ledgerColumns()).doesNotContain("source_lines", "verified_at", "source_lines_before_repair", "filter");
 
     RunSummary summary = h.run(hour(4));
 
     assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
-    assertThat(ledgerColumns()).endsWith("verified", "source_lines", "verified_at", "source_lines_before_repair");
+    assertThat(ledgerColumns()).endsWith("verified", "source_lines", "verified_at", "source_lines_before_repair",
+        "filter");
     assertThat(summary.hours()).as("no hour is taken for missing").isZero();
     assertThat(summary.verifiedHours()).isEqualTo(2);
     assertThat(summary.repaired()).isEmpty();
