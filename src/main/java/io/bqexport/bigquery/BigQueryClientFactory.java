@@ -45,8 +45,8 @@ public final class BigQueryClientFactory {
           new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       throw new ExportFailure(FailureReason.BigQueryAuthFailed,
-          "the service-account key cannot be used (" + e.getMessage() + "); download a new JSON key for the "
-              + "service account and store it in the Secret");
+          "the service-account key cannot be used (" + BigQueryErrors.shortMessage(e) + "); download a new JSON key"
+              + " for the service account and store it in the Secret");
     }
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
         .setCredentials(credentials.createScoped(List.of("https://www.googleapis.com/auth/bigquery")))
