@@ -2,8 +2,6 @@ package io.bqexport.amplitude;
 
 import io.bqexport.ExportWindow;
 import java.io.InputStream;
-import java.net.ProxySelector;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -33,13 +31,8 @@ public final class AmplitudeExportClient implements AutoCloseable {
   /** With an injected clock and sleeper, so that tests can observe retry waits without waiting. */
   public AmplitudeExportClient(AmplitudeClientSettings settings, Clock clock, Sleeper sleeper) {
     this.settings = settings;
-    HttpClient client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER) // a redirect must never carry the keys elsewhere
-        .proxy(ProxySelector.getDefault()) // honours -Dhttps.proxyHost/-Dhttp.nonProxyHosts for egress proxies
-        .build();
-    this.http = new RetryingHttp(client, settings, clock, sleeper);
+    this.http = new RetryingHttp(SharedHttpClients.withConnectTimeout(settings.connectTimeout()), settings, clock,
+        sleeper);
     this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "amplitude-read-timeout");
       thread.setDaemon(true);

@@ -47,8 +47,8 @@ public final class BigQueryClientFactory {
           new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       throw new ExportFailure(FailureReason.BigQueryAuthFailed,
-          "the service-account key cannot be used (" + e.getMessage() + "); download a new JSON key for the "
-              + "service account and store it in the Secret");
+          "the service-account key cannot be used (" + BigQueryErrors.shortMessage(e) + "); download a new JSON key"
+              + " for the service account and store it in the Secret");
     }
     return fromCredentials(credentials.createScoped(List.of(BIGQUERY_SCOPE)),
         projectId != null && !projectId.isBlank() ? projectId : key.projectId(), location, endpoint);

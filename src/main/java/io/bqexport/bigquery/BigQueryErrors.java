@@ -46,8 +46,12 @@ public final class BigQueryErrors {
     return false;
   }
 
+  /** The exception's message as status and Events may show it: no key or token material, at most 300 chars. */
   static String shortMessage(Throwable e) {
-    String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
-    return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+    return shortMessage(e.getMessage());
+  }
+
+  static String shortMessage(String message) {
+    return ErrorText.safe(message, 300);
   }
 }

@@ -108,7 +108,8 @@ public final class CredentialProbe {
       }
       if (job == null || job.getStatus().getError() != null) {
         throw new ExportFailure(FailureReason.LoadFailed, "the test upload into " + probe.getTable() + " failed ("
-            + (job == null ? "job vanished" : job.getStatus().getError().getMessage()) + ")");
+            + (job == null ? "job vanished" : BigQueryErrors.shortMessage(job.getStatus().getError().getMessage()))
+            + ")");
       }
       step = "reading back " + probe.getTable();
       Table loaded = bigquery.getTable(probe);
@@ -123,7 +124,7 @@ public final class CredentialProbe {
         Thread.currentThread().interrupt();
       }
       throw new ExportFailure(FailureReason.DestinationUnavailable, "the test upload failed while " + step + " ("
-          + e.getMessage() + "); it is retried");
+          + BigQueryErrors.shortMessage(e) + "); it is retried");
     } finally {
       try {
         bigquery.delete(probe);

@@ -95,11 +95,10 @@ final class JobFailures {
     return e.getReason() + location + ": " + redact(e.getMessage());
   }
 
-  /** BigQuery's message without quoted values (they may be row content), at most 200 characters. */
+  /** BigQuery's message without quoted values (they may be row content) or secrets, at most 200 characters. */
   static String redact(String message) {
-    String m = String.valueOf(message).replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"")
-        .replaceAll("\\s+", " ");
-    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
+    return ErrorText.safe(String.valueOf(message).replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\""),
+        200);
   }
 
   private static String advice(FailureReason reason) {

@@ -48,6 +48,7 @@ public final class KubernetesStandIn implements AutoCloseable {
   private record Rejection(String method, java.util.regex.Pattern path, int code, String message) {}
 
   private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
+  private final LaggingWatches lag = new LaggingWatches();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -81,7 +82,17 @@ public final class KubernetesStandIn implements AutoCloseable {
         if ("POST".equals(request.getMethod()) && request.getPath().startsWith(SELF_SUBJECT_RULES_REVIEWS)) {
           return reviewRules(body);
         }
-        return super.dispatch(request);
+        try {
+          return super.dispatch(request);
+        } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
+          return unprocessable(e);
+        }
+      }
+
+      @Override
+      public MockResponse handleWatch(String path) {
+        MockResponse watch = super.handleWatch(path);
+        return watch.withWebSocketUpgrade(lag.wrap(path, watch.getWebSocketListener()));
       }
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -104,6 +115,31 @@ public final class KubernetesStandIn implements AutoCloseable {
     review.setStatus(new SubjectRulesReviewStatusBuilder().withIncomplete(false)
         .withResourceRules(grantedRules.apply(review.getSpec().getNamespace())).build());
     return new MockResponse().setResponseCode(201).setBody(client.getKubernetesSerialization().asJson(review));
+  }
+
+  /**
+   * A JSON patch (RFC 6902) that does not apply to the stored object: the API server answers 422 Unprocessable Entity
+   * with the patch library's error (apiserver handlers/patch.go, applyJSPatch); the mock server would fail the
+   * request with an unhandled exception instead.
+   */
+  private static MockResponse unprocessable(RuntimeException e) {
+    return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+        .setBody(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(
+            new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(422)
+                .withReason("Invalid").withMessage(e.getMessage()).build()));
+  }
+
+  /**
+   * From now on, watches of {@code resource} (a plural, e.g. "bigquerybackfills") hold back their MODIFIED events,
+   * as a watch that lags behind the API under load: informers keep their older copy until {@link #releaseWatches}.
+   */
+  public void holdWatchUpdates(String resource) {
+    lag.hold(resource);
+  }
+
+  /** Delivers the held watch events, in order. */
+  public void releaseWatches() {
+    lag.release();
   }
 
   public KubernetesClient client() {

@@ -14,8 +14,12 @@ public final class ApiPatterns {
   public static final String PROJECT_ID = "^([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$";
   /** Kubernetes object names (DNS subdomain). */
   public static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
-  /** Keys of a Secret's data map. */
-  public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
+  /**
+   * Keys of a Secret's data map, as Kubernetes allows them: {@code [-._a-zA-Z0-9]+}, but not "." or "..", and not
+   * starting with ".." (the Secret volume's own entries, such as ..data). Without lookahead: the API server
+   * evaluates patterns with Go's RE2, which has none.
+   */
+  public static final String SECRET_KEY = "^\\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$";
 
   private ApiPatterns() {}
 }

@@ -9,6 +9,7 @@ import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
+import io.bqexport.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -114,14 +115,13 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     BigQueryBackfillStatus next = statusAssembler.assemble(backfill,
         new BackfillStatusAssembler.Observation(problems, waitingFor, chunks, startedRange, jobName), now);
 
-    UpdateControl<BigQueryBackfill> control;
-    if (Objects.equals(previous, next)) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (!Objects.equals(previous, next)) {
+      if (!StatusWriter.write(backfill, next, context)) {
+        return UpdateControl.<BigQueryBackfill>noUpdate().rescheduleAfter(StatusWriter.STALE_RETRY);
+      }
       events.record(backfill, previous, next);
-      backfill.setStatus(next);
-      control = UpdateControl.patchStatus(backfill);
     }
+    UpdateControl<BigQueryBackfill> control = UpdateControl.noUpdate();
     return retryAt(problems, export, backfill, now).map(control::rescheduleAfter).orElse(control);
   }
 

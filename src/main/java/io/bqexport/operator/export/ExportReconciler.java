@@ -7,6 +7,7 @@ import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.operator.status.StatusEvents;
+import io.bqexport.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -91,17 +92,16 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     BigQueryExportStatus previous = export.getStatus();
     BigQueryExportStatus next = statusAssembler.assemble(export, seen, now);
     metrics.record(export, next, seen.runs(), now);
-    UpdateControl<BigQueryExport> control;
-    if (Objects.equals(previous, next)) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (!Objects.equals(previous, next)) {
+      if (!StatusWriter.write(export, next, context)) {
+        return UpdateControl.<BigQueryExport>noUpdate().rescheduleAfter(StatusWriter.STALE_RETRY);
+      }
       events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
       runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
       runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
           next.quarantinedHours());
-      export.setStatus(next);
-      control = UpdateControl.patchStatus(export);
     }
+    UpdateControl<BigQueryExport> control = UpdateControl.noUpdate();
     if (seen.applyProblem() != null) {
       return control.rescheduleAfter(APPLY_RETRY);
     }

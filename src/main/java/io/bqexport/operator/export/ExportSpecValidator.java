@@ -117,10 +117,9 @@ public final class ExportSpecValidator {
         "name a Secret in this namespace (lowercase letters, digits, '-' and '.')");
     for (int i = 0; i < keys.length; i++) {
       String keyField = field + (keys.length == 1 ? ".key" : i == 0 ? ".apiKeyKey" : ".secretKeyKey");
-      if (keys[i] == null || !Pattern.matches(ApiPatterns.SECRET_KEY, keys[i]) || keys[i].startsWith("..")
-          || keys[i].equals(".")) {
+      if (keys[i] == null || !Pattern.matches(ApiPatterns.SECRET_KEY, keys[i])) {
         problems.add(Problem.of(Reasons.INVALID_SPEC, keyField + " '" + keys[i] + "' is not a Secret key: use"
-            + " letters, digits, '-', '_' and '.', not starting with '..'"));
+            + " letters, digits, '-', '_' and '.', not '.' alone and not starting with '..'"));
       }
     }
   }

@@ -75,6 +75,24 @@ class ExportSchemaRulesTest {
     assertThat(exports.violations(export, null)).isEmpty();
   }
 
+  /** Kubernetes' rule for Secret keys: [-._a-zA-Z0-9]+, not "." or "..", not starting with ".." (..data). */
+  @Test
+  @SuppressWarnings("unchecked")
+  void secretKeysFollowKubernetesRules() {
+    Map<String, Object> export = minimal("product-events");
+    Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) spec(export).get("destination"))
+        .get("credentialsSecretRef");
+    for (String key : List.of(".", "..", "..data", "..x", "a/b", "key json")) {
+      ref.put("key", key);
+      assertThat(exports.violations(export, null)).as(key).singleElement().asString()
+          .startsWith("spec.destination.credentialsSecretRef.key");
+    }
+    for (String key : List.of("key.json", ".hidden", "a..b", "x..", "-_.9")) {
+      ref.put("key", key);
+      assertThat(exports.violations(export, null)).as(key).isEmpty();
+    }
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void overlongStringsAreRejected() {

@@ -78,6 +78,33 @@ class BackfillConditionsTest {
     assertThat(h.eventReasons()).contains(Reasons.RANGE_CHANGED);
   }
 
+  /**
+   * The operator's copy lags its own status writes when the watch is slow (a busy API server or operator). A
+   * reconcile on such a copy once wrote its view over the newer status and erased startedRange, after which a changed
+   * range went unnoticed (this class's flake under load).
+   */
+  @Test
+  void reconcilesOnACopyWithoutTheOperatorsOwnWritesKeepTheStartedRange() {
+    scenario.create(scenario.export("product-events", EXPORT_FROM));
+    h.awaitExportValid("product-events");
+    // The operator sees the backfill created, then none of its own status writes: its copy has no status at all.
+    scenario.kubernetes.holdWatchUpdates("bigquerybackfills");
+    h.create("history", "product-events", START, END, BackfillMode.FillGaps, 24, 2);
+    h.awaitJob("history");
+    h.wave("history"); // the Job's and pods' events make the operator reconcile that copy again
+
+    BigQueryBackfill done = h.awaitPhase("history", "Succeeded");
+    assertThat(done.getStatus().startedRange()).isEqualTo(START + "/" + END);
+    assertThat(done.getStatus().job()).isEqualTo("history-backfill");
+    assertThat(done.getStatus().progress().hoursDone()).isEqualTo(48);
+
+    scenario.kubernetes.releaseWatches();
+    h.patchSpec("history", Map.of("start", START.minus(1, ChronoUnit.DAYS).toString()));
+    BigQueryBackfill refused = h.await("history", b -> BackfillHarness.condition(b, ConditionType.STALLED)
+        .map(c -> c.isTrue() && Reasons.RANGE_CHANGED.equals(c.reason())).orElse(false));
+    assertThat(refused.getStatus().startedRange()).isEqualTo(START + "/" + END);
+  }
+
   @Test
   void refusesPlansBeyondTheLoadJobQuotaAndRangesNotYetExportable() {
     scenario.create(scenario.export("product-events", EXPORT_FROM));

@@ -46,6 +46,26 @@ class ExportSpecValidatorTest {
         .contains("spec.startFrom", "RFC 3339");
   }
 
+  /** Kubernetes' rule for Secret keys: [-._a-zA-Z0-9]+, not "." or "..", not starting with ".." (..data). */
+  @Test
+  void secretKeysFollowKubernetesRules() {
+    for (String key : List.of(".", "..", "..data", "..x", "a/b", "", "key json")) {
+      assertThat(messages(googleKeyAt(key))).as(key).singleElement().asString()
+          .contains("spec.destination.credentialsSecretRef.key '" + key + "' is not a Secret key",
+              "not starting with '..'");
+    }
+    for (String key : List.of("key.json", ".hidden", "a..b", "x..", "-_.9")) {
+      assertThat(messages(googleKeyAt(key))).as(key).isEmpty();
+    }
+  }
+
+  private static BigQueryExportSpec googleKeyAt(String key) {
+    return new BigQueryExportSpec(
+        new SourceSpec(new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("amplitude", null, null), null)),
+        new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", key), null, null),
+        null, null, null, "2026-11-01T00:00:00Z", null, null, null, null, null, null);
+  }
+
   @Test
   void missingRequiredSectionsAreReportedInsteadOfFailingTheReconcile() {
     BigQueryExportSpec empty = new BigQueryExportSpec(null, null, null, null, null, null, null, null, null, null,

@@ -55,7 +55,13 @@ public final class FaultInjector {
 
   /** Answers the next {@code times} matching requests with this HTTP status and BigQuery error reason. */
   public FaultInjector failNext(String method, String pathRegex, int times, int status, String reason) {
-    ApiException failure = new ApiException(status, reason, "Injected fault: HTTP " + status + " " + reason);
+    return failNext(method, pathRegex, times, status, reason, "Injected fault: HTTP " + status + " " + reason);
+  }
+
+  /** The same with BigQuery's error message, e.g. one that echoes part of the request back. */
+  public FaultInjector failNext(String method, String pathRegex, int times, int status, String reason,
+      String message) {
+    ApiException failure = new ApiException(status, reason, message);
     rules.add(new FailRule(method, pathRegex, times) {
       @Override
       ApiException failure(EmulatorRequest request) {
