@@ -238,7 +238,8 @@ public final class ExportRun {
     for (TableExport table : tables) {
       IntegrityCheck check = new IntegrityCheck(plan, ledger, table.committer, table.source,
           window -> new WindowRowWriter(table.source, table.mapper, table.filter, window, maxBadRecords(),
-              maxBadRecordsField(), schemaDrift), table.table, config.sourceId());
+              maxBadRecordsField(), schemaDrift), table.table, eventsEnabled() && table == tables.get(0),
+          config.sourceId());
       IntegrityCheck.Outcome next = check.run(options.clock().instant());
       outcome = outcome == null ? next : outcome.plus(next);
       if (outcome.failure() != null) {

@@ -64,16 +64,19 @@ final class IntegrityCheck {
   private final WindowSource source;
   private final Function<ExportWindow, RowWriter> rows;
   private final String table;
+  /** False for the merged IDs' table: its repairs name it. */
+  private final boolean eventsTable;
   private final String sourceId;
 
   IntegrityCheck(IntegrityPlan plan, Ledger ledger, Committer committer, WindowSource source,
-      Function<ExportWindow, RowWriter> rows, String table, String sourceId) {
+      Function<ExportWindow, RowWriter> rows, String table, boolean eventsTable, String sourceId) {
     this.plan = plan;
     this.ledger = ledger;
     this.committer = committer;
     this.source = source;
     this.rows = rows;
     this.table = table;
+    this.eventsTable = eventsTable;
     this.sourceId = sourceId;
   }
 
@@ -142,7 +145,8 @@ final class IntegrityCheck {
       }
       LedgerEntry entry = result.entries().get(0);
       long after = entry.sourceLines() == null ? entry.rowCount() : entry.sourceLines();
-      return new Result(true, new RunSummary.Repaired(hour.hour().toString(), expected, after, now.toString()));
+      return new Result(true, new RunSummary.Repaired(hour.hour().toString(), expected, after, now.toString(),
+          eventsTable ? null : table));
     } catch (WindowTooLargeException e) {
       LOG.warn("{}: Amplitude refuses the hour as too large (HTTP {}); it stays unverified", hour.hour(), e.status());
       return new Result(false, null);

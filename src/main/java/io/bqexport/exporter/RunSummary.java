@@ -64,8 +64,17 @@ public record RunSummary(
         quarantined, 0, List.of(), null, 0, 0);
   }
 
-  /** An hour the integrity re-check replaced: its ledger row count before, the source's count after, and when. */
-  public record Repaired(String hour, long before, long after, String at) {}
+  /**
+   * An hour the integrity re-check replaced: the source lines the ledger held before, the source's count after, when,
+   * and in which table (null: the events table; else the merged IDs' table).
+   */
+  public record Repaired(String hour, long before, long after, String at, String table) {
+
+    /** A repair of the events table. */
+    public Repaired(String hour, long before, long after, String at) {
+      this(hour, before, after, at, null);
+    }
+  }
 
   /** A quarantined hour: failed for the same permanent reason in 3 consecutive runs, skipped until retried. */
   public record Quarantined(String hour, String reason, String message, long failures, String since) {}

@@ -2,6 +2,7 @@ package io.bqexport.exporter;
 
 import static io.bqexport.exporter.StorageExporterHarness.hour;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitStep;
@@ -97,6 +98,43 @@ class StorageSourceExportTest {
     assertThat(hour12.get("hour")).isEqualTo(hour(12));
     assertThat(rowCount(hour12)).isZero();
     assertThat(hour12.get("verified")).isEqualTo(false);
+  }
+
+  /**
+   * The integrity re-check reads the bucket too: once recheckAfter (24 h) has passed, late events and a late
+   * merged-ID file of a committed hour replace the hour in both tables (generation 2), and the repairs name the table.
+   */
+  @Test
+  void lateObjectsAreRepairedByTheIntegrityReCheckInBothTables() {
+    writeHours();
+    h.run(NOW);
+    h.events.hour(hour(12), 30);
+    h.export.writeEvents(h.events, hour(12));
+    h.export.writeMergeIds(hour(12), 5, 3);
+
+    RunSummary recheck = h.run(hour(38));
+
+    assertThat(recheck.result()).as(recheck.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(recheck.repaired()).extracting(RunSummary.Repaired::hour, RunSummary.Repaired::before,
+        RunSummary.Repaired::after, RunSummary.Repaired::table).containsExactly(
+            tuple(hour(12).toString(), 0L, 30L, null), tuple(hour(12).toString(), 0L, 5L, "merge_ids"));
+    assertThat(h.rows("events")).isEqualTo(255 + 30);
+    assertThat(h.distinct("events", "uuid")).isEqualTo(255 + 30);
+    assertThat(h.rows("merge_ids")).isEqualTo(60 + 5);
+    for (String table : List.of("events", "merge_ids")) {
+      Map<String, Object> hour12 = h.ledger(table).get(3);
+      assertThat(hour12.get("hour")).isEqualTo(hour(12));
+      assertThat(hour12.get("verified")).as(table).isEqualTo(true);
+      assertThat(((Number) h.query("SELECT generation FROM `acme-analytics.amplitude._bqexport_ledger` WHERE "
+          + "table_name = '" + table + "' AND hour = TIMESTAMP '2026-11-28 12:00:00+00'").get(0).get("generation"))
+          .longValue()).as(table).isEqualTo(2);
+    }
+
+    RunSummary again = h.run(hour(39));
+
+    assertThat(again.repaired()).isEmpty();
+    assertThat(h.rows("events")).isEqualTo(255 + 30);
+    assertThat(h.rows("merge_ids")).isEqualTo(60 + 5);
   }
 
   @Test
