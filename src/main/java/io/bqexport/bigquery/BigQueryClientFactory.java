@@ -1,6 +1,7 @@
 package io.bqexport.bigquery;
 
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.auth.Credentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.bigquery.BigQuery;
@@ -17,7 +18,7 @@ import org.threeten.bp.Duration;
 
 /** Builds a BigQuery client from a service-account key (file or JSON), optionally against another host. */
 public final class BigQueryClientFactory {
-
+  static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
 
   private BigQueryClientFactory() {}
 
@@ -48,9 +49,21 @@ public final class BigQueryClientFactory {
           "the service-account key cannot be used (" + e.getMessage() + "); download a new JSON key for the "
               + "service account and store it in the Secret");
     }
+    return fromCredentials(credentials.createScoped(List.of(BIGQUERY_SCOPE)),
+        projectId != null && !projectId.isBlank() ? projectId : key.projectId(), location, endpoint);
+  }
+
+  /**
+   * A client on given credentials, e.g. Application Default Credentials (Workload Identity), where no key names
+   * the project.
+   *
+   * @param projectId the project to run jobs in; required
+   */
+  public static BigQuery fromCredentials(Credentials credentials, String projectId, String location,
+      String endpoint) {
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
-        .setCredentials(credentials.createScoped(List.of("https://www.googleapis.com/auth/bigquery")))
-        .setProjectId(projectId != null && !projectId.isBlank() ? projectId : key.projectId())
+        .setCredentials(credentials)
+        .setProjectId(projectId)
         .setTransportOptions(HttpTransportOptions.newBuilder()
             .setConnectTimeout(30_000).setReadTimeout(120_000).build())
         .setRetrySettings(RetrySettings.newBuilder()
