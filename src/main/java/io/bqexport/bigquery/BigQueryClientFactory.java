@@ -1,7 +1,7 @@
 package io.bqexport.bigquery;
 
 import com.google.api.gax.retrying.RetrySettings;
-import com.google.auth.Credentials;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.bigquery.BigQuery;
@@ -18,7 +18,7 @@ import org.threeten.bp.Duration;
 
 /** Builds a BigQuery client from a service-account key (file or JSON), optionally against another host. */
 public final class BigQueryClientFactory {
-  static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
+  public static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
 
   private BigQueryClientFactory() {}
 
@@ -59,7 +59,7 @@ public final class BigQueryClientFactory {
    *
    * @param projectId the project to run jobs in; required
    */
-  public static BigQuery fromCredentials(Credentials credentials, String projectId, String location,
+  public static BigQuery fromCredentials(GoogleCredentials credentials, String projectId, String location,
       String endpoint) {
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
         .setCredentials(credentials)

@@ -17,7 +17,7 @@ import com.google.cloud.bigquery.TableDataWriteChannel;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.WriteChannelConfiguration;
-import com.google.auth.Credentials;
+import com.google.auth.oauth2.GoogleCredentials;
 import io.bqexport.amplitude.AmplitudeClientSettings;
 import io.bqexport.amplitude.AmplitudeException;
 import io.bqexport.amplitude.AmplitudeExportClient;
@@ -49,7 +49,7 @@ public final class CredentialProbe {
    * @param ambient the operator's own Application Default Credentials (Workload Identity); null with a key
    * @param source proves the source accepts its credentials (Amplitude's keys, the bucket's reader)
    */
-  public record Target(String keyJson, ServiceAccountKeyInfo key, Credentials ambient, String ambientAccount,
+  public record Target(String keyJson, ServiceAccountKeyInfo key, GoogleCredentials ambient, String ambientAccount,
       String projectId, String dataset, String location, String endpoint, boolean createDataset, String eventsTable,
       SourceCheck source) {
 

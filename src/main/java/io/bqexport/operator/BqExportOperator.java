@@ -40,7 +40,7 @@ public final class BqExportOperator implements AutoCloseable {
   private HealthServer health;
 
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
-    this(client, settings, clock, AmbientCredentials.applicationDefault());
+    this(client, settings, clock, AmbientCredentials.metadataServer());
   }
 
   /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */

@@ -73,7 +73,7 @@ public final class CredentialValidations implements AutoCloseable {
   private final AmbientCredentials ambient;
 
   public CredentialValidations(CredentialProbe probe, Clock clock) {
-    this(probe, clock, PROBE_TIMEOUT, AmbientCredentials.applicationDefault());
+    this(probe, clock, PROBE_TIMEOUT, AmbientCredentials.metadataServer());
   }
 
   /** @param ambient the operator's own Google identity, for exports that use Workload Identity */
@@ -83,7 +83,7 @@ public final class CredentialValidations implements AutoCloseable {
 
   /** @param timeout how long one probe may take, counted from its start */
   CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout) {
-    this(probe, clock, timeout, AmbientCredentials.applicationDefault());
+    this(probe, clock, timeout, AmbientCredentials.metadataServer());
   }
 
   private CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, AmbientCredentials ambient) {
