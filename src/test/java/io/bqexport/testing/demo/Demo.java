@@ -151,20 +151,7 @@ public final class Demo implements Callable<Integer> {
           + scenario.clock.instant());
       printGet(scenario);
 
-      int runs = 0;
-      for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
-          now = now.plus(Duration.ofHours(1))) {
-        scenario.clock.set(now);
-        var run = scenario.fire(EXPORT);
-        runs++;
-        String job = run.job().getMetadata().getName();
-        Awaitility.await().until(() -> scenario.get(EXPORT).getStatus().runs()
-            != null && scenario.get(EXPORT).getStatus().runs().stream()
-            .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
-        RunRecord r = scenario.get(EXPORT).getStatus().runs().get(0);
-        out.printf("%n-- %s: the CronJob fires, the exporter runs: %s, %s hour(s), %s row(s)%n", now, r.result(),
-            r.hours(), r.rows());
-      }
+      int runs = runHourly(scenario, EXPORT, start, lastHour, "the exporter runs");
       scenario.await(EXPORT, ConditionType.READY, c -> c.isTrue());
       out.println();
       out.println("== What a kubectl user sees after " + runs + " hourly runs (simulated time "
@@ -177,6 +164,29 @@ public final class Demo implements Callable<Integer> {
       printWarehouse(scenario);
       return runQueries(scenario);
     }
+  }
+
+  /**
+   * Fires the export's CronJob every simulated hour from start until lastHour is due, waits for each run and prints
+   * its result.
+   *
+   * @return the number of runs
+   */
+  int runHourly(ExportScenario scenario, String name, Instant start, Instant lastHour, String what) {
+    int runs = 0;
+    for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
+        now = now.plus(Duration.ofHours(1))) {
+      scenario.clock.set(now);
+      String job = scenario.fire(name).job().getMetadata().getName();
+      runs++;
+      Awaitility.await().until(() -> scenario.get(name).getStatus().runs() != null
+          && scenario.get(name).getStatus().runs().stream()
+          .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
+      RunRecord r = scenario.get(name).getStatus().runs().get(0);
+      out.printf("%n-- %s: the CronJob fires, %s: %s, %s hour(s), %s row(s)%s%n", now, what, r.result(), r.hours(),
+          r.rows(), "Succeeded".equals(r.result()) || r.message() == null ? "" : " (" + r.message() + ")");
+    }
+    return runs;
   }
 
   /** Applies samples/ as a user would, with the endpoints pointed at the stand-ins. */

@@ -8,7 +8,6 @@ import io.bqexport.api.v1alpha1.GcsLocation;
 import io.bqexport.api.v1alpha1.GoogleCredentialsSpec;
 import io.bqexport.api.v1alpha1.JobPodSpec;
 import io.bqexport.api.v1alpha1.MergeIdsSpec;
-import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.api.v1alpha1.StorageSourceSpec;
@@ -27,7 +26,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.awaitility.Awaitility;
 
 /**
  * `make demo ARGS="--source storage [--data DIR]"`: samples/export-storage.yaml against a Cloud Storage stand-in
@@ -87,20 +85,7 @@ final class StorageDemo implements Callable<Integer> {
         out.println("-- validated: a test upload into BigQuery, and the bucket listed and one export file read."
             + " Simulated time: " + scenario.clock.instant());
         demo.printGet(scenario, EXPORT);
-        int runs = 0;
-        for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
-            now = now.plus(Duration.ofHours(1))) {
-          scenario.clock.set(now);
-          var run = scenario.fire(EXPORT);
-          runs++;
-          String job = run.job().getMetadata().getName();
-          Awaitility.await().until(() -> scenario.get(EXPORT).getStatus().runs() != null
-              && scenario.get(EXPORT).getStatus().runs().stream()
-              .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
-          RunRecord r = scenario.get(EXPORT).getStatus().runs().get(0);
-          out.printf("%n-- %s: the CronJob fires, the exporter reads the bucket: %s, %s hour(s), %s row(s)%s%n", now,
-              r.result(), r.hours(), r.rows(), r.message() == null ? "" : " (" + r.message() + ")");
-        }
+        int runs = demo.runHourly(scenario, EXPORT, start, lastHour, "the exporter reads the bucket");
         out.println();
         out.println("== What a kubectl user sees after " + runs + " hourly runs (simulated time "
             + scenario.clock.instant() + ")");
