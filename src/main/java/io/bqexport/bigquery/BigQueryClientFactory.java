@@ -18,6 +18,7 @@ import org.threeten.bp.Duration;
 
 /** Builds a BigQuery client from a service-account key (file or JSON), optionally against another host. */
 public final class BigQueryClientFactory {
+
   public static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
 
   private BigQueryClientFactory() {}
@@ -54,10 +55,9 @@ public final class BigQueryClientFactory {
   }
 
   /**
-   * A client on given credentials, e.g. Application Default Credentials (Workload Identity), where no key names
-   * the project.
+   * A client with credentials obtained elsewhere (Workload Identity's metadata server).
    *
-   * @param projectId the project to run jobs in; required
+   * @param projectId required: without a key there is no project_id to default to
    */
   public static BigQuery fromCredentials(GoogleCredentials credentials, String projectId, String location,
       String endpoint) {
