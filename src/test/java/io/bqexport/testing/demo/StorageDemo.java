@@ -123,18 +123,20 @@ final class StorageDemo implements Callable<Integer> {
 
   private void printWarehouse(ExportScenario scenario, boolean mergeIds) {
     out.println();
-    out.println("== What an analyst sees in BigQuery (the local emulator)");
+    out.println("== What an analyst sees in BigQuery (the local emulator); the sample's filter excludes event types"
+        + " starting with '[Amplitude] ' and debug_ping, counted as filtered in each run");
     demo.query(scenario, "SELECT table_name, COUNT(*) AS hours, SUM(row_count) AS row_count"
         + " FROM amplitude._bqexport_ledger GROUP BY table_name ORDER BY table_name");
-    demo.query(scenario, "SELECT COUNT(*) AS events FROM amplitude.events");
+    demo.query(scenario, "SELECT COUNT(*) AS events, COUNTIF(STARTS_WITH(event_type, '[Amplitude] ')) AS excluded"
+        + " FROM amplitude.events");
     if (!mergeIds) {
       return;
     }
     demo.query(scenario, "SELECT COUNT(*) AS merged_ids FROM amplitude.merge_ids");
     // One merge step; README, "Merge IDs table", has the view that follows chains of merges.
-    demo.query(scenario, "SELECT COALESCE(m.amplitude_id, e.amplitude_id) AS user_id,"
-        + " COUNT(DISTINCT e.amplitude_id) AS amplitude_ids, COUNT(*) AS events"
-        + " FROM amplitude.events AS e LEFT JOIN amplitude.merge_ids AS m ON m.merged_amplitude_id = e.amplitude_id"
-        + " GROUP BY user_id HAVING COUNT(DISTINCT e.amplitude_id) > 1 ORDER BY events DESC LIMIT 5");
+    demo.query(scenario, "SELECT user_id, COUNT(DISTINCT amplitude_id) AS amplitude_ids, COUNT(*) AS events FROM ("
+        + "SELECT COALESCE(m.amplitude_id, e.amplitude_id) AS user_id, e.amplitude_id AS amplitude_id"
+        + " FROM amplitude.events AS e LEFT JOIN amplitude.merge_ids AS m ON m.merged_amplitude_id = e.amplitude_id)"
+        + " GROUP BY user_id HAVING COUNT(DISTINCT amplitude_id) > 1 ORDER BY events DESC, user_id LIMIT 5");
   }
 }
