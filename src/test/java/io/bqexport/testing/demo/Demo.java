@@ -183,8 +183,10 @@ public final class Demo implements Callable<Integer> {
           && scenario.get(name).getStatus().runs().stream()
           .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
       RunRecord r = scenario.get(name).getStatus().runs().get(0);
-      out.printf("%n-- %s: the CronJob fires, %s: %s, %s hour(s), %s row(s)%s%n", now, what, r.result(), r.hours(),
-          r.rows(), "Succeeded".equals(r.result()) || r.message() == null ? "" : " (" + r.message() + ")");
+      out.printf("%n-- %s: the CronJob fires, %s: %s, %s hour(s), %s row(s)%s%s%s%n", now, what, r.result(),
+          r.hours(), r.rows(), r.filteredEvents() == null ? "" : ", " + r.filteredEvents() + " filtered",
+          r.mergeIdRows() == null ? "" : ", " + r.mergeIdRows() + " merged-ID row(s)",
+          "Succeeded".equals(r.result()) || r.message() == null ? "" : " (" + r.message() + ")");
     }
     return runs;
   }

@@ -53,7 +53,8 @@ class DemoTest {
     assertThat(Integer.parseInt(events.group(1))).isBetween(1, 599);
     assertThat(r.out).containsPattern("events\t2\t" + events.group(1) + "\n"); // the ledger agrees
     assertThat(r.out).as("a user whose events carry two merged amplitude_ids").containsPattern("\\n\\d+\\t2\\t\\d+\\n");
-    assertThat(r.out).containsPattern("merge_ids\t2\t40\n");
+    assertThat(r.out).containsPattern("merge_ids\t2\t40\n")
+        .containsPattern("Succeeded, 1 hour\\(s\\), \\d+ row\\(s\\), \\d+ filtered, 20 merged-ID row\\(s\\)");
   }
 
   @Test
