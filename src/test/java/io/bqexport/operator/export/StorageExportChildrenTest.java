@@ -2,7 +2,6 @@ package io.bqexport.operator.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.DataSpec;
@@ -19,6 +18,7 @@ import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.api.v1alpha1.StorageSourceSpec;
 import io.bqexport.api.v1alpha1.WorkloadIdentitySpec;
 import io.bqexport.exporter.ExporterConfig;
+import io.bqexport.exporter.ExporterConfigReader;
 import io.bqexport.operator.backfill.BackfillJob;
 import io.bqexport.testing.ExportFixtures;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class StorageExportChildrenTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:34:00Z");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final GoogleCredentialsSpec WORKLOAD_IDENTITY = new GoogleCredentialsSpec(null,
       new WorkloadIdentitySpec());
 
@@ -62,7 +61,7 @@ class StorageExportChildrenTest {
     BigQueryExport export = storageExport(WORKLOAD_IDENTITY,
         new DestinationSpec("acme-analytics", "amplitude", null, null, null, null, WORKLOAD_IDENTITY), "exporter");
     String json = ExporterConfigMap.desired(export, NOW).getData().get(ExporterConfigMap.CONFIG_KEY);
-    ExporterConfig config = JSON.readValue(json, ExporterConfig.class);
+    ExporterConfig config = ExporterConfigReader.parse(json); // the exporter accepts it as written
 
     assertThat(config.storage().workloadIdentity()).isTrue();
     assertThat(config.storage().credentialsFile()).isNull();
@@ -124,9 +123,10 @@ class StorageExportChildrenTest {
     return backfill;
   }
 
-  private static ExporterConfig roundTrip(BigQueryExport export) throws Exception {
-    return JSON.readValue(ExporterConfigMap.desired(export, NOW).getData().get(ExporterConfigMap.CONFIG_KEY),
-        ExporterConfig.class);
+  /** The ConfigMap's config as the exporter reads it, with its own validation. */
+  private static ExporterConfig roundTrip(BigQueryExport export) {
+    return ExporterConfigReader.parse(ExporterConfigMap.desired(export, NOW).getData()
+        .get(ExporterConfigMap.CONFIG_KEY));
   }
 
   private static PodSpec pod(BigQueryExport export) {
