@@ -47,16 +47,17 @@ public final class CredentialProbe {
    *
    * @param keyJson the destination's key; null with Workload Identity, where {@code ambient} is used instead
    * @param ambient the operator's own Application Default Credentials (Workload Identity); null with a key
+   * @param mergeIdsTable the Merge IDs table to create or upgrade as well; null when merged IDs are not exported
    * @param source proves the source accepts its credentials (Amplitude's keys, the bucket's reader)
    */
   public record Target(String keyJson, ServiceAccountKeyInfo key, GoogleCredentials ambient, String ambientAccount,
       String projectId, String dataset, String location, String endpoint, boolean createDataset, String eventsTable,
-      SourceCheck source) {
+      String mergeIdsTable, SourceCheck source) {
 
     /** A key-authenticated destination and the Export API source. */
     public Target(String keyJson, ServiceAccountKeyInfo key, String projectId, String dataset, String location,
         String endpoint, boolean createDataset, String eventsTable, AmplitudeClientSettings amplitude) {
-      this(keyJson, key, null, null, projectId, dataset, location, endpoint, createDataset, eventsTable,
+      this(keyJson, key, null, null, projectId, dataset, location, endpoint, createDataset, eventsTable, null,
           amplitudeCheck(amplitude));
     }
 
@@ -108,6 +109,9 @@ public final class CredentialProbe {
       TableManager tables = new TableManager(bigquery, dataset);
       tables.ensureDataset(target.location(), target.createDataset());
       tables.ensureTables(target.eventsTable());
+      if (target.mergeIdsTable() != null) {
+        tables.ensureMergeIdTable(target.mergeIdsTable(), JobLabels.NONE);
+      }
       testUpload(bigquery, dataset);
       String source = target.source().verify();
       return new Result(true, "Validated", (target.keyJson() != null ? "The key of " : "Workload Identity ")

@@ -91,6 +91,7 @@ class StorageCredentialValidationTest {
     assertThat(result.message()).contains("The key of bq-writer@acme-analytics.iam.gserviceaccount.com can load into"
         + " acme-analytics.amplitude", "gs://acme-amplitude-export/amplitude/187520/ lists Amplitude's export files");
     assertThat(gcs.requests(StorageOperation.GET_MEDIA)).hasSize(1);
+    assertThat(bigquery.tableExists(PROJECT, "amplitude", "merge_ids")).as("created before the first run").isTrue();
     assertThat(metadata.issuedTokens()).as("keys only: the operator's own identity is not used").isEmpty();
   }
 
