@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record RunRecord(
     @JsonPropertyDescription("Name of the Job.")
     String job,
+    @JsonPropertyDescription("The Job's pod that the figures below come from (the latest attempt).")
+    String pod,
     @JsonPropertyDescription("How the run was started: Scheduled, RunNow or Manual.")
     String trigger,
     @JsonPropertyDescription("When the Job started.")
@@ -20,6 +22,10 @@ public record RunRecord(
     Long rows,
     @JsonPropertyDescription("Committed hour ranges, e.g. 2026-11-28T10:00:00Z/2026-11-28T13:00:00Z.")
     String committed,
+    @JsonPropertyDescription("Committed hours the run re-checked at the source (the integrity re-check).")
+    Long verifiedHours,
+    @JsonPropertyDescription("Hours the run replaced because the source's count changed.")
+    Long repairedHours,
     @JsonPropertyDescription("Why the run failed (a reason such as AmplitudeAuthFailed or OOMKilled).")
     String reason,
     @JsonPropertyDescription("What happened, in words.")

@@ -58,6 +58,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final StatusEvents events;
   private final EventRecorder recorder;
   private final RunEvents runEvents;
+  private final IntegrityEvents integrityEvents;
   private final ExportMetrics metrics;
   private final String exporterImage;
   private final Clock clock;
@@ -72,6 +73,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.recorder = recorder;
     this.events = new StatusEvents(recorder);
     this.runEvents = new RunEvents(recorder);
+    this.integrityEvents = new IntegrityEvents(recorder);
     this.metrics = metrics;
     this.exporterImage = exporterImage;
     this.clock = clock;
@@ -99,6 +101,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
       runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
           next.quarantinedHours());
+      integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
+          seen.runs(), next.runs()));
       export.setStatus(next);
       control = UpdateControl.patchStatus(export);
     }

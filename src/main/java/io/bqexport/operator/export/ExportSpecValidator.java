@@ -71,7 +71,7 @@ public final class ExportSpecValidator {
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_SCHEDULE, e.getMessage()));
     }
-    duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
+    Duration availabilityDelay = duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
     duration(problems, "spec.freshnessThreshold", spec.freshnessThreshold());
     Duration interval = duration(problems, "spec.validationInterval", spec.validationInterval());
     if (interval != null && interval.compareTo(Duration.ofMinutes(5)) < 0) {
@@ -81,6 +81,7 @@ public final class ExportSpecValidator {
     if (spec.startFrom() != null) {
       startFrom(problems, spec.startFrom(), now);
     }
+    IntegritySpecValidator.validate(problems, spec.integrity(), availabilityDelay);
     return problems;
   }
 

@@ -2,6 +2,7 @@ package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.IntegritySpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.exporter.ExporterConfigReader;
@@ -44,6 +45,7 @@ public final class ExporterConfigMap {
             ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().apiKeyKey(),
             ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().secretKeyKey(),
             amplitude.maxBadRecords(), null, null),
+        null,
         new ExporterConfig.Destination(destination.projectId(), destination.dataset(), destination.location(),
             ExportPodTemplate.GOOGLE_DIR + "/" + destination.credentialsSecretRef().key(), destination.endpoint(),
             destination.createDataset()),
@@ -53,7 +55,16 @@ public final class ExporterConfigMap {
         SpecDurations.parse("spec.availabilityDelay", spec.availabilityDelay()).toString(),
         spec.maxHoursPerRun(),
         null,
-        spec.startFrom() == null ? Boolean.TRUE : null);
+        spec.startFrom() == null ? Boolean.TRUE : null,
+        integrity(spec.integrity()));
+  }
+
+  /** The exporter reads ISO-8601 durations (PT24H); the spec's 24h and 7d are validated before this is built. */
+  static ExporterConfig.Integrity integrity(IntegritySpec integrity) {
+    return new ExporterConfig.Integrity(integrity.enabled(),
+        SpecDurations.parseWithDays("spec.integrity.recheckAfter", integrity.recheckAfter()).toString(),
+        SpecDurations.parseWithDays("spec.integrity.lookback", integrity.lookback()).toString(),
+        integrity.maxHoursPerRun());
   }
 
   /** spec.startFrom, or the hour the resource was created ("all future events"). */

@@ -1,0 +1,49 @@
+package io.bqexport.operator.export;
+
+import io.bqexport.api.v1alpha1.IntegritySpec;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.SpecDurations;
+import io.bqexport.operator.status.Problem;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * spec.integrity: what the CRD checks (formats, the budget's range), repeated for API servers without its schema,
+ * and what it cannot (recheckAfter against availabilityDelay and lookback: days are beyond CEL's duration()).
+ */
+final class IntegritySpecValidator {
+  static final int MAX_HOURS_PER_RUN = 8784;
+
+  private IntegritySpecValidator() {}
+
+  /** @param availabilityDelay the spec's, or null when it is invalid itself (reported on its own) */
+  static void validate(List<Problem> problems, IntegritySpec integrity, Duration availabilityDelay) {
+    Duration recheckAfter = duration(problems, "spec.integrity.recheckAfter", integrity.recheckAfter());
+    Duration lookback = duration(problems, "spec.integrity.lookback", integrity.lookback());
+    if (integrity.maxHoursPerRun() < 0 || integrity.maxHoursPerRun() > MAX_HOURS_PER_RUN) {
+      problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.maxHoursPerRun "
+          + integrity.maxHoursPerRun() + " is out of range: use 0 to " + MAX_HOURS_PER_RUN + " hours re-checked per"
+          + " run (default " + IntegritySpec.DEFAULT_MAX_HOURS_PER_RUN + ")"));
+    }
+    if (recheckAfter != null && availabilityDelay != null && recheckAfter.compareTo(availabilityDelay) < 0) {
+      problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.recheckAfter " + integrity.recheckAfter()
+          + " is shorter than spec.availabilityDelay: an hour would be re-checked before it is exported. Set it to"
+          + " at least the availabilityDelay (default " + IntegritySpec.DEFAULT_RECHECK_AFTER + ")"));
+    }
+    if (recheckAfter != null && lookback != null && lookback.compareTo(recheckAfter.plusHours(1)) < 0) {
+      problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.lookback " + integrity.lookback()
+          + " leaves no hour to re-check: an hour is re-checked recheckAfter (" + integrity.recheckAfter()
+          + ") after it ends, and only while it is within lookback. Set lookback to at least recheckAfter + 1h"
+          + " (default " + IntegritySpec.DEFAULT_LOOKBACK + ")"));
+    }
+  }
+
+  private static Duration duration(List<Problem> problems, String field, String value) {
+    try {
+      return SpecDurations.parseWithDays(field, value);
+    } catch (IllegalArgumentException e) {
+      problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
+      return null;
+    }
+  }
+}
