@@ -5,7 +5,8 @@ import java.util.List;
 
 /** What the integrity re-check has found, accumulated over the runs. */
 public record IntegrityStatus(
-    @JsonPropertyDescription("Every committed hour up to this instant has been re-checked at the source.")
+    @JsonPropertyDescription("Every hour from the first committed one within spec.integrity.lookback up to this"
+        + " instant is committed and re-checked at the source.")
     String verifiedThrough,
     @JsonPropertyDescription("Hours re-checked at the source since the export was created (or this status was"
         + " first written).")

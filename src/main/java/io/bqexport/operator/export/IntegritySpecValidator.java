@@ -25,7 +25,11 @@ final class IntegritySpecValidator {
           + integrity.maxHoursPerRun() + " is out of range: use 0 to " + MAX_HOURS_PER_RUN + " hours re-checked per"
           + " run (default " + IntegritySpec.DEFAULT_MAX_HOURS_PER_RUN + ")"));
     }
-    if (recheckAfter != null && availabilityDelay != null && recheckAfter.compareTo(availabilityDelay) < 0) {
+    if (recheckAfter != null && recheckAfter.isZero()) {
+      problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.recheckAfter is 0: an hour is re-checked"
+          + " some time after it was exported; use at least spec.availabilityDelay (default "
+          + IntegritySpec.DEFAULT_RECHECK_AFTER + "), or set spec.integrity.enabled to false"));
+    } else if (recheckAfter != null && availabilityDelay != null && recheckAfter.compareTo(availabilityDelay) < 0) {
       problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.recheckAfter " + integrity.recheckAfter()
           + " is shorter than spec.availabilityDelay: an hour would be re-checked before it is exported. Set it to"
           + " at least the availabilityDelay (default " + IntegritySpec.DEFAULT_RECHECK_AFTER + ")"));

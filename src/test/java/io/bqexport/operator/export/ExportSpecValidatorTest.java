@@ -66,6 +66,9 @@ class ExportSpecValidatorTest {
           assertThat(p.reason()).isEqualTo("InvalidIntegrity");
           assertThat(p.message()).contains("spec.integrity.lookback 48h", "at least recheckAfter + 1h");
         });
+    assertThat(validator.validate(withIntegrity(spec("amplitude", null, null, "0h"), new IntegritySpec(null, "0h",
+        null, null)), NOW)).singleElement().satisfies(p -> assertThat(p.message())
+            .contains("spec.integrity.recheckAfter is 0", "spec.integrity.enabled to false"));
     assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, null, null, 9000)), NOW))
         .singleElement().satisfies(p -> assertThat(p.message()).contains("spec.integrity.maxHoursPerRun 9000",
             "0 to 8784"));
