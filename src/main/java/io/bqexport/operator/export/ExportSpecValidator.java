@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -133,8 +134,13 @@ public final class ExportSpecValidator {
   }
 
   private static Duration duration(List<Problem> problems, String field, String value) {
+    return parsed(problems, () -> SpecDurations.parse(field, value));
+  }
+
+  /** The parsed duration, or null with an InvalidDuration problem carrying the parser's message (field and fix). */
+  static Duration parsed(List<Problem> problems, Supplier<Duration> parse) {
     try {
-      return SpecDurations.parse(field, value);
+      return parse.get();
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
       return null;

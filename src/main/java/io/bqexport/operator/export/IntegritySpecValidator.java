@@ -18,8 +18,10 @@ final class IntegritySpecValidator {
 
   /** @param availabilityDelay the spec's, or null when it is invalid itself (reported on its own) */
   static void validate(List<Problem> problems, IntegritySpec integrity, Duration availabilityDelay) {
-    Duration recheckAfter = duration(problems, "spec.integrity.recheckAfter", integrity.recheckAfter());
-    Duration lookback = duration(problems, "spec.integrity.lookback", integrity.lookback());
+    Duration recheckAfter = ExportSpecValidator.parsed(problems,
+        () -> SpecDurations.parseWithDays("spec.integrity.recheckAfter", integrity.recheckAfter()));
+    Duration lookback = ExportSpecValidator.parsed(problems,
+        () -> SpecDurations.parseWithDays("spec.integrity.lookback", integrity.lookback()));
     if (integrity.maxHoursPerRun() < 0 || integrity.maxHoursPerRun() > MAX_HOURS_PER_RUN) {
       problems.add(Problem.of(Reasons.INVALID_INTEGRITY, "spec.integrity.maxHoursPerRun "
           + integrity.maxHoursPerRun() + " is out of range: use 0 to " + MAX_HOURS_PER_RUN + " hours re-checked per"
@@ -39,15 +41,6 @@ final class IntegritySpecValidator {
           + " leaves no hour to re-check: an hour is re-checked recheckAfter (" + integrity.recheckAfter()
           + ") after it ends, and only while it is within lookback. Set lookback to at least recheckAfter + 1h"
           + " (default " + IntegritySpec.DEFAULT_LOOKBACK + ")"));
-    }
-  }
-
-  private static Duration duration(List<Problem> problems, String field, String value) {
-    try {
-      return SpecDurations.parseWithDays(field, value);
-    } catch (IllegalArgumentException e) {
-      problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
-      return null;
     }
   }
 }
