@@ -6,9 +6,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record RepairedHourStatus(
     @JsonPropertyDescription("The hour, e.g. 2026-11-28T13:00:00Z.")
     String hour,
-    @JsonPropertyDescription("Rows the table held for the hour before (the ledger's count).")
+    @JsonPropertyDescription("Events (lines) the source had for the hour when it was committed, as the ledger"
+        + " recorded.")
     Long before,
-    @JsonPropertyDescription("Rows the source has for the hour now, and the table holds since the repair.")
+    @JsonPropertyDescription("Events (lines) the source has for the hour now; the table holds them since the repair.")
     Long after,
     @JsonPropertyDescription("When the hour was replaced.")
     String at) {}

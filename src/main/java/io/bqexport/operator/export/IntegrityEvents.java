@@ -30,8 +30,8 @@ final class IntegrityEvents {
 
   static String message(RunSummary.Repaired hour, RunHistory.Run run) {
     long change = hour.after() - hour.before();
-    return String.format(Locale.ROOT, "Hour %s had %,d rows, the source now has %,d (%s%,d): replaced by run %s"
-        + " at %s.", hour.hour(), hour.before(), hour.after(), change >= 0 ? "+" : "", change, run.record().job(),
-        hour.at());
+    return String.format(Locale.ROOT, "Hour %s had %,d events at Amplitude when it was committed, %,d now (%s%,d):"
+        + " replaced by run %s at %s.", hour.hour(), hour.before(), hour.after(), change >= 0 ? "+" : "", change,
+        run.record().job(), hour.at());
   }
 }

@@ -68,10 +68,10 @@ class IntegrityStatusTest {
       assertThat(e.getCount()).isEqualTo(1);
       assertThat(e.getInvolvedObject().getName()).isEqualTo(NAME);
     }).extracting(Event::getMessage).containsExactlyInAnyOrder(
-        "Hour 2026-11-27T13:00:00Z had 1,200 rows, the source now has 1,260 (+60): replaced by run run-1 at"
-            + " 2026-11-28T10:08:00Z.",
-        "Hour 2026-11-27T14:00:00Z had 800 rows, the source now has 790 (-10): replaced by run run-1 at"
-            + " 2026-11-28T10:09:00Z.");
+        "Hour 2026-11-27T13:00:00Z had 1,200 events at Amplitude when it was committed, 1,260 now (+60): replaced"
+            + " by run run-1 at 2026-11-28T10:08:00Z.",
+        "Hour 2026-11-27T14:00:00Z had 800 events at Amplitude when it was committed, 790 now (-10): replaced by"
+            + " run run-1 at 2026-11-28T10:09:00Z.");
     await().untilAsserted(() -> {
       assertThat(metric("bqexport_hours_verified_total")).isEqualTo(5);
       assertThat(metric("bqexport_hours_repaired_total")).isEqualTo(2);
