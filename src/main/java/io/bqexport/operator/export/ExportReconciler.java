@@ -102,7 +102,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
           next.quarantinedHours());
       integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
-          seen.runs(), next.runs()));
+          seen.runs(), next.runs()), seen.runs());
       export.setStatus(next);
       control = UpdateControl.patchStatus(export);
     }
@@ -161,6 +161,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private void forget(BigQueryExport export) {
     validations.forget(export);
     recorder.forget(export);
+    integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
   }
 
