@@ -88,13 +88,29 @@ public final class Committer {
    * wider window) is only committed if it is missing, whatever the window.
    */
   public CommitResult commit(ExportWindow window, RowWriter rows, boolean replace) {
+    return commit(window, rows, replace, null);
+  }
+
+  /**
+   * A repair by the integrity re-check: the source's count of the hour no longer matches the ledger.
+   *
+   * @param at when the re-check ran: the replaced hours are recorded as verified then
+   * @param sourceLinesBefore what the ledger held before, kept beside the new count
+   */
+  public record Repair(Instant at, long sourceLinesBefore) {}
+
+  /**
+   * Like {@link #commit(ExportWindow, RowWriter, boolean)}; with a {@code repair}, the ledger rows the commit writes
+   * record the verification and the count before.
+   */
+  public CommitResult commit(ExportWindow window, RowWriter rows, boolean replace, Repair repair) {
     String commitId = "bqexport_" + UUID.randomUUID().toString().replace("-", "");
     TableId stage = staging.create(window);
     try {
       observer.reached(CommitStep.BEFORE_LOAD, window);
       WindowStats stats = load(commitId, stage, window, rows);
       observer.reached(CommitStep.AFTER_LOAD, window);
-      List<LedgerEntry> entries = entries(window, commitId, stats);
+      List<LedgerEntry> entries = entries(window, commitId, stats, repair);
       boolean replacing = replace && !stats.sourceNotFound() && entries.stream().anyMatch(e -> e.rowCount() > 0);
       transaction(window, stage, entries, replacing);
       observer.reached(CommitStep.AFTER_TRANSACTION, window);
@@ -229,15 +245,16 @@ public final class Committer {
   }
 
   /** Ledger rows of every hour of the window (0-row hours too), from the streamed statistics. */
-  private List<LedgerEntry> entries(ExportWindow window, String commitId, WindowStats stats) {
+  private List<LedgerEntry> entries(ExportWindow window, String commitId, WindowStats stats, Repair repair) {
     Instant now = clock.instant();
-    Boolean verified = stats.sourceNotFound() ? Boolean.FALSE : null;
+    Boolean verified = repair != null ? Boolean.TRUE : stats.sourceNotFound() ? Boolean.FALSE : null;
     List<LedgerEntry> entries = new ArrayList<>();
     for (Instant hour : window.hourList()) {
       WindowStats.Hour h = stats.hour(hour);
       entries.add(new LedgerEntry(target.getTable(), source, hour, window.start(), window.end(), h.rows(),
           h.bytes(), h.sourceFiles(), commitId, 1, now, exporterVersion, h.minEventTime(), h.maxEventTime(),
-          verified));
+          verified, h.sourceLines(), repair == null ? null : repair.at(),
+          repair == null ? null : repair.sourceLinesBefore()));
     }
     return entries;
   }

@@ -43,7 +43,14 @@ public final class Ledger {
       field("min_event_time", StandardSQLTypeName.TIMESTAMP, "Earliest event_time of the hour's rows"),
       field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"),
       field("source", StandardSQLTypeName.STRING, "The source the hour came from (export identity)"),
-      field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404, until re-checked"));
+      field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404; true once the "
+          + "integrity re-check confirmed or repaired the hour"),
+      field("source_lines", StandardSQLTypeName.INT64, "Lines the source had for the hour, bad and filtered lines "
+          + "included: what the integrity re-check compares"),
+      field("verified_at", StandardSQLTypeName.TIMESTAMP, "When the integrity re-check confirmed or repaired the "
+          + "hour"),
+      field("source_lines_before_repair", StandardSQLTypeName.INT64, "The source lines the ledger held before the "
+          + "integrity re-check replaced the hour"));
   private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
   private static final String COLUMNS = Sql.columns(NAMES, "");
   /** Ledger rows of this table and source (or of no source: written before sources existed). */
@@ -95,6 +102,36 @@ public final class Ledger {
     return null;
   }
 
+  /** The ledger rows of {@code table} for {@code source} at or after {@code from}, oldest first. */
+  public List<LedgerHour> hoursFrom(String table, String source, Instant from) {
+    List<LedgerHour> hours = new ArrayList<>();
+    TableResult result = Sql.query(bigquery, "SELECT `hour`, `row_count`, `source_lines`, `generation`, "
+            + "`verified_at` FROM " + sqlName() + " WHERE " + THIS_SOURCE + " AND `hour` >= @from ORDER BY `hour`",
+        Map.of("table", QueryParameterValue.string(table), "source", QueryParameterValue.string(source),
+            "from", Sql.timestamp(from)), labels.of("ledger-read", from), "reading the ledger");
+    for (FieldValueList row : result.iterateAll()) {
+      hours.add(new LedgerHour(Sql.instant(row.get("hour")), longOf(row.get("row_count")),
+          nullableLong(row.get("source_lines")), longOf(row.get("generation")), Sql.instant(row.get("verified_at"))));
+    }
+    return hours;
+  }
+
+  /**
+   * Records that the source still has {@code sourceLines} lines for the hour, as the ledger says. Only the row of
+   * {@code generation} that is not verified yet is touched: an hour replaced meanwhile (a backfill, another run's
+   * repair) keeps its own counts. One DML statement, atomic; outside the commit lock, as it writes no events.
+   */
+  public void recordVerified(String table, String source, Instant hour, long generation, long sourceLines,
+      Instant at) {
+    Sql.query(bigquery, "UPDATE " + sqlName() + " SET `verified` = TRUE, `verified_at` = @verified_at, "
+            + "`source_lines` = @source_lines WHERE " + THIS_SOURCE + " AND `hour` = @hour AND `generation` = "
+            + "@generation AND `verified_at` IS NULL",
+        Map.of("table", QueryParameterValue.string(table), "source", QueryParameterValue.string(source),
+            "hour", Sql.timestamp(hour), "generation", QueryParameterValue.int64(generation),
+            "source_lines", QueryParameterValue.int64(sourceLines), "verified_at", Sql.timestamp(at)),
+        labels.of("verify", hour), "recording the verification of " + hour);
+  }
+
   /** The ledger rows one commit wrote (its job id), by hour. */
   public List<LedgerEntry> committedBy(String table, String jobId, Instant firstHour) {
     List<LedgerEntry> entries = new ArrayList<>();
@@ -109,7 +146,8 @@ public final class Ledger {
           string(row.get("job_id")), longOf(row.get("generation")), Sql.instant(row.get("committed_at")),
           string(row.get("exporter_version")), Sql.instant(row.get("min_event_time")),
           Sql.instant(row.get("max_event_time")), row.get("verified").isNull() ? null
-              : row.get("verified").getBooleanValue()));
+              : row.get("verified").getBooleanValue(), nullableLong(row.get("source_lines")),
+          Sql.instant(row.get("verified_at")), nullableLong(row.get("source_lines_before_repair"))));
     }
     return entries;
   }
@@ -164,6 +202,9 @@ public final class Ledger {
       values.put("max_event_time", Sql.timestamp(e.maxEventTime()));
       values.put("source", QueryParameterValue.string(e.source()));
       values.put("verified", QueryParameterValue.bool(e.verified()));
+      values.put("source_lines", QueryParameterValue.int64(e.sourceLines()));
+      values.put("verified_at", Sql.timestamp(e.verifiedAt()));
+      values.put("source_lines_before_repair", QueryParameterValue.int64(e.sourceLinesBeforeRepair()));
       values.forEach((name, value) -> params.put(p + name, value));
       selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
           .toList()));

@@ -13,6 +13,7 @@ public final class WindowStats {
   public static final class Hour {
     private long rows;
     private long bytes;
+    private long sourceLines;
     private final Set<String> files = new HashSet<>();
     private Instant minEventTime;
     private Instant maxEventTime;
@@ -23,6 +24,11 @@ public final class WindowStats {
 
     public long bytes() {
       return bytes;
+    }
+
+    /** Lines the source had for the hour: rows, bad lines and filtered lines alike. */
+    public long sourceLines() {
+      return sourceLines;
     }
 
     public long sourceFiles() {
@@ -67,6 +73,14 @@ public final class WindowStats {
     }
     rows++;
     bytes += rowBytes;
+  }
+
+  /**
+   * Counts one line the source had for {@code hour}, whatever becomes of it (a row, a bad line, a filtered event):
+   * the integrity re-check compares these with a re-read of the source.
+   */
+  public void addSourceLine(Instant hour) {
+    hours.computeIfAbsent(hour, h -> new Hour()).sourceLines++;
   }
 
   /** The statistics of {@code hour}, empty when no row was routed to it. */

@@ -66,6 +66,7 @@ public final class ExportRun {
   private ExportFailure firstHourFailure;
   private Quarantine quarantine;
   private MappingCounts mappingCounts = MappingCounts.NONE;
+  private IntegrityCheck.Outcome integrity = IntegrityCheck.Outcome.NONE;
 
   public ExportRun(ExporterConfig config, Options options, AmplitudeExportClient source, BigQuery bigquery,
       CommitObserver observer) {
@@ -123,6 +124,10 @@ public final class ExportRun {
       if (firstHourFailure != null) {
         throw firstHourFailure;
       }
+      integrity = verify(ledger);
+      if (integrity.failure() != null) {
+        throw integrity.failure();
+      }
       message = succeededMessage(windows.isEmpty(), quarantined);
     } catch (ExportFailure e) {
       reason = e.reason().name();
@@ -156,7 +161,26 @@ public final class ExportRun {
         List.copyOf(schemaDrift), startedAt.toString(), options.clock().instant().toString(),
         mappingCounts.skippedLines(), mappingCounts.replacedSurrogates(), mappingCounts.valuesInExtra(),
         quarantined.stream().map(q -> new RunSummary.Quarantined(q.hour().toString(), q.reason(), q.message(),
-            q.failures(), q.since().toString())).toList());
+            q.failures(), q.since().toString())).toList(),
+        integrity.verified(), integrity.repaired(),
+        integrity.verifiedThrough() == null ? null : integrity.verifiedThrough().toString(), 0, 0);
+  }
+
+  /**
+   * The integrity re-check (DESIGN 3b), in a recurring run only and after its due hours are committed, so it never
+   * delays them; a run that failed skips it (the caller throws first). A --window run (a backfill chunk, a
+   * --window run-now) does not verify: it commits what it was asked for, its parallel chunks would re-read the same
+   * hours and contend for the commit lock, and the next recurring run verifies whatever falls within lookback.
+   */
+  private IntegrityCheck.Outcome verify(Ledger ledger) {
+    ExporterConfig.Integrity settings = config.integrityOrDefault();
+    if (options.window() != null || !settings.enabledOrDefault()) {
+      return IntegrityCheck.Outcome.NONE;
+    }
+    IntegrityCheck check = new IntegrityCheck(IntegrityPlan.of(settings), ledger, committer, source,
+        window -> new WindowRowWriter(source, mapper, window, config.source().maxBadRecordsOrDefault(), schemaDrift),
+        config.eventsTable(), config.sourceId());
+    return check.run(options.clock().instant());
   }
 
   /**
@@ -323,7 +347,7 @@ public final class ExportRun {
     }
   }
 
-  private static FailureReason sourceReason(AmplitudeException e) {
+  static FailureReason sourceReason(AmplitudeException e) {
     try {
       return FailureReason.valueOf(e.reason());
     } catch (IllegalArgumentException unknown) {
@@ -360,11 +384,11 @@ public final class ExportRun {
         : "; " + quarantined.size() + " quarantined hour(s) skipped (see status.quarantinedHours; a backfill or "
         + "run-now retries them)";
     if (nothingDue) {
-      return "nothing to export: every due hour is committed" + skipped;
+      return "nothing to export: every due hour is committed" + verifiedText() + skipped;
     }
     long hours = commits.stream().mapToLong(CommitResult::hours).sum();
     long rows = commits.stream().mapToLong(CommitResult::rows).sum();
-    String text = "committed " + hours + " hour(s), " + rows + " row(s)";
+    String text = "committed " + hours + " hour(s), " + rows + " row(s)" + verifiedText();
     if (mappingCounts.skippedLines() > 0) {
       text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (source.maxBadRecords)";
     }
@@ -372,6 +396,15 @@ public final class ExportRun {
       text += "; new top-level keys went to the extra column: " + String.join(", ", schemaDrift);
     }
     return text + skipped;
+  }
+
+  private String verifiedText() {
+    if (integrity.verified() == 0 && integrity.unresolved() == 0) {
+      return "";
+    }
+    return "; integrity re-check: verified " + integrity.verified() + " hour(s), repaired "
+        + integrity.repaired().size() + (integrity.unresolved() == 0 ? ""
+        : ", " + integrity.unresolved() + " left unverified for the next run (see the log)");
   }
 
   private String exportName() {

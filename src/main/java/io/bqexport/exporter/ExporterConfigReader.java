@@ -140,7 +140,58 @@ public final class ExporterConfigReader {
     if (c.maxHoursPerRun() != null && (c.maxHoursPerRun() < 1 || c.maxHoursPerRun() > 24 * 366)) {
       p.add("maxHoursPerRun must be between 1 and 8784, got " + c.maxHoursPerRun());
     }
+    validateIntegrity(p, c);
     return p;
+  }
+
+  /**
+   * integrity: ISO-8601 durations, positive; recheckAfter not shorter than availabilityDelay (a re-check before the
+   * hour is even exportable would compare with an answer no more complete than the first); a budget of 0 to 8784
+   * hours (0 verifies nothing this run).
+   */
+  private static void validateIntegrity(List<String> p, ExporterConfig c) {
+    ExporterConfig.Integrity i = c.integrity();
+    if (i == null) {
+      return;
+    }
+    Duration recheckAfter = positiveDuration(p, "integrity.recheckAfter", i.recheckAfter(), "PT24H");
+    positiveDuration(p, "integrity.lookback", i.lookback(), "P7D");
+    Duration delay = availabilityDelayOrNull(c);
+    if (recheckAfter != null && delay != null && recheckAfter.compareTo(delay) < 0) {
+      p.add("integrity.recheckAfter (" + i.recheckAfter() + ") must not be shorter than availabilityDelay ("
+          + delay + "): an hour is re-checked only after it is exportable; raise recheckAfter to at least " + delay
+          + " (default PT24H)");
+    }
+    if (i.maxHoursPerRun() != null && (i.maxHoursPerRun() < 0 || i.maxHoursPerRun() > 24 * 366)) {
+      p.add("integrity.maxHoursPerRun must be between 0 (verify nothing this run) and 8784, got "
+          + i.maxHoursPerRun());
+    }
+  }
+
+  private static Duration availabilityDelayOrNull(ExporterConfig c) {
+    try {
+      return c.availabilityDelayDuration();
+    } catch (DateTimeParseException e) {
+      return null; // reported for availabilityDelay
+    }
+  }
+
+  /** The duration of {@code field}, or null when unset or invalid (then a problem is added). */
+  private static Duration positiveDuration(List<String> p, String field, String value, String example) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Duration d = Duration.parse(value);
+      if (d.isNegative() || d.isZero()) {
+        p.add(field + " must be a positive duration such as " + example + ", got " + quote(value));
+        return null;
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      p.add(field + " must be an ISO-8601 duration such as " + example + ", got " + quote(value));
+      return null;
+    }
   }
 
   private static void requireText(List<String> problems, String field, String value) {

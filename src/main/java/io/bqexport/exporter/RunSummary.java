@@ -11,9 +11,22 @@ import java.util.List;
  * the Pod's termination message, which Kubernetes caps at 4 KiB, so {@link #toJson()} never exceeds {@link #MAX_BYTES}.
  * skippedLines, replacedSurrogates and valuesInExtra count what the mapping of the committed windows skipped (bad
  * lines under source.maxBadRecords) and repaired (see {@link MappingCounts}). quarantined lists the hours skipped
- * until retried. verifiedHours, repaired and verifiedThrough report the integrity re-check: hours re-counted at the
- * source, the hours whose count differed and were replaced, and the end of the verified prefix. filteredEvents counts
- * events dropped by data.events.filter; mergeIdRows the merged-ID rows committed.
+ * until retried. filteredEvents counts events dropped by data.events.filter; mergeIdRows the merged-ID rows
+ * committed.
+ * <p>
+ * The integrity re-check (recurring runs only, after their due hours are committed):
+ * <ul>
+ *   <li>verifiedHours: hours this run re-counted at the source whose ledger row it marked verified, the repaired
+ *       ones included (so repaired.size() &lt;= verifiedHours). Hours re-read but left unverified do not count.</li>
+ *   <li>repaired: the hours this run replaced because the source's line count differed from the ledger's: before is
+ *       the count the ledger held (source lines, or row_count for rows written before source lines were recorded),
+ *       after the source lines the replacement committed, at the run's clock when it re-checked them.</li>
+ *   <li>verifiedThrough: let F be the earliest ledger hour of this export that starts at or after the hour of
+ *       (now - integrity.lookback). verifiedThrough is the end of the last hour H such that every hour from F to H
+ *       is in the ledger and verified, read from the ledger after this run's re-check. Null when F does not exist
+ *       or is not verified, when the re-check is disabled, in a --window run, and when the run failed before the
+ *       re-check.</li>
+ * </ul>
  */
 public record RunSummary(
     String result,

@@ -66,8 +66,8 @@ final class WindowRowWriter implements RowWriter {
     return new MappingCounts(skipped, replacedSurrogates, valuesInExtra);
   }
 
-  /** One line's outcome: a mapped event, or why it is malformed. */
-  private record Mapped(SourceLine line, MappedEvent event, MalformedEventException malformed) {}
+  /** One line's outcome: a mapped event, or why it is malformed; hour is the hour the line counts for. */
+  private record Mapped(SourceLine line, Instant hour, MappedEvent event, MalformedEventException malformed) {}
 
   @Override
   public WindowStats writeRows(OutputStream out) throws IOException {
@@ -113,13 +113,14 @@ final class WindowRowWriter implements RowWriter {
       List<Mapped> mapped = new ArrayList<>(batch.size());
       for (SourceLine line : batch) {
         if (line.problem() != null) {
-          mapped.add(new Mapped(line, null, new MalformedEventException(line.problem())));
+          mapped.add(new Mapped(line, routing(line).start(), null, new MalformedEventException(line.problem())));
           continue;
         }
         try {
-          mapped.add(new Mapped(line, mapper.map(line.text(), routing(line)), null));
+          MappedEvent event = mapper.map(line.text(), routing(line));
+          mapped.add(new Mapped(line, event.hour(), event, null));
         } catch (MalformedEventException e) {
-          mapped.add(new Mapped(line, null, e));
+          mapped.add(new Mapped(line, routing(line).start(), null, e));
         }
       }
       return mapped;
@@ -157,6 +158,7 @@ final class WindowRowWriter implements RowWriter {
 
   private void write(List<Mapped> batch, OutputStream out, WindowStats stats) throws IOException {
     for (Mapped m : batch) {
+      stats.addSourceLine(m.hour()); // every line, bad or filtered too: what a re-read of the source counts
       if (m.malformed() != null) {
         skipped++;
         String where = m.line().location(m.malformed().column());

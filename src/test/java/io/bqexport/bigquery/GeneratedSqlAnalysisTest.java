@@ -58,6 +58,13 @@ class GeneratedSqlAnalysisTest {
     assertThat(ledger.committedHours("events", source, H0)).hasSize(2);
     assertThat(ledger.firstHour("events", source)).isEqualTo(H0);
 
+    // The integrity re-check: read the ledger's hours, record a verification, repair an hour (Replace + counts).
+    assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::generation).containsOnly(2L);
+    ledger.recordVerified("events", source, H0, 2, 2, H0.plus(Duration.ofHours(3)));
+    ExportWindow second = ExportWindow.ofHour(H0.plus(Duration.ofHours(1)));
+    committer.commit(second, rows(second, 4), true, new Committer.Repair(H0.plus(Duration.ofHours(3)), 2));
+    assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::verified).containsOnly(true);
+
     Quarantine quarantine = new Quarantine(bigquery, dataset, labels);
     Instant later = H0.plus(Duration.ofHours(5));
     for (int run = 0; run < 3; run++) {   // the third failure of the same kind quarantines the hour
@@ -71,7 +78,8 @@ class GeneratedSqlAnalysisTest {
     assertThat(emulator.rejectedSql()).isEmpty();
     // DDL of the tables and the table function, three commit transactions, ledger and quarantine reads and writes.
     assertThat(emulator.acceptedSqlCount()).isGreaterThanOrEqualTo(10);
-    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(4);
+    assertThat(emulator.rowCount(PROJECT, "amplitude", "events")).isEqualTo(6);
+    // The repair's rows are numbered u0..u3 again: two of them share a uuid with hour 0's rows.
     assertThat(emulator.query(PROJECT, "SELECT COUNT(*) AS n FROM `acme-analytics.amplitude.deduplicated_events`"
         + "(DATE '2026-11-28', DATE '2026-11-28')").get(0).get("n")).isEqualTo(4L);
   }

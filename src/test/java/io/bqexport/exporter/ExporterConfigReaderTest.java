@@ -72,4 +72,49 @@ class ExporterConfigReaderTest {
     assertThatThrownBy(() -> ExporterConfigReader.parse("{not json"))
         .hasMessageContaining("not valid JSON");
   }
+
+  private static String withIntegrity(String integrity) {
+    return VALID.replace("\"maxHoursPerRun\": 24,", "\"maxHoursPerRun\": 24, \"integrity\": " + integrity + ",");
+  }
+
+  @Test
+  void integrityDefaultsWhenUnsetAndReadsItsFields() {
+    ExporterConfig.Integrity defaults = ExporterConfigReader.parse(VALID).integrityOrDefault();
+    assertThat(defaults.enabledOrDefault()).isTrue();
+    assertThat(defaults.recheckAfterOrDefault()).isEqualTo(Duration.ofHours(24));
+    assertThat(defaults.lookbackOrDefault()).isEqualTo(Duration.ofDays(7));
+    assertThat(defaults.maxHoursPerRunOrDefault()).isEqualTo(24);
+
+    ExporterConfig config = ExporterConfigReader.parse(withIntegrity(
+        "{\"enabled\": false, \"recheckAfter\": \"PT6H\", \"lookback\": \"P2D\", \"maxHoursPerRun\": 0}"));
+    assertThat(config.integrityOrDefault().enabledOrDefault()).isFalse();
+    assertThat(config.integrityOrDefault().recheckAfterOrDefault()).isEqualTo(Duration.ofHours(6));
+    assertThat(config.integrityOrDefault().lookbackOrDefault()).isEqualTo(Duration.ofDays(2));
+    assertThat(config.integrityOrDefault().maxHoursPerRunOrDefault()).as("0 verifies nothing this run").isZero();
+    assertThat(ExporterConfigReader.parse(ExporterConfigReader.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
+  void integrityErrorsNameTheFieldAndTheFix() {
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity(
+        "{\"recheckAfter\": \"1 day\", \"lookback\": \"PT0S\", \"maxHoursPerRun\": 9000}")))
+        .isInstanceOfSatisfying(ExportFailure.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.ConfigInvalid))
+        .hasMessageContaining("integrity.recheckAfter must be an ISO-8601 duration such as PT24H, got '1 day'")
+        .hasMessageContaining("integrity.lookback must be a positive duration such as P7D, got 'PT0S'")
+        .hasMessageContaining("integrity.maxHoursPerRun must be between 0 (verify nothing this run) and 8784, "
+            + "got 9000");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"-PT24H\"}")))
+        .hasMessageContaining("integrity.recheckAfter must be a positive duration");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity("{\"maxHoursPerRun\": -1}")))
+        .hasMessageContaining("integrity.maxHoursPerRun must be between 0");
+  }
+
+  @Test
+  void aRecheckBeforeTheHourIsExportableIsRefused() {
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT1H\"}")))
+        .hasMessageContaining("integrity.recheckAfter (PT1H) must not be shorter than availabilityDelay (PT2H)")
+        .hasMessageContaining("raise recheckAfter to at least PT2H");
+    assertThat(ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT2H\"}"))
+        .integrityOrDefault().recheckAfterOrDefault()).isEqualTo(Duration.ofHours(2));
+  }
 }

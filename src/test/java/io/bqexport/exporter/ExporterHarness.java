@@ -55,6 +55,8 @@ final class ExporterHarness implements AutoCloseable {
   AmplitudeExportStandIn source;
   boolean retryQuarantined;
   Boolean resumeFromLedger;
+  /** The integrity re-check settings; null: the defaults. */
+  ExporterConfig.Integrity integrity;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -94,10 +96,11 @@ final class ExporterHarness implements AutoCloseable {
         new ExporterConfig.ExportRef("default", exportName),
         new ExporterConfig.Source("US", project().baseUri().toString(), dir.resolve("api-key").toString(),
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
+        null,
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
         new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
-        resumeFromLedger);
+        resumeFromLedger, integrity);
   }
 
   AmplitudeExportStandIn project() {

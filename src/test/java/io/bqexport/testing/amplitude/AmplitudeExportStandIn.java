@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  *       {@link #maxEventsPerRequest(long)}; Basic auth (none: 401, wrong: 403).</li>
  *   <li>GET /api/2/events/list: the credential check, same auth.</li>
  * </ul>
- * Faults come from {@link #faults()}; {@link #requests()} records what was asked.
+ * Faults come from {@link #faults()}; {@link #requests()} records what was asked. Hours can gain late events or
+ * answer 404 before their data, as Amplitude's can ({@link #lateEvents}, {@link #notFoundFirst}).
  */
 public final class AmplitudeExportStandIn implements AutoCloseable {
   public static final String EXPORT_PATH = "/api/2/export";
@@ -48,6 +50,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
   private final String expectedAuthorization;
   private final AmplitudeCredentials credentials;
   private final StandInFaults faults = new StandInFaults();
+  private final LateArrivals lateArrivals;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile long maxEventsPerRequest = Long.MAX_VALUE;
   private volatile boolean contentLength;
@@ -55,6 +58,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
 
   private AmplitudeExportStandIn(ExportDataSource source, String apiKey, String secretKey) throws IOException {
     this.source = source;
+    this.lateArrivals = new LateArrivals(source);
     this.credentials = new AmplitudeCredentials(apiKey, secretKey);
     this.expectedAuthorization = "Basic " + Base64.getEncoder()
         .encodeToString((apiKey + ":" + secretKey).getBytes(StandardCharsets.UTF_8));
@@ -118,6 +122,27 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
   /** How zip entries are stored (default DEFLATED at level 0, streamed with data descriptors). */
   public AmplitudeExportStandIn entryMethod(ExportArchiveWriter.EntryMethod method) {
     this.entryMethod = method;
+    return this;
+  }
+
+  /**
+   * Late data (see {@link LateArrivals}): from the request after the first {@code afterRequests} that include the
+   * hour, it has {@code extra} more events. Needs a {@link GeneratedEvents} source.
+   */
+  public AmplitudeExportStandIn lateEvents(Instant hour, long extra, int afterRequests) {
+    lateArrivals.grow(hour, extra, afterRequests);
+    return this;
+  }
+
+  /** Late data on command: the hour has {@code extra} more events from now on. */
+  public AmplitudeExportStandIn appendLateEvents(Instant hour, long extra) {
+    lateArrivals.append(hour, extra);
+    return this;
+  }
+
+  /** The first {@code requests} requests that include the hour see no data for it (404 if no other hour has any). */
+  public AmplitudeExportStandIn notFoundFirst(Instant hour, int requests) {
+    lateArrivals.notFoundFirst(hour, requests);
     return this;
   }
 
@@ -207,10 +232,12 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
     if (fault.isPresent() && answerFault(exchange, receivedAt, fault.get())) {
       return;
     }
+    Set<Instant> hidden = lateArrivals.request(hours);
+    ExportDataSource served = hour -> hidden.contains(hour) ? List.of() : source.files(hour);
     List<ExportFile> files = new ArrayList<>();
     long events = 0;
     for (Instant hour : hours) {
-      for (ExportFile file : source.files(hour)) {
+      for (ExportFile file : served.files(hour)) {
         files.add(file);
         events += file.events();
       }
@@ -227,7 +254,7 @@ public final class AmplitudeExportStandIn implements AutoCloseable {
     record(exchange, receivedAt, 200);
     exchange.getResponseHeaders().add("Content-Type", "application/zip");
     exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"export.zip\"");
-    ArchiveResponse response = new ArchiveResponse(source, start.get(), end, files.size(), entryMethod);
+    ArchiveResponse response = new ArchiveResponse(served, start.get(), end, files.size(), entryMethod);
     if (contentLength) {
       response.sendWithContentLength(exchange, fault);
       return;

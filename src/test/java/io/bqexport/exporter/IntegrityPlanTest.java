@@ -1,0 +1,65 @@
+package io.bqexport.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.bigquery.LedgerHour;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which hours the re-check reads, and how far the verified prefix reaches: a pure function of ledger and time. */
+class IntegrityPlanTest {
+  private static final Instant H0 = Instant.parse("2026-11-20T00:00:00Z");
+  private final IntegrityPlan plan = new IntegrityPlan(Duration.ofHours(24), Duration.ofDays(7), 3);
+
+  private static Instant hour(int h) {
+    return H0.plus(Duration.ofHours(h));
+  }
+
+  private static LedgerHour unverified(int h) {
+    return new LedgerHour(hour(h), 10, 10L, 1, null);
+  }
+
+  private static LedgerHour verified(int h) {
+    return new LedgerHour(hour(h), 10, 10L, 1, hour(h + 30));
+  }
+
+  @Test
+  void anHourIsDueOnceRecheckAfterHasPassedSinceItsEnd() {
+    List<LedgerHour> ledger = List.of(unverified(0));
+
+    assertThat(plan.due(ledger, hour(25).minusSeconds(1))).isEmpty();
+    assertThat(plan.due(ledger, hour(25))).containsExactly(unverified(0));
+  }
+
+  @Test
+  void oldestUnverifiedFirstWithinLookbackAndBudget() {
+    Instant now = hour(24 * 7 + 40);
+    List<LedgerHour> ledger = List.of(unverified(24 * 7 + 10), verified(39), unverified(38), unverified(41),
+        unverified(40), unverified(42), unverified(43));
+
+    assertThat(plan.from(now)).isEqualTo(hour(40));
+    assertThat(plan.due(ledger, now)).extracting(LedgerHour::hour).containsExactly(hour(40), hour(41), hour(42));
+    assertThat(new IntegrityPlan(Duration.ofHours(24), Duration.ofDays(7), 0).due(ledger, now)).isEmpty();
+  }
+
+  @Test
+  void verifiedThroughIsTheEndOfTheVerifiedRunFromTheFirstHourWithinLookback() {
+    Instant now = hour(100);
+    assertThat(plan.verifiedThrough(List.of(verified(10), verified(11), unverified(12), verified(13)), now))
+        .isEqualTo(hour(12));
+    assertThat(plan.verifiedThrough(List.of(verified(10), verified(11), verified(13)), now))
+        .as("a missing hour ends it").isEqualTo(hour(12));
+    assertThat(plan.verifiedThrough(List.of(unverified(10), verified(11)), now)).isNull();
+    assertThat(plan.verifiedThrough(List.of(), now)).isNull();
+    assertThat(plan.verifiedThrough(List.of(unverified(0), verified(200), verified(201)), hour(24 * 7 + 200)))
+        .as("hours before lookback do not count").isEqualTo(hour(202));
+  }
+
+  @Test
+  void legacyRowsCompareTheirRowCount() {
+    assertThat(new LedgerHour(hour(0), 7, null, 1, null).expectedSourceLines()).isEqualTo(7);
+    assertThat(new LedgerHour(hour(0), 7, 9L, 1, null).expectedSourceLines()).isEqualTo(9);
+  }
+}
