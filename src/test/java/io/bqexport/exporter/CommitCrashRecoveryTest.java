@@ -170,17 +170,20 @@ class CommitCrashRecoveryTest {
   @Test
   void twoExportersOnTheSameHourAtOnceLoadItOnce() throws Exception {
     CyclicBarrier bothUploading = new CyclicBarrier(2);
-    Runnable exporter = () -> h.run(hour(13), null, ExportMode.FillGaps, (step, window) -> {
-      if (step == CommitStep.BEFORE_LOAD) {
-        await(bothUploading);
-      }
-    });
+    java.util.function.Supplier<RunSummary> exporter = () -> h.run(hour(13), null, ExportMode.FillGaps,
+        (step, window) -> {
+          if (step == CommitStep.BEFORE_LOAD) {
+            await(bothUploading);
+          }
+        });
 
-    CompletableFuture<Void> a = CompletableFuture.runAsync(exporter);
-    CompletableFuture<Void> b = CompletableFuture.runAsync(exporter);
-    a.get(120, TimeUnit.SECONDS);
-    b.get(120, TimeUnit.SECONDS);
+    CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(exporter);
+    CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(exporter);
+    List<RunSummary> results = List.of(a.get(120, TimeUnit.SECONDS), b.get(120, TimeUnit.SECONDS));
 
+    // Both runs succeed: the one that commits second finds the hour in the ledger and inserts nothing.
+    assertThat(results).allSatisfy(r -> assertThat(r.result()).as(r.toJson()).isEqualTo("Succeeded"));
+    assertThat(results).extracting(r -> r.rows()).containsExactlyInAnyOrder((long) EVENTS, 0L);
     assertExactlyOnce(EVENTS);
     assertThat(h.ledger()).hasSize(1);
     assertThat(h.bigquery.jobs()).filteredOn(j -> j.type().equals("LOAD")).hasSize(2)
