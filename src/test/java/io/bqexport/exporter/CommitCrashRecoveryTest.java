@@ -9,9 +9,11 @@ import com.google.cloud.bigquery.TableId;
 import io.bqexport.bigquery.CommitStep;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.GeneratedEvents;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -83,12 +85,19 @@ class CommitCrashRecoveryTest {
 
   @Test
   void aLostLoadResponseIsFoundAgainByItsJobId() {
-    h.bigquery.faults().dropResponse("PUT", "^/upload/", 1);
+    h.chunkSize = 8 * 1024 * 1024; // one chunk: the PUT whose answer is lost is the one that creates the job
+    List<String> jobReads = new CopyOnWriteArrayList<>();
+    h.bigquery.faults()
+        .jobsRunFor(Duration.ofSeconds(1)) // still running when the client's retried PUT learns of it
+        .dropResponse("PUT", "^/upload/", 1)
+        .onRequest("GET", "/jobs/[^/]+$", request -> jobReads.add(request.path()));
 
     RunSummary first = h.run(hour(13));
-    RunSummary rerun = first.succeeded() ? first : h.run(hour(13));
 
-    assertThat(rerun.result()).as(rerun.toJson()).isEqualTo("Succeeded");
+    assertThat(first.result()).as("recovered within the run, not by a rerun: %s", first.toJson())
+        .isEqualTo("Succeeded");
+    assertThat(jobReads).as("the load's outcome is read back by its job id")
+        .anySatisfy(path -> assertThat(path).contains("/jobs/bqexport_"));
     assertExactlyOnce(EVENTS);
     assertThat(h.ledger()).hasSize(1);
   }
@@ -161,17 +170,20 @@ class CommitCrashRecoveryTest {
   @Test
   void twoExportersOnTheSameHourAtOnceLoadItOnce() throws Exception {
     CyclicBarrier bothUploading = new CyclicBarrier(2);
-    Runnable exporter = () -> h.run(hour(13), null, ExportMode.FillGaps, (step, window) -> {
-      if (step == CommitStep.BEFORE_LOAD) {
-        await(bothUploading);
-      }
-    });
+    java.util.function.Supplier<RunSummary> exporter = () -> h.run(hour(13), null, ExportMode.FillGaps,
+        (step, window) -> {
+          if (step == CommitStep.BEFORE_LOAD) {
+            await(bothUploading);
+          }
+        });
 
-    CompletableFuture<Void> a = CompletableFuture.runAsync(exporter);
-    CompletableFuture<Void> b = CompletableFuture.runAsync(exporter);
-    a.get(120, TimeUnit.SECONDS);
-    b.get(120, TimeUnit.SECONDS);
+    CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(exporter);
+    CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(exporter);
+    List<RunSummary> results = List.of(a.get(120, TimeUnit.SECONDS), b.get(120, TimeUnit.SECONDS));
 
+    // Both runs succeed: the one that commits second finds the hour in the ledger and inserts nothing.
+    assertThat(results).allSatisfy(r -> assertThat(r.result()).as(r.toJson()).isEqualTo("Succeeded"));
+    assertThat(results).extracting(r -> r.rows()).containsExactlyInAnyOrder((long) EVENTS, 0L);
     assertExactlyOnce(EVENTS);
     assertThat(h.ledger()).hasSize(1);
     assertThat(h.bigquery.jobs()).filteredOn(j -> j.type().equals("LOAD")).hasSize(2)

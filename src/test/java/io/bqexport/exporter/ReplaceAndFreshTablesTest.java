@@ -95,6 +95,23 @@ class ReplaceAndFreshTablesTest {
   }
 
   @Test
+  void replaceAlsoRemovesRowsWrittenBeforeTheSourceColumnExisted() {
+    source.hour(hour(10), events("old", 10, 3));
+    assertThat(h.run(hour(20), new ExportWindow(hour(10), hour(11)), ExportMode.FillGaps).succeeded()).isTrue();
+    // Rows and ledger entries of an older exporter carry no source: they count as this source's own.
+    h.query("UPDATE `acme-analytics.amplitude.events` SET bqexport_source = NULL WHERE TRUE");
+    h.query("UPDATE `acme-analytics.amplitude._bqexport_ledger` SET `source` = NULL WHERE TRUE");
+    source.hour(hour(10), events("new", 10, 2));
+
+    RunSummary replaced = h.run(hour(20), new ExportWindow(hour(10), hour(11)), ExportMode.Replace);
+
+    assertThat(replaced.succeeded()).as(replaced.toJson()).isTrue();
+    assertThat(h.query("SELECT uuid FROM `acme-analytics.amplitude.events` ORDER BY uuid"))
+        .extracting(r -> r.get("uuid")).containsExactly("new0", "new1");
+    assertThat(tableByHour()).isEqualTo(ledgerByHour()).isEqualTo(Map.of(hour(10).toString(), 2L));
+  }
+
+  @Test
   void aCrashAfterTheCommitLeavesAStagingTableThatExpiresAndNothingElse() {
     source.hour(hour(10), events("a", 10, 5));
     h.runCrashingAt(CommitStep.AFTER_TRANSACTION, hour(20), null, ExportMode.FillGaps);

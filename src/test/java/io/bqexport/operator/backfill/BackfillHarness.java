@@ -7,6 +7,7 @@ import io.bqexport.api.v1alpha1.Condition;
 import io.bqexport.api.v1alpha1.ExportRef;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.IndexedJobControllerStandIn;
+import io.bqexport.testing.Waits;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.awaitility.Awaitility;
 
 /** Backfill verbs over an {@link ExportScenario}: create, patch, wait for status, drive the Indexed Job, query. */
 final class BackfillHarness {
@@ -48,12 +48,12 @@ final class BackfillHarness {
             scenario.kubernetes.client().getKubernetesSerialization().asJson(Map.of("spec", spec)));
   }
 
+  /** Waits for the backfill's status; a timeout names its phase, conditions and progress as last seen. */
   BigQueryBackfill await(String name, Predicate<BigQueryBackfill> until) {
-    Awaitility.await().until(() -> {
-      BigQueryBackfill b = get(name);
-      return b != null && b.getStatus() != null && until.test(b);
-    });
-    return get(name);
+    return Waits.until("BigQueryBackfill " + NS + "/" + name, () -> get(name),
+        b -> b.getStatus() != null && until.test(b), b -> b.getStatus() == null ? "no status yet"
+            : "phase " + b.getStatus().phase() + ", conditions " + b.getStatus().conditions() + ", progress "
+                + b.getStatus().progress());
   }
 
   BigQueryBackfill awaitPhase(String name, String phase) {
@@ -67,8 +67,7 @@ final class BackfillHarness {
 
   Job awaitJob(String backfill) {
     String name = backfill + "-backfill";
-    Awaitility.await().until(() -> job(name) != null);
-    return job(name);
+    return Waits.until("Job " + NS + "/" + name, () -> job(name), j -> true, j -> "");
   }
 
   Job job(String name) {

@@ -9,12 +9,17 @@ import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.ServiceAccountKeys;
+import io.bqexport.testing.amplitude.StandInFault;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Each way the test upload can fail has its own reason and fix, and a fixed Secret recovers without a restart. */
+/**
+ * Each way the test upload can fail has its own reason and fix, a fixed Secret recovers without a restart, and a
+ * passing failure is retried without stalling the export.
+ */
 class CredentialValidationTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
   private static final Instant START = Instant.parse("2026-11-28T09:00:00Z");
@@ -114,5 +119,44 @@ class CredentialValidationTest {
     return new io.bqexport.api.v1alpha1.BigQueryExportSpec(s.source(), d, s.data(), s.schedule(),
         s.availabilityDelay(), s.startFrom(), s.suspend(), s.historyLimit(), s.maxHoursPerRun(),
         s.freshnessThreshold(), s.validationInterval(), s.pod());
+  }
+
+  // A check that fails for a passing reason (Google or Amplitude briefly unavailable) is retried by the operator's
+  // own requeue, without anyone touching the export, and the export is not reported Stalled meanwhile.
+  @Test
+  void bigQueryUnavailableDuringTheCheckIsRetriedAndNotStalled() {
+    // Every attempt of the client's retry budget (6) answers 503 backendError.
+    scenario.bigquery.faults().failNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 6, 503,
+        "backendError");
+    scenario.create(scenario.export("flaky-google", START));
+
+    assertRetriedWithoutStalling("flaky-google", Reasons.DESTINATION_UNAVAILABLE,
+        () -> scenario.bigquery.faults().clear());
+  }
+
+  @Test
+  void amplitudeUnavailableDuringTheCheckIsRetriedAndNotStalled() {
+    // A proxy's 302 is SourceUnavailable at once, without the client's retries.
+    scenario.amplitude.faults().next(1, StandInFault.status(302));
+    scenario.create(scenario.export("flaky-amplitude", START));
+
+    assertRetriedWithoutStalling("flaky-amplitude", Reasons.SOURCE_UNAVAILABLE,
+        () -> scenario.amplitude.faults().clear());
+  }
+
+  private void assertRetriedWithoutStalling(String name, String reason, Runnable serviceRecovers) {
+    var failed = scenario.awaitReason(name, ConditionType.CREDENTIALS_VALID, reason);
+    assertThat(failed.status()).isEqualTo("False");
+    assertThat(failed.message()).contains("Checked again at");
+    assertThat(scenario.condition(name, ConditionType.STALLED).orElseThrow().status())
+        .as("a passing failure needs no person").isEqualTo("False");
+    assertThat(scenario.condition(name, ConditionType.SCHEDULED).orElseThrow().status()).isEqualTo("False");
+
+    serviceRecovers.run();
+    // The first retry is due 30 s after the failure; the operator requeued itself for then. Nothing else changes.
+    scenario.clock.advance(CredentialValidations.FIRST_RETRY.plus(Duration.ofSeconds(1)));
+
+    scenario.awaitReason(name, ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+    scenario.await(name, ConditionType.SCHEDULED, c -> c.isTrue());
   }
 }

@@ -92,6 +92,43 @@ class CredentialsInDoubtTest {
     assertThat(scenario.condition("unlabelled", ConditionType.READY).orElseThrow().status()).isEqualTo("False");
   }
 
+  @Test
+  void whileTheFirstCredentialCheckRunsTheCronJobStaysSuspendedAndRunNowWaits() throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch probing = new CountDownLatch(1);
+    scenario.bigquery.faults().onRequest("GET", ".*/datasets/" + ExportScenario.DATASET + "$", request -> {
+      probing.countDown();
+      try {
+        release.await(2, TimeUnit.MINUTES); // the first probe is held until the test has looked
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    var export = scenario.export("first", START);
+    export.getMetadata().setAnnotations(java.util.Map.of(RunNow.ANNOTATION, "1700000000"));
+    scenario.create(export);
+    assertThat(probing.await(2, TimeUnit.MINUTES)).as("the operator probes the new export").isTrue();
+    // The status written by the reconcile that started the probe and applied the children.
+    scenario.awaitReason("first", ConditionType.SCHEDULED, Reasons.CREDENTIALS_NOT_VALID);
+
+    assertThat(scenario.condition("first", ConditionType.CREDENTIALS_VALID).orElseThrow())
+        .satisfies(c -> assertThat(c.status()).isEqualTo("Unknown"))
+        .satisfies(c -> assertThat(c.reason()).isEqualTo(Reasons.VALIDATING));
+    assertThat(cronJob("first").getSpec().getSuspend()).as("no run before the credentials are checked").isTrue();
+    assertThat(runNowJobs()).as("run-now waits for the check").isEmpty();
+    assertThat(scenario.get("first").getStatus().lastRunNow()).as("run-now is not marked handled").isNull();
+
+    release.countDown();
+    scenario.await("first", ConditionType.CREDENTIALS_VALID, c -> c.isTrue());
+    await().atMost(Duration.ofMinutes(2)).until(() -> Boolean.FALSE.equals(cronJob("first").getSpec().getSuspend()));
+    await().atMost(Duration.ofMinutes(2)).until(() -> runNowJobs().size() == 1);
+  }
+
+  private java.util.List<io.fabric8.kubernetes.api.model.batch.v1.Job> runNowJobs() {
+    return scenario.kubernetes.client().batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE)
+        .withLabel(ExportLabels.TRIGGER, "RunNow").list().getItems();
+  }
+
   private String exporterConfig(String name) {
     return scenario.kubernetes.client().configMaps().inNamespace(ExportScenario.NAMESPACE)
         .withName(name + "-exporter").get().getData().get(ExporterConfigMap.CONFIG_KEY);

@@ -43,4 +43,33 @@ class FreshnessTest {
     assertThat(f.missingHours()).isEqualTo(3);
     assertThat(f.fresh()).isFalse();
   }
+
+  @Test
+  void aLagExactlyAtTheThresholdIsStillFresh() {
+    // due through 11:00, exported through 09:00: a lag of 2h against a threshold of 2h is fresh (<=, not <)
+    Freshness f = Freshness.of(START, Instant.parse("2026-11-28T09:00:00Z"), "2h", "2h",
+        Instant.parse("2026-11-28T13:10:00Z"));
+    assertThat(f.lag()).isEqualTo(Duration.ofHours(2));
+    assertThat(f.fresh()).isTrue();
+    assertThat(f.missingHours()).isEqualTo(2);
+  }
+
+  @Test
+  void exportedThroughTheLatestDueHourHasNoLag() {
+    Freshness f = Freshness.of(START, Instant.parse("2026-11-28T11:00:00Z"), "2h", "1h",
+        Instant.parse("2026-11-28T13:00:00Z"));
+    assertThat(f.dueThrough()).isEqualTo(Instant.parse("2026-11-28T11:00:00Z"));
+    assertThat(f.lag()).isZero();
+    assertThat(f.missingHours()).isZero();
+    assertThat(f.fresh()).isTrue();
+    assertThat(f.reevaluateAt()).isEqualTo(Instant.parse("2026-11-28T14:00:00Z"));
+  }
+
+  @Test
+  void anExportedThroughBeforeStartFromCountsFromStartFrom() {
+    Freshness f = Freshness.of(START, Instant.parse("2026-11-28T01:00:00Z"), "2h", "1h",
+        Instant.parse("2026-11-28T09:00:00Z"));
+    assertThat(f.lag()).isEqualTo(Duration.ofHours(2)); // 05:00 to 07:00, not 01:00 to 07:00
+    assertThat(f.fresh()).isFalse();
+  }
 }

@@ -19,8 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,23 +27,24 @@ import org.junit.jupiter.api.Test;
 class QueryContractTest {
   private static final String PROJECT = "acme-analytics";
   private static final String EVENTS = "`acme-analytics.amplitude.events`";
-  private static BigQueryEmulator emulator;
-  private static BigQuery bigquery;
+  // Per test method: no state (tables, datasets, the clock) carries from one test to the next.
+  private BigQueryEmulator emulator;
+  private BigQuery bigquery;
 
-  @BeforeAll
-  static void start() {
+  @BeforeEach
+  void start() throws InterruptedException {
     emulator = BigQueryEmulator.start();
     bigquery = emulator.client(PROJECT);
     emulator.createDataset(PROJECT, "amplitude");
+    freshEventsTable();
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     emulator.close();
   }
 
-  @BeforeEach
-  void freshEventsTable() throws Exception {
+  private void freshEventsTable() throws InterruptedException {
     run("CREATE OR REPLACE TABLE " + EVENTS + " (insert_id STRING NOT NULL, event_time TIMESTAMP, "
         + "event_type STRING, revenue NUMERIC, props JSON) PARTITION BY DATE(event_time) CLUSTER BY event_type");
     run("INSERT INTO " + EVENTS + " (insert_id, event_time, event_type, revenue, props) VALUES "
@@ -53,11 +53,11 @@ class QueryContractTest {
         + "('c', TIMESTAMP '2026-11-02 00:00:00', 'open', 2, PARSE_JSON('[1, \"x\"]'))");
   }
 
-  private static TableResult run(String sql) throws InterruptedException {
+  private TableResult run(String sql) throws InterruptedException {
     return bigquery.query(QueryJobConfiguration.newBuilder(sql).build());
   }
 
-  private static List<FieldValueList> rows(TableResult result) {
+  private List<FieldValueList> rows(TableResult result) {
     List<FieldValueList> rows = new ArrayList<>();
     result.iterateAll().forEach(rows::add);
     return rows;

@@ -20,16 +20,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Dataset and table lifecycle through the real client, with a clock the test moves for expiry. */
 class TableContractTest {
   private static final String PROJECT = "acme-analytics";
-  private static final MovableClock CLOCK = new MovableClock(Instant.parse("2026-11-28T12:00:00Z"));
-  private static BigQueryEmulator emulator;
-  private static BigQuery bigquery;
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-28T12:00:00Z"));
+  // Per test method: no state (tables, datasets, the clock) carries from one test to the next.
+  private BigQueryEmulator emulator;
+  private BigQuery bigquery;
 
   static final Schema SCHEMA = Schema.of(
       Field.newBuilder("insert_id", StandardSQLTypeName.STRING).setMode(Field.Mode.REQUIRED).build(),
@@ -73,14 +74,14 @@ class TableContractTest {
     }
   }
 
-  @BeforeAll
-  static void start() {
-    emulator = BigQueryEmulator.start(CLOCK);
+  @BeforeEach
+  void start() {
+    emulator = BigQueryEmulator.start(clock);
     bigquery = emulator.client(PROJECT);
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     emulator.close();
   }
 
@@ -153,13 +154,13 @@ class TableContractTest {
     TableId id = TableId.of(PROJECT, "expiry", "staging");
     bigquery.create(TableInfo.newBuilder(id, StandardTableDefinition.of(Schema.of(
             Field.of("a", StandardSQLTypeName.STRING))))
-        .setExpirationTime(CLOCK.millis() + Duration.ofHours(1).toMillis())
+        .setExpirationTime(clock.millis() + Duration.ofHours(1).toMillis())
         .build());
-    assertThat(bigquery.getTable(id).getExpirationTime()).isEqualTo(CLOCK.millis() + 3_600_000L);
+    assertThat(bigquery.getTable(id).getExpirationTime()).isEqualTo(clock.millis() + 3_600_000L);
 
-    CLOCK.advance(Duration.ofMinutes(59));
+    clock.advance(Duration.ofMinutes(59));
     assertThat(bigquery.getTable(id)).isNotNull();
-    CLOCK.advance(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     assertThat(bigquery.getTable(id)).isNull();
     assertThat(emulator.tableExists(PROJECT, "expiry", "staging")).isFalse();
     assertThatThrownBy(() -> emulator.query(PROJECT, "SELECT * FROM expiry.staging"))
