@@ -44,7 +44,7 @@ public final class TransferClient implements AutoCloseable {
       }
       return new TransferClient(DataTransferServiceClient.create(builder.build()));
     } catch (IOException e) {
-      throw new TransferFailure(TransferFailure.Reason.TransferServiceUnavailable,
+      throw new TransferFailure(TransferFailure.Reason.SERVICE_UNAVAILABLE,
           "could not open a connection to the Transfer Service: " + e.getMessage());
     }
   }

@@ -27,27 +27,27 @@ final class TransferErrors {
     String message = e.getMessage() == null ? "" : e.getMessage();
     return switch (code) {
       case PERMISSION_DENIED -> serviceDisabled(e, message)
-          ? new TransferFailure(TransferFailure.Reason.TransferServiceDisabled, "could not " + operation
+          ? new TransferFailure(TransferFailure.Reason.SERVICE_DISABLED, "could not " + operation
               + ": the BigQuery Data Transfer API is not enabled in project " + project + ". Enable it with "
               + "`gcloud services enable " + API + " --project " + project + "`, wait a few minutes, and the "
               + "operator retries.")
-          : new TransferFailure(TransferFailure.Reason.TransferPermissionDenied, "could not " + operation
+          : new TransferFailure(TransferFailure.Reason.PERMISSION_DENIED, "could not " + operation
               + ": permission " + permission + " denied in project " + project + ". Grant the credentials a role"
               + " with " + permission + " (roles/bigquery.admin has bigquery.transfers.get and"
               + " bigquery.transfers.update).");
-      case UNAUTHENTICATED -> new TransferFailure(TransferFailure.Reason.TransferAuthFailed, "could not " + operation
+      case UNAUTHENTICATED -> new TransferFailure(TransferFailure.Reason.AUTH_FAILED, "could not " + operation
           + ": the Transfer Service did not accept the credentials; check the key or the Workload Identity binding.");
       case INVALID_ARGUMENT, FAILED_PRECONDITION -> new TransferFailure(
-          TransferFailure.Reason.TransferConfigRejected, "could not " + operation + ": the Transfer Service rejected"
+          TransferFailure.Reason.CONFIG_REJECTED, "could not " + operation + ": the Transfer Service rejected"
               + " the request: " + firstLine(message));
-      case NOT_FOUND -> new TransferFailure(TransferFailure.Reason.TransferConfigNotFound, "could not " + operation
+      case NOT_FOUND -> new TransferFailure(TransferFailure.Reason.CONFIG_NOT_FOUND, "could not " + operation
           + ": not found (deleted outside bqexport, or the dataset or project does not exist)");
-      case RESOURCE_EXHAUSTED -> new TransferFailure(TransferFailure.Reason.TransferQuotaExceeded, "could not "
+      case RESOURCE_EXHAUSTED -> new TransferFailure(TransferFailure.Reason.QUOTA_EXCEEDED, "could not "
           + operation + ": Transfer Service quota exceeded; retried later");
       case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, ABORTED -> new TransferFailure(
-          TransferFailure.Reason.TransferServiceUnavailable, "could not " + operation + ": the Transfer Service is"
+          TransferFailure.Reason.SERVICE_UNAVAILABLE, "could not " + operation + ": the Transfer Service is"
               + " unavailable (" + code + "); retried later");
-      default -> new TransferFailure(TransferFailure.Reason.TransferCallFailed, "could not " + operation + ": "
+      default -> new TransferFailure(TransferFailure.Reason.CALL_FAILED, "could not " + operation + ": "
           + code + " " + firstLine(message));
     };
   }

@@ -7,21 +7,28 @@ package io.bqexport.transfer;
  */
 public final class TransferFailure extends RuntimeException {
 
-  /** Condition reasons. */
+  /** Why, with the condition reason it is reported as. */
   public enum Reason {
-    TransferServiceDisabled(false),
-    TransferPermissionDenied(false),
-    TransferAuthFailed(false),
-    TransferConfigRejected(false),
-    TransferConfigNotFound(false),
-    TransferQuotaExceeded(true),
-    TransferServiceUnavailable(true),
-    TransferCallFailed(false);
+    SERVICE_DISABLED("TransferServiceDisabled", false),
+    PERMISSION_DENIED("TransferPermissionDenied", false),
+    AUTH_FAILED("TransferAuthFailed", false),
+    CONFIG_REJECTED("TransferConfigRejected", false),
+    CONFIG_NOT_FOUND("TransferConfigNotFound", false),
+    QUOTA_EXCEEDED("TransferQuotaExceeded", true),
+    SERVICE_UNAVAILABLE("TransferServiceUnavailable", true),
+    CALL_FAILED("TransferCallFailed", false);
 
+    private final String conditionReason;
     private final boolean transientFailure;
 
-    Reason(boolean transientFailure) {
+    Reason(String conditionReason, boolean transientFailure) {
+      this.conditionReason = conditionReason;
       this.transientFailure = transientFailure;
+    }
+
+    /** The reason of the condition that reports it, e.g. TransferServiceDisabled. */
+    public String conditionReason() {
+      return conditionReason;
     }
 
     /** Worth retrying later with backoff; the others need a change by the user. */

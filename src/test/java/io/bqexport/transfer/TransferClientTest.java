@@ -75,7 +75,7 @@ class TransferClientTest {
   void aDisabledServiceSaysHowToEnableIt() {
     transfers.disableService(true);
     assertFailure(() -> client.list("projects/" + PROJECT + "/locations/us"),
-        TransferFailure.Reason.TransferServiceDisabled,
+        TransferFailure.Reason.SERVICE_DISABLED,
         "gcloud services enable bigquerydatatransfer.googleapis.com --project acme-analytics");
   }
 
@@ -83,9 +83,9 @@ class TransferClientTest {
   void aMissingPermissionIsNamed() {
     transfers.grant(PRINCIPAL);
     assertFailure(() -> client.get("projects/" + PROJECT + "/locations/us/transferConfigs/abc"),
-        TransferFailure.Reason.TransferPermissionDenied, "permission bigquery.transfers.get denied");
+        TransferFailure.Reason.PERMISSION_DENIED, "permission bigquery.transfers.get denied");
     transfers.grant(PRINCIPAL, "bigquery.transfers.get");
-    assertFailure(() -> client.create(spec("amplitude")), TransferFailure.Reason.TransferPermissionDenied,
+    assertFailure(() -> client.create(spec("amplitude")), TransferFailure.Reason.PERMISSION_DENIED,
         "permission bigquery.transfers.update denied in project acme-analytics");
   }
 
@@ -93,7 +93,7 @@ class TransferClientTest {
   void rejectedCredentialsAreNamedWithoutEchoingThem() {
     try (TransferClient stranger = transfers.client("ya29.unknown-token")) {
       assertFailure(() -> stranger.list("projects/" + PROJECT + "/locations/us"),
-          TransferFailure.Reason.TransferAuthFailed, "did not accept the credentials");
+          TransferFailure.Reason.AUTH_FAILED, "did not accept the credentials");
     }
   }
 
@@ -102,8 +102,8 @@ class TransferClientTest {
     TransferConfig created = client.create(spec("amplitude"));
     assertFailure(() -> client.update(created.getName(), spec("amplitude"),
             com.google.protobuf.FieldMask.getDefaultInstance()),
-        TransferFailure.Reason.TransferConfigRejected, "update_mask is required");
-    assertFailure(() -> client.create(spec("no_such_dataset")), TransferFailure.Reason.TransferConfigNotFound,
+        TransferFailure.Reason.CONFIG_REJECTED, "update_mask is required");
+    assertFailure(() -> client.create(spec("no_such_dataset")), TransferFailure.Reason.CONFIG_NOT_FOUND,
         "not found");
     assertThat(client.get("projects/" + PROJECT + "/locations/us/transferConfigs/gone")).isEmpty();
   }
@@ -114,7 +114,8 @@ class TransferClientTest {
             "PERMISSION_DENIED: BigQuery Data Transfer API has not been used in project 123 before or it is disabled",
             null, GrpcStatusCode.of(Status.Code.PERMISSION_DENIED), false),
         "list transfer configs", TransferClient.GET, "acme-analytics");
-    assertThat(failure.reason()).isEqualTo(TransferFailure.Reason.TransferServiceDisabled);
+    assertThat(failure.reason()).isEqualTo(TransferFailure.Reason.SERVICE_DISABLED);
+    assertThat(failure.reason().conditionReason()).isEqualTo("TransferServiceDisabled");
     assertThat(TransferErrors.map(ApiExceptionFactory.createException("quota", null,
         GrpcStatusCode.of(Status.Code.RESOURCE_EXHAUSTED), true), "x", TransferClient.GET, "p").reason().isTransient())
         .isTrue();
