@@ -45,6 +45,11 @@ public record TransferSchedule(int minute, Duration loadOffset) {
     return new TransferSchedule(minute, Duration.ofHours(1).plus(availabilityDelay));
   }
 
+  /** The hour a run for {@code runTime} loads: the hour of run_time minus the offset. */
+  public java.time.Instant loadedHour(java.time.Instant runTime) {
+    return runTime.minus(loadOffset).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+  }
+
   /** {@code TransferConfig.schedule}. */
   public String transferSchedule() {
     return String.format("every 1 hours from 00:%02d to 23:%02d", minute, minute);

@@ -10,6 +10,8 @@
  *       which hour a run loads; pure.</li>
  *   <li>{@link io.bqexport.transfer.TransferConfigDrift}: desired against actual, ignoring the fields the service
  *       sets, as an update mask; pure.</li>
+ *   <li>{@link io.bqexport.transfer.TransferRunHistory}: transfer runs as status.runs records, and how far the latest
+ *       successful run loaded (for DataFresh); pure.</li>
  *   <li>{@link io.bqexport.transfer.TransferClient}: the edge, a thin wrapper over the generated
  *       {@code DataTransferServiceClient} whose errors become a {@link io.bqexport.transfer.TransferFailure} with an
  *       actionable message ({@code TransferServiceDisabled}, {@code TransferPermissionDenied} naming
@@ -20,6 +22,6 @@
  * as {@code $insert_id}) are dropped by {@code ignore_unknown_values}; a file whose last modification time changes
  * is loaded again, so delivery is at least once and {@code deduplicated_<table>} gives the exact view. Direct
  * delivery stays the exactly-once mode. The package depends on {@code storage} (Amplitude's layout) and
- * {@code exporter} (the shared config records) only.
+ * {@code exporter} (the shared config records) and {@code api} (RunRecord) only.
  */
 package io.bqexport.transfer;
