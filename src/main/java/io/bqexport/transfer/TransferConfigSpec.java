@@ -55,6 +55,11 @@ public record TransferConfigSpec(
     return config.build();
   }
 
+  /** The display-name prefix of every config of the export namespace/name ({@link TransferConfigSync}). */
+  public static String ownedPrefix(String namespace, String name) {
+    return "bqexport " + namespace + "/" + name + " ";
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -184,7 +189,7 @@ public record TransferConfigSpec(
 
     /** Names the export, so the config is recognisable in the console and findable by the operator. */
     private String displayName(String what) {
-      return "bqexport " + export.namespace() + "/" + export.name() + " " + what;
+      return ownedPrefix(export.namespace(), export.name()) + what;
     }
 
     private static String require(String value, String field, String what) {

@@ -10,6 +10,8 @@
  *       which hour a run loads; pure.</li>
  *   <li>{@link io.bqexport.transfer.TransferConfigDrift}: desired against actual, ignoring the fields the service
  *       sets, as an update mask; pure.</li>
+ *   <li>{@link io.bqexport.transfer.TransferConfigSync}: creates, updates (by the drift's mask), re-creates and
+ *       deletes an export's configs, found by their display name; the operator's reconcile and finalizer step.</li>
  *   <li>{@link io.bqexport.transfer.TransferRunHistory}: transfer runs as status.runs records, and how far the latest
  *       successful run loaded (for DataFresh); pure.</li>
  *   <li>{@link io.bqexport.transfer.TransferClient}: the edge, a thin wrapper over the generated
