@@ -66,7 +66,6 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
       "encryption_configuration");
   private static final Pattern PARENT = Pattern.compile("projects/([^/]+)(?:/locations/([^/]+))?");
   private static final Pattern CONFIG = Pattern.compile("projects/([^/]+)/locations/([^/]+)/transferConfigs/[^/]+");
-  private static final Pattern RUN = Pattern.compile("(" + CONFIG.pattern() + ")/runs/[^/]+");
   private static final Pattern TOPIC = Pattern.compile("projects/[^/]+/topics/[^/]+");
 
   private final TransferServiceStandIn standIn;
@@ -442,17 +441,10 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
     };
   }
 
+  /** P of projects/P/..., for the disabled-service message; the name's format is checked by the call. */
   private static String project(String resourceName) {
-    Matcher run = RUN.matcher(resourceName);
-    Matcher parent = PARENT.matcher(resourceName);
-    Matcher config = CONFIG.matcher(resourceName);
-    if (config.matches()) {
-      return config.group(1);
-    }
-    if (run.matches()) {
-      return resourceName.split("/")[1];
-    }
-    return parent.lookingAt() ? parent.group(1) : resourceName;
+    String[] parts = resourceName.split("/");
+    return parts.length > 1 && "projects".equals(parts[0]) ? parts[1] : resourceName;
   }
 
   private static StatusRuntimeException invalid(String message) {
