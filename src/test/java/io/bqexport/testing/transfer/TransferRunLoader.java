@@ -36,7 +36,8 @@ import java.util.zip.GZIPInputStream;
  * recurring data transfer process"), with the config's ignore_unknown_values and max_bad_records. In APPEND mode
  * "an unmodified file can only be loaded into BigQuery once. If the file's last modification time property is
  * updated, then the file will be reloaded": the loader remembers each object's generation per config, so a rewritten
- * object is loaded again (delivery is at least once), an unchanged one is not. The load goes through the real
+ * object is loaded again (delivery is at least once), an unchanged one is not; MIRROR replaces the table with every
+ * matching file on each run. The load goes through the real
  * BigQuery client into the emulator, so the emulator's load semantics apply (unknown keys dropped, bad records
  * counted, the load atomic).
  */
@@ -76,7 +77,9 @@ final class TransferRunLoader {
       return new Outcome(List.of(), 0, "Not found: Table " + project + ":" + dataset + "." + table
           + " (create the destination table before the transfer runs)");
     }
-    Set<String> done = loaded.computeIfAbsent(configName, name -> ConcurrentHashMap.newKeySet());
+    // MIRROR "overwrites data in the destination table" with every matching file, each run; APPEND is incremental.
+    boolean mirror = "MIRROR".equals(params.get("write_disposition"));
+    Set<String> done = mirror ? Set.of() : loaded.computeIfAbsent(configName, name -> ConcurrentHashMap.newKeySet());
     List<Blob> selected = new ArrayList<>();
     try {
       for (Blob blob : gcs.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
@@ -100,7 +103,8 @@ final class TransferRunLoader {
     }
     WriteChannelConfiguration load = WriteChannelConfiguration.newBuilder(tableId)
         .setFormatOptions(FormatOptions.json())
-        .setWriteDisposition(JobInfo.WriteDisposition.WRITE_APPEND)
+        .setWriteDisposition(mirror ? JobInfo.WriteDisposition.WRITE_TRUNCATE
+            : JobInfo.WriteDisposition.WRITE_APPEND)
         .setCreateDisposition(JobInfo.CreateDisposition.CREATE_NEVER)
         .setIgnoreUnknownValues(Boolean.parseBoolean(params.getOrDefault("ignore_unknown_values", "false")))
         .setMaxBadRecords(Integer.parseInt(params.getOrDefault("max_bad_records", "0")))
@@ -118,7 +122,9 @@ final class TransferRunLoader {
       if (job.getStatus().getError() != null) {
         return new Outcome(List.of(), 0, job.getStatus().getError().getMessage());
       }
-      selected.forEach(blob -> done.add(key(blob)));
+      if (!mirror) {
+        selected.forEach(blob -> done.add(key(blob)));
+      }
       long rows = ((JobStatistics.LoadStatistics) job.getStatistics()).getOutputRows();
       return new Outcome(selected.stream().map(Blob::getName).toList(), rows, null);
     } catch (BigQueryException | IOException e) {

@@ -211,6 +211,20 @@ class TransferServiceStandInContractTest {
   }
 
   @Test
+  void mirrorReplacesTheTableWithEveryMatchingFileOnEachRun() {
+    writeHour(HOUR, 2, 3);
+    TransferConfig mirror = spec().toTransferConfig().toBuilder()
+        .setParams(with(spec().toTransferConfig().toBuilder(), "write_disposition", "MIRROR")).build();
+    String name = raw.createTransferConfig(PARENT, mirror).getName();
+    Instant runTime = Instant.parse("2026-11-28T13:05:00Z");
+    finished(client.startManualRun(name, runTime).get(0));
+    TransferRun again = finished(client.startManualRun(name, runTime).get(0));
+
+    assertThat(transfers.service().loadedObjects(again.getName())).hasSize(2);
+    assertThat(bigQuery.rowCount(PROJECT, "amplitude", "events")).isEqualTo(6);
+  }
+
+  @Test
   void aTimeRangeStartsOneRunPerScheduledTimeListedNewestFirst() {
     for (int h = 0; h < 3; h++) {
       writeHour(HOUR.plus(Duration.ofHours(h)), 1, 2);
