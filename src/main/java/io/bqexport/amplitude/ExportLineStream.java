@@ -6,7 +6,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -69,6 +71,11 @@ public final class ExportLineStream implements LineSource {
   /** True when the source answered 404: it has no data for this window. */
   public boolean notFound() {
     return counted == null;
+  }
+
+  @Override
+  public Set<Instant> hoursWithoutData() {
+    return notFound() ? Set.copyOf(window.hourList()) : Set.of();
   }
 
   public ExportWindow window() {

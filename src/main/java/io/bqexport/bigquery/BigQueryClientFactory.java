@@ -1,6 +1,7 @@
 package io.bqexport.bigquery;
 
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.bigquery.BigQuery;
@@ -18,6 +19,7 @@ import org.threeten.bp.Duration;
 /** Builds a BigQuery client from a service-account key (file or JSON), optionally against another host. */
 public final class BigQueryClientFactory {
 
+  public static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
 
   private BigQueryClientFactory() {}
 
@@ -48,9 +50,20 @@ public final class BigQueryClientFactory {
           "the service-account key cannot be used (" + e.getMessage() + "); download a new JSON key for the "
               + "service account and store it in the Secret");
     }
+    return fromCredentials(credentials.createScoped(List.of(BIGQUERY_SCOPE)),
+        projectId != null && !projectId.isBlank() ? projectId : key.projectId(), location, endpoint);
+  }
+
+  /**
+   * A client with credentials obtained elsewhere (Workload Identity's metadata server).
+   *
+   * @param projectId required: without a key there is no project_id to default to
+   */
+  public static BigQuery fromCredentials(GoogleCredentials credentials, String projectId, String location,
+      String endpoint) {
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
-        .setCredentials(credentials.createScoped(List.of("https://www.googleapis.com/auth/bigquery")))
-        .setProjectId(projectId != null && !projectId.isBlank() ? projectId : key.projectId())
+        .setCredentials(credentials)
+        .setProjectId(projectId)
         .setTransportOptions(HttpTransportOptions.newBuilder()
             .setConnectTimeout(30_000).setReadTimeout(120_000).build())
         .setRetrySettings(RetrySettings.newBuilder()

@@ -48,7 +48,8 @@ public final class Committer {
   private final Ledger ledger;
   private final CommitLock lock;
   private final StagingTables staging;
-  private final EventSchema schema = EventSchema.v1();
+  private final EventSchema schema;
+  private final String filter;
   private final String exporterVersion;
   private final CommitObserver observer;
   private final Clock clock;
@@ -57,7 +58,18 @@ public final class Committer {
 
   public Committer(BigQuery bigquery, TableId target, String source, JobLabels labels, String exporterVersion,
       CommitObserver observer, Clock clock) {
+    this(bigquery, target, EventSchema.v1(), null, source, labels, exporterVersion, observer, clock);
+  }
+
+  /**
+   * @param schema the target's schema (events, or merged IDs): its hour column keys the commit
+   * @param filter the events filter recorded in the ledger rows of this committer's hours (canonical), or null
+   */
+  public Committer(BigQuery bigquery, TableId target, EventSchema schema, String filter, String source,
+      JobLabels labels, String exporterVersion, CommitObserver observer, Clock clock) {
     this.bigquery = bigquery;
+    this.schema = schema;
+    this.filter = filter;
     this.target = target;
     this.source = source;
     this.labels = labels;
@@ -231,13 +243,13 @@ public final class Committer {
   /** Ledger rows of every hour of the window (0-row hours too), from the streamed statistics. */
   private List<LedgerEntry> entries(ExportWindow window, String commitId, WindowStats stats) {
     Instant now = clock.instant();
-    Boolean verified = stats.sourceNotFound() ? Boolean.FALSE : null;
     List<LedgerEntry> entries = new ArrayList<>();
     for (Instant hour : window.hourList()) {
       WindowStats.Hour h = stats.hour(hour);
+      Boolean verified = stats.withoutData(hour) ? Boolean.FALSE : null;
       entries.add(new LedgerEntry(target.getTable(), source, hour, window.start(), window.end(), h.rows(),
           h.bytes(), h.sourceFiles(), commitId, 1, now, exporterVersion, h.minEventTime(), h.maxEventTime(),
-          verified));
+          verified, filter));
     }
     return entries;
   }

@@ -17,6 +17,7 @@ import com.google.cloud.bigquery.TableDataWriteChannel;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
 import com.google.cloud.bigquery.WriteChannelConfiguration;
+import com.google.auth.oauth2.GoogleCredentials;
 import io.bqexport.amplitude.AmplitudeClientSettings;
 import io.bqexport.amplitude.AmplitudeException;
 import io.bqexport.amplitude.AmplitudeExportClient;
@@ -41,13 +42,49 @@ public final class CredentialProbe {
   static final Duration LOAD_WAIT = Duration.ofMinutes(1);
   private static final Schema PROBE_SCHEMA = Schema.of(Field.of("probe", StandardSQLTypeName.STRING));
 
-  /** What to probe. The key JSON and the Amplitude settings hold secrets and are never logged. */
-  public record Target(String keyJson, ServiceAccountKeyInfo key, String projectId, String dataset, String location,
-      String endpoint, boolean createDataset, String eventsTable, AmplitudeClientSettings amplitude) {
+  /**
+   * What to probe. The key JSON and the source check hold secrets and are never logged.
+   *
+   * @param keyJson the destination's key; null with Workload Identity, where {@code ambient} is used instead
+   * @param ambient the operator's own Application Default Credentials (Workload Identity); null with a key
+   * @param source proves the source accepts its credentials (Amplitude's keys, the bucket's reader)
+   */
+  public record Target(String keyJson, ServiceAccountKeyInfo key, GoogleCredentials ambient, String ambientAccount,
+      String projectId, String dataset, String location, String endpoint, boolean createDataset, String eventsTable,
+      SourceCheck source) {
+
+    /** A key-authenticated destination and the Export API source. */
+    public Target(String keyJson, ServiceAccountKeyInfo key, String projectId, String dataset, String location,
+        String endpoint, boolean createDataset, String eventsTable, AmplitudeClientSettings amplitude) {
+      this(keyJson, key, null, null, projectId, dataset, location, endpoint, createDataset, eventsTable,
+          amplitudeCheck(amplitude));
+    }
+
+    String identity() {
+      return key != null ? key.clientEmail() : ambientAccount;
+    }
+
     @Override
     public String toString() {
       return "Target[" + projectId + "." + dataset + "]";
     }
+  }
+
+  /** One cheap authenticated call to the source; throws an {@link AmplitudeException} with its reason. */
+  @FunctionalInterface
+  public interface SourceCheck {
+    /** @return what was proven, e.g. "Amplitude accepts the project's keys" */
+    String verify();
+  }
+
+  /** The Export API accepts the project's keys. */
+  public static SourceCheck amplitudeCheck(AmplitudeClientSettings settings) {
+    return () -> {
+      try (AmplitudeExportClient amplitude = new AmplitudeExportClient(settings)) {
+        amplitude.verifyCredentials();
+      }
+      return "Amplitude accepts the project's keys";
+    };
   }
 
   /** The outcome: ok, or a reason and a message that names the fix. */
@@ -61,21 +98,21 @@ public final class CredentialProbe {
   }
 
   public Result probe(Target target) {
-    String serviceAccount = target.key().clientEmail();
+    String serviceAccount = target.identity();
     String projectId = target.projectId() != null ? target.projectId() : target.key().projectId();
     try {
-      BigQuery bigquery = BigQueryClientFactory.fromKeyJson(target.keyJson(), projectId, target.location(),
-          target.endpoint());
+      BigQuery bigquery = target.keyJson() != null
+          ? BigQueryClientFactory.fromKeyJson(target.keyJson(), projectId, target.location(), target.endpoint())
+          : BigQueryClientFactory.fromCredentials(target.ambient(), projectId, target.location(), target.endpoint());
       DatasetId dataset = DatasetId.of(projectId, target.dataset());
       TableManager tables = new TableManager(bigquery, dataset);
       tables.ensureDataset(target.location(), target.createDataset());
       tables.ensureTables(target.eventsTable());
       testUpload(bigquery, dataset);
-      try (AmplitudeExportClient amplitude = new AmplitudeExportClient(target.amplitude())) {
-        amplitude.verifyCredentials();
-      }
-      return new Result(true, "Validated", "The key of " + serviceAccount + " can load into " + projectId + "."
-          + target.dataset() + ", and Amplitude accepts the project's keys.", serviceAccount, projectId);
+      String source = target.source().verify();
+      return new Result(true, "Validated", (target.keyJson() != null ? "The key of " : "Workload Identity ")
+          + serviceAccount + " can load into " + projectId + "." + target.dataset() + ", and " + source + ".",
+          serviceAccount, projectId);
     } catch (ExportFailure e) {
       String reason = e.reason() == FailureReason.LoadFailed ? TEST_UPLOAD_FAILED : e.reason().name();
       return new Result(false, reason, e.getMessage(), serviceAccount, projectId);

@@ -43,7 +43,9 @@ public final class Ledger {
       field("min_event_time", StandardSQLTypeName.TIMESTAMP, "Earliest event_time of the hour's rows"),
       field("max_event_time", StandardSQLTypeName.TIMESTAMP, "Latest event_time of the hour's rows"),
       field("source", StandardSQLTypeName.STRING, "The source the hour came from (export identity)"),
-      field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404, until re-checked"));
+      field("verified", StandardSQLTypeName.BOOL, "False for an hour committed empty on a 404, until re-checked"),
+      field("filter", StandardSQLTypeName.STRING, "The events filter the hour was committed with (canonical JSON of "
+          + "data.events.filter); NULL: every event"));
   private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
   private static final String COLUMNS = Sql.columns(NAMES, "");
   /** Ledger rows of this table and source (or of no source: written before sources existed). */
@@ -109,7 +111,7 @@ public final class Ledger {
           string(row.get("job_id")), longOf(row.get("generation")), Sql.instant(row.get("committed_at")),
           string(row.get("exporter_version")), Sql.instant(row.get("min_event_time")),
           Sql.instant(row.get("max_event_time")), row.get("verified").isNull() ? null
-              : row.get("verified").getBooleanValue()));
+              : row.get("verified").getBooleanValue(), string(row.get("filter"))));
     }
     return entries;
   }
@@ -164,6 +166,7 @@ public final class Ledger {
       values.put("max_event_time", Sql.timestamp(e.maxEventTime()));
       values.put("source", QueryParameterValue.string(e.source()));
       values.put("verified", QueryParameterValue.bool(e.verified()));
+      values.put("filter", QueryParameterValue.string(e.filter()));
       values.forEach((name, value) -> params.put(p + name, value));
       selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
           .toList()));

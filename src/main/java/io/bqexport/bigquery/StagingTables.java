@@ -2,6 +2,7 @@ package io.bqexport.bigquery;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
@@ -25,6 +26,7 @@ final class StagingTables {
   private final BigQuery bigquery;
   private final TableId target;
   private final EventSchema schema;
+  private Schema tableSchema;
   private final Clock clock;
 
   StagingTables(BigQuery bigquery, TableId target, EventSchema schema, Clock clock) {
@@ -34,11 +36,22 @@ final class StagingTables {
     this.clock = clock;
   }
 
+  /**
+   * The staging schema: ours, with the target's decimal types where it has them (read once per committer; an
+   * adopted Amplitude table keeps its types).
+   */
+  private Schema tableSchema() {
+    if (tableSchema == null) {
+      tableSchema = AdoptedTypes.stagingSchema(schema.toBigQuerySchema(), bigquery.getTable(target));
+    }
+    return tableSchema;
+  }
+
   TableId create(ExportWindow window) {
     TableId stage = TableId.of(target.getProject(), target.getDataset(),
         PREFIX + target.getTable() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
     try {
-      bigquery.create(TableInfo.newBuilder(stage, StandardTableDefinition.of(schema.toBigQuerySchema()))
+      bigquery.create(TableInfo.newBuilder(stage, StandardTableDefinition.of(tableSchema()))
           .setExpirationTime(clock.instant().plus(TTL).toEpochMilli())
           .setDescription("bqexport staging of " + window + "; expires by itself").build());
       return stage;

@@ -83,13 +83,8 @@ public final class TableManager {
    */
   public void ensureTables(String eventsTable, JobLabels labels) {
     TableId events = TableId.of(dataset.getProject(), dataset.getDataset(), eventsTable);
-    StandardTableDefinition eventsDefinition = StandardTableDefinition.newBuilder()
-        .setSchema(schema.toBigQuerySchema())
-        .setTimePartitioning(TimePartitioning.newBuilder(TimePartitioning.Type.DAY)
-            .setField(schema.partitionColumn()).build())
-        .setClustering(Clustering.newBuilder().setFields(schema.clustering()).build())
-        .build();
-    ensureTable(events, eventsDefinition, "Amplitude events exported by bqexport (schema v" + schema.version() + ")");
+    ensureTable(events, partitioned(schema), "Amplitude events exported by bqexport (schema v" + schema.version()
+        + ")");
     ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), Ledger.TABLE),
         StandardTableDefinition.of(Ledger.SCHEMA), "bqexport ledger: one row per committed (table, source, hour)");
     ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), CommitLock.TABLE),
@@ -98,6 +93,26 @@ public final class TableManager {
         StandardTableDefinition.of(Quarantine.SCHEMA), "bqexport quarantine: hours failing the same permanent way");
     new CommitLock(bigquery, dataset).ensureRow(eventsTable, labels);
     ensureDeduplicatedFunction(events, labels);
+  }
+
+  /**
+   * Creates or additively upgrades the Merge IDs table ({@link MergeIdSchema}) and its commit-lock row; call after
+   * {@link #ensureTables}, which creates the ledger and the lock table it shares with the events.
+   */
+  public void ensureMergeIdTable(String table, JobLabels labels) {
+    EventSchema merges = MergeIdSchema.v1();
+    ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), table), partitioned(merges),
+        "Merged Amplitude IDs exported by bqexport (schema v" + merges.version() + ")");
+    new CommitLock(bigquery, dataset).ensureRow(table, labels);
+  }
+
+  private static StandardTableDefinition partitioned(EventSchema schema) {
+    return StandardTableDefinition.newBuilder()
+        .setSchema(schema.toBigQuerySchema())
+        .setTimePartitioning(TimePartitioning.newBuilder(TimePartitioning.Type.DAY)
+            .setField(schema.partitionColumn()).build())
+        .setClustering(Clustering.newBuilder().setFields(schema.clustering()).build())
+        .build();
   }
 
   /** The ledger of this dataset (committed hours, entries). */
@@ -126,7 +141,10 @@ public final class TableManager {
     }
   }
 
-  /** Appends missing columns; a column whose type differs is an error, since nothing is ever rewritten. */
+  /**
+   * Appends missing columns; a column whose type differs is an error, since nothing is ever rewritten, except the
+   * decimal columns of a table Amplitude's own export created ({@link AdoptedTypes}).
+   */
   private void upgrade(Table existing, Schema desired) {
     TableDefinition definition = existing.getDefinition();
     Schema current = definition.getSchema();
@@ -138,7 +156,7 @@ public final class TableManager {
       Field present = currentFields.get(field.getName().toLowerCase());
       if (present == null) {
         added.add(field);
-      } else if (!present.getType().getStandardType().equals(field.getType().getStandardType())) {
+      } else if (!AdoptedTypes.accepts(present.getType().getStandardType(), field.getType().getStandardType())) {
         throw new ExportFailure(FailureReason.LoadFailed, "column " + field.getName() + " of table "
             + existing.getTableId().getTable() + " is " + present.getType().getStandardType() + " but bqexport "
             + "writes " + field.getType().getStandardType() + "; rename or drop that column, bqexport never "

@@ -42,10 +42,27 @@ public final class WindowStats {
   private long rows;
   private long bytes;
   private boolean sourceNotFound;
+  private final Set<Instant> hoursWithoutData = new HashSet<>();
 
   /** The source answered 404: it has no data for the window (committed empty, unverified). */
   public void markSourceNotFound() {
     sourceNotFound = true;
+  }
+
+  /**
+   * The source has no data for these hours of the window (no objects in the bucket, a 404): they are committed
+   * empty and unverified. When that is every hour of the window, the whole source is not found.
+   */
+  public void markHoursWithoutData(Set<Instant> hours, java.util.List<Instant> windowHours) {
+    hoursWithoutData.addAll(hours);
+    if (!windowHours.isEmpty() && hoursWithoutData.containsAll(windowHours)) {
+      sourceNotFound = true;
+    }
+  }
+
+  /** True when the source had no data for {@code hour} (or for the whole window). */
+  public boolean withoutData(Instant hour) {
+    return sourceNotFound || hoursWithoutData.contains(hour);
   }
 
   public boolean sourceNotFound() {

@@ -1,6 +1,7 @@
 package io.bqexport.cli;
 
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.storage.Storage;
 import io.bqexport.amplitude.AmplitudeExportClient;
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.exporter.ChunkPlan;
@@ -10,6 +11,7 @@ import io.bqexport.exporter.ExportMode;
 import io.bqexport.exporter.ExportRun;
 import io.bqexport.ExportWindow;
 import io.bqexport.exporter.ExporterClients;
+import io.bqexport.exporter.GoogleCredentialsSource;
 import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.exporter.ExporterConfigReader;
 import io.bqexport.exporter.FailureReason;
@@ -103,16 +105,19 @@ public final class ExportCommand implements Callable<Integer> {
     try {
       cfg = ExporterConfigReader.read(config);
       ExportRun.Options options = new ExportRun.Options(parseWindow(), mode, clock, retryQuarantined);
-      try (AmplitudeExportClient amplitude = ExporterClients.amplitude(cfg.source())) {
-        BigQuery bigquery = ExporterClients.bigquery(cfg.destination());
-        ExportRun run = new ExportRun(cfg, options, amplitude, bigquery, observer);
-        if (dryRun) {
-          List<ExportWindow> windows = run.plan();
-          out.println("{\"dryRun\":true,\"windows\":" + windows.stream().map(w -> "\"" + w + "\"").toList() + "}");
-          out.flush();
-          return ExitCode.SUCCESS.code();
+      if (cfg.storage() != null) {
+        BigQuery bigquery = ExporterClients.bigquery(cfg.destination(), GoogleCredentialsSource.DEFAULT);
+        Storage storage = ExporterClients.storage(cfg, GoogleCredentialsSource.DEFAULT);
+        try {
+          return runOrPlan(new ExportRun(cfg, options, ExporterClients.storageSources(cfg, storage), bigquery,
+              observer), cfg, out);
+        } finally {
+          closeQuietly(storage);
         }
-        return finish(run.run(), cfg, out);
+      }
+      try (AmplitudeExportClient amplitude = ExporterClients.amplitude(cfg.source())) {
+        BigQuery bigquery = ExporterClients.bigquery(cfg.destination(), GoogleCredentialsSource.DEFAULT);
+        return runOrPlan(new ExportRun(cfg, options, amplitude, bigquery, observer), cfg, out);
       }
     } catch (ExportFailure e) {
       return finish(failed(e.reason(), e.getMessage(), startedAt, clock), cfg, out);
@@ -121,6 +126,24 @@ public final class ExportCommand implements Callable<Integer> {
       return finish(failed(FailureReason.InternalError, "internal error (" + e.getClass().getSimpleName() + ": "
           + e.getMessage() + "); see the pod log", startedAt, clock), cfg, out);
     }
+  }
+
+  private static void closeQuietly(Storage storage) {
+    try {
+      storage.close();
+    } catch (Exception e) {
+      LOG.debug("closing the Cloud Storage client: {}", e.toString());
+    }
+  }
+
+  private int runOrPlan(ExportRun run, ExporterConfig cfg, PrintWriter out) {
+    if (dryRun) {
+      List<ExportWindow> windows = run.plan();
+      out.println("{\"dryRun\":true,\"windows\":" + windows.stream().map(w -> "\"" + w + "\"").toList() + "}");
+      out.flush();
+      return ExitCode.SUCCESS.code();
+    }
+    return finish(run.run(), cfg, out);
   }
 
   private ExportWindow parseWindow() {

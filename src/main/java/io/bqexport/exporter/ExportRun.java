@@ -7,14 +7,18 @@ import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.amplitude.AmplitudeException;
 import io.bqexport.amplitude.AmplitudeExportClient;
+import io.bqexport.amplitude.WindowSource;
 import io.bqexport.amplitude.WindowTooLargeException;
 import io.bqexport.bigquery.BigQueryErrors;
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitResult;
 import io.bqexport.bigquery.Committer;
 import io.bqexport.bigquery.EventMapper;
+import io.bqexport.bigquery.EventSchema;
 import io.bqexport.bigquery.JobLabels;
 import io.bqexport.bigquery.Ledger;
+import io.bqexport.bigquery.MergeIdMapper;
+import io.bqexport.bigquery.MergeIdSchema;
 import io.bqexport.bigquery.Quarantine;
 import io.bqexport.bigquery.QuarantinedHour;
 import io.bqexport.bigquery.TableManager;
@@ -34,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * an hour's data (rejected rows, bad records, an hour too large) is recorded in the quarantine and the run goes on
  * with later hours; a window of several hours is halved first to find the hour. Any other failure stops the run;
  * hours committed before it stay committed.
+ *
+ * <p>With merged IDs (the storage source, data.mergeIds.enabled), each window is committed to the events table and
+ * then to the Merge IDs table, each through its own commit and ledger rows; an hour counts as committed when both
+ * tables have it, so a crash between the two commits leaves the hour due and the next run commits only the missing
+ * table. The events filter applies to events only; it is recorded in the events' ledger rows (see {@link
+ * EventTypeFilter} for what changing it does).
  */
 public final class ExportRun {
 
@@ -53,37 +63,71 @@ public final class ExportRun {
 
   private final ExporterConfig config;
   private final Options options;
-  private final AmplitudeExportClient source;
   private final BigQuery bigquery;
-  private final Committer committer;
+  /** The tables this run fills, the events first; empty when data.events and data.mergeIds are both off. */
+  private final List<TableExport> tables = new ArrayList<>();
   private final DatasetId dataset;
   private final JobLabels labels;
-  private final EventMapper mapper = new EventMapper();
   private final Set<String> schemaDrift = new TreeSet<>();
-  private final List<CommitResult> commits = new ArrayList<>();
-  private final Set<Instant> committedAtStart = new HashSet<>();
   private final Set<Instant> failingAtStart = new HashSet<>();
   private ExportFailure firstHourFailure;
   private Quarantine quarantine;
   private MappingCounts mappingCounts = MappingCounts.NONE;
 
+  /** Where a run reads: events, and merged IDs (null unless the storage source exports them). */
+  public record Sources(WindowSource events, WindowSource mergeIds) {}
+
+  /** A run reading the Export API. */
   public ExportRun(ExporterConfig config, Options options, AmplitudeExportClient source, BigQuery bigquery,
+      CommitObserver observer) {
+    this(config, options, new Sources(source::open, null), bigquery, observer);
+  }
+
+  public ExportRun(ExporterConfig config, Options options, Sources sources, BigQuery bigquery,
       CommitObserver observer) {
     this.config = config;
     this.options = options;
-    this.source = source;
     this.bigquery = bigquery;
     this.dataset = DatasetId.of(bigquery.getOptions().getProjectId(), config.destination().dataset());
     this.labels = config.export() == null ? JobLabels.NONE
         : new JobLabels(config.export().namespace(), config.export().name());
-    TableId table = TableId.of(dataset.getProject(), dataset.getDataset(), config.eventsTable());
-    this.committer = new Committer(bigquery, table, config.sourceId(), labels, Version.current(), observer,
-        options.clock());
+    if (eventsEnabled()) {
+      EventTypeFilter filter = EventTypeFilter.of(config);
+      tables.add(new TableExport(config.eventsTable(), sources.events(), new EventMapper()::map, filter,
+          committer(config.eventsTable(), EventSchema.v1(), filter.canonical(), observer)));
+    }
+    if (mergeIdsEnabled() && sources.mergeIds() != null) {
+      String table = config.data().mergeIds().tableOrDefault();
+      tables.add(new TableExport(table, sources.mergeIds(), new MergeIdMapper()::map, EventTypeFilter.of(
+          (ExporterConfig.EventFilter) null), committer(table, MergeIdSchema.v1(), null, observer)));
+    }
   }
 
-  /** Tuning for tests and benchmarks. */
+  private Committer committer(String table, EventSchema schema, String filter, CommitObserver observer) {
+    return new Committer(bigquery, TableId.of(dataset.getProject(), dataset.getDataset(), table), schema, filter,
+        config.sourceId(), labels, Version.current(), observer, options.clock());
+  }
+
+  private boolean eventsEnabled() {
+    return config.data() == null || config.data().events() == null || config.data().events().enabledOrDefault();
+  }
+
+  private boolean mergeIdsEnabled() {
+    return config.data() != null && config.data().mergeIds() != null && config.data().mergeIds().enabledOrDefault();
+  }
+
+  /** Tuning for tests and benchmarks: the committer of every table. */
+  public List<Committer> committers() {
+    return tables.stream().map(t -> t.committer).toList();
+  }
+
+  /** The events table's committer (the first table's), for tuning in tests and benchmarks. */
   public Committer committer() {
-    return committer;
+    return tables.get(0).committer;
+  }
+
+  private TableExport mergeIds() {
+    return tables.size() > 1 ? tables.get(1) : null;
   }
 
   public RunSummary run() {
@@ -97,19 +141,24 @@ public final class ExportRun {
     String message;
     int exitCode = ExitCode.SUCCESS.code();
     try {
-      if (config.data() != null && config.data().events() != null && !config.data().events().enabledOrDefault()) {
+      if (tables.isEmpty()) {
         return new RunSummary(RunSummary.SUCCEEDED, null, "data.events.enabled is false: nothing to export", 0,
             options.mode().name(), options.window() == null ? null : options.window().toString(), List.of(), 0, 0,
             0, null, 0, List.of(), startedAt.toString(), options.clock().instant().toString());
       }
-      TableManager tables = new TableManager(bigquery, dataset);
-      tables.ensureDataset(config.destination().location(), config.destination().createDatasetOrDefault());
-      tables.ensureTables(config.eventsTable(), labels);
+      TableManager manager = new TableManager(bigquery, dataset);
+      manager.ensureDataset(config.destination().location(), config.destination().createDatasetOrDefault());
+      manager.ensureTables(config.eventsTable(), labels);
+      if (mergeIds() != null) {
+        manager.ensureMergeIdTable(mergeIds().table, labels);
+      }
       Ledger ledger = new Ledger(bigquery, dataset, labels);
       quarantine = new Quarantine(bigquery, dataset, labels);
       planner = planner(ledger);
-      committed.addAll(ledger.committedHours(config.eventsTable(), config.sourceId(), ledgerFrom(planner)));
-      committedAtStart.addAll(committed);
+      for (TableExport table : tables) {
+        table.committedAtStart.addAll(ledger.committedHours(table.table, config.sourceId(), ledgerFrom(planner)));
+      }
+      committed.addAll(inEveryTable(tables.stream().map(t -> t.committedAtStart).toList()));
       quarantined = quarantine.hours(config.eventsTable(), config.sourceId());
       failingAtStart.addAll(quarantine.failing(config.eventsTable(), config.sourceId()));
       List<ExportWindow> windows = plan(planner, committed, quarantined, now);
@@ -142,21 +191,26 @@ public final class ExportRun {
           + "); see the pod log, and report it if it persists";
       LOG.error("run failed with an internal error", e);
     }
-    for (CommitResult c : commits) {
-      c.entries().forEach(e -> committed.add(e.hour()));
-    }
+    committed.addAll(inEveryTable(tables.stream().map(TableExport::committedSoFar).toList()));
     quarantined = stillQuarantined(quarantined);
     Instant through = planner.exportedThrough(committed);
+    TableExport events = tables.get(0);
     return new RunSummary(reason == null ? RunSummary.SUCCEEDED : RunSummary.FAILED, reason, message, exitCode,
         options.mode().name(), options.window() == null ? null : options.window().toString(), committedRanges(),
-        commits.stream().mapToLong(CommitResult::hours).sum(),
-        commits.stream().mapToLong(CommitResult::rows).sum(),
-        commits.stream().mapToLong(CommitResult::bytes).sum(),
+        events.hours(), events.rows(), events.bytes(),
         through == null ? null : through.toString(), planner.missingHours(committed, now),
         List.copyOf(schemaDrift), startedAt.toString(), options.clock().instant().toString(),
         mappingCounts.skippedLines(), mappingCounts.replacedSurrogates(), mappingCounts.valuesInExtra(),
         quarantined.stream().map(q -> new RunSummary.Quarantined(q.hour().toString(), q.reason(), q.message(),
-            q.failures(), q.since().toString())).toList());
+            q.failures(), q.since().toString())).toList(), 0, List.of(), null, events.filtered,
+        mergeIds() == null ? 0 : mergeIds().rows());
+  }
+
+  /** The hours every table has: an hour is committed when its events and its merged IDs both are. */
+  private static Set<Instant> inEveryTable(List<Set<Instant>> perTable) {
+    Set<Instant> hours = new HashSet<>(perTable.get(0));
+    perTable.forEach(hours::retainAll);
+    return hours;
   }
 
   /**
@@ -166,7 +220,11 @@ public final class ExportRun {
    */
   private Set<Instant> committedNow(Ledger ledger, ExportWindowPlanner planner) {
     try {
-      return ledger.committedHours(config.eventsTable(), config.sourceId(), ledgerFrom(planner));
+      List<Set<Instant>> perTable = new ArrayList<>();
+      for (TableExport table : tables) {
+        perTable.add(ledger.committedHours(table.table, config.sourceId(), ledgerFrom(planner)));
+      }
+      return inEveryTable(perTable);
     } catch (ExportFailure | BigQueryException e) {
       LOG.warn("could not re-read the ledger after the run ({}); reporting the hours this run knows", e.getMessage());
       return Set.of();
@@ -183,7 +241,7 @@ public final class ExportRun {
       if (bigquery.getTable(TableId.of(dataset.getProject(), dataset.getDataset(), Ledger.TABLE)) != null) {
         Ledger ledger = new Ledger(bigquery, dataset, labels);
         planner = planner(ledger);
-        committed.addAll(ledger.committedHours(config.eventsTable(), config.sourceId(), ledgerFrom(planner)));
+        committed.addAll(committedNow(ledger, planner));
       }
       if (bigquery.getTable(TableId.of(dataset.getProject(), dataset.getDataset(), Quarantine.TABLE)) != null) {
         quarantined = new Quarantine(bigquery, dataset, labels).hours(config.eventsTable(), config.sourceId());
@@ -236,8 +294,11 @@ public final class ExportRun {
    */
   private void export(ExportWindow window) {
     try {
-      CommitResult result = commitWithRetries(window);
-      commits.add(result);
+      for (TableExport table : tables) {
+        if (options.mode() == ExportMode.Replace || !table.hasAll(window)) {
+          table.commits.add(commitWithRetries(window, table));
+        }
+      }
       if (window.hourList().stream().anyMatch(failingAtStart::contains)) {
         quarantine.clear(config.eventsTable(), config.sourceId(), window.start(), window.end());
       }
@@ -305,13 +366,14 @@ public final class ExportRun {
    * The commit protocol is idempotent, so a window whose upload or query broke on a transient BigQuery error (a
    * dropped connection, a 5xx after the client's own retries) is simply committed again, a bounded number of times.
    */
-  private CommitResult commitWithRetries(ExportWindow window) {
+  private CommitResult commitWithRetries(ExportWindow window, TableExport table) {
     for (int attempt = 1; ; attempt++) {
-      WindowRowWriter rows = new WindowRowWriter(source, mapper, window,
-          config.source().maxBadRecordsOrDefault(), schemaDrift);
+      WindowRowWriter rows = new WindowRowWriter(table.source, table.mapper, table.filter, window,
+          maxBadRecords(), maxBadRecordsField(), schemaDrift);
       try {
-        CommitResult result = committer.commit(window, rows, options.mode() == ExportMode.Replace);
+        CommitResult result = table.committer.commit(window, rows, options.mode() == ExportMode.Replace);
         mappingCounts = mappingCounts.plus(rows.counts());
+        table.filtered += rows.filtered();
         return result;
       } catch (ExportFailure e) {
         if (e.reason() != FailureReason.DestinationUnavailable || attempt >= WINDOW_ATTEMPTS) {
@@ -323,6 +385,17 @@ public final class ExportRun {
     }
   }
 
+  private String maxBadRecordsField() {
+    return config.storage() != null ? "storage.maxBadRecords" : "source.maxBadRecords";
+  }
+
+  private int maxBadRecords() {
+    if (config.storage() != null) {
+      return config.storage().maxBadRecords() == null ? 0 : config.storage().maxBadRecords();
+    }
+    return config.source().maxBadRecordsOrDefault();
+  }
+
   private static FailureReason sourceReason(AmplitudeException e) {
     try {
       return FailureReason.valueOf(e.reason());
@@ -332,7 +405,7 @@ public final class ExportRun {
   }
 
   private List<String> committedRanges() {
-    List<ExportWindow> windows = new ArrayList<>(commits.stream().filter(c -> c.hours() > 0)
+    List<ExportWindow> windows = new ArrayList<>(tables.get(0).commits.stream().filter(c -> c.hours() > 0)
         .map(CommitResult::window).toList());
     windows.sort((a, b) -> a.start().compareTo(b.start()));
     List<String> ranges = new ArrayList<>();
@@ -362,11 +435,15 @@ public final class ExportRun {
     if (nothingDue) {
       return "nothing to export: every due hour is committed" + skipped;
     }
-    long hours = commits.stream().mapToLong(CommitResult::hours).sum();
-    long rows = commits.stream().mapToLong(CommitResult::rows).sum();
-    String text = "committed " + hours + " hour(s), " + rows + " row(s)";
+    String text = "committed " + tables.get(0).hours() + " hour(s), " + tables.get(0).rows() + " row(s)";
+    if (mergeIds() != null) {
+      text += " and " + mergeIds().rows() + " merged ID row(s)";
+    }
+    if (tables.get(0).filtered > 0) {
+      text += "; the events filter dropped " + tables.get(0).filtered + " event(s)";
+    }
     if (mappingCounts.skippedLines() > 0) {
-      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (source.maxBadRecords)";
+      text += "; skipped " + mappingCounts.skippedLines() + " bad line(s) (" + maxBadRecordsField() + ")";
     }
     if (!schemaDrift.isEmpty()) {
       text += "; new top-level keys went to the extra column: " + String.join(", ", schemaDrift);

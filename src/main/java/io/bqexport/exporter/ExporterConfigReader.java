@@ -27,6 +27,8 @@ public final class ExporterConfigReader {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
   private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,1000}");
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]*[a-z0-9]");
+  private static final Pattern ID = Pattern.compile("[1-9]\\d{0,18}");
 
   private ExporterConfigReader() {}
 
@@ -74,9 +76,13 @@ public final class ExporterConfigReader {
   /** All problems of a config, each naming its field; empty when it is valid. */
   public static List<String> validate(ExporterConfig c) {
     List<String> p = new ArrayList<>();
-    if (c.source() == null) {
-      p.add("source is required");
-    } else {
+    if ((c.source() == null) == (c.storage() == null)) {
+      p.add("set exactly one of source (Amplitude's Export API) and storage (Amplitude's Cloud Storage export)");
+    }
+    if (c.storage() != null) {
+      validateStorage(p, c.storage(), mergeIdsEnabled(c));
+    }
+    if (c.source() != null) {
       ExporterConfig.Source s = c.source();
       if (s.endpoint() == null || s.endpoint().isBlank()) {
         if (s.region() == null || !List.of("US", "EU").contains(s.region().toUpperCase(Locale.ROOT))) {
@@ -104,7 +110,11 @@ public final class ExporterConfigReader {
       if (d.dataset() == null || !DATASET.matcher(d.dataset()).matches()) {
         p.add("destination.dataset must contain only letters, digits and underscores, got " + quote(d.dataset()));
       }
-      requireText(p, "destination.credentialsFile", d.credentialsFile());
+      credentials(p, "destination", d.credentialsFile(), d.workloadIdentityOrDefault());
+      if (d.workloadIdentityOrDefault() && (d.projectId() == null || d.projectId().isBlank())) {
+        p.add("destination.projectId is required with destination.workloadIdentity: without a key there is no "
+            + "project_id to default to");
+      }
       if (d.endpoint() != null && !d.endpoint().startsWith("http://") && !d.endpoint().startsWith("https://")) {
         p.add("destination.endpoint must be an http(s) URL, got " + quote(d.endpoint()));
       }
@@ -114,6 +124,23 @@ public final class ExporterConfigReader {
       if (table != null && !TABLE.matcher(table).matches()) {
         p.add("data.events.table must start with a letter or underscore and contain only letters, digits and "
             + "underscores, got " + quote(table));
+      }
+    }
+    if (c.data() != null && c.data().events() != null && c.data().events().filter() != null) {
+      rules(p, "data.events.filter.include", c.data().events().filter().include());
+      rules(p, "data.events.filter.exclude", c.data().events().filter().exclude());
+    }
+    if (mergeIdsEnabled(c)) {
+      String table = c.data().mergeIds().tableOrDefault();
+      if (!TABLE.matcher(table).matches()) {
+        p.add("data.mergeIds.table must start with a letter or underscore and contain only letters, digits and "
+            + "underscores, got " + quote(table));
+      } else if (table.equalsIgnoreCase(c.eventsTable())) {
+        p.add("data.mergeIds.table must differ from data.events.table, both are " + quote(table));
+      }
+      if (c.storage() == null) {
+        p.add("data.mergeIds needs the storage source: Amplitude's Export API has no merged IDs, only its Cloud "
+            + "Storage export does; set storage instead of source, or disable data.mergeIds");
       }
     }
     if (c.startFrom() == null) {
@@ -141,6 +168,72 @@ public final class ExporterConfigReader {
       p.add("maxHoursPerRun must be between 1 and 8784, got " + c.maxHoursPerRun());
     }
     return p;
+  }
+
+  /** Bucket names per https://cloud.google.com/storage/docs/buckets#naming (dotted names up to 222). */
+  private static void validateStorage(List<String> p, ExporterConfig.Storage s, boolean mergeIds) {
+    if (s.bucket() == null || !validBucket(s.bucket())) {
+      p.add("storage.bucket must be a Cloud Storage bucket name (3 to 63 lowercase letters, digits, dashes, "
+          + "underscores and dots, starting and ending with a letter or digit, without the gs:// scheme), got "
+          + quote(s.bucket()));
+    }
+    if (s.appId() == null || !ID.matcher(s.appId()).matches()) {
+      p.add("storage.appId must be the Amplitude project ID (digits, e.g. 187520), got " + quote(s.appId()));
+    }
+    if (s.orgId() != null && !ID.matcher(s.orgId().startsWith("-") ? s.orgId().substring(1) : s.orgId()).matches()) {
+      p.add("storage.orgId must be the Amplitude organisation ID (digits, e.g. 189524), got " + quote(s.orgId()));
+    }
+    if (mergeIds && s.orgId() == null && !Boolean.TRUE.equals(s.legacyMergeIdLayout())) {
+      p.add("storage.orgId is required with data.mergeIds (merged IDs are under -ORG_ID/); for a legacy "
+          + "organisation whose merged IDs are under the app ID, set storage.legacyMergeIdLayout: true instead");
+    }
+    if (s.endpoint() != null && !s.endpoint().startsWith("http://") && !s.endpoint().startsWith("https://")) {
+      p.add("storage.endpoint must be an http(s) URL, got " + quote(s.endpoint()));
+    }
+    if (s.maxBadRecords() != null && s.maxBadRecords() < 0) {
+      p.add("storage.maxBadRecords must be 0 or more, got " + s.maxBadRecords());
+    }
+    credentials(p, "storage", s.credentialsFile(), s.workloadIdentityOrDefault());
+  }
+
+  private static boolean validBucket(String name) {
+    if (name.length() < 3 || name.length() > 222 || !BUCKET.matcher(name).matches() || name.startsWith("goog")) {
+      return false;
+    }
+    for (String part : name.split("\\.")) {
+      if (part.isEmpty() || part.length() > 63) {
+        return false;
+      }
+    }
+    return name.contains(".") || name.length() <= 63;
+  }
+
+  /** Exactly one of a mounted key file and Workload Identity. */
+  private static void credentials(List<String> p, String field, String file, boolean workloadIdentity) {
+    boolean hasFile = file != null && !file.isBlank();
+    if (hasFile == workloadIdentity) {
+      p.add("set exactly one of " + field + ".credentialsFile (a mounted service-account key) and " + field
+          + ".workloadIdentity: true (no key; GKE Workload Identity)");
+    }
+  }
+
+  private static void rules(List<String> p, String field, List<ExporterConfig.FilterRule> rules) {
+    if (rules == null) {
+      return;
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      ExporterConfig.FilterRule r = rules.get(i);
+      boolean type = r != null && r.eventType() != null && !r.eventType().isEmpty();
+      boolean prefix = r != null && r.prefix() != null && !r.prefix().isEmpty();
+      if (type == prefix) {
+        p.add(field + "[" + i + "] must set exactly one of eventType (an exact event type) and prefix (a "
+            + "non-empty start of event types)");
+      }
+    }
+  }
+
+  private static boolean mergeIdsEnabled(ExporterConfig c) {
+    return c.data() != null && c.data().mergeIds() != null && c.data().mergeIds().enabledOrDefault();
   }
 
   private static void requireText(List<String> problems, String field, String value) {

@@ -6,6 +6,14 @@ public enum FailureReason {
   AmplitudeAuthFailed(ExitCode.CREDENTIAL_ERROR),
   BigQueryAuthFailed(ExitCode.CREDENTIAL_ERROR),
   PermissionDenied(ExitCode.CREDENTIAL_ERROR),
+  /** Cloud Storage refused the storage source's identity (401/403 on objects.list or objects.get). */
+  StorageAccessDenied(ExitCode.CREDENTIAL_ERROR),
+  /** No access token for Cloud Storage (a revoked key). */
+  StorageAuthFailed(ExitCode.CREDENTIAL_ERROR),
+  /** Workload Identity: the metadata server gives the pod no token (its service account is not bound). */
+  WorkloadIdentityUnavailable(ExitCode.CREDENTIAL_ERROR),
+  /** The storage source's bucket does not exist. */
+  BucketNotFound(ExitCode.SOURCE_ERROR),
   HourTooLarge(ExitCode.SOURCE_ERROR),
   SourceUnavailable(ExitCode.SOURCE_ERROR),
   ArchiveCorrupt(ExitCode.SOURCE_ERROR),

@@ -1,11 +1,10 @@
 package io.bqexport.exporter;
 
 import io.bqexport.ExportWindow;
-import io.bqexport.amplitude.AmplitudeExportClient;
-import io.bqexport.amplitude.ExportFileHour;
-import io.bqexport.amplitude.ExportLineStream;
+import io.bqexport.amplitude.LineSource;
 import io.bqexport.amplitude.SourceLine;
-import io.bqexport.bigquery.EventMapper;
+import io.bqexport.amplitude.WindowSource;
+import io.bqexport.bigquery.LineMapper;
 import io.bqexport.bigquery.MalformedEventException;
 import io.bqexport.bigquery.MappedEvent;
 import io.bqexport.bigquery.RowWriter;
@@ -27,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one window from Amplitude through the EventMapper into a load job: line by line, never holding the hour.
+ * Streams one window from its source (the Export API or the Cloud Storage export) through a mapper (events or merged
+ * IDs) into a load job: line by line, never holding the hour.
  * Mapping (JSON parse and re-serialization) is the costly step, so batches of lines are mapped on a small pool while
  * this thread keeps reading; results are written strictly in source order, and at most {@code 2 x threads} batches
  * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Bad
  * lines of every kind (not JSON, not an object, a value BigQuery would reject that cannot be repaired) are skipped up
  * to maxBadRecords per window; one more fails the window. Messages name the file, line and column, never the text.
+ * Events the filter drops are counted, never mapped.
  */
 final class WindowRowWriter implements RowWriter {
 
@@ -41,22 +42,31 @@ final class WindowRowWriter implements RowWriter {
   /** Beyond a few mappers the single reader and uploader are the limit; more would only hold more batches. */
   private static final int MAX_THREADS = 4;
 
-  private final AmplitudeExportClient source;
-  private final EventMapper mapper;
+  private final WindowSource source;
+  private final LineMapper mapper;
+  private final EventTypeFilter filter;
   private final ExportWindow window;
   private final int maxBadRecords;
+  /** The config field that sets maxBadRecords, named in the message when a window has too many bad lines. */
+  private final String maxBadRecordsField;
   private final Set<String> schemaDrift;
   private final int threads;
   private long skipped;
   private long replacedSurrogates;
   private long valuesInExtra;
+  private long filtered;
 
-  WindowRowWriter(AmplitudeExportClient source, EventMapper mapper, ExportWindow window, int maxBadRecords,
-      Set<String> schemaDrift) {
+  /**
+   * @param filter the events filter; {@link EventTypeFilter#keepsEverything()} for merged IDs
+   */
+  WindowRowWriter(WindowSource source, LineMapper mapper, EventTypeFilter filter, ExportWindow window,
+      int maxBadRecords, String maxBadRecordsField, Set<String> schemaDrift) {
     this.source = source;
     this.mapper = mapper;
+    this.filter = filter;
     this.window = window;
     this.maxBadRecords = maxBadRecords;
+    this.maxBadRecordsField = maxBadRecordsField;
     this.schemaDrift = schemaDrift;
     this.threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
@@ -66,7 +76,12 @@ final class WindowRowWriter implements RowWriter {
     return new MappingCounts(skipped, replacedSurrogates, valuesInExtra);
   }
 
-  /** One line's outcome: a mapped event, or why it is malformed. */
+  /** Events the filter dropped in the last attempt. */
+  long filtered() {
+    return filtered;
+  }
+
+  /** One line's outcome: a mapped event, why it is malformed, or neither (the filter dropped it). */
   private record Mapped(SourceLine line, MappedEvent event, MalformedEventException malformed) {}
 
   @Override
@@ -75,16 +90,15 @@ final class WindowRowWriter implements RowWriter {
     skipped = 0;
     replacedSurrogates = 0;
     valuesInExtra = 0;
+    filtered = 0;
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "event-mapper");
       t.setDaemon(true);
       return t;
     });
     Deque<Future<List<Mapped>>> inFlight = new ArrayDeque<>();
-    try (ExportLineStream lines = source.open(window)) {
-      if (lines.notFound()) {
-        stats.markSourceNotFound();
-      }
+    try (LineSource lines = source.open(window)) {
+      stats.markHoursWithoutData(lines.hoursWithoutData(), window.hourList());
       List<SourceLine> batch = new ArrayList<>(BATCH);
       for (SourceLine line = lines.next(); line != null; line = lines.next()) {
         batch.add(line);
@@ -116,6 +130,10 @@ final class WindowRowWriter implements RowWriter {
           mapped.add(new Mapped(line, null, new MalformedEventException(line.problem())));
           continue;
         }
+        if (!filter.keeps(line.text())) {
+          mapped.add(new Mapped(line, null, null));
+          continue;
+        }
         try {
           mapped.add(new Mapped(line, mapper.map(line.text(), routing(line)), null));
         } catch (MalformedEventException e) {
@@ -133,7 +151,7 @@ final class WindowRowWriter implements RowWriter {
    * window would commit it in different hours, twice or never.
    */
   private ExportWindow routing(SourceLine line) {
-    Instant hour = ExportFileHour.of(line.file());
+    Instant hour = source.fileHour(line.file());
     return hour != null && window.contains(hour) ? ExportWindow.ofHour(hour) : window;
   }
 
@@ -162,13 +180,18 @@ final class WindowRowWriter implements RowWriter {
         String where = m.line().location(m.malformed().column());
         if (skipped > maxBadRecords) {
           throw new ExportFailure(FailureReason.BadRecords, where + " of the Amplitude export is a bad line ("
-              + m.malformed().getMessage() + "); " + skipped + " bad line(s) exceed source.maxBadRecords="
-              + maxBadRecords + ", so nothing of " + window + " was committed. Raise maxBadRecords to skip them");
+              + m.malformed().getMessage() + "); " + skipped + " bad line(s) exceed " + maxBadRecordsField
+              + "=" + maxBadRecords + ", so nothing of " + window + " was committed. Raise " + maxBadRecordsField
+              + " to skip them");
         }
         LOG.warn("skipping bad {} of {}: {}", where, window, m.malformed().getMessage());
         continue;
       }
       MappedEvent event = m.event();
+      if (event == null) {
+        filtered++;
+        continue;
+      }
       replacedSurrogates += event.replacedSurrogates();
       valuesInExtra += event.valuesInExtra();
       out.write(event.row());

@@ -3,6 +3,7 @@ package io.bqexport.operator;
 import io.bqexport.operator.backfill.BackfillReconciler;
 import io.bqexport.operator.export.ExportReconciler;
 import io.bqexport.bigquery.CredentialProbe;
+import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.status.EventRecorder;
@@ -39,6 +40,12 @@ public final class BqExportOperator implements AutoCloseable {
   private HealthServer health;
 
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock) {
+    this(client, settings, clock, AmbientCredentials.metadataServer());
+  }
+
+  /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */
+  public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AmbientCredentials ambient) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -62,7 +69,7 @@ public final class BqExportOperator implements AutoCloseable {
       }
     });
     EventRecorder recorder = new EventRecorder(client, clock);
-    validations = new CredentialValidations(new CredentialProbe(clock), clock);
+    validations = new CredentialValidations(new CredentialProbe(clock), clock, ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.

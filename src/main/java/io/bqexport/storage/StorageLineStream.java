@@ -15,9 +15,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -73,6 +76,11 @@ public final class StorageLineStream implements LineSource {
   /** True when no listed hour has any file: an empty source, distinguishable from a failure. */
   public boolean hasNoFiles() {
     return hours.stream().allMatch(HourObjects::isEmpty);
+  }
+
+  @Override
+  public Set<Instant> hoursWithoutData() {
+    return hours.stream().filter(HourObjects::isEmpty).map(HourObjects::hour).collect(Collectors.toSet());
   }
 
   /** The next non-blank line, or null at the verified end of the last object. */

@@ -89,7 +89,7 @@ class MergeIdMapperTest {
   }
 
   @Test
-  void theSchemaResourceHasAmplitudesColumnsPlusScopeAsNullableFields() {
+  void theSchemaResourceHasAmplitudesColumnsPlusScopeAndTheCommitKeysAsNullableFields() {
     assertThat(MergeIdSchema.v1().toBigQuerySchema().getFields())
         .extracting(Field::getName, f -> f.getType().getStandardType(), Field::getMode)
         .containsExactly(
@@ -103,6 +103,8 @@ class MergeIdMapperTest {
             org.assertj.core.groups.Tuple.tuple("scope", StandardSQLTypeName.INT64, Field.Mode.NULLABLE),
             org.assertj.core.groups.Tuple.tuple("extra", StandardSQLTypeName.JSON, Field.Mode.NULLABLE),
             org.assertj.core.groups.Tuple.tuple("bqexport_hour", StandardSQLTypeName.TIMESTAMP,
+                Field.Mode.NULLABLE),
+            org.assertj.core.groups.Tuple.tuple("bqexport_source", StandardSQLTypeName.STRING,
                 Field.Mode.NULLABLE));
     assertThat(MergeIdSchema.v1().version()).isEqualTo(1);
     assertThat(MergeIdSchema.v1().partitionColumn()).isEqualTo("merge_server_time");

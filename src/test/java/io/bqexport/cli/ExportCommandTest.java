@@ -3,6 +3,7 @@ package io.bqexport.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bqexport.exporter.ExporterHarnessAccess;
+import io.bqexport.exporter.StorageExporterHarnessAccess;
 import io.bqexport.exporter.RunSummary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -73,6 +74,21 @@ class ExportCommandTest {
       assertThat(summary.result()).isEqualTo("Succeeded");
       assertThat(summary.rows()).isEqualTo(25);
       assertThat(result.out()).contains(summary.toJson());
+    }
+  }
+
+  @Test
+  void aStorageSourceRunExportsEventsAndMergedIds() throws Exception {
+    try (StorageExporterHarnessAccess h = new StorageExporterHarnessAccess()) {
+      h.hour(Instant.parse("2026-11-28T01:00:00Z"), 35, 6);
+      Result result = execute("export", "--config", h.writeConfig(Instant.parse("2026-11-28T01:00:00Z")).toString(),
+          "--now", "2026-11-28T04:00:00Z");
+      assertThat(result.code()).as(result.out()).isZero();
+      RunSummary summary = RunSummary.parse(result.out().strip());
+      assertThat(summary.rows()).isEqualTo(35);
+      assertThat(summary.mergeIdRows()).isEqualTo(6);
+      assertThat(h.rows("events")).isEqualTo(35);
+      assertThat(h.rows("merge_ids")).isEqualTo(6);
     }
   }
 

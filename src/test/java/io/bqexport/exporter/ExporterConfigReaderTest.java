@@ -72,4 +72,77 @@ class ExporterConfigReaderTest {
     assertThatThrownBy(() -> ExporterConfigReader.parse("{not json"))
         .hasMessageContaining("not valid JSON");
   }
+
+  /** The storage source with merged IDs, a filter and Workload Identity: the config the operator writes. */
+  static final String STORAGE = """
+      {
+        "export": {"namespace": "default", "name": "product-events"},
+        "storage": {"bucket": "acme-amplitude-export", "prefix": "amplitude", "appId": "187520", "orgId": "189524",
+                    "legacyMergeIdLayout": false, "endpoint": null, "credentialsFile": null,
+                    "workloadIdentity": true, "maxBadRecords": 0},
+        "destination": {"projectId": "acme-analytics", "dataset": "amplitude", "location": "US",
+                        "credentialsFile": null, "endpoint": null, "createDataset": false, "workloadIdentity": true},
+        "data": {"events": {"enabled": true, "table": "events",
+                            "filter": {"include": [{"prefix": "[Amplitude]"}], "exclude": [{"eventType": "Login"}]}},
+                 "mergeIds": {"enabled": true, "table": "merge_ids"}},
+        "startFrom": "2026-11-01T00:00:00Z"
+      }""";
+
+  @Test
+  void readsTheStorageSourceConfig() {
+    ExporterConfig config = ExporterConfigReader.parse(STORAGE);
+    assertThat(config.source()).isNull();
+    assertThat(config.storage().workloadIdentityOrDefault()).isTrue();
+    assertThat(config.data().mergeIds().tableOrDefault()).isEqualTo("merge_ids");
+    assertThat(EventTypeFilter.of(config).canonical())
+        .isEqualTo("{\"include\":[{\"prefix\":\"[Amplitude]\"}],\"exclude\":[{\"eventType\":\"Login\"}]}");
+    assertThat(ExporterConfigReader.parse(ExporterConfigReader.toJson(config))).isEqualTo(config);
+  }
+
+  @Test
+  void namesEachInvalidStorageField() {
+    String bad = STORAGE.replace("acme-amplitude-export", "gs://Acme")
+        .replace("\"187520\"", "\"my-app\"")
+        .replace("\"orgId\": \"189524\"", "\"orgId\": null")
+        .replace("\"legacyMergeIdLayout\": false, \"endpoint\": null, \"credentialsFile\": null",
+            "\"legacyMergeIdLayout\": false, \"endpoint\": null, \"credentialsFile\": \"/k.json\"")
+        .replace("{\"eventType\": \"Login\"}", "{\"eventType\": \"Login\", \"prefix\": \"L\"}")
+        .replace("\"projectId\": \"acme-analytics\"", "\"projectId\": null");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(bad))
+        .isInstanceOfSatisfying(ExportFailure.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.ConfigInvalid))
+        .hasMessageContaining("storage.bucket must be a Cloud Storage bucket name")
+        .hasMessageContaining("storage.appId must be the Amplitude project ID")
+        .hasMessageContaining("storage.orgId is required with data.mergeIds")
+        .hasMessageContaining("storage.legacyMergeIdLayout: true")
+        .hasMessageContaining("set exactly one of storage.credentialsFile")
+        .hasMessageContaining("data.events.filter.exclude[0] must set exactly one of eventType")
+        .hasMessageContaining("destination.projectId is required with destination.workloadIdentity");
+  }
+
+  @Test
+  void exactlyOneSourceAndMergedIdsOnlyFromStorage() {
+    String both = STORAGE.replace("\"storage\":", "\"source\": {\"region\": \"US\", \"apiKeyFile\": \"/a\", "
+        + "\"secretKeyFile\": \"/b\"},\n  \"storage\":");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(both))
+        .hasMessageContaining("set exactly one of source (Amplitude's Export API) and storage");
+    String mergeIdsFromApi = VALID.replace("\"data\": {\"events\": {\"enabled\": true, \"table\": \"events\"}}",
+        "\"data\": {\"events\": {\"enabled\": true, \"table\": \"events\"}, \"mergeIds\": {\"enabled\": true}}");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(mergeIdsFromApi))
+        .hasMessageContaining("data.mergeIds needs the storage source");
+    String legacy = STORAGE.replace("\"orgId\": \"189524\"", "\"orgId\": null")
+        .replace("\"legacyMergeIdLayout\": false", "\"legacyMergeIdLayout\": true");
+    assertThat(ExporterConfigReader.parse(legacy).storage().legacyMergeIdLayout()).isTrue();
+  }
+
+  @Test
+  void bucketNamesFollowCloudStorageRules() {
+    for (String ok : new String[] {"abc", "my_bucket-1", "a.b.example.com", "x".repeat(63)}) {
+      assertThat(ExporterConfigReader.parse(STORAGE.replace("acme-amplitude-export", ok)).storage().bucket())
+          .isEqualTo(ok);
+    }
+    for (String bad : new String[] {"ab", "-abc", "abc-", "ABC", "goog-export", "x".repeat(64), "a..b", "a/b"}) {
+      assertThatThrownBy(() -> ExporterConfigReader.parse(STORAGE.replace("acme-amplitude-export", bad)))
+          .as(bad).hasMessageContaining("storage.bucket");
+    }
+  }
 }

@@ -55,6 +55,8 @@ final class ExporterHarness implements AutoCloseable {
   AmplitudeExportStandIn source;
   boolean retryQuarantined;
   Boolean resumeFromLedger;
+  /** data.events.filter; null exports every event. */
+  ExporterConfig.EventFilter filter;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -95,7 +97,7 @@ final class ExporterHarness implements AutoCloseable {
         new ExporterConfig.Source("US", project().baseUri().toString(), dir.resolve("api-key").toString(),
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
-        new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE)),
+        new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE, filter)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
         resumeFromLedger);
   }

@@ -38,7 +38,8 @@ class OperatorSamplesTest {
 
   @Test
   void samplesApplyAndThePlaceholderKeyIsReportedWithItsFix() {
-    for (String sample : new String[] {"secrets.yaml", "export-minimal.yaml", "export-full.yaml", "backfill.yaml"}) {
+    for (String sample : new String[] {"secrets.yaml", "export-minimal.yaml", "export-full.yaml", "backfill.yaml",
+        "export-storage.yaml"}) {
       assertThat(kubernetes.apply(ProjectFiles.resolve("samples/" + sample), NS)).as(sample).isNotEmpty();
     }
 
@@ -51,6 +52,14 @@ class OperatorSamplesTest {
       assertThat(stalled.status()).isEqualTo("True");
       assertThat(exportCondition(name, ConditionType.READY).orElseThrow().status()).isEqualTo("False");
     }
+
+    // No key anywhere: outside GKE the operator has no Google identity to probe with, and says what to set up.
+    Condition keyless = awaitExportCondition("product-events-gcs", ConditionType.CREDENTIALS_VALID,
+        "WorkloadIdentityUnavailable");
+    assertThat(keyless.status()).isEqualTo("False");
+    assertThat(keyless.message()).contains("iam.gke.io/gcp-service-account", "Workload Identity on GKE");
+    assertThat(kubernetes.client().serviceAccounts().inNamespace(NS).withName("bqexport-exporter").get()
+        .getMetadata().getAnnotations()).containsKey("iam.gke.io/gcp-service-account");
 
     await().untilAsserted(() -> {
       BigQueryBackfill backfill = kubernetes.client().resources(BigQueryBackfill.class).inNamespace(NS)

@@ -2,6 +2,7 @@ package io.bqexport.testing;
 
 import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
+import io.bqexport.operator.export.AmbientCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,10 +42,28 @@ public final class OperatorUnderTest implements AutoCloseable {
         EXPORTER_IMAGE, true));
   }
 
+  /**
+   * Outside Google Cloud: no Application Default Credentials, whatever the machine running the tests has, so an
+   * export with workloadIdentity reports WorkloadIdentityUnavailable unless a test passes a metadata stand-in.
+   */
+  public static final AmbientCredentials NO_AMBIENT_CREDENTIALS = () -> {
+    throw new IOException("no Application Default Credentials in tests");
+  };
+
+  /** With Workload Identity: the operator's own Google identity comes from {@code ambient}. */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, AmbientCredentials ambient) {
+    this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true), ambient);
+  }
+
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings) {
+    this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
+  }
+
+  private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
+      AmbientCredentials ambient) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock).start();
+      operator = new BqExportOperator(client, settings, clock, ambient).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

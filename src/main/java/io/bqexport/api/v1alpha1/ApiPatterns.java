@@ -17,5 +17,15 @@ public final class ApiPatterns {
   /** Keys of a Secret's data map. */
   public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
 
+  /** Amplitude project and organisation IDs: digits, no leading zero. */
+  public static final String AMPLITUDE_ID = "^[1-9][0-9]{0,18}$";
+  /**
+   * Cloud Storage bucket names (https://cloud.google.com/storage/docs/buckets#naming): lowercase letters, digits,
+   * '-', '_' and '.', starting and ending with a letter or digit; dot-separated parts of at most 63.
+   */
+  public static final String BUCKET = "^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?)*$";
+  /** A folder in a bucket: any object-name characters but line breaks (https://cloud.google.com/storage/docs/objects#naming). */
+  public static final String OBJECT_PREFIX = "^[^\\r\\n]*$";
+
   private ApiPatterns() {}
 }

@@ -16,11 +16,29 @@ import io.fabric8.generator.annotation.ValidationRule;
     + " || duration(self.validationInterval) >= duration('5m')",
     message = "spec.validationInterval must be 5m or more: each validation makes a test upload (default 12h)",
     reason = "FieldValueInvalid")
-@ValidationRule(value = "self.source.amplitude.credentialsSecretRef.apiKeyKey"
+@ValidationRule(value = "!has(self.source.amplitude) || self.source.amplitude.credentialsSecretRef.apiKeyKey"
     + " != self.source.amplitude.credentialsSecretRef.secretKeyKey",
     message = "spec.source.amplitude.credentialsSecretRef: apiKeyKey and secretKeyKey name the same Secret key;"
         + " the API key and the secret key are two different values",
     reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.data) || !has(self.data.mergeIds) || !has(self.data.mergeIds.enabled)"
+    + " || !self.data.mergeIds.enabled || (has(self.source.storage) && (has(self.source.storage.orgId)"
+    + " || (has(self.source.storage.legacyMergeIdLayout) && self.source.storage.legacyMergeIdLayout)))",
+    message = "spec.data.mergeIds.enabled needs spec.source.storage with orgId (or legacyMergeIdLayout: true):"
+        + " Amplitude delivers merged IDs only through its Cloud Storage export, not the Export API",
+    reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.data) || !has(self.data.mergeIds) || !has(self.data.mergeIds.enabled)"
+    + " || !self.data.mergeIds.enabled || !has(self.data.mergeIds.table) || !has(self.data.events)"
+    + " || !has(self.data.events.table) || self.data.mergeIds.table != self.data.events.table",
+    message = "spec.data.mergeIds.table names the events table; give the Merge IDs table its own name"
+        + " (default merge_ids)",
+    reason = "FieldValueInvalid")
+@ValidationRule(value = "!((has(self.source.storage) && has(self.source.storage.credentials.workloadIdentity))"
+    + " || (has(self.destination.credentials) && has(self.destination.credentials.workloadIdentity)))"
+    + " || (has(self.pod) && has(self.pod.serviceAccountName) && self.pod.serviceAccountName != '')",
+    message = "spec.pod.serviceAccountName is required with workloadIdentity: name the Kubernetes service account"
+        + " that is bound to the Google service account (annotation iam.gke.io/gcp-service-account)",
+    reason = "FieldValueRequired")
 public record BigQueryExportSpec(
     @Required
     @JsonPropertyDescription("Where events come from.")

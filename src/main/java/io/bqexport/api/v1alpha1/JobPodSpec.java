@@ -23,7 +23,8 @@ public record JobPodSpec(
     List<LocalObjectReference> imagePullSecrets,
     @Size(max = 253)
     @JsonPropertyDescription("Service account of the exporter pods. Its token is never mounted: the exporter needs no"
-        + " Kubernetes API access. Set it for Workload Identity later, or leave it empty.")
+        + " Kubernetes API access. Required with workloadIdentity: the Kubernetes service account annotated"
+        + " iam.gke.io/gcp-service-account with the Google service account to act as.")
     String serviceAccountName) {
 
   public static JobPodSpec empty() {

@@ -40,6 +40,12 @@ public final class Reasons {
   public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
   public static final String UNEXPECTED_RESPONSE = "UnexpectedResponse";
   public static final String VALIDATION_TIMED_OUT = "ValidationTimedOut";
+  // The storage source's check before activation: list the prefix, read one object.
+  public static final String BUCKET_NOT_FOUND = "BucketNotFound";
+  public static final String STORAGE_ACCESS_DENIED = "StorageAccessDenied";
+  public static final String STORAGE_AUTH_FAILED = "StorageAuthFailed";
+  public static final String NO_EXPORT_FILES = "NoExportFiles";
+  public static final String WORKLOAD_IDENTITY_UNAVAILABLE = "WorkloadIdentityUnavailable";
 
   // Schedule, data and readiness of an export.
   public static final String SCHEDULED = "Scheduled";

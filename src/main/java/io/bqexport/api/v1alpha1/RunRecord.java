@@ -23,4 +23,15 @@ public record RunRecord(
     @JsonPropertyDescription("Why the run failed (a reason such as AmplitudeAuthFailed or OOMKilled).")
     String reason,
     @JsonPropertyDescription("What happened, in words.")
-    String message) {}
+    String message,
+    @JsonPropertyDescription("Events left out by spec.data.events.filter; unset when none.")
+    Long filteredEvents,
+    @JsonPropertyDescription("Merged-ID rows committed to the Merge IDs table; unset when none.")
+    Long mergeIdRows) {
+
+  /** A run without filtered events or merged IDs. */
+  public RunRecord(String job, String trigger, String startTime, String completionTime, String result, Long hours,
+      Long rows, String committed, String reason, String message) {
+    this(job, trigger, startTime, completionTime, result, hours, rows, committed, reason, message, null, null);
+  }
+}

@@ -1,14 +1,14 @@
 package io.bqexport.operator.export;
 
-import io.bqexport.amplitude.AmplitudeClientSettings;
-import io.bqexport.amplitude.AmplitudeCredentials;
-import io.bqexport.amplitude.AmplitudeRegion;
+import com.google.auth.ServiceAccountSigner;
+import com.google.auth.oauth2.GoogleCredentials;
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.bigquery.CredentialProbe;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import java.net.URI;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,12 +70,24 @@ public final class CredentialValidations implements AutoCloseable {
   }
   private final SimpleInboundEventSource<BigQueryExport> done = new SimpleInboundEventSource<>("credential-probes");
 
+  private final AmbientCredentials ambient;
+
   public CredentialValidations(CredentialProbe probe, Clock clock) {
-    this(probe, clock, PROBE_TIMEOUT);
+    this(probe, clock, PROBE_TIMEOUT, AmbientCredentials.metadataServer());
+  }
+
+  /** @param ambient the operator's own Google identity, for exports that use Workload Identity */
+  public CredentialValidations(CredentialProbe probe, Clock clock, AmbientCredentials ambient) {
+    this(probe, clock, PROBE_TIMEOUT, ambient);
   }
 
   /** @param timeout how long one probe may take, counted from its start */
   CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout) {
+    this(probe, clock, timeout, AmbientCredentials.metadataServer());
+  }
+
+  private CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, AmbientCredentials ambient) {
+    this.ambient = ambient;
     this.probe = probe;
     this.clock = clock;
     this.timeout = timeout;
@@ -179,13 +191,13 @@ public final class CredentialValidations implements AutoCloseable {
     Instant now = clock.instant();
     shared.values().removeIf(p -> !p.reusable(now, false));
     return shared.compute(probeKey(export, secrets), (key, existing) -> existing != null && existing.reusable(now, force)
-        ? existing : new SharedProbe(newProbe(target(export, secrets), secrets), now)).future();
+        ? existing : new SharedProbe(newProbe(export, secrets), now)).future();
   }
 
-  private CompletableFuture<CredentialProbe.Result> newProbe(CredentialProbe.Target target,
+  private CompletableFuture<CredentialProbe.Result> newProbe(BigQueryExport export,
       ExportSecrets.Observation secrets) {
-    String account = secrets.key().clientEmail();
-    return runner.run(() -> probe.probe(target), () -> new CredentialProbe.Result(false,
+    String account = secrets.key() == null ? null : secrets.key().clientEmail();
+    return runner.run(() -> probe(export, secrets), () -> new CredentialProbe.Result(false,
             io.bqexport.api.v1alpha1.Reasons.VALIDATION_TIMED_OUT, "Validating the credentials took longer than "
             + timeout.toSeconds() + " s from its start; Google or Amplitude may be slow or unreachable from the"
             + " cluster. It is retried.", account, null))
@@ -199,7 +211,8 @@ public final class CredentialValidations implements AutoCloseable {
     var spec = export.getSpec();
     var values = secrets.values();
     String inputs = String.join("\u0000", String.valueOf(values.keyJson()), String.valueOf(values.amplitudeApiKey()),
-        String.valueOf(values.amplitudeSecretKey()), String.valueOf(spec.source()), String.valueOf(spec.destination()),
+        String.valueOf(values.amplitudeSecretKey()), String.valueOf(values.storageKeyJson()),
+        String.valueOf(spec.source()), String.valueOf(spec.destination()),
         String.valueOf(spec.data()));
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -209,17 +222,38 @@ public final class CredentialValidations implements AutoCloseable {
     }
   }
 
-  private static CredentialProbe.Target target(BigQueryExport export, ExportSecrets.Observation secrets) {
+  /**
+   * Probes with the export's keys; where it uses Workload Identity, with the operator's own identity, which must
+   * first yield a token (else WorkloadIdentityUnavailable, before any call to BigQuery or Cloud Storage).
+   */
+  private CredentialProbe.Result probe(BigQueryExport export, ExportSecrets.Observation secrets) {
     var spec = export.getSpec();
-    var amplitude = spec.source().amplitude();
-    AmplitudeClientSettings settings = AmplitudeClientSettings.of(AmplitudeRegion.valueOf(amplitude.region().name()),
-        amplitude.endpoint() == null ? null : URI.create(amplitude.endpoint()),
-        new AmplitudeCredentials(secrets.values().amplitudeApiKey(), secrets.values().amplitudeSecretKey()))
-        .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    boolean destinationKeyless = spec.destination().usesWorkloadIdentity();
+    boolean storageKeyless = spec.source().storage() != null
+        && spec.source().storage().credentials().usesWorkloadIdentity();
+    GoogleCredentials own = null;
+    String account = null;
+    if (destinationKeyless || storageKeyless) {
+      try {
+        own = ambient.get();
+        own.refresh();
+        account = own instanceof ServiceAccountSigner signer ? signer.getAccount() : "the operator's identity";
+      } catch (IOException | RuntimeException e) {
+        return new CredentialProbe.Result(false, Reasons.WORKLOAD_IDENTITY_UNAVAILABLE, "The export uses"
+            + " workloadIdentity, but the operator's pod got no Google token from Application Default Credentials ("
+            + e.getClass().getSimpleName() + "). On GKE, enable Workload Identity on the node pool and annotate the"
+            + " operator's Kubernetes service account with iam.gke.io/gcp-service-account (chart value"
+            + " serviceAccount.annotations), bound with roles/iam.workloadIdentityUser; see the README, Workload"
+            + " Identity on GKE. It is retried.", null, spec.destination().projectId());
+      }
+    }
     var destination = spec.destination();
-    return new CredentialProbe.Target(secrets.values().keyJson(), secrets.key(), destination.projectId(),
-        destination.dataset(), destination.location(), destination.endpoint(), destination.createDataset(),
-        spec.data().events().table(), settings);
+    String projectId = destination.projectId() != null ? destination.projectId()
+        : secrets.key() == null ? null : secrets.key().projectId();
+    return probe.probe(new CredentialProbe.Target(secrets.values().keyJson(), secrets.key(),
+        destinationKeyless ? own : null, account, destination.projectId(), destination.dataset(),
+        destination.location(), destination.endpoint(), destination.createDataset(), spec.data().events().table(),
+        SourceChecks.of(spec, secrets.values(), storageKeyless ? own : null, projectId)));
   }
 
   private static Duration interval(BigQueryExport export) {

@@ -2,6 +2,7 @@ package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.JobPodSpec;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
@@ -12,19 +13,26 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The exporter pod, hardened: non-root, read-only root filesystem, no capabilities, seccomp RuntimeDefault, no
  * service-account token (the exporter never talks to Kubernetes), Secrets as read-only 0400 files, never as
- * environment variables, and an emptyDir for temporary files.
+ * environment variables, and an emptyDir for temporary files. Only the Secrets in use are mounted: none for
+ * Workload Identity, where Application Default Credentials come from the GKE metadata server, which needs no
+ * Kubernetes token in the pod (so automountServiceAccountToken stays false).
  */
 public final class ExportPodTemplate {
   public static final String CONFIG_DIR = "/etc/bqexport/config";
   public static final String CONFIG_FILE = CONFIG_DIR + "/" + ExporterConfigMap.CONFIG_KEY;
   public static final String GOOGLE_DIR = "/etc/bqexport/google";
   public static final String AMPLITUDE_DIR = "/etc/bqexport/amplitude";
+  /** The storage source's service-account key, when it has one (none with Workload Identity). */
+  public static final String STORAGE_DIR = "/etc/bqexport/storage";
   public static final String CONTAINER = "exporter";
   private static final long NON_ROOT_UID = 65532L;
   private static final int READ_ONLY_FOR_OWNER = 0400;
@@ -38,22 +46,31 @@ public final class ExportPodTemplate {
   public static PodTemplateSpec build(BigQueryExport export, String configMap, String image,
       Map<String, String> labels, List<String> args) {
     JobPodSpec pod = export.getSpec().pod();
-    var google = export.getSpec().destination().credentialsSecretRef();
-    var amplitude = export.getSpec().source().amplitude().credentialsSecretRef();
-    List<Volume> volumes = List.of(
-        new VolumeBuilder().withName("config").withNewConfigMap()
-            .withName(configMap).withDefaultMode(0444).endConfigMap().build(),
-        new VolumeBuilder().withName("google").withNewSecret().withSecretName(google.name())
-            .withDefaultMode(READ_ONLY_FOR_OWNER)
-            .withItems(new KeyToPathBuilder().withKey(google.key()).withPath(google.key()).build()).endSecret()
-            .build(),
-        new VolumeBuilder().withName("amplitude").withNewSecret().withSecretName(amplitude.name())
-            .withDefaultMode(READ_ONLY_FOR_OWNER)
-            .withItems(new KeyToPathBuilder().withKey(amplitude.apiKeyKey()).withPath(amplitude.apiKeyKey()).build(),
-                new KeyToPathBuilder().withKey(amplitude.secretKeyKey()).withPath(amplitude.secretKeyKey()).build())
-            .endSecret().build(),
-        new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("1Gi")).endEmptyDir()
-            .build());
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
+        .withName(configMap).withDefaultMode(0444).endConfigMap().build());
+    mounts.add(mount("config", CONFIG_DIR));
+    SecretKeyRef google = export.getSpec().destination().keySecretRef();
+    if (google != null) {
+      volumes.add(secretVolume("google", google.name(), google.key()));
+      mounts.add(mount("google", GOOGLE_DIR));
+    }
+    var amplitudeSource = export.getSpec().source().amplitude();
+    if (amplitudeSource != null) {
+      var amplitude = amplitudeSource.credentialsSecretRef();
+      volumes.add(secretVolume("amplitude", amplitude.name(), amplitude.apiKeyKey(), amplitude.secretKeyKey()));
+      mounts.add(mount("amplitude", AMPLITUDE_DIR));
+    }
+    var storageSource = export.getSpec().source().storage();
+    if (storageSource != null && storageSource.credentials().secretRef() != null) {
+      SecretKeyRef storage = storageSource.credentials().secretRef();
+      volumes.add(secretVolume("storage", storage.name(), storage.key()));
+      mounts.add(mount("storage", STORAGE_DIR));
+    }
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("1Gi"))
+        .endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     List<String> command = new java.util.ArrayList<>(List.of("export", "--config", CONFIG_FILE));
     command.addAll(args);
     Container container = new ContainerBuilder()
@@ -62,10 +79,7 @@ public final class ExportPodTemplate {
         .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp")
         .endEnv()
         .withResources(pod.resources() != null ? pod.resources() : defaultResources())
-        .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("google").withMountPath(GOOGLE_DIR).withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("amplitude").withMountPath(AMPLITUDE_DIR).withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .withVolumeMounts(mounts)
         .withTerminationMessagePath("/dev/termination-log")
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT_UID)
@@ -88,6 +102,19 @@ public final class ExportPodTemplate {
         .withContainers(container)
         .withVolumes(volumes)
         .endSpec().build();
+  }
+
+  /** Only the listed keys, read-only for the owner. */
+  private static Volume secretVolume(String name, String secret, String... keys) {
+    return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret)
+        .withDefaultMode(READ_ONLY_FOR_OWNER)
+        .withItems(java.util.Arrays.stream(keys).map(k -> new KeyToPathBuilder().withKey(k).withPath(k).build())
+            .toList())
+        .endSecret().build();
+  }
+
+  private static VolumeMount mount(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
   }
 
   private static ResourceRequirements defaultResources() {

@@ -259,9 +259,13 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     Stream<String> amplitude = spec.source() == null || spec.source().amplitude() == null
         || spec.source().amplitude().credentialsSecretRef() == null ? Stream.empty()
         : Stream.of(spec.source().amplitude().credentialsSecretRef().name());
-    Stream<String> google = spec.destination() == null || spec.destination().credentialsSecretRef() == null
-        ? Stream.empty() : Stream.of(spec.destination().credentialsSecretRef().name());
-    return Stream.concat(amplitude, google).distinct().map(name -> key(namespace, name)).toList();
+    Stream<String> google = spec.destination() == null || spec.destination().keySecretRef() == null
+        ? Stream.empty() : Stream.of(spec.destination().keySecretRef().name());
+    Stream<String> storage = spec.source() == null || spec.source().storage() == null
+        || spec.source().storage().credentials() == null || spec.source().storage().credentials().secretRef() == null
+        ? Stream.empty() : Stream.of(spec.source().storage().credentials().secretRef().name());
+    return Stream.of(amplitude, google, storage).flatMap(s -> s).distinct().map(name -> key(namespace, name))
+        .toList();
   }
 
   private static String key(String namespace, String name) {

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +27,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Reads the two Secrets an export references, straight from the API server (the operator caches only Secret
+ * Reads the Secrets an export references (the destination key, the Amplitude keys or the storage key; none with
+ * Workload Identity), straight from the API server (the operator caches only Secret
  * metadata), and checks their shape. Values never leave this class except as the parsed, non-secret key facts.
  * Only Secrets that opt in with {@link #CREDENTIALS_LABEL} are used: someone who may create an export but not read
  * Secrets must not be able to make the operator use, say, another team's key.
@@ -36,25 +39,37 @@ public final class ExportSecrets {
   static final String PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
   private static final java.time.Duration METADATA_TIMEOUT = java.time.Duration.ofSeconds(30);
 
-  /** What was found: either a problem to report or the key facts, the values and the Secrets' versions. */
+  /**
+   * What was found: either a problem to report or the key facts, the values and the Secrets' versions.
+   *
+   * @param key the destination key's facts; null when the destination uses Workload Identity
+   */
   public record Observation(Problem problem, ServiceAccountKeyInfo key, Values values, String versions) {
     public boolean ok() {
       return problem == null;
     }
   }
 
-  /** The secret values, for the credential probe only; never printed. */
+  /** The secret values, for the credential probe only; never printed. Null where the spec references none. */
   public static final class Values {
     private final String keyJson;
     private final String amplitudeApiKey;
     private final String amplitudeSecretKey;
+    private final String storageKeyJson;
 
+    /** The values of an export reading the Export API. */
     Values(String keyJson, String amplitudeApiKey, String amplitudeSecretKey) {
+      this(keyJson, amplitudeApiKey, amplitudeSecretKey, null);
+    }
+
+    Values(String keyJson, String amplitudeApiKey, String amplitudeSecretKey, String storageKeyJson) {
       this.keyJson = keyJson;
       this.amplitudeApiKey = amplitudeApiKey;
       this.amplitudeSecretKey = amplitudeSecretKey;
+      this.storageKeyJson = storageKeyJson;
     }
 
+    /** The destination's service-account key JSON; null with Workload Identity. */
     public String keyJson() {
       return keyJson;
     }
@@ -65,6 +80,11 @@ public final class ExportSecrets {
 
     public String amplitudeSecretKey() {
       return amplitudeSecretKey;
+    }
+
+    /** The storage source's service-account key JSON; null with Workload Identity or the Export API source. */
+    public String storageKeyJson() {
+      return storageKeyJson;
     }
 
     @Override
@@ -79,55 +99,103 @@ public final class ExportSecrets {
     this.client = client;
   }
 
+  /** A Secret the spec references, or the problem of finding it. */
+  private record Read(Secret secret, Observation problem) {}
+
   /**
+   * Checks in the order a user fixes things: every referenced Secret exists and is labelled, then has its keys,
+   * then holds a usable key file.
+   *
    * @param labelled names of the Secrets the (label-selected) informer has seen: these are read in full; any other
    *     is first looked at as metadata only, so an unlabelled Secret's data is never requested
    */
   public Observation observe(BigQueryExport export, Set<String> labelled) {
     String namespace = export.getMetadata().getNamespace();
-    SecretKeyRef keyRef = export.getSpec().destination().credentialsSecretRef();
-    AmplitudeSecretRef ampRef = export.getSpec().source().amplitude().credentialsSecretRef();
+    var spec = export.getSpec();
+    SecretKeyRef keyRef = spec.destination().keySecretRef();
+    String keyField = spec.destination().keySecretField();
+    AmplitudeSecretRef ampRef = spec.source().amplitude() == null ? null
+        : spec.source().amplitude().credentialsSecretRef();
+    SecretKeyRef storageRef = spec.source().storage() == null ? null
+        : spec.source().storage().credentials().secretRef();
+    String storageField = "spec.source.storage.credentials.secretRef";
 
-    Secret google = readIfLabelled(namespace, keyRef.name(), labelled);
-    if (google == UNLABELLED) {
-      return notLabelled(keyRef.name(), "spec.destination.credentialsSecretRef", namespace);
+    Read google = keyRef == null ? null : read(namespace, keyRef.name(), keyField, labelled, keyFileHint(keyRef));
+    if (google != null && google.problem() != null) {
+      return google.problem();
     }
-    if (google == null) {
-      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + keyRef.name() + " (spec.destination.credentialsSecretRef) does not"
-          + " exist in namespace " + namespace + "; create it with the service-account key: kubectl create secret"
-          + " generic " + keyRef.name() + " --from-file=" + keyRef.key() + "=KEY.json");
+    Read amplitude = ampRef == null ? null : read(namespace, ampRef.name(),
+        "spec.source.amplitude.credentialsSecretRef", labelled, "--from-literal=" + ampRef.apiKeyKey()
+            + "=API_KEY --from-literal=" + ampRef.secretKeyKey() + "=SECRET_KEY");
+    if (amplitude != null && amplitude.problem() != null) {
+      return amplitude.problem();
     }
-    Secret amplitude = readIfLabelled(namespace, ampRef.name(), labelled);
-    if (amplitude == UNLABELLED) {
-      return notLabelled(ampRef.name(), "spec.source.amplitude.credentialsSecretRef", namespace);
+    Read storage = storageRef == null ? null
+        : read(namespace, storageRef.name(), storageField, labelled, keyFileHint(storageRef));
+    if (storage != null && storage.problem() != null) {
+      return storage.problem();
     }
-    if (amplitude == null) {
-      return failed(Reasons.SECRET_NOT_FOUND, "Secret " + ampRef.name() + " (spec.source.amplitude.credentialsSecretRef)"
-          + " does not exist in namespace " + namespace + "; create it: kubectl create secret generic "
-          + ampRef.name() + " --from-literal=" + ampRef.apiKeyKey() + "=API_KEY --from-literal="
-          + ampRef.secretKeyKey() + "=SECRET_KEY");
+
+    if (google != null && value(google.secret(), keyRef.key()) == null) {
+      return failed(Reasons.SECRET_KEY_MISSING, missingKey(google.secret(), keyRef.key(), keyField + ".key"));
     }
-    byte[] keyFile = value(google, keyRef.key());
-    if (keyFile == null) {
-      return failed(Reasons.SECRET_KEY_MISSING, missingKey(google, keyRef.key(), "spec.destination.credentialsSecretRef.key"));
-    }
-    for (String ampKey : new String[] {ampRef.apiKeyKey(), ampRef.secretKeyKey()}) {
-      byte[] v = value(amplitude, ampKey);
-      if (v == null || new String(v, StandardCharsets.UTF_8).isBlank()) {
-        return failed(Reasons.SECRET_KEY_MISSING,
-            missingKey(amplitude, ampKey, "spec.source.amplitude.credentialsSecretRef"));
+    if (amplitude != null) {
+      for (String ampKey : new String[] {ampRef.apiKeyKey(), ampRef.secretKeyKey()}) {
+        byte[] v = value(amplitude.secret(), ampKey);
+        if (v == null || new String(v, StandardCharsets.UTF_8).isBlank()) {
+          return failed(Reasons.SECRET_KEY_MISSING,
+              missingKey(amplitude.secret(), ampKey, "spec.source.amplitude.credentialsSecretRef"));
+        }
       }
     }
+    if (storage != null && value(storage.secret(), storageRef.key()) == null) {
+      return failed(Reasons.SECRET_KEY_MISSING, missingKey(storage.secret(), storageRef.key(), storageField + ".key"));
+    }
+
     try {
-      ServiceAccountKeyInfo key = ServiceAccountKeyInfo.parse(keyFile, "Secret " + keyRef.name() + ", key "
-          + keyRef.key());
-      Values values = new Values(new String(keyFile, StandardCharsets.UTF_8),
-          new String(value(amplitude, ampRef.apiKeyKey()), StandardCharsets.UTF_8).trim(),
-          new String(value(amplitude, ampRef.secretKeyKey()), StandardCharsets.UTF_8).trim());
-      return new Observation(null, key, values, versions(google, amplitude));
+      ServiceAccountKeyInfo key = null;
+      String keyJson = null;
+      if (google != null) {
+        byte[] keyFile = value(google.secret(), keyRef.key());
+        key = ServiceAccountKeyInfo.parse(keyFile, "Secret " + keyRef.name() + ", key " + keyRef.key());
+        keyJson = new String(keyFile, StandardCharsets.UTF_8);
+      }
+      String storageKeyJson = null;
+      if (storage != null) {
+        byte[] keyFile = value(storage.secret(), storageRef.key());
+        ServiceAccountKeyInfo.parse(keyFile, "Secret " + storageRef.name() + ", key " + storageRef.key());
+        storageKeyJson = new String(keyFile, StandardCharsets.UTF_8);
+      }
+      Values values = new Values(keyJson,
+          amplitude == null ? null : text(amplitude.secret(), ampRef.apiKeyKey()),
+          amplitude == null ? null : text(amplitude.secret(), ampRef.secretKeyKey()), storageKeyJson);
+      List<Secret> used = java.util.stream.Stream.of(google, amplitude, storage)
+          .filter(java.util.Objects::nonNull).map(Read::secret).toList();
+      return new Observation(null, key, values, versions(used));
     } catch (ServiceAccountKeyInfo.InvalidKeyException e) {
       return failed(e.reason(), e.getMessage());
     }
+  }
+
+  private static String keyFileHint(SecretKeyRef ref) {
+    return "--from-file=" + ref.key() + "=KEY.json";
+  }
+
+  private static String text(Secret secret, String key) {
+    return new String(value(secret, key), StandardCharsets.UTF_8).trim();
+  }
+
+  /** The referenced Secret, labelled and present, or the problem with the fix. */
+  private Read read(String namespace, String name, String field, Set<String> labelled, String createHint) {
+    Secret secret = readIfLabelled(namespace, name, labelled);
+    if (secret == UNLABELLED) {
+      return new Read(null, notLabelled(name, field, namespace));
+    }
+    if (secret == null) {
+      return new Read(null, failed(Reasons.SECRET_NOT_FOUND, "Secret " + name + " (" + field + ") does not exist in"
+          + " namespace " + namespace + "; create it: kubectl create secret generic " + name + " " + createHint));
+    }
+    return new Read(secret, null);
   }
 
   /** Stands for a Secret that exists without the label; never read in full. */
@@ -215,8 +283,9 @@ public final class ExportSecrets {
     return stringData != null && stringData.get(key) != null ? stringData.get(key).getBytes(StandardCharsets.UTF_8) : null;
   }
 
-  private static String versions(Secret google, Secret amplitude) {
-    return google.getMetadata().getName() + "@" + google.getMetadata().getResourceVersion() + ","
-        + amplitude.getMetadata().getName() + "@" + amplitude.getMetadata().getResourceVersion();
+  /** name@resourceVersion of each Secret in use, in spec order: destination, Amplitude, storage. */
+  private static String versions(List<Secret> secrets) {
+    return secrets.stream().map(s -> s.getMetadata().getName() + "@" + s.getMetadata().getResourceVersion())
+        .collect(java.util.stream.Collectors.joining(","));
   }
 }

@@ -3,6 +3,8 @@ package io.bqexport.operator.export;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.ApiPatterns;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.GoogleCredentialsSpec;
+import io.bqexport.api.v1alpha1.StorageSourceSpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.operator.status.Problem;
 import java.net.URI;
@@ -38,15 +40,24 @@ public final class ExportSpecValidator {
 
   public List<Problem> validate(BigQueryExportSpec spec, Instant now) {
     List<Problem> problems = new ArrayList<>();
-    if (spec == null || spec.source() == null || spec.source().amplitude() == null
-        || spec.source().amplitude().credentialsSecretRef() == null) {
+    if (spec == null || spec.source() == null
+        || (spec.source().amplitude() == null) == (spec.source().storage() == null)) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source: set exactly one of amplitude (the Export API, with"
+          + " spec.source.amplitude.credentialsSecretRef naming the Secret with the api-key and secret-key) and storage (Amplitude's Cloud"
+          + " Storage export: gcs.bucket, appId and credentials)"));
+    } else if (spec.source().amplitude() != null && spec.source().amplitude().credentialsSecretRef() == null) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.amplitude.credentialsSecretRef is required: name the Secret"
           + " that holds the Amplitude api-key and secret-key"));
+    } else if (spec.source().storage() != null) {
+      requiredStorageFields(problems, spec.source().storage());
     }
-    if (spec == null || spec.destination() == null || spec.destination().credentialsSecretRef() == null
-        || spec.destination().dataset() == null) {
-      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.destination.dataset and spec.destination.credentialsSecretRef are"
-          + " required: name the BigQuery dataset and the Secret that holds the service-account key"));
+    if (spec == null || spec.destination() == null || spec.destination().dataset() == null
+        || (spec.destination().credentialsSecretRef() == null) == (spec.destination().credentials() == null)) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.destination.dataset and exactly one of"
+          + " spec.destination.credentialsSecretRef and spec.destination.credentials are required: name the BigQuery"
+          + " dataset and the Secret that holds the service-account key (or credentials.workloadIdentity: {})"));
+    } else if (spec.destination().credentials() != null) {
+      credentials(problems, "spec.destination.credentials", spec.destination().credentials());
     }
     if (!problems.isEmpty()) {
       return problems;
@@ -59,13 +70,21 @@ public final class ExportSpecValidator {
       pattern(problems, "spec.destination.projectId", spec.destination().projectId(), ApiPatterns.PROJECT_ID,
           "use the project ID (lowercase, e.g. acme-analytics), not the project name or number");
     }
-    secretRef(problems, "spec.destination.credentialsSecretRef", spec.destination().credentialsSecretRef().name(),
-        spec.destination().credentialsSecretRef().key());
-    var amplitudeRef = spec.source().amplitude().credentialsSecretRef();
-    secretRef(problems, "spec.source.amplitude.credentialsSecretRef", amplitudeRef.name(), amplitudeRef.apiKeyKey(),
-        amplitudeRef.secretKeyKey());
-    endpoint(problems, "spec.source.amplitude.endpoint", spec.source().amplitude().endpoint());
+    if (spec.destination().keySecretRef() != null) {
+      secretRef(problems, spec.destination().keySecretField(), spec.destination().keySecretRef().name(),
+          spec.destination().keySecretRef().key());
+    }
+    if (spec.source().amplitude() != null) {
+      var amplitudeRef = spec.source().amplitude().credentialsSecretRef();
+      secretRef(problems, "spec.source.amplitude.credentialsSecretRef", amplitudeRef.name(), amplitudeRef.apiKeyKey(),
+          amplitudeRef.secretKeyKey());
+      endpoint(problems, "spec.source.amplitude.endpoint", spec.source().amplitude().endpoint());
+    } else {
+      StorageSpecRules.check(problems, spec.source().storage());
+      endpoint(problems, "spec.source.storage.endpoint", spec.source().storage().endpoint());
+    }
     endpoint(problems, "spec.destination.endpoint", spec.destination().endpoint());
+    StorageSpecRules.checkData(problems, spec);
     try {
       CronSchedule.parse(spec.schedule());
     } catch (IllegalArgumentException e) {
@@ -82,6 +101,26 @@ public final class ExportSpecValidator {
       startFrom(problems, spec.startFrom(), now);
     }
     return problems;
+  }
+
+  private static void requiredStorageFields(List<Problem> problems, StorageSourceSpec storage) {
+    if (storage.gcs() == null || storage.gcs().bucket() == null || storage.appId() == null) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.storage.gcs.bucket and spec.source.storage.appId are"
+          + " required: the bucket given to Amplitude's Cloud Storage export and the Amplitude project ID"));
+    }
+    if (storage.credentials() == null) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.storage.credentials is required: secretRef (a"
+          + " service-account key Secret) or workloadIdentity: {}"));
+    } else {
+      credentials(problems, "spec.source.storage.credentials", storage.credentials());
+    }
+  }
+
+  private static void credentials(List<Problem> problems, String field, GoogleCredentialsSpec credentials) {
+    if ((credentials.secretRef() == null) == (credentials.workloadIdentity() == null)) {
+      problems.add(Problem.of(Reasons.INVALID_SPEC, field + ": set exactly one of secretRef (a service-account key in"
+          + " a Secret labelled bqexport.io/credentials=true) and workloadIdentity: {}"));
+    }
   }
 
   private void endpoint(List<Problem> problems, String field, String value) {
@@ -112,7 +151,7 @@ public final class ExportSpecValidator {
    * A Secret's name and keys end up in API paths and volume paths: anything but a plain name or key (a '/', a
    * leading '..') could reach another object or file when the CRD's patterns are not enforced.
    */
-  private static void secretRef(List<Problem> problems, String field, String name, String... keys) {
+  static void secretRef(List<Problem> problems, String field, String name, String... keys) {
     pattern(problems, field + ".name", name, ApiPatterns.OBJECT_NAME,
         "name a Secret in this namespace (lowercase letters, digits, '-' and '.')");
     for (int i = 0; i < keys.length; i++) {
@@ -125,7 +164,7 @@ public final class ExportSpecValidator {
     }
   }
 
-  private static void pattern(List<Problem> problems, String field, String value, String regex, String fix) {
+  static void pattern(List<Problem> problems, String field, String value, String regex, String fix) {
     if (value == null || !Pattern.matches(regex, value)) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not valid: " + fix));
     }

@@ -89,15 +89,19 @@ public final class ExportStatusAssembler {
     String stallReason = null;
     String stallMessage = null;
     if (validating) {
-      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATING, "Running the test upload with the key of "
-          + seen.secrets().key().clientEmail() + (outcome.changePending() ? " for the changed spec or Secret; until"
+      conditions.unknown(ConditionType.CREDENTIALS_VALID, Reasons.VALIDATING, "Running the test upload with "
+          + (seen.secrets().key() == null ? "Workload Identity" : "the key of " + seen.secrets().key().clientEmail())
+          + (outcome.changePending() ? " for the changed spec or Secret; until"
           + " it passes, the CronJob keeps the last validated configuration." : "."));
     } else if (credentialsValid) {
       conditions.set(ConditionType.CREDENTIALS_VALID, true, Reasons.VALIDATED, result.message());
       Instant validatedAt = outcome.finishedAt() != null ? outcome.finishedAt() : now;
-      credentials = new CredentialsStatus(seen.secrets().key().clientEmail(), seen.secrets().key().projectId(),
-          seen.secrets().key().fingerprint(), validatedAt.truncatedTo(ChronoUnit.SECONDS).toString(),
-          seen.secrets().versions());
+      var key = seen.secrets().key();
+      credentials = key == null
+          ? new CredentialsStatus(result.serviceAccount(), null, null,
+              validatedAt.truncatedTo(ChronoUnit.SECONDS).toString(), seen.secrets().versions())
+          : new CredentialsStatus(key.clientEmail(), key.projectId(), key.fingerprint(),
+              validatedAt.truncatedTo(ChronoUnit.SECONDS).toString(), seen.secrets().versions());
     } else {
       String retry = outcome.retryAt() == null ? "" : " Checked again at " + outcome.retryAt()
           .truncatedTo(ChronoUnit.SECONDS) + ", or as soon as the spec or a Secret changes.";

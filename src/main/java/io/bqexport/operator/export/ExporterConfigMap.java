@@ -1,7 +1,14 @@
 package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.AmplitudeSourceSpec;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.DataSpec;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.EventFilterSpec;
+import io.bqexport.api.v1alpha1.FilterRuleSpec;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
+import io.bqexport.api.v1alpha1.StorageSourceSpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.exporter.ExporterConfigReader;
@@ -9,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /** The exporter's configuration as a ConfigMap. It holds no secrets: only the paths where the Secrets are mounted. */
@@ -36,24 +44,67 @@ public final class ExporterConfigMap {
 
   static ExporterConfig config(BigQueryExport export, Instant now) {
     BigQueryExportSpec spec = export.getSpec();
-    var amplitude = spec.source().amplitude();
-    var destination = spec.destination();
     return new ExporterConfig(
         new ExporterConfig.ExportRef(export.getMetadata().getNamespace(), export.getMetadata().getName()),
-        new ExporterConfig.Source(amplitude.region().name(), amplitude.endpoint(),
-            ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().apiKeyKey(),
-            ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().secretKeyKey(),
-            amplitude.maxBadRecords(), null, null),
-        new ExporterConfig.Destination(destination.projectId(), destination.dataset(), destination.location(),
-            ExportPodTemplate.GOOGLE_DIR + "/" + destination.credentialsSecretRef().key(), destination.endpoint(),
-            destination.createDataset()),
-        new ExporterConfig.Data(new ExporterConfig.Events(spec.data().events().enabled(),
-            spec.data().events().table())),
+        amplitude(spec.source().amplitude()),
+        storage(spec.source().storage()),
+        destination(spec.destination()),
+        data(spec.data()),
         startFrom(export, now).toString(),
         SpecDurations.parse("spec.availabilityDelay", spec.availabilityDelay()).toString(),
         spec.maxHoursPerRun(),
         null,
-        spec.startFrom() == null ? Boolean.TRUE : null);
+        spec.startFrom() == null ? Boolean.TRUE : null,
+        null);
+  }
+
+  private static ExporterConfig.Source amplitude(AmplitudeSourceSpec amplitude) {
+    if (amplitude == null) {
+      return null;
+    }
+    return new ExporterConfig.Source(amplitude.region().name(), amplitude.endpoint(),
+        ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().apiKeyKey(),
+        ExportPodTemplate.AMPLITUDE_DIR + "/" + amplitude.credentialsSecretRef().secretKeyKey(),
+        amplitude.maxBadRecords(), null, null);
+  }
+
+  /** Merged IDs under -orgId, or under the app ID when the layout is legacy (orgId null). */
+  private static ExporterConfig.Storage storage(StorageSourceSpec storage) {
+    if (storage == null) {
+      return null;
+    }
+    SecretKeyRef key = storage.credentials().secretRef();
+    return new ExporterConfig.Storage(storage.gcs().bucket(), storage.gcs().prefix(), storage.appId(),
+        storage.orgId(), storage.legacyMergeIdLayout(), storage.endpoint(),
+        key == null ? null : ExportPodTemplate.STORAGE_DIR + "/" + key.key(),
+        storage.credentials().usesWorkloadIdentity() ? Boolean.TRUE : null, storage.maxBadRecords());
+  }
+
+  private static ExporterConfig.Destination destination(DestinationSpec destination) {
+    SecretKeyRef key = destination.keySecretRef();
+    return new ExporterConfig.Destination(destination.projectId(), destination.dataset(), destination.location(),
+        key == null ? null : ExportPodTemplate.GOOGLE_DIR + "/" + key.key(), destination.endpoint(),
+        destination.createDataset(), destination.usesWorkloadIdentity() ? Boolean.TRUE : null);
+  }
+
+  private static ExporterConfig.Data data(DataSpec data) {
+    var events = data.events();
+    var mergeIds = data.mergeIds();
+    return new ExporterConfig.Data(
+        new ExporterConfig.Events(events.enabled(), events.table(), filter(events.filter())),
+        mergeIds.enabled() ? new ExporterConfig.MergeIds(true, mergeIds.table()) : null);
+  }
+
+  private static ExporterConfig.EventFilter filter(EventFilterSpec filter) {
+    if (filter == null) {
+      return null;
+    }
+    return new ExporterConfig.EventFilter(rules(filter.include()), rules(filter.exclude()));
+  }
+
+  private static List<ExporterConfig.FilterRule> rules(List<FilterRuleSpec> rules) {
+    return rules == null ? List.of()
+        : rules.stream().map(r -> new ExporterConfig.FilterRule(r.eventType(), r.prefix())).toList();
   }
 
   /** spec.startFrom, or the hour the resource was created ("all future events"). */

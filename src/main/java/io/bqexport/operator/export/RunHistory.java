@@ -80,7 +80,9 @@ public final class RunHistory {
     RunRecord record = new RunRecord(name, trigger, start, completion, result,
         summary.map(RunSummary::hours).orElse(null), summary.map(RunSummary::rows).orElse(null),
         summary.map(s -> s.committed() == null ? null : String.join(",", s.committed())).orElse(null),
-        RunSummary.SUCCEEDED.equals(result) ? null : reason, message);
+        RunSummary.SUCCEEDED.equals(result) ? null : reason, message,
+        summary.map(RunSummary::filteredEvents).filter(n -> n > 0).orElse(null),
+        summary.map(RunSummary::mergeIdRows).filter(n -> n > 0).orElse(null));
     return new Run(record, summary);
   }
 

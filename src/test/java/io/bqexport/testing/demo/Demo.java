@@ -66,11 +66,17 @@ public final class Demo implements Callable<Integer> {
       + ".json.gz, directly or under <appId>/) from DIR instead of generated events.")
   Path data;
 
+  @Option(names = "--source", defaultValue = "amplitude", paramLabel = "amplitude|storage",
+      description = "amplitude: the Export API stand-in; storage: Amplitude's Cloud Storage export served by the GCS"
+          + " stand-in (events and merged IDs; --data DIR is then a bucket in Amplitude's layout). Default:"
+          + " ${DEFAULT-VALUE}.")
+  String sourceKind;
+
   @Option(names = "--query", paramLabel = "SQL", description = "BigQuery SQL to run against the local warehouse"
       + " afterwards (repeatable); default dataset amplitude, table events. Printed as tab-separated values.")
   List<String> queries = new ArrayList<>();
 
-  private final PrintStream out;
+  final PrintStream out;
 
   public Demo(PrintStream out) {
     this.out = out;
@@ -92,17 +98,24 @@ public final class Demo implements Callable<Integer> {
       out.println("demo: --hours must be between 1 and 48");
       return 2;
     }
+    if (!List.of("amplitude", "storage").contains(sourceKind)) {
+      out.println("demo: --source must be amplitude or storage, got '" + sourceKind + "'");
+      return 2;
+    }
+    if (data != null && data.startsWith("~")) {
+      // `make demo` hands ARGS over without a shell (so that a $ stays literal); expand ~ as the shell would.
+      data = Path.of(System.getProperty("user.home")).resolve(Path.of("~").relativize(data));
+    }
+    if (data != null && !Files.isDirectory(data)) {
+      out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
+      return 2;
+    }
+    if (sourceKind.equals("storage")) {
+      return new StorageDemo(this).call();
+    }
     ExportDataSource source;
     List<Instant> dataHours;
     if (data != null) {
-      if (data.startsWith("~")) {
-        // `make demo` hands ARGS over without a shell (so that a $ stays literal); expand ~ as the shell would.
-        data = Path.of(System.getProperty("user.home")).resolve(Path.of("~").relativize(data));
-      }
-      if (!Files.isDirectory(data)) {
-        out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
-        return 2;
-      }
       DirectoryEvents directory = new DirectoryEvents(data);
       dataHours = directory.hours();
       if (dataHours.isEmpty()) {
@@ -138,20 +151,7 @@ public final class Demo implements Callable<Integer> {
           + scenario.clock.instant());
       printGet(scenario);
 
-      int runs = 0;
-      for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
-          now = now.plus(Duration.ofHours(1))) {
-        scenario.clock.set(now);
-        var run = scenario.fire(EXPORT);
-        runs++;
-        String job = run.job().getMetadata().getName();
-        Awaitility.await().until(() -> scenario.get(EXPORT).getStatus().runs()
-            != null && scenario.get(EXPORT).getStatus().runs().stream()
-            .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
-        RunRecord r = scenario.get(EXPORT).getStatus().runs().get(0);
-        out.printf("%n-- %s: the CronJob fires, the exporter runs: %s, %s hour(s), %s row(s)%n", now, r.result(),
-            r.hours(), r.rows());
-      }
+      int runs = runHourly(scenario, EXPORT, start, lastHour, "the exporter runs");
       scenario.await(EXPORT, ConditionType.READY, c -> c.isTrue());
       out.println();
       out.println("== What a kubectl user sees after " + runs + " hourly runs (simulated time "
@@ -164,6 +164,31 @@ public final class Demo implements Callable<Integer> {
       printWarehouse(scenario);
       return runQueries(scenario);
     }
+  }
+
+  /**
+   * Fires the export's CronJob every simulated hour from start until lastHour is due, waits for each run and prints
+   * its result.
+   *
+   * @return the number of runs
+   */
+  int runHourly(ExportScenario scenario, String name, Instant start, Instant lastHour, String what) {
+    int runs = 0;
+    for (Instant now = start; !now.isAfter(lastHour.plus(Duration.ofHours(3)).plus(Duration.ofMinutes(5)));
+        now = now.plus(Duration.ofHours(1))) {
+      scenario.clock.set(now);
+      String job = scenario.fire(name).job().getMetadata().getName();
+      runs++;
+      Awaitility.await().until(() -> scenario.get(name).getStatus().runs() != null
+          && scenario.get(name).getStatus().runs().stream()
+          .anyMatch(r -> r.job().equals(job) && !"Running".equals(r.result())));
+      RunRecord r = scenario.get(name).getStatus().runs().get(0);
+      out.printf("%n-- %s: the CronJob fires, %s: %s, %s hour(s), %s row(s)%s%s%s%n", now, what, r.result(),
+          r.hours(), r.rows(), r.filteredEvents() == null ? "" : ", " + r.filteredEvents() + " filtered",
+          r.mergeIdRows() == null ? "" : ", " + r.mergeIdRows() + " merged-ID row(s)",
+          "Succeeded".equals(r.result()) || r.message() == null ? "" : " (" + r.message() + ")");
+    }
+    return runs;
   }
 
   /** Applies samples/ as a user would, with the endpoints pointed at the stand-ins. */
@@ -255,16 +280,24 @@ public final class Demo implements Callable<Integer> {
   }
 
   private void printGet(ExportScenario scenario) {
+    printGet(scenario, EXPORT);
+  }
+
+  void printGet(ExportScenario scenario, String name) {
     KubectlView view = new KubectlView(scenario.clock.instant());
     out.println("$ kubectl get bqx -n " + ExportScenario.NAMESPACE);
-    out.print(view.get(Crds.named("bigqueryexports.bqexport.io"), List.of(scenario.get(EXPORT)), false));
+    out.print(view.get(Crds.named("bigqueryexports.bqexport.io"), List.of(scenario.get(name)), false));
   }
 
   private void printDescribe(ExportScenario scenario) {
+    printDescribe(scenario, EXPORT);
+  }
+
+  void printDescribe(ExportScenario scenario, String name) {
     KubectlView view = new KubectlView(scenario.clock.instant());
-    BigQueryExport export = scenario.get(EXPORT);
+    BigQueryExport export = scenario.get(name);
     out.println();
-    out.println("$ kubectl describe bqx/" + EXPORT);
+    out.println("$ kubectl describe bqx/" + name);
     out.println("Status:");
     out.println("  Exported Through:  " + export.getStatus().exportedThrough());
     out.println("  Missing Hours:     " + export.getStatus().missingHours());
@@ -294,7 +327,7 @@ public final class Demo implements Callable<Integer> {
         + " FROM amplitude.events GROUP BY event_type ORDER BY events DESC LIMIT 5");
   }
 
-  private int runQueries(ExportScenario scenario) {
+  int runQueries(ExportScenario scenario) {
     for (String sql : queries) {
       if (!query(scenario, sql)) {
         return 1;
@@ -304,7 +337,7 @@ public final class Demo implements Callable<Integer> {
   }
 
   /** Runs SQL through the real BigQuery client and prints a header line and tab-separated rows. */
-  private boolean query(ExportScenario scenario, String sql) {
+  boolean query(ExportScenario scenario, String sql) {
     out.println();
     out.println("bq> " + sql);
     try {

@@ -42,6 +42,46 @@ class DemoTest {
   }
 
   @Test
+  void storageSourceExportsEventsAndMergedIdsAndShowsAMergedUser() {
+    Result r = run("--source", "storage", "--hours", "2");
+    assertThat(r.code).as(r.out).isZero();
+    assertThat(r.out).contains("product-events-gcs", "Validated", "gs://amplitude-demo/187000/",
+        "merged_ids\n40\n", "user_id\tamplitude_ids\tevents");
+    // The sample's filter took out the '[Amplitude] ' events: fewer than generated, none of them left.
+    java.util.regex.Matcher events = java.util.regex.Pattern.compile("events\texcluded\n(\\d+)\t0\n").matcher(r.out);
+    assertThat(events.find()).as(r.out).isTrue();
+    assertThat(Integer.parseInt(events.group(1))).isBetween(1, 599);
+    assertThat(r.out).containsPattern("events\t2\t" + events.group(1) + "\n"); // the ledger agrees
+    assertThat(r.out).as("a user whose events carry two merged amplitude_ids").containsPattern("\\n\\d+\\t2\\t\\d+\\n");
+    assertThat(r.out).containsPattern("merge_ids\t2\t40\n")
+        .containsPattern("Succeeded, 1 hour\\(s\\), \\d+ row\\(s\\), \\d+ filtered, 20 merged-ID row\\(s\\)");
+  }
+
+  @Test
+  void storageDataDirectoryIsServedAsABucket(@TempDir Path dir) throws Exception {
+    Instant first = Instant.parse("2026-11-20T10:00:00Z");
+    GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(3, 4242))
+        .hours(first, first.plusSeconds(2 * 3600), 37);
+    for (Instant hour : java.util.List.of(first, first.plusSeconds(3600))) {
+      Files.createDirectories(dir.resolve("4242"));
+      for (var file : events.files(hour)) {
+        try (var out = Files.newOutputStream(dir.resolve("4242").resolve(file.name()))) {
+          file.writeGzip(out);
+        }
+      }
+    }
+    Files.createDirectories(dir.resolve("-77"));
+    Files.write(dir.resolve("-77/-77_2026-11-20_10.json.gz"), io.bqexport.testing.storage.AmplitudeStorageExport
+        .gzip(java.util.List.of("{\"scope\":-77,\"merge_time\":1795168800000,\"merge_server_time\":1795168860000,"
+            + "\"amplitude_id\":2,\"merged_amplitude_id\":1}")));
+
+    Result r = run("--source", "storage", "--data", dir.toString());
+    assertThat(r.code).as(r.out).isZero();
+    assertThat(r.out).contains("under -77/", "merged_ids\n1\n").containsPattern("events\texcluded\n\\d+\t0\n")
+        .containsPattern("merge_ids\t2\t1\n");
+  }
+
+  @Test
   void badInputsExitNonZeroWithAClearMessage(@TempDir Path dir) throws Exception {
     Result missing = run("--data", dir.resolve("nope").toString());
     assertThat(missing.code).isEqualTo(2);
@@ -50,6 +90,12 @@ class DemoTest {
     Result empty = run("--data", dir.resolve("empty").toString());
     assertThat(empty.code).isEqualTo(2);
     assertThat(empty.out).contains("holds no Amplitude export files");
+    Result noEvents = run("--source", "storage", "--data", dir.resolve("empty").toString());
+    assertThat(noEvents.code).isEqualTo(2);
+    assertThat(noEvents.out).contains("holds no Amplitude events files");
+    Result badSource = run("--source", "s3");
+    assertThat(badSource.code).isEqualTo(2);
+    assertThat(badSource.out).contains("--source must be amplitude or storage");
     Result badSql = run("--hours", "1", "--query", "SELEKT nonsense");
     assertThat(badSql.code).isEqualTo(1);
     assertThat(badSql.out).contains("demo: the query failed");

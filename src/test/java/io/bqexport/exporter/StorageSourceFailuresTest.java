@@ -1,0 +1,101 @@
+package io.bqexport.exporter;
+
+import static io.bqexport.exporter.StorageExporterHarness.hour;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.testing.storage.StorageFault;
+import io.bqexport.testing.storage.StorageOperation;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cloud Storage faults during a run: 429 and 5xx are retried by the client within its budget; 403 and a missing
+ * bucket are permanent, named, and commit nothing.
+ */
+class StorageSourceFailuresTest {
+
+  private static final Instant NOW = hour(5);
+
+  private StorageExporterHarness h;
+
+  @BeforeEach
+  void start() {
+    h = new StorageExporterHarness();
+    h.startFrom = hour(1);
+    h.mergeIds = false;
+    h.events.hour(hour(1), 50).hour(hour(2), 30).eventsPerFile(20);
+    h.export.writeEvents(h.events, hour(1));
+    h.export.writeEvents(h.events, hour(2));
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  @Test
+  void tooManyRequestsAndServerErrorsAreRetried() {
+    h.gcs.fail(StorageOperation.LIST, 1, StorageFault.tooManyRequests("0"));
+    h.gcs.fail(StorageOperation.GET_MEDIA, 2, StorageFault.status(503));
+    h.gcs.fail(StorageOperation.GET_MEDIA, 1, StorageFault.status(500));
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.result()).as(run.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(h.rows("events")).isEqualTo(80);
+    assertThat(h.distinct("events", "uuid")).isEqualTo(80);
+    assertThat(h.gcs.requests(StorageOperation.GET_MEDIA)).extracting(r -> r.status()).contains(503, 500);
+  }
+
+  @Test
+  void aDeniedListingIsAPermanentCredentialFailure() {
+    h.gcs.deny(StorageOperation.LIST);
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.reason()).isEqualTo("StorageAccessDenied");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.CREDENTIAL_ERROR.code());
+    assertThat(run.message()).contains("storage.objects.list", "gs://amplitude-export", "roles/storage.objectViewer");
+    assertThat(h.gcs.requests(StorageOperation.LIST)).as("403 is not retried").hasSize(1);
+    assertThat(h.ledger("events")).isEmpty();
+  }
+
+  @Test
+  void aDeniedReadIsAPermanentCredentialFailure() {
+    h.gcs.deny(StorageOperation.GET_MEDIA);
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.reason()).isEqualTo("StorageAccessDenied");
+    assertThat(run.message()).contains("storage.objects.get");
+    assertThat(h.rows("events")).isZero();
+    assertThat(h.ledger("events")).isEmpty();
+  }
+
+  @Test
+  void aMissingBucketIsNamed() {
+    h.bucket = "no-such-bucket";
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.reason()).isEqualTo("BucketNotFound");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.SOURCE_ERROR.code());
+    assertThat(run.message()).contains("gs://no-such-bucket", "spec.source.storage.gcs.bucket");
+    assertThat(h.ledger("events")).isEmpty();
+  }
+
+  @Test
+  void anObjectGoneBetweenListingAndReadingIsRetriedByTheNextRun() {
+    h.gcs.fail(StorageOperation.GET_MEDIA, 1, StorageFault.status(404));
+
+    RunSummary failed = h.run(NOW);
+
+    assertThat(failed.reason()).isEqualTo("SourceUnavailable");
+    assertThat(failed.message()).contains("gone");
+    RunSummary next = h.run(NOW);
+    assertThat(next.result()).as(next.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(h.rows("events")).isEqualTo(80);
+  }
+}

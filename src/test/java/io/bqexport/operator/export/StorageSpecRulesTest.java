@@ -1,0 +1,161 @@
+package io.bqexport.operator.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
+import io.bqexport.api.v1alpha1.AmplitudeSourceSpec;
+import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.DataSpec;
+import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.EventFilterSpec;
+import io.bqexport.api.v1alpha1.EventsSpec;
+import io.bqexport.api.v1alpha1.FilterRuleSpec;
+import io.bqexport.api.v1alpha1.GcsLocation;
+import io.bqexport.api.v1alpha1.GoogleCredentialsSpec;
+import io.bqexport.api.v1alpha1.JobPodSpec;
+import io.bqexport.api.v1alpha1.MergeIdsSpec;
+import io.bqexport.api.v1alpha1.SecretKeyRef;
+import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.api.v1alpha1.StorageSourceSpec;
+import io.bqexport.api.v1alpha1.WorkloadIdentitySpec;
+import io.bqexport.operator.status.Problem;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The validator repeats the CRD's storage, merged-ID, filter and Workload Identity rules, naming each field. */
+class StorageSpecRulesTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:34:00Z");
+  private static final GoogleCredentialsSpec KEY = new GoogleCredentialsSpec(new SecretKeyRef("gcs-reader", null),
+      null);
+  private static final GoogleCredentialsSpec WORKLOAD_IDENTITY = new GoogleCredentialsSpec(null,
+      new WorkloadIdentitySpec());
+
+  private final ExportSpecValidator validator = new ExportSpecValidator();
+
+  @Test
+  void aStorageSpecWithKeysOrWorkloadIdentityIsValid() {
+    assertThat(messages(spec(storage("acme-export", "187520", "189524", false, KEY), keyDestination(),
+        data(true, null), null))).isEmpty();
+    assertThat(messages(spec(storage("acme-export", "187520", null, true, WORKLOAD_IDENTITY),
+        new DestinationSpec("acme-analytics", "amplitude", null, null, null, null, WORKLOAD_IDENTITY),
+        data(true, null), "bqexport-exporter"))).isEmpty();
+  }
+
+  @Test
+  void bothSourcesOrNoneIsRefused() {
+    var amplitude = new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("amplitude", null, null), null);
+    var both = new BigQueryExportSpec(new SourceSpec(amplitude, storage("acme", "1", null, false, KEY)),
+        keyDestination(), null, null, null, null, null, null, null, null, null, null);
+    assertThat(messages(both)).singleElement().asString().contains("spec.source: set exactly one of amplitude");
+  }
+
+  @Test
+  void bucketAndIdsAreCheckedByCloudStorageAndAmplitudeRules() {
+    assertThat(messages(spec(storage("gs://acme", "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("spec.source.storage.gcs.bucket 'gs://acme'", "without gs://");
+    assertThat(messages(spec(storage("my-google-bucket", "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("spec.source.storage.gcs.bucket", "'google'");
+    assertThat(messages(spec(storage("x".repeat(64), "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("64 characters", "3 to 63");
+    assertThat(messages(spec(storage("acme", "app-1", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("spec.source.storage.appId", "digits only");
+    assertThat(messages(spec(storage("acme", "187520", "-189524", false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("spec.source.storage.orgId", "without the minus sign");
+    assertThat(messages(spec(storage("acme", "187520", "189524", true, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("set orgId", "not both");
+  }
+
+  @Test
+  void credentialsAreExactlyOneOfAKeyAndWorkloadIdentity() {
+    var both = new GoogleCredentialsSpec(new SecretKeyRef("gcs-reader", null), new WorkloadIdentitySpec());
+    assertThat(messages(spec(storage("acme", "187520", null, false, both), keyDestination(), null, "sa")))
+        .singleElement().asString().contains("spec.source.storage.credentials: set exactly one of secretRef");
+    var neither = new GoogleCredentialsSpec(null, null);
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY),
+        new DestinationSpec(null, "amplitude", null, null, null, null, neither), null, null)))
+        .singleElement().asString().contains("spec.destination.credentials: set exactly one of secretRef");
+    var twice = new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", null), null, null, KEY);
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), twice, null, null)))
+        .singleElement().asString().contains("exactly one of spec.destination.credentialsSecretRef and"
+            + " spec.destination.credentials");
+    var badKey = new GoogleCredentialsSpec(new SecretKeyRef("gcs-reader", "../token"), null);
+    assertThat(messages(spec(storage("acme", "187520", null, false, badKey), keyDestination(), null, null)))
+        .singleElement().asString().contains("spec.source.storage.credentials.secretRef.key '../token'");
+  }
+
+  @Test
+  void workloadIdentityNeedsAServiceAccountAndTheDestinationProject() {
+    assertThat(messages(spec(storage("acme", "187520", null, false, WORKLOAD_IDENTITY), keyDestination(), null,
+        null))).singleElement().asString().contains("spec.pod.serviceAccountName is required with workloadIdentity",
+        "iam.gke.io/gcp-service-account");
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY),
+        new DestinationSpec(null, "amplitude", null, null, null, null, WORKLOAD_IDENTITY), null, "exporter")))
+        .singleElement().asString().contains("spec.destination.projectId is required with"
+            + " credentials.workloadIdentity");
+  }
+
+  @Test
+  void mergeIdsNeedAnOrganisationLayoutOfTheStorageSourceAndTheirOwnTable() {
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), keyDestination(), data(true, null),
+        null))).singleElement().asString().contains("spec.data.mergeIds.enabled needs spec.source.storage with"
+        + " orgId");
+    assertThat(messages(spec(storage("acme", "187520", "189524", false, KEY), keyDestination(),
+        new DataSpec(null, new MergeIdsSpec(true, "events")), null))).singleElement().asString()
+        .contains("spec.data.mergeIds.table names the events table");
+    var amplitude = new BigQueryExportSpec(new SourceSpec(new AmplitudeSourceSpec(null, null,
+        new AmplitudeSecretRef("amplitude", null, null), null)), keyDestination(), data(true, null), null, null,
+        null, null, null, null, null, null, null);
+    assertThat(messages(amplitude)).singleElement().asString()
+        .contains("spec.data.mergeIds.enabled needs spec.source.storage");
+  }
+
+  @Test
+  void eachFilterRuleIsOneKindAndTheListsAreBounded() {
+    var mixed = new EventFilterSpec(List.of(new FilterRuleSpec("Purchase", "Pur")), null);
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), keyDestination(), data(false, mixed),
+        null))).singleElement().asString().contains("spec.data.events.filter.include[0]: set exactly one of"
+        + " eventType");
+    var empty = new EventFilterSpec(null, List.of(new FilterRuleSpec(null, "")));
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), keyDestination(), data(false, empty),
+        null))).singleElement().asString().contains("spec.data.events.filter.exclude[0]", "empty prefix");
+    var many = new EventFilterSpec(Collections.nCopies(101, new FilterRuleSpec("e", null)), null);
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), keyDestination(), data(false, many),
+        null))).singleElement().asString().contains("spec.data.events.filter.include has 101 rules, at most 100");
+  }
+
+  @Test
+  void aStorageEndpointNeedsTheOperatorsPermission() {
+    var storage = new StorageSourceSpec(new GcsLocation("acme", null), "187520", null, null,
+        "http://127.0.0.1:9000", KEY, null);
+    assertThat(validator.validate(spec(storage, keyDestination(), null, null), NOW)).singleElement()
+        .satisfies(p -> assertThat(p.reason()).isEqualTo("EndpointOverrideNotAllowed"))
+        .satisfies(p -> assertThat(p.message()).contains("spec.source.storage.endpoint"));
+    assertThat(new ExportSpecValidator(true).validate(spec(storage, keyDestination(), null, null), NOW)).isEmpty();
+  }
+
+  private List<String> messages(BigQueryExportSpec spec) {
+    return validator.validate(spec, NOW).stream().map(Problem::message).toList();
+  }
+
+  static StorageSourceSpec storage(String bucket, String appId, String orgId, boolean legacy,
+      GoogleCredentialsSpec credentials) {
+    return new StorageSourceSpec(new GcsLocation(bucket, "amplitude"), appId, orgId, legacy, null, credentials,
+        null);
+  }
+
+  private static DestinationSpec keyDestination() {
+    return new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", null), null, null);
+  }
+
+  private static DataSpec data(boolean mergeIds, EventFilterSpec filter) {
+    return new DataSpec(new EventsSpec(null, null, filter), new MergeIdsSpec(mergeIds, null));
+  }
+
+  private static BigQueryExportSpec spec(StorageSourceSpec storage, DestinationSpec destination, DataSpec data,
+      String serviceAccount) {
+    return new BigQueryExportSpec(new SourceSpec(null, storage), destination, data, null, null, null, null, null,
+        null, null, null, new JobPodSpec(null, null, null, null, null, serviceAccount));
+  }
+}
