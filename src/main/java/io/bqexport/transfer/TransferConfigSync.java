@@ -1,0 +1,59 @@
+package io.bqexport.transfer;
+
+import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Makes an export's transfer configs match the desired ones: creates what is missing, updates what drifted (only
+ * the drifted fields), re-creates a config of another data source, and deletes the export's configs that are no
+ * longer wanted (merged IDs turned off; or every one, with an empty desired list, when the export is deleted). An
+ * export's configs are found by their display name, {@code bqexport <namespace>/<name> <table kind>}; configs of
+ * other exports or made by hand are never touched.
+ */
+public final class TransferConfigSync {
+  private TransferConfigSync() {}
+
+  /** What one sync did to one config. */
+  public record Change(Kind kind, String name, List<String> differences) {
+    public enum Kind { CREATED, UPDATED, RECREATED, DELETED }
+  }
+
+  /**
+   * @param parent {@code projects/P/locations/L}, where the export's configs live
+   * @param ownedPrefix the display-name prefix of this export's configs, {@code bqexport <namespace>/<name> }
+   * @param desired the specs (empty: delete them all)
+   * @return the changes made, empty when everything already matched
+   */
+  public static List<Change> sync(TransferClient client, String parent, String ownedPrefix,
+      List<TransferConfigSpec> desired) {
+    Map<String, TransferConfig> owned = client.list(parent).stream()
+        .filter(config -> config.getDisplayName().startsWith(ownedPrefix))
+        .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
+    List<Change> changes = new ArrayList<>();
+    for (TransferConfigSpec spec : desired) {
+      Optional<TransferConfig> actual = Optional.ofNullable(owned.remove(spec.displayName()));
+      if (actual.isEmpty()) {
+        changes.add(new Change(Change.Kind.CREATED, client.create(spec).getName(), List.of()));
+        continue;
+      }
+      TransferConfigDrift.Drift drift = TransferConfigDrift.compare(spec, actual.get());
+      if (drift.recreate()) {
+        client.delete(actual.get().getName());
+        changes.add(new Change(Change.Kind.RECREATED, client.create(spec).getName(), drift.differences()));
+      } else if (!drift.none()) {
+        client.update(actual.get().getName(), spec, drift.mask());
+        changes.add(new Change(Change.Kind.UPDATED, actual.get().getName(), drift.differences()));
+      }
+    }
+    for (TransferConfig unwanted : owned.values()) {
+      client.delete(unwanted.getName());
+      changes.add(new Change(Change.Kind.DELETED, unwanted.getName(), List.of()));
+    }
+    return changes;
+  }
+}

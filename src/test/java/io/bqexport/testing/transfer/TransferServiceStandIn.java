@@ -1,0 +1,141 @@
+package io.bqexport.testing.transfer;
+
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.storage.Storage;
+import io.bqexport.testing.bigquery.BigQueryEmulator;
+import io.bqexport.testing.storage.CloudStorageStandIn;
+import io.bqexport.transfer.TransferClient;
+import io.bqexport.transfer.TransferClientSettings;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A BigQuery Data Transfer Service stand-in: an in-process gRPC server ({@link TransferServiceHandler}) that the
+ * real {@code DataTransferServiceClient} reaches through {@link #channelProvider()}, the same seam production uses
+ * ({@link TransferClientSettings#over}). Runs load from the Cloud Storage stand-in into the BigQuery emulator.
+ *
+ * <p>Callers authenticate with a bearer token ({@link #credentials(String)}); each token maps to a principal, and
+ * each principal holds a set of IAM permissions ({@link #grant}). Without a known token the service answers
+ * UNAUTHENTICATED, without the permission PERMISSION_DENIED, as the real service does. {@link #disableService}
+ * makes every call answer as a project whose API is disabled.
+ */
+public final class TransferServiceStandIn implements AutoCloseable {
+  static final Context.Key<String> PRINCIPAL = Context.key("principal");
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final String serverName = "transfer-stand-in-" + UUID.randomUUID();
+  private final Server server;
+  private final ManagedChannel channel;
+  private final TransferServiceHandler handler;
+  private final Map<String, String> principalsByToken = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> permissions = new ConcurrentHashMap<>();
+  private volatile boolean serviceDisabled;
+
+  private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
+    Map<String, BigQuery> clients = new ConcurrentHashMap<>();
+    handler = new TransferServiceHandler(this, clock,
+        new TransferRunLoader(gcs, project -> clients.computeIfAbsent(project, bigQuery::client)),
+        project -> clients.computeIfAbsent(project, bigQuery::client));
+    server = InProcessServerBuilder.forName(serverName)
+        .addService(ServerInterceptors.intercept(handler, new Authentication()))
+        .build()
+        .start();
+    channel = InProcessChannelBuilder.forName(serverName).build();
+  }
+
+  /** A stand-in whose runs read {@code gcs} and load into {@code bigQuery}; "now" for run-time checks is clock's. */
+  public static TransferServiceStandIn start(Clock clock, CloudStorageStandIn gcs, BigQueryEmulator bigQuery) {
+    try {
+      return new TransferServiceStandIn(clock, gcs.client(), bigQuery);
+    } catch (IOException e) {
+      throw new IllegalStateException("the Transfer Service stand-in did not start", e);
+    }
+  }
+
+  /** The channel seam: a fixed in-process channel for {@code DataTransferServiceSettings}. */
+  public TransportChannelProvider channelProvider() {
+    return FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel));
+  }
+
+  /** Credentials that send {@code token} as a bearer token (it never expires, so no refresh is attempted). */
+  public static GoogleCredentials credentials(String token) {
+    return GoogleCredentials.create(new AccessToken(token, null));
+  }
+
+  /** bqexport's client over the in-process channel, authenticated as the principal of {@code token}. */
+  public TransferClient client(String token) {
+    return TransferClient.create(TransferClientSettings.over(channelProvider(), credentials(token)));
+  }
+
+  /** Accepts {@code token} as {@code principal}. */
+  public TransferServiceStandIn acceptToken(String token, String principal) {
+    principalsByToken.put(token, principal);
+    return this;
+  }
+
+  /** Grants IAM permissions (e.g. bigquery.transfers.get) to a principal, replacing what it had. */
+  public TransferServiceStandIn grant(String principal, String... granted) {
+    permissions.put(principal, Set.of(granted));
+    return this;
+  }
+
+  /** Every call answers as if the BigQuery Data Transfer API were not enabled in the project. */
+  public TransferServiceStandIn disableService(boolean disabled) {
+    this.serviceDisabled = disabled;
+    return this;
+  }
+
+  /** The service's state: configs and runs, for assertions and for simulating the scheduler. */
+  public TransferServiceHandler service() {
+    return handler;
+  }
+
+  boolean serviceDisabled() {
+    return serviceDisabled;
+  }
+
+  boolean permitted(String principal, String permission) {
+    return principal != null && permissions.getOrDefault(principal, Set.of()).contains(permission);
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    server.shutdownNow();
+    handler.close();
+  }
+
+  /** Reads the bearer token into the call's context; an unknown token leaves no principal (UNAUTHENTICATED). */
+  private final class Authentication implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      String authorization = headers.get(AUTHORIZATION);
+      String principal = authorization != null && authorization.startsWith("Bearer ")
+          ? principalsByToken.get(authorization.substring("Bearer ".length())) : null;
+      Context context = principal == null ? Context.current() : Context.current().withValue(PRINCIPAL, principal);
+      return Contexts.interceptCall(context, call, headers, next);
+    }
+  }
+}
