@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * with the lines the ledger recorded at commit. Equal: the ledger records the verification, and nothing touches the
  * events table. Different: the hour is replaced through the commit transaction (generation + 1), the ledger row
  * records the count before and after. An hour the source now answers 404 for, or whose re-read fails for a reason of
- * its own (too large, corrupt, bad lines), is left unverified and re-checked by the next run. Other failures
+ * its own (too large, corrupt, bad lines), is left unverified, marked as tried, and re-checked by a later run, after
+ * the hours never tried ({@link IntegrityPlan}). Other failures
  * (credentials, BigQuery unavailable) stop the pass, as they stop an export; the outcome carries them, with what was
  * done before.
  */
@@ -90,6 +91,9 @@ final class IntegrityCheck {
     for (LedgerHour hour : due) {
       try {
         Result result = check(hour, now);
+        if (!result.verified()) {
+          ledger.recordRecheckFailed(table, sourceId, hour.hour(), hour.generation(), now);
+        }
         if (result.repaired() != null) {
           repaired.add(result.repaired());
         }

@@ -45,6 +45,18 @@ class IntegrityPlanTest {
   }
 
   @Test
+  void hoursNeverTriedComeBeforeFailedOnesAndFailedOnesLeastRecentFirst() {
+    Instant now = hour(100);
+    LedgerHour failedLate = new LedgerHour(hour(10), 10, 10L, 1, null, hour(99));
+    LedgerHour failedEarly = new LedgerHour(hour(11), 10, 10L, 1, null, hour(98));
+    List<LedgerHour> ledger = List.of(failedLate, failedEarly, unverified(20), unverified(15));
+
+    assertThat(plan.due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly);
+    assertThat(plan.withBudget(4).due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly,
+        failedLate);
+  }
+
+  @Test
   void verifiedThroughIsTheEndOfTheVerifiedRunFromTheFirstHourWithinLookback() {
     Instant now = hour(100);
     assertThat(plan.verifiedThrough(List.of(verified(10), verified(11), unverified(12), verified(13)), now))
