@@ -96,6 +96,38 @@ class EventFilterTest {
     }
   }
 
+  /**
+   * A line naming event_type twice is stored with the last one (the mapper's JSON reading, like BigQuery's own JSON
+   * loads, keeps the last duplicate key); the filter must judge that same value, or an excluded event slips through
+   * under a kept name.
+   */
+  @Test
+  void aDuplicatedEventTypeKeyIsJudgedByTheValueThatIsStored() throws java.io.IOException {
+    try (StorageExporterHarness h = new StorageExporterHarness()) {
+      h.mergeIds = false;
+      Instant hour = StorageExporterHarness.hour(1);
+      h.startFrom = hour;
+      h.events.hour(hour, 200).eventsPerFile(200);
+      List<String> lines = new java.util.ArrayList<>();
+      h.events.files(hour).get(0).lines().forEachRemaining(
+          line -> lines.add("{\"event_type\":\"Purchase Completed\"," + line.substring(1)));
+      h.gcs.put(StorageExporterHarness.BUCKET, h.export.layout().eventsObject(hour, 1),
+          io.bqexport.testing.storage.AmplitudeStorageExport.gzip(lines));
+      h.filter = FILTER;
+
+      RunSummary run = h.run(StorageExporterHarness.hour(4));
+
+      assertThat(run.result()).as(run.message()).isEqualTo(RunSummary.SUCCEEDED);
+      long kept = kept(h.events, hour);
+      assertThat(kept).isBetween(1L, 199L);
+      List<String> types = h.query("SELECT DISTINCT event_type FROM `acme-analytics.amplitude.events`").stream()
+          .map(r -> (String) r.get("event_type")).toList();
+      assertThat(types).isNotEmpty().allMatch(KEPT);
+      assertThat(run.rows()).isEqualTo(kept);
+      assertThat(run.filteredEvents()).isEqualTo(200 - kept);
+    }
+  }
+
   @Test
   void theFilterReadsOnlyTheTopLevelEventType() {
     EventTypeFilter filter = EventTypeFilter.of(FILTER);
