@@ -56,6 +56,20 @@ class IntegrityPlanTest {
         failedLate);
   }
 
+  /** Why the config refuses lookback < recheckAfter + 1h: an hour leaves lookback before it is due. */
+  @Test
+  void aLookbackEqualToRecheckAfterNeverHasADueHour() {
+    IntegrityPlan dead = new IntegrityPlan(Duration.ofHours(24), Duration.ofHours(24), 100);
+    IntegrityPlan least = new IntegrityPlan(Duration.ofHours(24), Duration.ofHours(25), 100);
+    List<LedgerHour> ledger = java.util.stream.IntStream.range(0, 100).mapToObj(IntegrityPlanTest::unverified)
+        .toList();
+    for (int minutes = 0; minutes < 100 * 60; minutes += 15) {
+      Instant now = H0.plus(Duration.ofMinutes(minutes));
+      assertThat(dead.due(ledger, now)).as("at %s", now).isEmpty();
+    }
+    assertThat(least.due(ledger, hour(50))).extracting(LedgerHour::hour).containsExactly(hour(25));
+  }
+
   @Test
   void verifiedThroughIsTheEndOfTheVerifiedRunFromTheFirstHourWithinLookback() {
     Instant now = hour(100);
