@@ -15,7 +15,9 @@ import io.bqexport.bigquery.LedgerHour;
 import io.bqexport.bigquery.RowWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,12 @@ final class IntegrityCheck {
       ExportFailure failure) {
 
     static final Outcome NONE = new Outcome(0, List.of(), null, 0, null);
+
+    /** A later pass over the same table: the counts add up; verifiedThrough is the later (current) one. */
+    Outcome then(Outcome next) {
+      Outcome sum = plus(next);
+      return new Outcome(sum.verified, sum.repaired, next.verifiedThrough, sum.unresolved, sum.failure);
+    }
 
     /** Hours re-read by the pass: what it spent of the budget. */
     long checked() {
@@ -81,9 +89,18 @@ final class IntegrityCheck {
     this.sourceId = sourceId;
   }
 
+  /** Hours this check already re-read in this run: a later round does not read them again. */
+  private final Set<Instant> tried = new HashSet<>();
+
   Outcome run(Instant now) {
+    return run(now, plan);
+  }
+
+  /** One pass by {@code round} (a budget, never-tried hours or all), skipping the hours tried by earlier rounds. */
+  Outcome run(Instant now, IntegrityPlan round) {
     List<LedgerHour> before = ledger.hoursFrom(table, sourceId, plan.from(now));
-    List<LedgerHour> due = plan.due(before, now);
+    List<LedgerHour> due = round.due(before.stream().filter(h -> !tried.contains(h.hour())).toList(), now);
+    due.forEach(h -> tried.add(h.hour()));
     long verified = 0;
     long unresolved = 0;
     List<RunSummary.Repaired> repaired = new ArrayList<>();

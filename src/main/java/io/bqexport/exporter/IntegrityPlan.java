@@ -14,9 +14,19 @@ import java.util.List;
  * first, oldest first, then those whose re-check failed, least recently tried first, so hours that never verify (a
  * 404 for an hour with rows) do not take the whole budget for the rest of lookback.
  */
-public record IntegrityPlan(Duration recheckAfter, Duration lookback, int budget) {
+public record IntegrityPlan(Duration recheckAfter, Duration lookback, int budget, boolean retries) {
 
   private static final Duration HOUR = Duration.ofHours(1);
+
+  /** A plan over every unverified hour, those whose re-check failed before included. */
+  public IntegrityPlan(Duration recheckAfter, Duration lookback, int budget) {
+    this(recheckAfter, lookback, budget, true);
+  }
+
+  /** The same plan over the hours never tried only (a run's first round, in every table, before any retry). */
+  public IntegrityPlan neverTried() {
+    return new IntegrityPlan(recheckAfter, lookback, budget, false);
+  }
 
   public static IntegrityPlan of(ExporterConfig.Integrity integrity) {
     return new IntegrityPlan(integrity.recheckAfterOrDefault(), integrity.lookbackOrDefault(),
@@ -25,7 +35,7 @@ public record IntegrityPlan(Duration recheckAfter, Duration lookback, int budget
 
   /** The same plan with another budget (what is left of it after an earlier table's pass); never negative. */
   public IntegrityPlan withBudget(int hours) {
-    return new IntegrityPlan(recheckAfter, lookback, Math.max(0, hours));
+    return new IntegrityPlan(recheckAfter, lookback, Math.max(0, hours), retries);
   }
 
   /** The first hour within lookback. */
@@ -41,7 +51,7 @@ public record IntegrityPlan(Duration recheckAfter, Duration lookback, int budget
   public List<LedgerHour> due(List<LedgerHour> ledger, Instant now) {
     Instant from = from(now);
     return ledger.stream()
-        .filter(h -> !h.verified() && !h.hour().isBefore(from))
+        .filter(h -> !h.verified() && !h.hour().isBefore(from) && (retries || h.recheckFailedAt() == null))
         .filter(h -> !h.hour().plus(HOUR).plus(recheckAfter).isAfter(now))
         .sorted(ORDER)
         .limit(budget)

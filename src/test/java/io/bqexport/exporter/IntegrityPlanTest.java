@@ -54,6 +54,8 @@ class IntegrityPlanTest {
     assertThat(plan.due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly);
     assertThat(plan.withBudget(4).due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly,
         failedLate);
+    assertThat(plan.withBudget(4).neverTried().due(ledger, now)).as("a run's first round")
+        .containsExactly(unverified(15), unverified(20));
   }
 
   /** Why the config refuses lookback < recheckAfter + 1h: an hour leaves lookback before it is due. */

@@ -137,6 +137,42 @@ class StorageSourceExportTest {
     assertThat(h.rows("merge_ids")).isEqualTo(60 + 5);
   }
 
+  /**
+   * Events hours whose objects are gone (a bucket lifecycle rule) while they have rows never verify; they must not
+   * take the shared budget from the merged IDs' hours run after run.
+   */
+  @Test
+  void eventsHoursThatNeverVerifyDoNotStarveTheMergedIdsOfTheBudget() {
+    h.startFrom = hour(1);
+    List<String> gone = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      h.events.hour(hour(i), 20);
+      List<String> names = h.export.writeEvents(h.events, hour(i));
+      if (i <= 2) {
+        gone.addAll(names);
+      }
+      h.export.writeMergeIds(hour(i), 5, i);
+    }
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+    assertThat(h.run(hour(7)).hours()).isEqualTo(4);
+    gone.forEach(name -> h.gcs.delete(StorageExporterHarness.BUCKET, name));
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 2);
+
+    for (int run = 0; run < 4; run++) {
+      RunSummary summary = h.run(hour(7));
+      assertThat(summary.result()).as(summary.message()).isEqualTo(RunSummary.SUCCEEDED);
+    }
+
+    assertThat(h.query("SELECT hour FROM `acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'merge_ids'"
+        + " AND verified_at IS NOT NULL ORDER BY hour")).as("every merged-ID hour verified in 4 runs of 2 hours")
+        .extracting(r -> r.get("hour")).containsExactly(hour(1), hour(2), hour(3), hour(4));
+    assertThat(h.query("SELECT hour FROM `acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'events'"
+        + " AND verified_at IS NOT NULL ORDER BY hour")).extracting(r -> r.get("hour"))
+        .containsExactly(hour(3), hour(4));
+    assertThat(h.rows("events")).as("hours 1 and 2 keep their rows").isEqualTo(80);
+    assertThat(h.rows("merge_ids")).isEqualTo(20);
+  }
+
   @Test
   void theLegacyLayoutReadsMergedIdsBesideTheEvents() {
     h.useLayout(true);
