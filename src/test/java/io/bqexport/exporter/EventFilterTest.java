@@ -128,6 +128,34 @@ class EventFilterTest {
     }
   }
 
+  /**
+   * Current behaviour, documented in the README: an integrity repair (the hour grew at the source) re-exports the
+   * hour like a Replace, so with the filter changed since the hour's commit it applies the current filter to that
+   * hour and records it in the ledger.
+   */
+  @Test
+  void anIntegrityRepairAppliesTheCurrentFilterAndRecordsIt() {
+    GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(42, 187520)).eventsPerFile(150);
+    Instant hour = ExporterHarness.hour(0);
+    events.hour(hour, 300);
+    try (ExporterHarness h = new ExporterHarness(events)) {
+      h.startFrom = hour;
+      h.filter = FILTER;
+      h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+      assertThat(h.run(ExporterHarness.hour(3)).rows()).isEqualTo(kept(events, hour));
+      h.filter = null;
+      h.amplitude.appendLateEvents(hour, 20);
+      h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 24);
+
+      RunSummary repair = h.run(ExporterHarness.hour(3));
+
+      assertThat(repair.repaired()).extracting(RunSummary.Repaired::after).containsExactly(320L);
+      assertThat(h.rows()).as("the hour under the current (no) filter").isEqualTo(320);
+      assertThat(h.query("SELECT `filter` FROM `acme-analytics.amplitude._bqexport_ledger`"))
+          .extracting(r -> r.get("filter")).containsOnlyNulls();
+    }
+  }
+
   @Test
   void theFilterReadsOnlyTheTopLevelEventType() {
     EventTypeFilter filter = EventTypeFilter.of(FILTER);
