@@ -156,6 +156,32 @@ class EventFilterTest {
     }
   }
 
+  /** The analyst's sums: summary rows = table rows = ledger row_count; source_lines = rows + filtered events. */
+  @Test
+  void theCountsAddUpAcrossSummaryTableAndLedger() {
+    try (StorageExporterHarness h = new StorageExporterHarness()) {
+      h.mergeIds = false;
+      h.startFrom = StorageExporterHarness.hour(1);
+      for (int i = 1; i <= 3; i++) {
+        h.events.hour(StorageExporterHarness.hour(i), 100 + 37 * i).eventsPerFile(40);
+        h.export.writeEvents(h.events, StorageExporterHarness.hour(i));
+      }
+      h.filter = FILTER;
+
+      RunSummary run = h.run(StorageExporterHarness.hour(6));
+
+      assertThat(run.result()).as(run.message()).isEqualTo(RunSummary.SUCCEEDED);
+      long lines = 100 * 3 + 37 * 6;
+      assertThat(run.rows() + run.filteredEvents()).isEqualTo(lines);
+      assertThat(h.rows("events")).isEqualTo(run.rows());
+      assertThat(h.distinct("events", "uuid")).isEqualTo(run.rows());
+      Map<String, Object> sums = h.query("SELECT SUM(row_count) AS rows_, SUM(source_lines) AS lines FROM "
+          + "`acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'events'").get(0);
+      assertThat(((Number) sums.get("rows_")).longValue()).isEqualTo(run.rows());
+      assertThat(((Number) sums.get("lines")).longValue()).isEqualTo(lines);
+    }
+  }
+
   @Test
   void theFilterReadsOnlyTheTopLevelEventType() {
     EventTypeFilter filter = EventTypeFilter.of(FILTER);
