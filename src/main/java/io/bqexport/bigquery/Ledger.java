@@ -52,7 +52,10 @@ public final class Ledger {
       field("source_lines_before_repair", StandardSQLTypeName.INT64, "The source lines the ledger held before the "
           + "integrity re-check replaced the hour"),
       field("filter", StandardSQLTypeName.STRING, "The events filter the hour was committed with (canonical JSON of "
-          + "data.events.filter); NULL: every event"));
+          + "data.events.filter); NULL: every event"),
+      field("recheck_failed_at", StandardSQLTypeName.TIMESTAMP, "When the integrity re-check last re-read the hour "
+          + "and could not verify it (the source answers 404 for its rows, or the re-read failed); hours never tried "
+          + "are re-checked first, so such hours never starve the others of the budget"));
   private static final List<String> NAMES = SCHEMA.getFields().stream().map(Field::getName).toList();
   private static final String COLUMNS = Sql.columns(NAMES, "");
   /** Ledger rows of this table and source (or of no source: written before sources existed). */
@@ -108,12 +111,13 @@ public final class Ledger {
   public List<LedgerHour> hoursFrom(String table, String source, Instant from) {
     List<LedgerHour> hours = new ArrayList<>();
     TableResult result = Sql.query(bigquery, "SELECT `hour`, `row_count`, `source_lines`, `generation`, "
-            + "`verified_at` FROM " + sqlName() + " WHERE " + THIS_SOURCE + " AND `hour` >= @from ORDER BY `hour`",
+            + "`verified_at`, `recheck_failed_at` FROM " + sqlName() + " WHERE " + THIS_SOURCE + " AND `hour` >= @from ORDER BY `hour`",
         Map.of("table", QueryParameterValue.string(table), "source", QueryParameterValue.string(source),
             "from", Sql.timestamp(from)), labels.of("ledger-read", from), "reading the ledger");
     for (FieldValueList row : result.iterateAll()) {
       hours.add(new LedgerHour(Sql.instant(row.get("hour")), longOf(row.get("row_count")),
-          nullableLong(row.get("source_lines")), longOf(row.get("generation")), Sql.instant(row.get("verified_at"))));
+          nullableLong(row.get("source_lines")), longOf(row.get("generation")), Sql.instant(row.get("verified_at")),
+          Sql.instant(row.get("recheck_failed_at"))));
     }
     return hours;
   }
@@ -132,6 +136,19 @@ public final class Ledger {
             "hour", Sql.timestamp(hour), "generation", QueryParameterValue.int64(generation),
             "source_lines", QueryParameterValue.int64(sourceLines), "verified_at", Sql.timestamp(at)),
         labels.of("verify", hour), "recording the verification of " + hour);
+  }
+
+  /**
+   * Records that the re-check re-read the hour and could not verify it, so the next runs try the hours never tried
+   * first. Only the unverified row of {@code generation} is touched, as in {@link #recordVerified}.
+   */
+  public void recordRecheckFailed(String table, String source, Instant hour, long generation, Instant at) {
+    Sql.query(bigquery, "UPDATE " + sqlName() + " SET `recheck_failed_at` = @at WHERE " + THIS_SOURCE
+            + " AND `hour` = @hour AND `generation` = @generation AND `verified_at` IS NULL",
+        Map.of("table", QueryParameterValue.string(table), "source", QueryParameterValue.string(source),
+            "hour", Sql.timestamp(hour), "generation", QueryParameterValue.int64(generation),
+            "at", Sql.timestamp(at)),
+        labels.of("verify", hour), "recording the failed re-check of " + hour);
   }
 
   /** The ledger rows one commit wrote (its job id), by hour. */
@@ -209,6 +226,7 @@ public final class Ledger {
       values.put("verified_at", Sql.timestamp(e.verifiedAt()));
       values.put("source_lines_before_repair", QueryParameterValue.int64(e.sourceLinesBeforeRepair()));
       values.put("filter", QueryParameterValue.string(e.filter()));
+      values.put("recheck_failed_at", Sql.timestamp(null)); // a commit is a new generation, not tried yet
       values.forEach((name, value) -> params.put(p + name, value));
       selects.add("SELECT " + String.join(", ", values.keySet().stream().map(n -> "@" + p + n + " AS " + Sql.column(n))
           .toList()));

@@ -8,8 +8,14 @@ import java.time.Instant;
  *
  * @param sourceLines null in rows committed before the column existed
  * @param verifiedAt null until the re-check confirms or repairs the hour
+ * @param recheckFailedAt when the re-check last re-read this generation and could not verify it; null: never
  */
-public record LedgerHour(Instant hour, long rowCount, Long sourceLines, long generation, Instant verifiedAt) {
+public record LedgerHour(Instant hour, long rowCount, Long sourceLines, long generation, Instant verifiedAt,
+    Instant recheckFailedAt) {
+
+  public LedgerHour(Instant hour, long rowCount, Long sourceLines, long generation, Instant verifiedAt) {
+    this(hour, rowCount, sourceLines, generation, verifiedAt, null);
+  }
 
   /**
    * The count a re-read of the source must match: the source lines recorded at commit, or, for rows committed

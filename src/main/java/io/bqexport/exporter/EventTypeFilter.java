@@ -9,8 +9,9 @@ import java.util.TreeSet;
 
 /**
  * data.events.filter applied to raw lines, before mapping: an event is kept when include is empty or one include
- * rule matches its event_type, and no exclude rule matches it. Only the top-level event_type is read, by a streaming
- * parser that skips every nested value, so a dropped event costs a scan, not a mapping. A line that is not a JSON
+ * rule matches its event_type, and no exclude rule matches it. Only the top-level event_type is read (the last one,
+ * as the mapper), by a streaming parser that skips every nested value, so a dropped event costs a scan, not a
+ * mapping. A line that is not a JSON
  * object is kept: the mapper counts it as a bad line, as without a filter.
  *
  * <p>{@link #canonical()} is the filter as recorded in the ledger's {@code filter} column of every hour committed
@@ -75,21 +76,26 @@ public final class EventTypeFilter {
     return rule.eventType() != null ? rule.eventType().equals(type) : type.startsWith(rule.prefix());
   }
 
-  /** The top-level event_type as text, null when absent or null; throws when the line is not a JSON object. */
+  /**
+   * The top-level event_type as text, null when absent or null; throws when the line is not a JSON object. When the
+   * key appears more than once the last one counts: it is the value the mapper stores (its JSON reading keeps the
+   * last duplicate), so an excluded event cannot pass under an earlier, kept name.
+   */
   private static String eventType(String line) throws IOException {
     try (JsonParser parser = JSON.createParser(line)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
       }
+      String type = null;
       for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         if ("event_type".equals(name)) {
-          return value.isScalarValue() && value != JsonToken.VALUE_NULL ? parser.getText() : null;
+          type = value.isScalarValue() && value != JsonToken.VALUE_NULL ? parser.getText() : null;
         }
         parser.skipChildren();
       }
-      return null;
+      return type;
     }
   }
 

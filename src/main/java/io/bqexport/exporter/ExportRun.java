@@ -225,8 +225,9 @@ public final class ExportRun {
    * delays them; a run that failed skips it (the caller throws first). A --window run (a backfill chunk, a
    * --window run-now) does not verify: it commits what it was asked for, its parallel chunks would re-read the same
    * hours and contend for the commit lock, and the next recurring run verifies whatever falls within lookback.
-   * Every table is re-checked (merged IDs too: their files can arrive late like events), the first table first,
-   * within one budget; verifiedThrough is the first table's.
+   * Every table is re-checked (merged IDs too: their files can arrive late like events) within one budget: first
+   * the hours never tried, table by table, then those whose re-check failed before; verifiedThrough is the first
+   * table's.
    */
   private IntegrityCheck.Outcome verify(Ledger ledger) {
     ExporterConfig.Integrity settings = config.integrityOrDefault();
@@ -234,18 +235,34 @@ public final class ExportRun {
       return IntegrityCheck.Outcome.NONE;
     }
     IntegrityPlan plan = IntegrityPlan.of(settings);
-    IntegrityCheck.Outcome outcome = null;
-    for (TableExport table : tables) {
-      IntegrityCheck check = new IntegrityCheck(plan, ledger, table.committer, table.source,
-          window -> new WindowRowWriter(table.source, table.mapper, table.filter, window, maxBadRecords(),
-              maxBadRecordsField(), schemaDrift), table.table, eventsEnabled() && table == tables.get(0),
-          config.sourceId());
-      IntegrityCheck.Outcome next = check.run(options.clock().instant());
-      outcome = outcome == null ? next : outcome.plus(next);
-      if (outcome.failure() != null) {
-        break;
+    List<IntegrityCheck> checks = tables.stream().map(table -> new IntegrityCheck(plan, ledger, table.committer,
+        table.source, window -> new WindowRowWriter(table.source, table.mapper, table.filter, window, maxBadRecords(),
+            maxBadRecordsField(), schemaDrift), table.table, eventsEnabled() && table == tables.get(0),
+        config.sourceId())).toList();
+    IntegrityCheck.Outcome[] outcomes = new IntegrityCheck.Outcome[checks.size()];
+    Instant now = options.clock().instant();
+    int budget = plan.budget();
+    // Hours never tried in every table first, then retries: hours that keep failing in one table (a 404 for an hour
+    // with rows) cannot take the budget from the next table's hours run after run.
+    rounds:
+    for (IntegrityPlan round : List.of(plan.neverTried(), plan)) {
+      for (int i = 0; i < checks.size(); i++) {
+        if (outcomes[i] != null && budget <= 0) {
+          continue;
+        }
+        IntegrityCheck.Outcome next = checks.get(i).run(now, round.withBudget(budget));
+        outcomes[i] = outcomes[i] == null ? next : outcomes[i].then(next);
+        budget -= (int) next.checked();
+        if (next.failure() != null) {
+          break rounds;
+        }
       }
-      plan = plan.withBudget(plan.budget() - (int) next.checked());
+    }
+    IntegrityCheck.Outcome outcome = null;
+    for (IntegrityCheck.Outcome tableOutcome : outcomes) {
+      if (tableOutcome != null) {
+        outcome = outcome == null ? tableOutcome : outcome.plus(tableOutcome);
+      }
     }
     return outcome;
   }

@@ -173,7 +173,8 @@ public final class ExporterConfigReader {
 
   /**
    * integrity: ISO-8601 durations, positive; recheckAfter not shorter than availabilityDelay (a re-check before the
-   * hour is even exportable would compare with an answer no more complete than the first); a budget of 0 to 8784
+   * hour is even exportable would compare with an answer no more complete than the first); lookback at least
+ * recheckAfter + 1 hour (otherwise no hour is ever due while within lookback); a budget of 0 to 8784
    * hours (0 verifies nothing this run).
    */
   private static void validateIntegrity(List<String> p, ExporterConfig c) {
@@ -182,7 +183,18 @@ public final class ExporterConfigReader {
       return;
     }
     Duration recheckAfter = positiveDuration(p, "integrity.recheckAfter", i.recheckAfter(), "PT24H");
-    positiveDuration(p, "integrity.lookback", i.lookback(), "P7D");
+    Duration lookback = positiveDuration(p, "integrity.lookback", i.lookback(), "P7D");
+    Duration effectiveRecheck = recheckAfter != null ? recheckAfter
+        : i.recheckAfter() == null ? i.recheckAfterOrDefault() : null;
+    Duration effectiveLookback = lookback != null ? lookback : i.lookback() == null ? i.lookbackOrDefault() : null;
+    if (effectiveRecheck != null && effectiveLookback != null
+        && effectiveLookback.compareTo(effectiveRecheck.plusHours(1)) < 0) {
+      // an hour is due recheckAfter after its end and re-checked only while it starts within lookback
+      p.add("integrity.lookback (" + (i.lookback() == null ? "default P7D" : i.lookback()) + ") must be at least "
+          + "recheckAfter + 1 hour (" + effectiveRecheck.plusHours(1) + "): an hour leaves lookback before "
+          + "recheckAfter has passed since its end, so no hour would ever be re-checked; raise lookback (default "
+          + "P7D) or lower recheckAfter (default PT24H)");
+    }
     Duration delay = availabilityDelayOrNull(c);
     if (recheckAfter != null && delay != null && recheckAfter.compareTo(delay) < 0) {
       p.add("integrity.recheckAfter (" + i.recheckAfter() + ") must not be shorter than availabilityDelay ("

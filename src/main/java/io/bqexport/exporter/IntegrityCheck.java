@@ -15,7 +15,9 @@ import io.bqexport.bigquery.LedgerHour;
 import io.bqexport.bigquery.RowWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * with the lines the ledger recorded at commit. Equal: the ledger records the verification, and nothing touches the
  * events table. Different: the hour is replaced through the commit transaction (generation + 1), the ledger row
  * records the count before and after. An hour the source now answers 404 for, or whose re-read fails for a reason of
- * its own (too large, corrupt, bad lines), is left unverified and re-checked by the next run. Other failures
+ * its own (too large, corrupt, bad lines), is left unverified, marked as tried, and re-checked by a later run, after
+ * the hours never tried ({@link IntegrityPlan}). Other failures
  * (credentials, BigQuery unavailable) stop the pass, as they stop an export; the outcome carries them, with what was
  * done before.
  */
@@ -43,6 +46,12 @@ final class IntegrityCheck {
       ExportFailure failure) {
 
     static final Outcome NONE = new Outcome(0, List.of(), null, 0, null);
+
+    /** A later pass over the same table: the counts add up; verifiedThrough is the later (current) one. */
+    Outcome then(Outcome next) {
+      Outcome sum = plus(next);
+      return new Outcome(sum.verified, sum.repaired, next.verifiedThrough, sum.unresolved, sum.failure);
+    }
 
     /** Hours re-read by the pass: what it spent of the budget. */
     long checked() {
@@ -80,9 +89,18 @@ final class IntegrityCheck {
     this.sourceId = sourceId;
   }
 
+  /** Hours this check already re-read in this run: a later round does not read them again. */
+  private final Set<Instant> tried = new HashSet<>();
+
   Outcome run(Instant now) {
+    return run(now, plan);
+  }
+
+  /** One pass by {@code round} (a budget, never-tried hours or all), skipping the hours tried by earlier rounds. */
+  Outcome run(Instant now, IntegrityPlan round) {
     List<LedgerHour> before = ledger.hoursFrom(table, sourceId, plan.from(now));
-    List<LedgerHour> due = plan.due(before, now);
+    List<LedgerHour> due = round.due(before.stream().filter(h -> !tried.contains(h.hour())).toList(), now);
+    due.forEach(h -> tried.add(h.hour()));
     long verified = 0;
     long unresolved = 0;
     List<RunSummary.Repaired> repaired = new ArrayList<>();
@@ -90,6 +108,9 @@ final class IntegrityCheck {
     for (LedgerHour hour : due) {
       try {
         Result result = check(hour, now);
+        if (!result.verified()) {
+          ledger.recordRecheckFailed(table, sourceId, hour.hour(), hour.generation(), now);
+        }
         if (result.repaired() != null) {
           repaired.add(result.repaired());
         }

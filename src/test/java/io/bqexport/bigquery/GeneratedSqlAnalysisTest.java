@@ -60,10 +60,15 @@ class GeneratedSqlAnalysisTest {
 
     // The integrity re-check: read the ledger's hours, record a verification, repair an hour (Replace + counts).
     assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::generation).containsOnly(2L);
-    ledger.recordVerified("events", source, H0, 2, 2, H0.plus(Duration.ofHours(3)));
     ExportWindow second = ExportWindow.ofHour(H0.plus(Duration.ofHours(1)));
+    ledger.recordRecheckFailed("events", source, second.start(), 2, H0.plus(Duration.ofHours(2)));
+    assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::recheckFailedAt)
+        .containsExactly(null, H0.plus(Duration.ofHours(2)));
+    ledger.recordVerified("events", source, H0, 2, 2, H0.plus(Duration.ofHours(3)));
     committer.commit(second, rows(second, 4), true, new Committer.Repair(H0.plus(Duration.ofHours(3)), 2));
     assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::verified).containsOnly(true);
+    assertThat(ledger.hoursFrom("events", source, H0)).extracting(LedgerHour::recheckFailedAt)
+        .as("a repair is a new generation, not tried yet").containsOnlyNulls();
 
     Quarantine quarantine = new Quarantine(bigquery, dataset, labels);
     Instant later = H0.plus(Duration.ofHours(5));

@@ -184,6 +184,19 @@ class ExporterConfigReaderTest {
   }
 
   @Test
+  void aLookbackThatEndsBeforeAnyHourIsDueIsRefused() {
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity("{\"lookback\": \"P1D\"}")))
+        .isInstanceOfSatisfying(ExportFailure.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.ConfigInvalid))
+        .hasMessageContaining("integrity.lookback (P1D) must be at least recheckAfter + 1 hour (PT25H)")
+        .hasMessageContaining("no hour would ever be re-checked");
+    assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity(
+        "{\"recheckAfter\": \"P3D\", \"lookback\": \"P2D\"}")))
+        .hasMessageContaining("integrity.lookback (P2D) must be at least recheckAfter + 1 hour (PT73H)");
+    assertThat(ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT6H\", \"lookback\": \"PT7H\"}"))
+        .integrityOrDefault().lookbackOrDefault()).isEqualTo(Duration.ofHours(7));
+  }
+
+  @Test
   void aRecheckBeforeTheHourIsExportableIsRefused() {
     assertThatThrownBy(() -> ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT1H\"}")))
         .hasMessageContaining("integrity.recheckAfter (PT1H) must not be shorter than availabilityDelay (PT2H)")

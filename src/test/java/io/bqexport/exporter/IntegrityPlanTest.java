@@ -45,6 +45,34 @@ class IntegrityPlanTest {
   }
 
   @Test
+  void hoursNeverTriedComeBeforeFailedOnesAndFailedOnesLeastRecentFirst() {
+    Instant now = hour(100);
+    LedgerHour failedLate = new LedgerHour(hour(10), 10, 10L, 1, null, hour(99));
+    LedgerHour failedEarly = new LedgerHour(hour(11), 10, 10L, 1, null, hour(98));
+    List<LedgerHour> ledger = List.of(failedLate, failedEarly, unverified(20), unverified(15));
+
+    assertThat(plan.due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly);
+    assertThat(plan.withBudget(4).due(ledger, now)).containsExactly(unverified(15), unverified(20), failedEarly,
+        failedLate);
+    assertThat(plan.withBudget(4).neverTried().due(ledger, now)).as("a run's first round")
+        .containsExactly(unverified(15), unverified(20));
+  }
+
+  /** Why the config refuses lookback < recheckAfter + 1h: an hour leaves lookback before it is due. */
+  @Test
+  void aLookbackEqualToRecheckAfterNeverHasADueHour() {
+    IntegrityPlan dead = new IntegrityPlan(Duration.ofHours(24), Duration.ofHours(24), 100);
+    IntegrityPlan least = new IntegrityPlan(Duration.ofHours(24), Duration.ofHours(25), 100);
+    List<LedgerHour> ledger = java.util.stream.IntStream.range(0, 100).mapToObj(IntegrityPlanTest::unverified)
+        .toList();
+    for (int minutes = 0; minutes < 100 * 60; minutes += 15) {
+      Instant now = H0.plus(Duration.ofMinutes(minutes));
+      assertThat(dead.due(ledger, now)).as("at %s", now).isEmpty();
+    }
+    assertThat(least.due(ledger, hour(50))).extracting(LedgerHour::hour).containsExactly(hour(25));
+  }
+
+  @Test
   void verifiedThroughIsTheEndOfTheVerifiedRunFromTheFirstHourWithinLookback() {
     Instant now = hour(100);
     assertThat(plan.verifiedThrough(List.of(verified(10), verified(11), unverified(12), verified(13)), now))

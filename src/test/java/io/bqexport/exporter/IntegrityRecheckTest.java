@@ -11,6 +11,7 @@ import io.bqexport.bigquery.CommitStep;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.amplitude.RecordedRequest;
+import io.bqexport.testing.amplitude.StandInFault;
 import io.bqexport.testing.bigquery.JobSummary;
 import java.time.Instant;
 import java.util.List;
@@ -339,6 +340,31 @@ class IntegrityRecheckTest {
   }
 
   @Test
+  void hoursThatNeverVerifyDoNotStarveTheOthersOfTheBudget() {
+    events.hours(hour(0), hour(6), 20);
+    exportOnly(hour(8));           // hours 0..5, none verified
+    h.amplitude.faults().forHour(hour(0), StandInFault.status(404)).forHour(hour(1), StandInFault.status(404));
+    budget(2);
+
+    RunSummary first = h.run(hour(8));
+    RunSummary second = h.run(hour(8));
+    RunSummary third = h.run(hour(8));
+
+    assertThat(first.verifiedHours()).as("0 and 1 answer 404 but have rows: left unverified").isZero();
+    assertThat(second.verifiedHours() + third.verifiedHours()).as("the budget goes to hours not tried yet")
+        .isEqualTo(4);
+    assertThat(h.query("SELECT hour FROM `acme-analytics.amplitude._bqexport_ledger` WHERE verified_at IS NOT NULL"
+        + " ORDER BY hour")).extracting(r -> r.get("hour")).containsExactly(hour(2), hour(3), hour(4), hour(5));
+    assertThat(third.verifiedThrough()).as("hour 0 is still unverified").isNull();
+
+    h.amplitude.faults().clear();
+    RunSummary healed = h.run(hour(8));
+    assertThat(healed.verifiedHours()).as("the stuck hours are tried again").isEqualTo(2);
+    assertThat(healed.verifiedThrough()).isEqualTo(hour(6).toString());
+    assertExact(hour(0), hour(1), hour(2), hour(3), hour(4), hour(5));
+  }
+
+  @Test
   void aBudgetOfZeroVerifiesNothingAndDisabledReportsNothing() {
     events.hour(hour(0), 10);
     RunSummary none = exportOnly(hour(3));
@@ -378,7 +404,7 @@ class IntegrityRecheckTest {
 
     assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
     assertThat(ledgerColumns()).endsWith("verified", "source_lines", "verified_at", "source_lines_before_repair",
-        "filter");
+        "filter", "recheck_failed_at");
     assertThat(summary.hours()).as("no hour is taken for missing").isZero();
     assertThat(summary.verifiedHours()).isEqualTo(2);
     assertThat(summary.repaired()).isEmpty();

@@ -54,6 +54,7 @@ final class StorageExporterHarness implements AutoCloseable {
   ExporterConfig.EventFilter filter;
   /** Workload Identity for BigQuery and Cloud Storage: no key file in the config. */
   boolean workloadIdentity;
+  ExporterConfig.Integrity integrity;
   GoogleCredentialsSource google = GoogleCredentialsSource.DEFAULT;
 
   StorageExporterHarness() {
@@ -98,7 +99,7 @@ final class StorageExporterHarness implements AutoCloseable {
         new ExporterConfig.Destination(PROJECT, DATASET, "US", key, bigquery.endpoint(), false, wi),
         new ExporterConfig.Data(new ExporterConfig.Events(true, "events", filter),
             new ExporterConfig.MergeIds(mergeIds, null)),
-        startFrom.toString(), "PT2H", 24, dir.resolve("termination-log").toString(), null, null);
+        startFrom.toString(), "PT2H", 24, dir.resolve("termination-log").toString(), null, integrity);
   }
 
   RunSummary run(Instant now) {

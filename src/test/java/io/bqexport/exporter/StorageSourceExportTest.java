@@ -137,6 +137,84 @@ class StorageSourceExportTest {
     assertThat(h.rows("merge_ids")).isEqualTo(60 + 5);
   }
 
+  /**
+   * Events hours whose objects are gone (a bucket lifecycle rule) while they have rows never verify; they must not
+   * take the shared budget from the merged IDs' hours run after run.
+   */
+  @Test
+  void eventsHoursThatNeverVerifyDoNotStarveTheMergedIdsOfTheBudget() {
+    h.startFrom = hour(1);
+    List<String> gone = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      h.events.hour(hour(i), 20);
+      List<String> names = h.export.writeEvents(h.events, hour(i));
+      if (i <= 2) {
+        gone.addAll(names);
+      }
+      h.export.writeMergeIds(hour(i), 5, i);
+    }
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+    assertThat(h.run(hour(7)).hours()).isEqualTo(4);
+    gone.forEach(name -> h.gcs.delete(StorageExporterHarness.BUCKET, name));
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 2);
+
+    for (int run = 0; run < 4; run++) {
+      RunSummary summary = h.run(hour(7));
+      assertThat(summary.result()).as(summary.message()).isEqualTo(RunSummary.SUCCEEDED);
+    }
+
+    assertThat(h.query("SELECT hour FROM `acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'merge_ids'"
+        + " AND verified_at IS NOT NULL ORDER BY hour")).as("every merged-ID hour verified in 4 runs of 2 hours")
+        .extracting(r -> r.get("hour")).containsExactly(hour(1), hour(2), hour(3), hour(4));
+    assertThat(h.query("SELECT hour FROM `acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'events'"
+        + " AND verified_at IS NOT NULL ORDER BY hour")).extracting(r -> r.get("hour"))
+        .containsExactly(hour(3), hour(4));
+    assertThat(h.rows("events")).as("hours 1 and 2 keep their rows").isEqualTo(80);
+    assertThat(h.rows("merge_ids")).isEqualTo(20);
+  }
+
+  /** A crash at any step of a merged-ID hour's repair, then a rerun: the Merge IDs table holds each record once. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(CommitStep.class)
+  void aCrashInTheMiddleOfAMergedIdRepairThenARerunIsExact(CommitStep step) {
+    h.startFrom = hour(1);
+    h.events.hour(hour(1), 30);
+    h.export.writeEvents(h.events, hour(1));
+    h.export.writeMergeIds(hour(1), 15, 7);
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+    assertThat(h.run(hour(4)).result()).isEqualTo(RunSummary.SUCCEEDED);
+    List<String> grown = h.export.writeMergeIds(hour(1), 20, 7); // the same 15 records and 5 late ones
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 24);
+
+    boolean crashed = false;
+    try {
+      h.run(hour(4), null, ExportMode.FillGaps, (reached, window) -> {
+        if (reached == step) {
+          throw new ExporterHarness.SimulatedCrash(step);
+        }
+      });
+    } catch (ExporterHarness.SimulatedCrash expected) {
+      crashed = true; // the pod died here
+    }
+    assertThat(crashed || step == CommitStep.MID_UPLOAD).as("a 20-record upload has no middle").isTrue();
+    RunSummary rerun = h.run(hour(4));
+
+    assertThat(rerun.result()).as(rerun.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(h.rows("merge_ids")).isEqualTo(20);
+    assertThat(h.query("SELECT amplitude_id, merged_amplitude_id, COUNT(*) AS n FROM "
+        + "`acme-analytics.amplitude.merge_ids` GROUP BY amplitude_id, merged_amplitude_id")).as("each record once")
+        .hasSize(20).allSatisfy(r -> assertThat(((Number) r.get("n")).longValue()).isEqualTo(1));
+    assertThat(grown).hasSize(20);
+    assertThat(h.rows("events")).isEqualTo(30);
+    Map<String, Object> row = h.query("SELECT generation, source_lines, source_lines_before_repair, verified "
+        + "FROM `acme-analytics.amplitude._bqexport_ledger` WHERE table_name = 'merge_ids' AND hour = "
+        + "TIMESTAMP '2026-11-28 01:00:00+00'").get(0);
+    assertThat(((Number) row.get("generation")).longValue()).isEqualTo(2);
+    assertThat(((Number) row.get("source_lines")).longValue()).isEqualTo(20);
+    assertThat(((Number) row.get("source_lines_before_repair")).longValue()).isEqualTo(15);
+    assertThat(row.get("verified")).isEqualTo(true);
+  }
+
   @Test
   void theLegacyLayoutReadsMergedIdsBesideTheEvents() {
     h.useLayout(true);

@@ -32,6 +32,30 @@ class StorageLayoutTest {
     assertThat(layout.hourPrefix(EVENTS, Instant.parse("2020-01-25T00:00:00Z"))).endsWith("_2020-01-25_0#");
   }
 
+  /** Names a hostile bucket writer could plant: none is read as a file of this app's hour. */
+  @Test
+  void namesThatTryToLeaveThePrefixOrTheAppAreNotFilesOfTheLayout() {
+    for (String name : new String[] {
+        "events/187520/../999/999_2020-01-25_17#1.json.gz",
+        "events/187520/187520_2020-01-25_17#1.json.gz/../x",
+        "events/187520/187520_2020-01-25_17#1.json.gz/x.json.gz",
+        "events/187520/1875201_2020-01-25_17#1.json.gz",
+        "events/1875201/1875201_2020-01-25_17#1.json.gz",
+        "events/187520/-189524_2020-01-25_17.json.gz",
+        "events//187520/187520_2020-01-25_17#1.json.gz",
+        "events/187520/187520_2020-01-25_17#1.json.gz.tmp",
+        "events/187520/187520_2020-01-25_17#-1.json.gz",
+        "events/187520/187520_2020-01-25_24#1.json.gz",
+        "events/187520/187520_2020-02-30_17#1.json.gz",
+        "events/187520/187520_2020-01-25_17#1.JSON.GZ",
+        "events/187520/187520_2020-01-25_17#1\n.json.gz"}) {
+      assertThat(layout.parse(EVENTS, name)).as(name).isEmpty();
+      assertThat(layout.parse(MERGE_IDS, name)).as(name).isEmpty();
+    }
+    assertThat(layout.hourPrefix(EVENTS, H17)).as("the listing never reaches another app's directory")
+        .startsWith("events/187520/187520_");
+  }
+
   @Test
   void parsesKindHourAndFileNumber() {
     ExportObjectName name = layout.parse(EVENTS, "events/187520/187520_2020-01-25_17#12345.json.gz").orElseThrow();

@@ -144,6 +144,17 @@ public final class CloudStorageStandIn implements AutoCloseable {
     return new StoredObjectInfo(name, object.generation(), data.length);
   }
 
+  /**
+   * Deletes an object, as a bucket lifecycle rule or a re-export does (later gets of its generation answer 404, as
+   * GCS does without object versioning).
+   */
+  public void delete(String bucket, String name) {
+    NavigableMap<String, StoredObject> objects = buckets.get(bucket);
+    if (objects == null || objects.remove(name) == null) {
+      throw new IllegalArgumentException("no object gs://" + bucket + "/" + name);
+    }
+  }
+
   /** What {@link #put} stored. */
   public record StoredObjectInfo(String name, long generation, long size) {}
 
