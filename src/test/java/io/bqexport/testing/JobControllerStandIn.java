@@ -124,6 +124,16 @@ public final class JobControllerStandIn {
     finish(job, pod, 137, reason, null, now);
   }
 
+  /**
+   * A pod that ends with {@code terminationMessage} (e.g. a run summary), for tests of what the operator makes of
+   * summaries the exporter cannot easily be brought to write. Returns the pod.
+   */
+  public Pod finishWithMessage(Job job, Instant now, int exitCode, String terminationMessage) {
+    Pod pod = createPod(job, now);
+    finish(job, pod, exitCode, exitCode == 0 ? "Completed" : "Error", terminationMessage, now);
+    return pod;
+  }
+
   private Pod createPod(Job job, Instant now) {
     var template = job.getSpec().getTemplate();
     Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());

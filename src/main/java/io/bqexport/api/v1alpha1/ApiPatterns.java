@@ -6,6 +6,11 @@ public final class ApiPatterns {
   public static final String HOUR = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:00:00Z$";
   /** A duration such as 2h, 90m, 1h30m or 45s. */
   public static final String DURATION = "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
+  /**
+   * A duration that may also count days (7d, 1d12h), for long spans. Separate from {@link #DURATION} because CEL's
+   * duration() has no days, and rules compare those fields with it.
+   */
+  public static final String DAYS_DURATION = "^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$";
   /** BigQuery dataset names: letters, digits and underscores, at most 1024. */
   public static final String DATASET = "^[A-Za-z0-9_]{1,1024}$";
   /** BigQuery table names as this operator creates them: start with a letter or underscore. */

@@ -28,6 +28,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     format = PrinterColumnFormat.DATE_TIME, jsonPath = ".status.lastSuccessfulRun.completionTime")
 @AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
+@AdditionalPrinterColumn(name = "Verified-Through", type = AdditionalPrinterColumn.Type.DATE, priority = 1,
+    format = PrinterColumnFormat.DATE_TIME, jsonPath = ".status.integrity.verifiedThrough")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = ".metadata.creationTimestamp")
 public class BigQueryExport extends CustomResource<BigQueryExportSpec, BigQueryExportStatus> implements Namespaced {

@@ -79,7 +79,10 @@ public record BigQueryExportSpec(
         + " Default 12h.")
     String validationInterval,
     @JsonPropertyDescription("Resources and scheduling of the exporter pods.")
-    JobPodSpec pod) {
+    JobPodSpec pod,
+    @JsonPropertyDescription("The integrity re-check: each committed hour is counted again at the source a day"
+        + " later (recheckAfter) and replaced when Amplitude has more or fewer events for it now.")
+    IntegritySpec integrity) {
 
   public static final String DEFAULT_SCHEDULE = "5 * * * *";
   public static final String DEFAULT_AVAILABILITY_DELAY = "2h";
@@ -96,5 +99,14 @@ public record BigQueryExportSpec(
     freshnessThreshold = freshnessThreshold == null ? DEFAULT_FRESHNESS_THRESHOLD : freshnessThreshold;
     validationInterval = validationInterval == null ? DEFAULT_VALIDATION_INTERVAL : validationInterval;
     pod = pod == null ? JobPodSpec.empty() : pod;
+    integrity = integrity == null ? IntegritySpec.defaults() : integrity;
+  }
+
+  /** A spec with the default integrity re-check. */
+  public BigQueryExportSpec(SourceSpec source, DestinationSpec destination, DataSpec data, String schedule,
+      String availabilityDelay, String startFrom, Boolean suspend, Integer historyLimit, Integer maxHoursPerRun,
+      String freshnessThreshold, String validationInterval, JobPodSpec pod) {
+    this(source, destination, data, schedule, availabilityDelay, startFrom, suspend, historyLimit, maxHoursPerRun,
+        freshnessThreshold, validationInterval, pod, null);
   }
 }

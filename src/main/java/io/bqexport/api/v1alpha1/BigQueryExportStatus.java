@@ -27,4 +27,6 @@ public record BigQueryExportStatus(
     String lastRunNow,
     @JsonPropertyDescription("Hours skipped after failing the same permanent way in 3 consecutive runs; a run-now or"
         + " a backfill over them retries them.")
-    List<QuarantinedHourStatus> quarantinedHours) {}
+    List<QuarantinedHourStatus> quarantinedHours,
+    @JsonPropertyDescription("The integrity re-check: how far committed hours are verified, and the hours repaired.")
+    IntegrityStatus integrity) {}

@@ -13,6 +13,7 @@ public final class Reasons {
   public static final String INVALID_START_FROM = "InvalidStartFrom";
   public static final String INVALID_RANGE = "InvalidRange";
   public static final String ENDPOINT_OVERRIDE_NOT_ALLOWED = "EndpointOverrideNotAllowed";
+  public static final String INVALID_INTEGRITY = "InvalidIntegrity";
 
   // Referenced Secrets and the key file.
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
@@ -36,6 +37,8 @@ public final class Reasons {
   public static final String TRANSACTION_ABORTED = "TransactionAborted";
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
   public static final String HOURS_QUARANTINED = "HoursQuarantined";
+  /** An Event, not a condition: the integrity re-check replaced an hour whose source count changed. */
+  public static final String HOUR_REPAIRED = "HourRepaired";
   public static final String AMPLITUDE_AUTH_FAILED = "AmplitudeAuthFailed";
   public static final String SOURCE_UNAVAILABLE = "SourceUnavailable";
   public static final String UNEXPECTED_RESPONSE = "UnexpectedResponse";

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record RunRecord(
     @JsonPropertyDescription("Name of the Job.")
     String job,
+    @JsonPropertyDescription("The Job's pod that the figures below come from (the latest attempt).")
+    String pod,
     @JsonPropertyDescription("How the run was started: Scheduled, RunNow or Manual.")
     String trigger,
     @JsonPropertyDescription("When the Job started.")
@@ -20,6 +22,10 @@ public record RunRecord(
     Long rows,
     @JsonPropertyDescription("Committed hour ranges, e.g. 2026-11-28T10:00:00Z/2026-11-28T13:00:00Z.")
     String committed,
+    @JsonPropertyDescription("Committed hours the run re-checked at the source (the integrity re-check).")
+    Long verifiedHours,
+    @JsonPropertyDescription("Hours the run replaced because the source's count changed.")
+    Long repairedHours,
     @JsonPropertyDescription("Why the run failed (a reason such as AmplitudeAuthFailed or OOMKilled).")
     String reason,
     @JsonPropertyDescription("What happened, in words.")
@@ -30,8 +36,10 @@ public record RunRecord(
     Long mergeIdRows) {
 
   /** A run without filtered events or merged IDs. */
-  public RunRecord(String job, String trigger, String startTime, String completionTime, String result, Long hours,
-      Long rows, String committed, String reason, String message) {
-    this(job, trigger, startTime, completionTime, result, hours, rows, committed, reason, message, null, null);
+  public RunRecord(String job, String pod, String trigger, String startTime, String completionTime, String result,
+      Long hours, Long rows, String committed, Long verifiedHours, Long repairedHours, String reason,
+      String message) {
+    this(job, pod, trigger, startTime, completionTime, result, hours, rows, committed, verifiedHours, repairedHours,
+        reason, message, null, null);
   }
 }

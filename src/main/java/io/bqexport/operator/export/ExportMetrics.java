@@ -17,14 +17,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-export metrics on /metrics: bqexport_export_lag_seconds, bqexport_export_last_success_timestamp_seconds,
- * bqexport_export_rows_total and bqexport_export_run_failures_total{reason}. Runs are counted once, when this
- * process first sees them finished.
+ * bqexport_export_rows_total and bqexport_export_run_failures_total{reason}; for the integrity re-check
+ * bqexport_hours_verified_total, bqexport_hours_repaired_total and bqexport_verification_lag_seconds (now minus
+ * status.integrity.verifiedThrough). Runs are counted once, when this process first sees them finished.
  */
 public final class ExportMetrics {
+  private static final String VERIFICATION_LAG = "bqexport_verification_lag_seconds";
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> verificationLag = new ConcurrentHashMap<>();
   private final Set<String> counted = ConcurrentHashMap.newKeySet();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
   public ExportMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +47,7 @@ public final class ExportMetrics {
       gauge("bqexport_export_last_success_timestamp_seconds", tags, lastSuccess, key)
           .set(Instant.parse(success.completionTime()).getEpochSecond());
     }
+    verificationLag(export, status, tags, key, now);
     for (RunHistory.Run run : runs) {
       RunRecord r = run.record();
       if (RunHistory.RUNNING.equals(r.result()) || !counted.add(key + "/" + r.job())) {
@@ -56,6 +61,32 @@ public final class ExportMetrics {
         Counter.builder("bqexport_export_rows_total").tags(tags).register(registry).increment(r.rows());
       }
     }
+    // From the first reconcile, so that rate() and alerts see 0 rather than no series.
+    Counter verified = Counter.builder("bqexport_hours_verified_total").tags(tags).register(registry);
+    Counter repaired = Counter.builder("bqexport_hours_repaired_total").tags(tags).register(registry);
+    for (RunHistory.Run run : runs) {
+      // Per pod (a Job retries in a new one), as soon as its summary is there.
+      if (run.summary().isPresent() && reported.add(key + "/" + run.record().job() + "/" + run.record().pod())) {
+        RunSummary s = run.summary().get();
+        verified.increment(s.verifiedHours());
+        repaired.increment(s.repaired() == null ? 0 : s.repaired().size());
+      }
+    }
+  }
+
+  /** Present while the re-check is on and has verified a prefix; an alert on it fires when verification stalls. */
+  private void verificationLag(BigQueryExport export, BigQueryExportStatus status, Tags tags, String key,
+      Instant now) {
+    String through = status.integrity() == null ? null : status.integrity().verifiedThrough();
+    if (through == null || !export.getSpec().integrity().enabled()) {
+      AtomicLong gone = verificationLag.remove(key);
+      if (gone != null) {
+        registry.find(VERIFICATION_LAG).tags(tags).meters().forEach(registry::remove);
+      }
+      return;
+    }
+    gauge(VERIFICATION_LAG, tags, verificationLag, key)
+        .set(Math.max(0, now.getEpochSecond() - Instant.parse(through).getEpochSecond()));
   }
 
   /** Removes a deleted export's series from /metrics and everything kept about it. */
@@ -63,9 +94,11 @@ public final class ExportMetrics {
     String key = namespace + "/" + name;
     lag.remove(key);
     lastSuccess.remove(key);
+    verificationLag.remove(key);
     counted.removeIf(k -> k.startsWith(key + "/"));
+    reported.removeIf(k -> k.startsWith(key + "/"));
     registry.getMeters().stream()
-        .filter(m -> m.getId().getName().startsWith("bqexport_export_")
+        .filter(m -> m.getId().getName().startsWith("bqexport_")
             && namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("export")))
         .toList().forEach(registry::remove);
   }

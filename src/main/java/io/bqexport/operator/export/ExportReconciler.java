@@ -59,6 +59,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final StatusEvents events;
   private final EventRecorder recorder;
   private final RunEvents runEvents;
+  private final IntegrityEvents integrityEvents;
   private final ExportMetrics metrics;
   private final String exporterImage;
   private final Clock clock;
@@ -74,6 +75,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.recorder = recorder;
     this.events = new StatusEvents(recorder);
     this.runEvents = new RunEvents(recorder);
+    this.integrityEvents = new IntegrityEvents(recorder);
     this.metrics = metrics;
     this.exporterImage = exporterImage;
     this.clock = clock;
@@ -101,6 +103,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
       runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
           next.quarantinedHours());
+      integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
+          seen.runs(), next.runs()), seen.runs());
     }
     UpdateControl<BigQueryExport> control = UpdateControl.noUpdate();
     if (seen.applyProblem() != null) {
@@ -158,6 +162,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private void forget(BigQueryExport export) {
     validations.forget(export);
     recorder.forget(export);
+    integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
   }
 

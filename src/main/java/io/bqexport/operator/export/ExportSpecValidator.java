@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -101,7 +102,7 @@ public final class ExportSpecValidator {
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_SCHEDULE, e.getMessage()));
     }
-    duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
+    Duration availabilityDelay = duration(problems, "spec.availabilityDelay", spec.availabilityDelay());
     duration(problems, "spec.freshnessThreshold", spec.freshnessThreshold());
     Duration interval = duration(problems, "spec.validationInterval", spec.validationInterval());
     if (interval != null && interval.compareTo(Duration.ofMinutes(5)) < 0) {
@@ -111,6 +112,7 @@ public final class ExportSpecValidator {
     if (spec.startFrom() != null) {
       startFrom(problems, spec.startFrom(), now);
     }
+    IntegritySpecValidator.validate(problems, spec.integrity(), availabilityDelay);
     return problems;
   }
 
@@ -203,8 +205,13 @@ public final class ExportSpecValidator {
   }
 
   private static Duration duration(List<Problem> problems, String field, String value) {
+    return parsed(problems, () -> SpecDurations.parse(field, value));
+  }
+
+  /** The parsed duration, or null with an InvalidDuration problem carrying the parser's message (field and fix). */
+  static Duration parsed(List<Problem> problems, Supplier<Duration> parse) {
     try {
-      return SpecDurations.parse(field, value);
+      return parse.get();
     } catch (IllegalArgumentException e) {
       problems.add(Problem.of(Reasons.INVALID_DURATION, e.getMessage()));
       return null;

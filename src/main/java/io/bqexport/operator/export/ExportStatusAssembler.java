@@ -45,7 +45,7 @@ public final class ExportStatusAssembler {
 
   public BigQueryExportStatus assemble(BigQueryExport export, Observation seen, Instant now) {
     BigQueryExportStatus previous = export.getStatus() != null ? export.getStatus()
-        : new BigQueryExportStatus(null, null, null, null, null, null, null, null, null, null, null);
+        : new BigQueryExportStatus(null, null, null, null, null, null, null, null, null, null, null, null);
     Conditions conditions = new Conditions(previous.conditions(), export.getMetadata().getGeneration(), now);
     CredentialsStatus credentials = previous.credentials();
     String runNow = seen.runNowHandled() != null ? seen.runNowHandled() : previous.lastRunNow();
@@ -169,7 +169,9 @@ public final class ExportStatusAssembler {
     }
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
-        drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, seen.runs()));
+        drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, seen.runs()),
+        IntegrityProgress.next(previous.integrity(), IntegrityProgress.newlyReported(previous.runs(), seen.runs(),
+            runs), seen.runs()));
   }
 
   /** The quarantine as the run that finished last reported it (hour, reason, since). */
@@ -242,7 +244,7 @@ public final class ExportStatusAssembler {
       Conditions conditions, CredentialsStatus credentials, String runNow) {
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         previous.exportedThrough(), previous.missingHours(), previous.lastRun(), previous.lastSuccessfulRun(),
-        previous.runs(), previous.schemaDrift(), runNow, previous.quarantinedHours());
+        previous.runs(), previous.schemaDrift(), runNow, previous.quarantinedHours(), previous.integrity());
   }
 
   private static void stalled(Conditions conditions, String reason, String message) {

@@ -9,6 +9,7 @@ import io.bqexport.api.v1alpha1.EventFilterSpec;
 import io.bqexport.api.v1alpha1.FilterRuleSpec;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.StorageSourceSpec;
+import io.bqexport.api.v1alpha1.IntegritySpec;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.exporter.ExporterConfigReader;
@@ -55,7 +56,7 @@ public final class ExporterConfigMap {
         spec.maxHoursPerRun(),
         null,
         spec.startFrom() == null ? Boolean.TRUE : null,
-        null);
+        integrity(spec.integrity()));
   }
 
   private static ExporterConfig.Source amplitude(AmplitudeSourceSpec amplitude) {
@@ -105,6 +106,14 @@ public final class ExporterConfigMap {
   private static List<ExporterConfig.FilterRule> rules(List<FilterRuleSpec> rules) {
     return rules == null ? List.of()
         : rules.stream().map(r -> new ExporterConfig.FilterRule(r.eventType(), r.prefix())).toList();
+  }
+
+  /** The exporter reads ISO-8601 durations (PT24H); the spec's 24h and 7d are validated before this is built. */
+  static ExporterConfig.Integrity integrity(IntegritySpec integrity) {
+    return new ExporterConfig.Integrity(integrity.enabled(),
+        SpecDurations.parseWithDays("spec.integrity.recheckAfter", integrity.recheckAfter()).toString(),
+        SpecDurations.parseWithDays("spec.integrity.lookback", integrity.lookback()).toString(),
+        integrity.maxHoursPerRun());
   }
 
   /** spec.startFrom, or the hour the resource was created ("all future events"). */

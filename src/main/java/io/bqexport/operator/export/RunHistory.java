@@ -77,9 +77,11 @@ public final class RunHistory {
         message = "The exporter pod cannot start: " + message;
       }
     }
-    RunRecord record = new RunRecord(name, trigger, start, completion, result,
+    RunRecord record = new RunRecord(name, latest.map(p -> p.getMetadata().getName()).orElse(null), trigger, start, completion, result,
         summary.map(RunSummary::hours).orElse(null), summary.map(RunSummary::rows).orElse(null),
         summary.map(s -> s.committed() == null ? null : String.join(",", s.committed())).orElse(null),
+        summary.map(RunSummary::verifiedHours).orElse(null),
+        summary.map(s -> s.repaired() == null ? 0L : (long) s.repaired().size()).orElse(null),
         RunSummary.SUCCEEDED.equals(result) ? null : reason, message,
         summary.map(RunSummary::filteredEvents).filter(n -> n > 0).orElse(null),
         summary.map(RunSummary::mergeIdRows).filter(n -> n > 0).orElse(null));

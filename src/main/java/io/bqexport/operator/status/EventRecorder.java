@@ -59,9 +59,20 @@ public final class EventRecorder {
     record(object, "Warning", reason, message);
   }
 
+  /**
+   * A Normal Event of its own for one occurrence (e.g. one repaired hour), named by the reason and the occurrence,
+   * so that occurrences do not overwrite each other's message as repeats of a transition do.
+   */
+  public void normal(HasMetadata object, String reason, String occurrence, String message) {
+    record(object, name(object, reason + "/" + occurrence), "Normal", reason, message);
+  }
+
   private void record(HasMetadata object, String type, String reason, String message) {
+    record(object, name(object, reason), type, reason, message);
+  }
+
+  private void record(HasMetadata object, String name, String type, String reason, String message) {
     String namespace = object.getMetadata().getNamespace();
-    String name = name(object, reason);
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Map<String, Integer> ofObject = counts.computeIfAbsent(object.getMetadata().getUid(),
         k -> new ConcurrentHashMap<>());

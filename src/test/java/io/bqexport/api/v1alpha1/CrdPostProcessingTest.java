@@ -17,7 +17,12 @@ class CrdPostProcessingTest {
   void kubectlGetShowsTheColumnsInTheDeclaredOrderWithAgeLast() {
     assertThat(Crds.named("bigqueryexports.bqexport.io").getSpec().getVersions().get(0).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("Ready", "Exported-Through", "Last-Result", "Last-Success", "Reason", "Age");
+        .containsExactly("Ready", "Exported-Through", "Last-Result", "Last-Success", "Reason", "Verified-Through",
+            "Age");
+    assertThat(Crds.named("bigqueryexports.bqexport.io").getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getPriority() != null && c.getPriority() > 0)
+        .as("kubectl get bqx stays narrow: these show with -o wide only")
+        .extracting(CustomResourceColumnDefinition::getName).containsExactly("Reason", "Verified-Through");
     assertThat(Crds.named("bigquerybackfills.bqexport.io").getSpec().getVersions().get(0)
         .getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
         .containsExactly("Export", "Phase", "Progress", "Rows", "Mode", "Age");

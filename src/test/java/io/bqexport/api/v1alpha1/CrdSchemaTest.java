@@ -43,6 +43,12 @@ class CrdSchemaTest {
       assertThat(spec.getProperties().get(field).getDefault().asText()).as(field)
           .isEqualTo(String.valueOf(code.get(field)));
     }
+    JSONSchemaProps integrity = spec.getProperties().get("integrity");
+    Map<?, ?> integrityCode = (Map<?, ?>) code.get("integrity");
+    for (String field : List.of("enabled", "recheckAfter", "lookback", "maxHoursPerRun")) {
+      assertThat(integrity.getProperties().get(field).getDefault().asText()).as("integrity." + field)
+          .isEqualTo(String.valueOf(integrityCode.get(field)));
+    }
     JSONSchemaProps backfill = schema(Crds.named("bigquerybackfills.bqexport.io")).getProperties().get("spec");
     Map<String, Object> backfillCode = new ObjectMapper().convertValue(
         new BigQueryBackfillSpec(null, null, null, null, null, null, null), Map.class);

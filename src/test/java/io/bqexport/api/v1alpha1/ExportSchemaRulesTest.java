@@ -94,6 +94,24 @@ class ExportSchemaRulesTest {
   }
 
   @Test
+  void integrityTakesDaysAndABoundedBudget() {
+    Map<String, Object> export = minimal("product-events");
+    Map<String, Object> integrity = new HashMap<>(Map.of("recheckAfter", "1d12h", "lookback", "14d",
+        "maxHoursPerRun", 0));
+    spec(export).put("integrity", integrity);
+    assertThat(exports.violations(export, null)).isEmpty();
+    integrity.put("maxHoursPerRun", 8785);
+    integrity.put("lookback", "1 week");
+    assertThat(exports.violations(export, null)).containsExactlyInAnyOrder(
+        "spec.integrity.maxHoursPerRun: more than 8784.0",
+        "spec.integrity.lookback: does not match ^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$");
+    integrity.put("maxHoursPerRun", -1);
+    integrity.put("lookback", "");
+    assertThat(exports.violations(export, null)).contains("spec.integrity.maxHoursPerRun: less than 0.0",
+        "spec.integrity.lookback: shorter than 1");
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void overlongStringsAreRejected() {
     Map<String, Object> export = minimal("product-events");

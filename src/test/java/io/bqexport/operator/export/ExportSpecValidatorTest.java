@@ -1,11 +1,13 @@
 package io.bqexport.operator.export;
 
+import static io.bqexport.testing.ExportSpecs.withIntegrity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bqexport.api.v1alpha1.AmplitudeSecretRef;
 import io.bqexport.api.v1alpha1.AmplitudeSourceSpec;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.DestinationSpec;
+import io.bqexport.api.v1alpha1.IntegritySpec;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.operator.status.Problem;
@@ -64,6 +66,40 @@ class ExportSpecValidatorTest {
         new SourceSpec(new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("amplitude", null, null), null)),
         new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", key), null, null),
         null, null, null, "2026-11-01T00:00:00Z", null, null, null, null, null, null);
+  }
+
+  @Test
+  void integrityValuesThatCannotWorkAreNamedWithTheirFix() {
+    BigQueryExportSpec valid = spec("amplitude", null, null, null);
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(true, "2h", "3h", 0)), NOW)).isEmpty();
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(false, "2d", "30d", 8784)), NOW))
+        .isEmpty();
+
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, "1h", null, null)), NOW))
+        .singleElement().satisfies(p -> {
+          assertThat(p.reason()).isEqualTo("InvalidIntegrity");
+          assertThat(p.message()).contains("spec.integrity.recheckAfter 1h", "spec.availabilityDelay",
+              "at least the availabilityDelay");
+        });
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, "2d", "48h", null)), NOW))
+        .singleElement().satisfies(p -> {
+          assertThat(p.reason()).isEqualTo("InvalidIntegrity");
+          assertThat(p.message()).contains("spec.integrity.lookback 48h", "at least recheckAfter + 1h");
+        });
+    assertThat(validator.validate(withIntegrity(spec("amplitude", null, null, "0h"), new IntegritySpec(null, "0h",
+        null, null)), NOW)).singleElement().satisfies(p -> assertThat(p.message())
+            .contains("spec.integrity.recheckAfter is 0", "spec.integrity.enabled to false"));
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, null, null, 9000)), NOW))
+        .singleElement().satisfies(p -> assertThat(p.message()).contains("spec.integrity.maxHoursPerRun 9000",
+            "0 to 8784"));
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, "a week", null, null)), NOW))
+        .singleElement().satisfies(p -> {
+          assertThat(p.reason()).isEqualTo("InvalidDuration");
+          assertThat(p.message()).contains("spec.integrity.recheckAfter", "7d, 36h or 1d12h");
+        });
+    assertThat(validator.validate(withIntegrity(valid, new IntegritySpec(null, null, "99999999999999999999d",
+        null)), NOW)).singleElement().satisfies(p -> assertThat(p.message())
+            .contains("spec.integrity.lookback", "too long"));
   }
 
   @Test

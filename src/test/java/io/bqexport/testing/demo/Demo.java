@@ -1,6 +1,5 @@
 package io.bqexport.testing.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.FieldValueList;
@@ -27,7 +26,6 @@ import io.bqexport.testing.amplitude.DirectoryEvents;
 import io.bqexport.testing.amplitude.ExportDataSource;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
-import io.fabric8.kubernetes.api.model.Event;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -160,6 +158,8 @@ public final class Demo implements Callable<Integer> {
       printDescribe(scenario);
       if (data == null) {
         backfill(scenario, firstHour.minus(BACKFILL_HOURS), firstHour);
+        // The newest hour: exported, not re-checked yet. Late events need generated data, which can grow.
+        new IntegrityDemo(out).run(scenario, EXPORT, lastHour, EVENTS_PER_HOUR);
       }
       printWarehouse(scenario);
       return runQueries(scenario);
@@ -294,29 +294,7 @@ public final class Demo implements Callable<Integer> {
   }
 
   void printDescribe(ExportScenario scenario, String name) {
-    KubectlView view = new KubectlView(scenario.clock.instant());
-    BigQueryExport export = scenario.get(name);
-    out.println();
-    out.println("$ kubectl describe bqx/" + name);
-    out.println("Status:");
-    out.println("  Exported Through:  " + export.getStatus().exportedThrough());
-    out.println("  Missing Hours:     " + export.getStatus().missingHours());
-    out.println("  Credentials:       " + export.getStatus().credentials().serviceAccount() + " ("
-        + export.getStatus().credentials().keyFingerprint() + ")");
-    out.println("  Conditions:");
-    out.print(view.conditions(new ObjectMapper().valueToTree(export.getStatus().conditions())));
-    out.println("  Runs:");
-    out.printf("    %-28s %-10s %-9s %5s %7s  %s%n", "JOB", "TRIGGER", "RESULT", "HOURS", "ROWS", "COMMITTED");
-    for (RunRecord r : export.getStatus().runs()) {
-      out.printf("    %-28s %-10s %-9s %5s %7s  %s%n", r.job(), r.trigger(), r.result(), r.hours(), r.rows(),
-          r.committed() == null ? "" : r.committed());
-    }
-    out.println("Events:");
-    List<Event> events = scenario.kubernetes.client().v1().events().inNamespace(ExportScenario.NAMESPACE).list()
-        .getItems().stream().sorted(Comparator.comparing(Event::getFirstTimestamp)).toList();
-    for (Event e : events) {
-      out.printf("  %-8s %-20s %s%n", e.getType(), e.getReason(), e.getMessage());
-    }
+    out.print(ExportDescribe.of(scenario, name));
   }
 
   private void printWarehouse(ExportScenario scenario) {

@@ -23,11 +23,16 @@ class DemoTest {
         + " FROM amplitude.events");
     assertThat(r.code).as(r.out).isZero();
     assertThat(r.out).contains("$ kubectl get bqx", "READY", "EXPORTED-THROUGH", "LAST-RESULT", "product-events",
-        "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids", "1500\t1500");
+        "Validated", "Succeeded", "Ready", "bq> SELECT COUNT(*)", "n\tdistinct_uuids",
+        "1540\t1540"); // 3 x 300 exported, 12 x 50 backfilled, 40 late events repaired in: each row once
     assertThat(r.out).containsPattern("product-events\\s+True\\s+2h\\s+Succeeded\\s+\\S+\\s+\\S+\\n"); // AGE last
     assertThat(r.out).contains("$ kubectl get bqbf", "product-events-history")
         .containsPattern("product-events-history\\s+product-events\\s+Succeeded\\s+100%\\s+600\\s+\\S+\\n");
     assertThat(r.out).containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z\\t300\\t1\\t"); // a ledger row
+    assertThat(r.out).as("the integrity re-check repairs the hour that got late events").contains(
+        "== Integrity re-check", "VERIFIED-THROUGH", "Integrity:", "Hours Repaired:    1", "HourRepaired",
+        "had 300 events at Amplitude when it was committed, 340 now (+40)")
+        .containsPattern("\\d{4}-\\d{2}-\\d{2}T\\d{2}:00:00Z\\t340\\t2\\t"); // its ledger row: generation 2
   }
 
   @Test
