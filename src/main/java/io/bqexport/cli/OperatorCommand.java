@@ -45,6 +45,13 @@ public final class OperatorCommand implements Callable<Integer> {
           + " Env: BQEXPORT_ALLOW_ENDPOINT_OVERRIDES.")
   boolean allowEndpointOverrides;
 
+  @Option(names = "--allow-workload-identity", defaultValue = "${env:BQEXPORT_ALLOW_WORKLOAD_IDENTITY:-false}",
+      description = "Accept credentials.workloadIdentity in exports. Off by default: such exports are validated with"
+          + " the operator's own Google identity, so whoever may create a BigQueryExport could have the operator read"
+          + " any bucket and upload into any dataset that identity can reach. Turn it on only when that identity has"
+          + " no grant some export creator must not use. Env: BQEXPORT_ALLOW_WORKLOAD_IDENTITY.")
+  boolean allowWorkloadIdentity;
+
   @Override
   public Integer call() throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -54,7 +61,7 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     String leaseNs = leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
     var settings = new OperatorSettings(watch, leaderElection, leaseNs, httpPort, exporterImage,
-        allowEndpointOverrides);
+        allowEndpointOverrides, allowWorkloadIdentity);
     CountDownLatch stopped = new CountDownLatch(1);
     try (BqExportOperator operator = new BqExportOperator(client, settings, Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

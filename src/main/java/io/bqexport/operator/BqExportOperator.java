@@ -71,7 +71,7 @@ public final class BqExportOperator implements AutoCloseable {
     EventRecorder recorder = new EventRecorder(client, clock);
     validations = new CredentialValidations(new CredentialProbe(clock), clock, ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
-        settings.exporterImage(), settings.allowEndpointOverrides(), clock), c -> watch(c.withName("bigqueryexport")
+        settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
         .withGenerationAware(false)
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.

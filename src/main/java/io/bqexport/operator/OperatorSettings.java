@@ -12,9 +12,12 @@ import java.util.Set;
  * @param exporterImage image of the exporter pods the operator creates
  * @param allowEndpointOverrides honour spec.*.endpoint (tests, the demo, a trusted proxy); off by default, because
  *     anyone allowed to create an export could otherwise have the credentials sent to a URL of their choice
+ * @param allowWorkloadIdentity accept credentials.workloadIdentity; off by default, because such exports are probed
+ *     with the operator's own Google identity, which anyone allowed to create an export could otherwise point at
+ *     any bucket or dataset that identity can reach (a confused deputy)
  */
 public record OperatorSettings(Set<String> watchNamespaces, boolean leaderElection, String leaseNamespace,
-    int httpPort, String exporterImage, boolean allowEndpointOverrides) {
+    int httpPort, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity) {
 
   public static final String LEASE_NAME = "bqexport-operator";
 }

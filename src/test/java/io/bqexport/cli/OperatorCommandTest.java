@@ -18,4 +18,15 @@ class OperatorCommandTest {
     new CommandLine(allowing).parseArgs("--allow-endpoint-overrides");
     assertThat(allowing.allowEndpointOverrides).isTrue();
   }
+
+  @Test
+  void workloadIdentityIsRefusedUnlessTheFlagIsGiven() {
+    OperatorCommand plain = new OperatorCommand();
+    new CommandLine(plain).parseArgs();
+    assertThat(plain.allowWorkloadIdentity).isFalse();
+
+    OperatorCommand allowing = new OperatorCommand();
+    new CommandLine(allowing).parseArgs("--allow-workload-identity");
+    assertThat(allowing.allowWorkloadIdentity).isTrue();
+  }
 }

@@ -190,7 +190,9 @@ class ChartRenderTest {
         .containsEntry("LOG_FORMAT", "json")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75")
         // Secure by default: an export's endpoint override would send its credentials to that URL.
-        .containsEntry("BQEXPORT_ALLOW_ENDPOINT_OVERRIDES", "false");
+        .containsEntry("BQEXPORT_ALLOW_ENDPOINT_OVERRIDES", "false")
+        // Workload Identity exports are probed with the operator's own Google identity: opt-in.
+        .containsEntry("BQEXPORT_ALLOW_WORKLOAD_IDENTITY", "false");
     assertThat(operator.getEnv()).filteredOn(var -> var.getName().equals("POD_NAMESPACE")).singleElement()
         .satisfies(var -> assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
     assertThat(operator.getResources().getLimits()).containsKey("memory");
@@ -233,6 +235,8 @@ class ChartRenderTest {
   void endpointOverridesCanBeAllowedForATrustedProxyOrATestCluster() {
     assertThat(env(RenderedChart.render(Map.of("allowEndpointOverrides", true)).deployment()))
         .containsEntry("BQEXPORT_ALLOW_ENDPOINT_OVERRIDES", "true");
+    assertThat(env(RenderedChart.render(Map.of("allowWorkloadIdentity", true)).deployment()))
+        .containsEntry("BQEXPORT_ALLOW_WORKLOAD_IDENTITY", "true");
   }
 
   @Test

@@ -32,14 +32,14 @@ public final class OperatorUnderTest implements AutoCloseable {
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, Set<String> watchNamespaces,
       boolean allowEndpointOverrides) {
     this(kubernetes, clock, new OperatorSettings(watchNamespaces, false, null, 0, EXPORTER_IMAGE,
-        allowEndpointOverrides));
+        allowEndpointOverrides, true));
   }
 
   /** With leader election on, the Lease in {@code leaseNamespace}, as the chart runs it. */
   public static OperatorUnderTest withLeaderElection(KubernetesStandIn kubernetes, Clock clock,
       String leaseNamespace) {
     return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), true, leaseNamespace, 0,
-        EXPORTER_IMAGE, true));
+        EXPORTER_IMAGE, true, true));
   }
 
   /**
@@ -52,7 +52,17 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   /** With Workload Identity: the operator's own Google identity comes from {@code ambient}. */
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, AmbientCredentials ambient) {
-    this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true), ambient);
+    this(kubernetes, clock, ambient, true);
+  }
+
+  /**
+   * @param allowWorkloadIdentity as --allow-workload-identity; tests set it (the metadata stand-in is the
+   *     operator's identity), except the ones proving the default refuses workloadIdentity
+   */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, AmbientCredentials ambient,
+      boolean allowWorkloadIdentity) {
+    this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true,
+        allowWorkloadIdentity), ambient);
   }
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings) {

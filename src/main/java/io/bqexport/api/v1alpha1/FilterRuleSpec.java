@@ -10,9 +10,12 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " (event types starting with it)",
     reason = "FieldValueInvalid")
 public record FilterRuleSpec(
-    @Size(min = 1, max = 1024)
+    @Size(min = 1, max = FilterRuleSpec.MAX_LENGTH)
     @JsonPropertyDescription("An exact event_type, e.g. Purchase.")
     String eventType,
-    @Size(min = 1, max = 1024)
+    @Size(min = 1, max = FilterRuleSpec.MAX_LENGTH)
     @JsonPropertyDescription("Event types starting with this, e.g. '[Amplitude] '.")
-    String prefix) {}
+    String prefix) {
+
+  public static final int MAX_LENGTH = 1024;
+}

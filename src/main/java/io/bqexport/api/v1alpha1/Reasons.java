@@ -49,6 +49,8 @@ public final class Reasons {
   public static final String STORAGE_AUTH_FAILED = "StorageAuthFailed";
   public static final String NO_EXPORT_FILES = "NoExportFiles";
   public static final String WORKLOAD_IDENTITY_UNAVAILABLE = "WorkloadIdentityUnavailable";
+  /** workloadIdentity is probed with the operator's own identity: refused unless --allow-workload-identity. */
+  public static final String WORKLOAD_IDENTITY_NOT_ALLOWED = "WorkloadIdentityNotAllowed";
 
   // Schedule, data and readiness of an export.
   public static final String SCHEDULED = "Scheduled";

@@ -109,7 +109,9 @@ public final class CredentialValidations implements AutoCloseable {
     Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
     Instant now = clock.instant();
     Entry entry = entries.get(uid);
-    if (entry != null && !entry.future().isDone()) {
+    // A probe that just finished counts as in flight until its callback has recorded when (finishedAt): the future
+    // is done before thenAccept runs, and a reconcile in between must not see a result without its time.
+    if (entry != null && (!entry.future().isDone() || entry.finishedAt() == null)) {
       if (!entry.inputs().equals(inputs)) {
         start(export, secrets, inputs, 0, entry.last(), entry.lastFinishedAt(), entry.lastInputs(), force);
       }

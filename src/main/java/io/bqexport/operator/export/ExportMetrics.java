@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Per-export metrics on /metrics: bqexport_export_lag_seconds, bqexport_export_last_success_timestamp_seconds,
@@ -72,6 +73,21 @@ public final class ExportMetrics {
         repaired.increment(s.repaired() == null ? 0 : s.repaired().size());
       }
     }
+    forgetRunsNoLongerObserved(key, runs);
+  }
+
+  /**
+   * A run whose Job is gone (history limit) is never observed again, so remembering it counted only grows memory:
+   * by 8,760 entries a year per hourly export. Empty means nothing was observed (an invalid spec), not "all gone".
+   */
+  private void forgetRunsNoLongerObserved(String key, List<RunHistory.Run> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    Set<String> jobs = runs.stream().map(r -> key + "/" + r.record().job()).collect(Collectors.toSet());
+    String prefix = key + "/";
+    counted.removeIf(k -> k.startsWith(prefix) && !jobs.contains(k));
+    reported.removeIf(k -> k.startsWith(prefix) && !jobs.contains(k.substring(0, k.lastIndexOf('/'))));
   }
 
   /** Present while the re-check is on and has verified a prefix; an alert on it fires when verification stalls. */
@@ -87,6 +103,11 @@ public final class ExportMetrics {
     }
     gauge(VERIFICATION_LAG, tags, verificationLag, key)
         .set(Math.max(0, now.getEpochSecond() - Instant.parse(through).getEpochSecond()));
+  }
+
+  /** How many runs are remembered as counted, over all exports (for tests: it must not grow with time). */
+  int runsRemembered() {
+    return counted.size() + reported.size();
   }
 
   /** Removes a deleted export's series from /metrics and everything kept about it. */

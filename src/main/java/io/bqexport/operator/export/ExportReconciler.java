@@ -65,9 +65,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final Clock clock;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
-      ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, Clock clock) {
+      ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
+      Clock clock) {
     this.client = client;
-    this.validator = new ExportSpecValidator(allowEndpointOverrides);
+    this.validator = new ExportSpecValidator(allowEndpointOverrides, allowWorkloadIdentity);
     this.secrets = new ExportSecrets(client);
     this.validations = validations;
     this.children = new ChildApplier(client, recorder);

@@ -25,18 +25,28 @@ import java.util.regex.Pattern;
  */
 public final class ExportSpecValidator {
   private final boolean allowEndpointOverrides;
+  private final boolean allowWorkloadIdentity;
 
   /** Without endpoint overrides: the operator only ever talks to Google's and Amplitude's own hosts. */
   public ExportSpecValidator() {
     this(false);
   }
 
+  /** Workload Identity allowed (unit tests of the other rules); the operator passes its flags. */
+  public ExportSpecValidator(boolean allowEndpointOverrides) {
+    this(allowEndpointOverrides, true);
+  }
+
   /**
    * @param allowEndpointOverrides the operator runs with --allow-endpoint-overrides; without it, anyone allowed to
    *     create an export could have the operator send the referenced credentials to a URL of their choice
+   * @param allowWorkloadIdentity the operator runs with --allow-workload-identity; without it, anyone allowed to
+   *     create an export could have the operator's own Google identity (which probes such exports) read any bucket
+   *     and upload into any dataset it can reach
    */
-  public ExportSpecValidator(boolean allowEndpointOverrides) {
+  public ExportSpecValidator(boolean allowEndpointOverrides, boolean allowWorkloadIdentity) {
     this.allowEndpointOverrides = allowEndpointOverrides;
+    this.allowWorkloadIdentity = allowWorkloadIdentity;
   }
 
   public List<Problem> validate(BigQueryExportSpec spec, Instant now) {
@@ -85,6 +95,7 @@ public final class ExportSpecValidator {
       endpoint(problems, "spec.source.storage.endpoint", spec.source().storage().endpoint());
     }
     endpoint(problems, "spec.destination.endpoint", spec.destination().endpoint());
+    workloadIdentity(problems, spec);
     StorageSpecRules.checkData(problems, spec);
     try {
       CronSchedule.parse(spec.schedule());
@@ -146,6 +157,28 @@ public final class ExportSpecValidator {
         || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, field + " '" + value + "' is not an http(s) URL; use e.g."
           + " https://proxy.example.com"));
+    }
+  }
+
+  /** Refused before any Secret is read or probe runs: the probe would act as the operator, not the tenant. */
+  private void workloadIdentity(List<Problem> problems, BigQueryExportSpec spec) {
+    if (allowWorkloadIdentity) {
+      return;
+    }
+    List<String> fields = new ArrayList<>();
+    if (spec.source().storage() != null && spec.source().storage().credentials().usesWorkloadIdentity()) {
+      fields.add("spec.source.storage.credentials.workloadIdentity");
+    }
+    if (spec.destination().usesWorkloadIdentity()) {
+      fields.add("spec.destination.credentials.workloadIdentity");
+    }
+    if (!fields.isEmpty()) {
+      problems.add(Problem.of(Reasons.WORKLOAD_IDENTITY_NOT_ALLOWED, String.join(" and ", fields) + " is set, but"
+          + " this operator does not allow Workload Identity: it would validate the export with the operator's own"
+          + " Google identity, which may reach other teams' buckets and datasets. Use a key instead (secretRef to a"
+          + " Secret labelled bqexport.io/credentials=true), or ask the cluster admin to run the operator with"
+          + " --allow-workload-identity (chart value allowWorkloadIdentity) if its Google identity has no grant that"
+          + " someone who may create BigQueryExports must not use"));
     }
   }
 

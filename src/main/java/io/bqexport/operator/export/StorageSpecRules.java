@@ -105,6 +105,11 @@ final class StorageSpecRules {
       } else if ((rule.eventType() != null ? rule.eventType() : rule.prefix()).isEmpty()) {
         invalid(problems, field + "[" + i + "]: an empty " + (rule.eventType() != null ? "eventType" : "prefix")
             + " matches nothing useful; name an event type or a non-empty prefix");
+      } else if ((rule.eventType() != null ? rule.eventType() : rule.prefix()).length() > FilterRuleSpec.MAX_LENGTH) {
+        // The CRD's maxLength, repeated: unchecked, huge rules make a ConfigMap the API server refuses (1 MiB).
+        invalid(problems, field + "[" + i + "]." + (rule.eventType() != null ? "eventType" : "prefix") + " has "
+            + (rule.eventType() != null ? rule.eventType() : rule.prefix()).length() + " characters, at most "
+            + FilterRuleSpec.MAX_LENGTH + " are allowed; use a shorter prefix");
       }
     }
   }

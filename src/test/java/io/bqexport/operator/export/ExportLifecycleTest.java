@@ -65,6 +65,10 @@ class ExportLifecycleTest {
 
     var ready = scenario.await("product-events", ConditionType.READY, c -> c.isTrue());
     assertThat(ready.message()).contains("through 2026-11-28T08:00:00Z");
+    // Ready follows the pod's run summary, which can be seen before the Job controller marks the Job complete: the
+    // run's record says Running until then.
+    await().atMost(Duration.ofMinutes(2)).until(() -> "Succeeded".equals(scenario.get("product-events").getStatus()
+        .runs().get(0).result()));
     BigQueryExport export = scenario.get("product-events");
     assertThat(export.getStatus().exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
     assertThat(export.getStatus().missingHours()).isZero();

@@ -130,6 +130,33 @@ class SecureByDefaultTest {
     }
   }
 
+  @Test
+  void anUnlabelledStorageKeySecretIsRefusedAndOnlyItsMetadataIsRequested() {
+    try (KubernetesStandIn kubernetes = new KubernetesStandIn().namespace("analytics");
+         OperatorUnderTest operator = new OperatorUnderTest(kubernetes, Clock.systemUTC())) {
+      kubernetes.client().resource(ExportFixtures.googleKeySecret("analytics", "{}")).create();
+      Secret otherTeams = ExportFixtures.googleKeySecret("analytics", "{\"type\": \"service_account\"}");
+      otherTeams.getMetadata().setName("gcs-reader");
+      otherTeams.getMetadata().setLabels(null);
+      kubernetes.client().resource(otherTeams).create();
+      kubernetes.client().resource(StorageExportChildrenTest.storageExport(new io.bqexport.api.v1alpha1
+          .GoogleCredentialsSpec(new io.bqexport.api.v1alpha1.SecretKeyRef("gcs-reader", null), null),
+          new DestinationSpec(null, "amplitude", null, new io.bqexport.api.v1alpha1.SecretKeyRef(
+              ExportFixtures.GOOGLE_SECRET, null), null, null), null)).create();
+
+      var refused = new ExportConditions(kubernetes.client(), "analytics")
+          .awaitReason("product-events-gcs", ConditionType.CREDENTIALS_VALID, Reasons.SECRET_NOT_LABELLED);
+      assertThat(refused.message()).contains("Secret gcs-reader", "spec.source.storage.credentials.secretRef",
+          "bqexport.io/credentials=true");
+      assertThat(kubernetes.requests().stream().filter(KubernetesStandIn.ApiRequest::byOperator)
+          .filter(r -> r.path().endsWith("/secrets/gcs-reader")).toList())
+          .isNotEmpty().allSatisfy(r -> assertThat(r.accept()).startsWith(ExportSecrets.PARTIAL_METADATA));
+      // Children exist for a spec that is valid, but no pod mounts the Secret: the CronJob stays suspended.
+      assertThat(kubernetes.client().batch().v1().cronjobs().inNamespace("analytics").list().getItems())
+          .allSatisfy(c -> assertThat(c.getSpec().getSuspend()).isTrue());
+    }
+  }
+
   /** The tenant's server: it answers everything with 418 and a body that must never reach status. */
   private static HttpServer tenantServer(List<String> received) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

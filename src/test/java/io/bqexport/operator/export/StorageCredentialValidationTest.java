@@ -131,6 +131,27 @@ class StorageCredentialValidationTest {
   }
 
   @Test
+  void noExportFilesRecoversByItselfOnceAmplitudeDelivers() throws Exception {
+    gcs.createBucket(BUCKET);
+    var bq = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
+    var reader = ServiceAccountKeys.create(bigquery, PROJECT, "gcs-reader");
+    BigQueryExport export = export(new GoogleCredentialsSpec(new SecretKeyRef("gcs-reader", null), null),
+        keyDestination(), null);
+    ExportSecrets.Observation secrets = keyed(bq, reader.json());
+    assertThat(validate(export, secrets).reason()).isEqualTo(Reasons.NO_EXPORT_FILES);
+    var waiting = validations.current(export, secrets, false);
+    assertThat(waiting.retryAt()).as("checked again without a spec change, after the first backoff")
+        .isEqualTo(waiting.finishedAt().plus(CredentialValidations.FIRST_RETRY));
+
+    writeExportFiles(); // Amplitude's first delivery; nobody touches the export
+    clock.advance(CredentialValidations.FIRST_RETRY);
+    await().atMost(Duration.ofMinutes(2)).until(() -> {
+      var outcome = validations.current(export, secrets, false);
+      return !outcome.inFlight() && outcome.result() != null && outcome.result().ok();
+    });
+  }
+
+  @Test
   void workloadIdentityValidatesWithNoKeyAnywhere() {
     writeExportFiles();
     gcs.requireBearerToken(true);

@@ -126,6 +126,46 @@ class StorageSpecRulesTest {
   }
 
   @Test
+  void aHugeFilterStringIsRefusedAsTheCrdWouldNotOnlyWhenTheApiServerEnforcesIt() {
+    // The CRD says maxLength 1024; without its validation (an old CRD) 100 rules of 1 MB each would make a ConfigMap
+    // the API server refuses (over 1 MiB) on every reconcile, with no condition naming the field.
+    var huge = new EventFilterSpec(null, List.of(new FilterRuleSpec(null, "x".repeat(1025))));
+    assertThat(messages(spec(storage("acme", "187520", null, false, KEY), keyDestination(), data(false, huge),
+        null))).singleElement().asString().contains("spec.data.events.filter.exclude[0]", "1025", "at most 1024");
+  }
+
+  @Test
+  void bucketsSpelledAsUrlsOrHostsAreRefusedNamingTheField() {
+    for (String bucket : List.of("storage.googleapis.com@evil.example", "https://evil.example", "evil.example.",
+        "[::1]", "EVIL.example", "evil/../other", "gs://acme")) {
+      assertThat(messages(spec(storage(bucket, "187520", null, false, KEY), keyDestination(), null, null)))
+          .as(bucket).anySatisfy(m -> assertThat(m).contains("spec.source.storage.gcs.bucket"));
+    }
+  }
+
+  @Test
+  void everyEndpointSpellingIsRefusedWithoutTheFlag() {
+    for (String endpoint : List.of("HTTPS://storage.googleapis.com", "https://storage.googleapis.com@evil.example",
+        "http://[::1]:9000", "https://evil.example.", "", " ", "https://storage.googleapis.com")) {
+      var storage = new StorageSourceSpec(new GcsLocation("acme", null), "187520", null, null, endpoint, KEY, null);
+      assertThat(validator.validate(spec(storage, keyDestination(), null, null), NOW)).as(endpoint)
+          .singleElement().satisfies(p -> assertThat(p.reason()).isEqualTo("EndpointOverrideNotAllowed"));
+    }
+  }
+
+  @Test
+  void workloadIdentityIsRefusedWithoutTheFlagNamingEachFieldAndTheFix() {
+    var spec = spec(storage("acme", "187520", null, false, WORKLOAD_IDENTITY),
+        new DestinationSpec("acme-analytics", "amplitude", null, null, null, null, WORKLOAD_IDENTITY), null,
+        "exporter");
+    assertThat(new ExportSpecValidator(false, false).validate(spec, NOW)).singleElement()
+        .satisfies(p -> assertThat(p.reason()).isEqualTo("WorkloadIdentityNotAllowed"))
+        .satisfies(p -> assertThat(p.message()).contains("spec.source.storage.credentials.workloadIdentity",
+            "spec.destination.credentials.workloadIdentity", "--allow-workload-identity", "secretRef"));
+    assertThat(new ExportSpecValidator(false, true).validate(spec, NOW)).isEmpty();
+  }
+
+  @Test
   void aStorageEndpointNeedsTheOperatorsPermission() {
     var storage = new StorageSourceSpec(new GcsLocation("acme", null), "187520", null, null,
         "http://127.0.0.1:9000", KEY, null);
