@@ -3,18 +3,21 @@ package io.bqexport.operator.export;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.RunRecord;
+import io.bqexport.exporter.FailureReason;
 import io.bqexport.exporter.RunSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Per-export metrics on /metrics: bqexport_export_lag_seconds, bqexport_export_last_success_timestamp_seconds,
@@ -24,6 +27,17 @@ import java.util.stream.Collectors;
  */
 public final class ExportMetrics {
   private static final String VERIFICATION_LAG = "bqexport_verification_lag_seconds";
+  /**
+   * The reasons a failure label may take: the exporter's and the ones Kubernetes sets on a pod or Job. A run summary
+   * is a pod's termination message, which anyone who may create pods in the namespace can write: any other text is
+   * "Other", so a forged reason cannot add metric series without bound.
+   */
+  private static final Set<String> REASON_LABELS = Stream.concat(
+      Arrays.stream(FailureReason.values()).map(Enum::name),
+      Stream.of("OOMKilled", "Error", "ContainerCannotRun", "DeadlineExceeded", "Evicted",
+          "BackoffLimitExceeded", "PodFailurePolicy", "ImagePullBackOff", "ErrImagePull",
+          "CreateContainerConfigError", "CreateContainerError", "InvalidImageName", "CrashLoopBackOff"))
+      .collect(Collectors.toUnmodifiableSet());
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
@@ -33,6 +47,10 @@ public final class ExportMetrics {
 
   public ExportMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  static String reasonLabel(String reason) {
+    return reason == null ? "Unknown" : REASON_LABELS.contains(reason) ? reason : "Other";
   }
 
   void record(BigQueryExport export, BigQueryExportStatus status, List<RunHistory.Run> runs, Instant now) {
@@ -56,7 +74,7 @@ public final class ExportMetrics {
       }
       if (RunSummary.FAILED.equals(r.result())) {
         Counter.builder("bqexport_export_run_failures_total").tags(tags)
-            .tag("reason", r.reason() == null ? "Unknown" : r.reason()).register(registry).increment();
+            .tag("reason", reasonLabel(r.reason())).register(registry).increment();
       }
       if (r.rows() != null) {
         Counter.builder("bqexport_export_rows_total").tags(tags).register(registry).increment(r.rows());

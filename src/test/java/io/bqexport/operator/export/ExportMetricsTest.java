@@ -44,6 +44,29 @@ class ExportMetricsTest {
     assertThat(metrics.runsRemembered()).as("only the observed runs are remembered").isLessThanOrEqualTo(2 * 3);
   }
 
+  /** A forged termination message cannot grow the failure metric's label values without bound. */
+  @Test
+  void failureReasonsOutsideTheKnownOnesAreCountedAsOther() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ExportMetrics metrics = new ExportMetrics(registry);
+    BigQueryExport export = ExportFixtures.export("analytics", "product-events", null);
+    BigQueryExportStatus status = new BigQueryExportStatus(null, null, null, null, null, null, null, null, null,
+        null, null, null);
+    List<RunHistory.Run> failed = new java.util.ArrayList<>();
+    for (String reason : List.of("AmplitudeAuthFailed", "OOMKilled", "forged-1", "forged-2", "x".repeat(500))) {
+      String start = NOW.plus(Duration.ofMinutes(failed.size())).toString();
+      failed.add(new RunHistory.Run(new RunRecord("run-" + failed.size(), null, "Scheduled", start, start, "Failed",
+          null, null, null, null, null, reason, "m"), Optional.empty()));
+    }
+
+    metrics.record(export, status, failed, NOW);
+
+    assertThat(registry.find("bqexport_export_run_failures_total").counters())
+        .extracting(c -> c.getId().getTag("reason"), c -> c.count())
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("AmplitudeAuthFailed", 1.0),
+            org.assertj.core.groups.Tuple.tuple("OOMKilled", 1.0), org.assertj.core.groups.Tuple.tuple("Other", 3.0));
+  }
+
   private static RunHistory.Run run(int n) {
     String start = NOW.plus(Duration.ofHours(n)).toString();
     RunRecord record = new RunRecord("run-" + n, "run-" + n + "-pod", "Scheduled", start, start, "Succeeded", 1L,
