@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a status only onto the version of the resource it was computed from, and lets the next reconcile see it.
@@ -20,6 +22,7 @@ import java.time.Duration;
 public final class StatusWriter {
   /** When to reconcile again after a refused write; the informer brings the newer version meanwhile. */
   public static final Duration STALE_RETRY = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
 
   private StatusWriter() {}
 
@@ -40,6 +43,10 @@ public final class StatusWriter {
       });
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 422) {
+        // Expected now and then under watch lag; the same resource logged every second means a write that can
+        // never apply (a 422 that is not about a stale copy), which needs a look.
+        LOG.info("status of {}/{} not written (HTTP {}: changed since version {} was read); reconciling again",
+            observed.getMetadata().getNamespace(), observed.getMetadata().getName(), e.getCode(), readVersion);
         return false;
       }
       throw e;
