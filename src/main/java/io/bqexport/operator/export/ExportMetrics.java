@@ -32,12 +32,11 @@ public final class ExportMetrics {
    * is a pod's termination message, which anyone who may create pods in the namespace can write: any other text is
    * "Other", so a forged reason cannot add metric series without bound.
    */
-  private static final Set<String> REASON_LABELS = Stream.concat(
-      Arrays.stream(FailureReason.values()).map(Enum::name),
-      Stream.of("OOMKilled", "Error", "ContainerCannotRun", "DeadlineExceeded", "Evicted",
-          "BackoffLimitExceeded", "PodFailurePolicy", "ImagePullBackOff", "ErrImagePull",
-          "CreateContainerConfigError", "CreateContainerError", "InvalidImageName", "CrashLoopBackOff"))
-      .collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> REASON_LABELS = Stream.of(
+      Arrays.stream(FailureReason.values()).map(Enum::name), RunHistory.WAITING_FAILURES.stream(),
+      Stream.of("OOMKilled", "Error", "ContainerCannotRun", "DeadlineExceeded", "Evicted", "BackoffLimitExceeded",
+          "PodFailurePolicy"))
+      .flatMap(reasons -> reasons).collect(Collectors.toUnmodifiableSet());
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class RunHistory {
   public static final String RUNNING = "Running";
-  private static final Set<String> WAITING_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull",
+  /** Reasons a pod's container waits with when it cannot start. */
+  static final Set<String> WAITING_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull",
       "CreateContainerConfigError", "CreateContainerError", "InvalidImageName", "CrashLoopBackOff");
 
   /** A run together with its parsed summary, when the exporter wrote one. */
