@@ -39,6 +39,13 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "spec.pod.serviceAccountName is required with workloadIdentity: name the Kubernetes service account"
         + " that is bound to the Google service account (annotation iam.gke.io/gcp-service-account)",
     reason = "FieldValueRequired")
+@ValidationRule(value = "!has(self.delivery) || self.delivery == 'Direct' || has(self.source.storage)",
+    message = "spec.delivery: TransferService needs spec.source.storage: the Transfer Service loads Amplitude's"
+        + " Cloud Storage export; with the Export API source use delivery: Direct",
+    reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.transfer) || (has(self.delivery) && self.delivery == 'TransferService')",
+    message = "spec.transfer is used only with spec.delivery: TransferService; remove it or set the delivery",
+    reason = "FieldValueInvalid")
 public record BigQueryExportSpec(
     @Required
     @JsonPropertyDescription("Where events come from.")
@@ -82,7 +89,14 @@ public record BigQueryExportSpec(
     JobPodSpec pod,
     @JsonPropertyDescription("The integrity re-check: each committed hour is counted again at the source a day"
         + " later (recheckAfter) and replaced when Amplitude has more or fewer events for it now.")
-    IntegritySpec integrity) {
+    IntegritySpec integrity,
+    @Default("Direct")
+    @JsonPropertyDescription("Who moves the events: Direct (default; the operator's exporter pods, exactly once) or"
+        + " TransferService (the BigQuery Data Transfer Service loads the Cloud Storage export, at least once;"
+        + " needs spec.source.storage).")
+    Delivery delivery,
+    @JsonPropertyDescription("Transfer Service settings, with delivery: TransferService only.")
+    TransferSpec transfer) {
 
   public static final String DEFAULT_SCHEDULE = "5 * * * *";
   public static final String DEFAULT_AVAILABILITY_DELAY = "2h";
@@ -100,6 +114,19 @@ public record BigQueryExportSpec(
     validationInterval = validationInterval == null ? DEFAULT_VALIDATION_INTERVAL : validationInterval;
     pod = pod == null ? JobPodSpec.empty() : pod;
     integrity = integrity == null ? IntegritySpec.defaults() : integrity;
+    delivery = delivery == null ? Delivery.Direct : delivery;
+  }
+
+  /** A spec with direct delivery. */
+  public BigQueryExportSpec(SourceSpec source, DestinationSpec destination, DataSpec data, String schedule,
+      String availabilityDelay, String startFrom, Boolean suspend, Integer historyLimit, Integer maxHoursPerRun,
+      String freshnessThreshold, String validationInterval, JobPodSpec pod, IntegritySpec integrity) {
+    this(source, destination, data, schedule, availabilityDelay, startFrom, suspend, historyLimit, maxHoursPerRun,
+        freshnessThreshold, validationInterval, pod, integrity, null, null);
+  }
+
+  public boolean transferService() {
+    return delivery == Delivery.TransferService;
   }
 
   /** A spec with the default integrity re-check. */
@@ -107,6 +134,6 @@ public record BigQueryExportSpec(
       String availabilityDelay, String startFrom, Boolean suspend, Integer historyLimit, Integer maxHoursPerRun,
       String freshnessThreshold, String validationInterval, JobPodSpec pod) {
     this(source, destination, data, schedule, availabilityDelay, startFrom, suspend, historyLimit, maxHoursPerRun,
-        freshnessThreshold, validationInterval, pod, null);
+        freshnessThreshold, validationInterval, pod, (IntegritySpec) null);
   }
 }

@@ -51,6 +51,11 @@ public final class Reasons {
   public static final String WORKLOAD_IDENTITY_UNAVAILABLE = "WorkloadIdentityUnavailable";
   /** workloadIdentity is probed with the operator's own identity: refused unless --allow-workload-identity. */
   public static final String WORKLOAD_IDENTITY_NOT_ALLOWED = "WorkloadIdentityNotAllowed";
+  // Transfer Service delivery: checked before the configs are created (get and update transfer configs).
+  public static final String TRANSFER_SERVICE_DISABLED = "TransferServiceDisabled";
+  public static final String TRANSFER_PERMISSION_DENIED = "TransferPermissionDenied";
+  /** A transfer run ended FAILED or CANCELLED; its error is in status.runs. */
+  public static final String TRANSFER_RUN_FAILED = "TransferRunFailed";
 
   // Schedule, data and readiness of an export.
   public static final String SCHEDULED = "Scheduled";
