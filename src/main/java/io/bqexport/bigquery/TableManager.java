@@ -106,6 +106,23 @@ public final class TableManager {
     new CommitLock(bigquery, dataset).ensureRow(table, labels);
   }
 
+  /**
+   * Creates the table the Transfer Service appends merged IDs to (delivery TransferService): Amplitude's records as
+   * written, INT64 epoch milliseconds included, since a load cannot convert them (a number loaded into a TIMESTAMP
+   * column is read as seconds). The README's view over it gives the typed Merge IDs columns.
+   */
+  public void ensureRawMergeIdTable(String table) {
+    ensureTable(TableId.of(dataset.getProject(), dataset.getDataset(), table), StandardTableDefinition.of(RAW_MERGE_IDS),
+        "Merged Amplitude IDs as Amplitude writes them, appended by the BigQuery Data Transfer Service");
+  }
+
+  private static final com.google.cloud.bigquery.Schema RAW_MERGE_IDS = com.google.cloud.bigquery.Schema.of(
+      com.google.cloud.bigquery.Field.of("scope", com.google.cloud.bigquery.StandardSQLTypeName.INT64),
+      com.google.cloud.bigquery.Field.of("merge_time", com.google.cloud.bigquery.StandardSQLTypeName.INT64),
+      com.google.cloud.bigquery.Field.of("merge_server_time", com.google.cloud.bigquery.StandardSQLTypeName.INT64),
+      com.google.cloud.bigquery.Field.of("amplitude_id", com.google.cloud.bigquery.StandardSQLTypeName.INT64),
+      com.google.cloud.bigquery.Field.of("merged_amplitude_id", com.google.cloud.bigquery.StandardSQLTypeName.INT64));
+
   private static StandardTableDefinition partitioned(EventSchema schema) {
     return StandardTableDefinition.newBuilder()
         .setSchema(schema.toBigQuerySchema())

@@ -6,6 +6,8 @@ import io.bqexport.bigquery.CredentialProbe;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
+import io.bqexport.operator.export.TransferDelivery;
+import io.bqexport.transfer.TransferClients;
 import io.bqexport.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -46,6 +48,15 @@ public final class BqExportOperator implements AutoCloseable {
   /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
       AmbientCredentials ambient) {
+    this(client, settings, clock, ambient, TransferClients.grpc(null), TransferDelivery.DEFAULT_POLL);
+  }
+
+  /**
+   * @param transfers opens Transfer Service clients (the real service in production, a stand-in in tests)
+   * @param transferPoll how often the transfer runs of TransferService exports are read (the service has no watch)
+   */
+  public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -71,7 +82,8 @@ public final class BqExportOperator implements AutoCloseable {
     EventRecorder recorder = new EventRecorder(client, clock);
     validations = new CredentialValidations(new CredentialProbe(clock), clock, ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
-        settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock), c -> watch(c.withName("bigqueryexport")
+        settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock,
+        new TransferDelivery(transfers, ambient), transferPoll), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
         .withGenerationAware(false)
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.

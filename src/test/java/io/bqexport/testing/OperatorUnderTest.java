@@ -6,7 +6,11 @@ import io.bqexport.operator.export.AmbientCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.bqexport.operator.export.TransferDelivery;
+import io.bqexport.transfer.TransferClients;
+import io.bqexport.transfer.TransferFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /** The real operator, started against a {@link KubernetesStandIn}, on a free health port. */
@@ -69,11 +73,31 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
   }
 
+  /**
+   * With Transfer Service delivery: clients from {@code transfers} (a stand-in's channel), runs polled every
+   * {@code transferPoll}.
+   */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers,
+      Duration transferPoll) {
+    this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true, true),
+        NO_AMBIENT_CREDENTIALS, transfers, transferPoll);
+  }
+
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
       AmbientCredentials ambient) {
+    this(kubernetes, clock, settings, ambient, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL);
+  }
+
+  /** No Transfer Service reachable: a test that does not start its stand-in must not reach Google. */
+  private static final TransferClients NO_TRANSFER_SERVICE = credentials -> {
+    throw new TransferFailure(TransferFailure.Reason.CALL_FAILED, "no Transfer Service in this test");
+  };
+
+  private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock, ambient).start();
+      operator = new BqExportOperator(client, settings, clock, ambient, transfers, transferPoll).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

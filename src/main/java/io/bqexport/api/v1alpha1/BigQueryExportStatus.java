@@ -29,4 +29,16 @@ public record BigQueryExportStatus(
         + " a backfill over them retries them.")
     List<QuarantinedHourStatus> quarantinedHours,
     @JsonPropertyDescription("The integrity re-check: how far committed hours are verified, and the hours repaired.")
-    IntegrityStatus integrity) {}
+    IntegrityStatus integrity,
+    @JsonPropertyDescription("With delivery TransferService: the transfer configs that load the export.")
+    TransferStatus transfer) {
+
+  /** A status without transfer configs (delivery Direct). */
+  public BigQueryExportStatus(Long observedGeneration, List<Condition> conditions, CredentialsStatus credentials,
+      String exportedThrough, Long missingHours, RunRecord lastRun, RunRecord lastSuccessfulRun, List<RunRecord> runs,
+      List<String> schemaDrift, String lastRunNow, List<QuarantinedHourStatus> quarantinedHours,
+      IntegrityStatus integrity) {
+    this(observedGeneration, conditions, credentials, exportedThrough, missingHours, lastRun, lastSuccessfulRun, runs,
+        schemaDrift, lastRunNow, quarantinedHours, integrity, null);
+  }
+}

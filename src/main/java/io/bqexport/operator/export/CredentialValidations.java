@@ -255,7 +255,7 @@ public final class CredentialValidations implements AutoCloseable {
     return probe.probe(new CredentialProbe.Target(secrets.values().keyJson(), secrets.key(),
         destinationKeyless ? own : null, account, destination.projectId(), destination.dataset(),
         destination.location(), destination.endpoint(), destination.createDataset(), spec.data().events().table(),
-        spec.data().mergeIds().enabled() ? spec.data().mergeIds().table() : null, SourceChecks.of(spec, secrets.values(), storageKeyless ? own : null, projectId)));
+        spec.data().mergeIds().enabled() && !spec.transferService() ? spec.data().mergeIds().table() : null, SourceChecks.of(spec, secrets.values(), storageKeyless ? own : null, projectId)));
   }
 
   private static Duration interval(BigQueryExport export) {

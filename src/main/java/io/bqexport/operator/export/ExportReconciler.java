@@ -63,10 +63,14 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final ExportMetrics metrics;
   private final String exporterImage;
   private final Clock clock;
+  private final TransferDelivery transfers;
+  private final TransferFinalizer transferFinalizer;
+  private final TransferEvents transferEvents;
+  private final Duration transferPoll;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
-      Clock clock) {
+      Clock clock, TransferDelivery transfers, Duration transferPoll) {
     this.client = client;
     this.validator = new ExportSpecValidator(allowEndpointOverrides, allowWorkloadIdentity);
     this.secrets = new ExportSecrets(client);
@@ -79,6 +83,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.metrics = metrics;
     this.exporterImage = exporterImage;
     this.clock = clock;
+    this.transfers = transfers;
+    this.transferFinalizer = new TransferFinalizer(transfers, secrets, recorder);
+    this.transferEvents = new TransferEvents(recorder);
+    this.transferPoll = transferPoll;
   }
 
   @Override
@@ -89,8 +97,25 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     }
     Instant now = clock.instant();
     List<Problem> problems = validator.validate(export.getSpec(), now);
-    ExportStatusAssembler.Observation seen = problems.isEmpty() ? observeAndAct(export, context, now)
-        : invalidSpec(export, context, problems);
+    boolean transferService = problems.isEmpty() && export.getSpec().transferService();
+    if (export.hasFinalizer(TransferFinalizer.NAME) && (export.isMarkedForDeletion()
+        || (problems.isEmpty() && !transferService))) {
+      // Deleted, or switched back to Direct: the transfer configs go first.
+      Optional<BigQueryExport> released = transferFinalizer.release(export, labelledSecrets(context),
+          context.getClient(), now);
+      if (released.isEmpty()) {
+        return UpdateControl.<BigQueryExport>noUpdate().rescheduleAfter(TransferFinalizer.RETRY);
+      }
+      export = released.get();
+    }
+    if (export.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate();
+    }
+    if (transferService) {
+      export = transferFinalizer.hold(export, context.getClient());
+    }
+    ExportStatusAssembler.Observation seen = !problems.isEmpty() ? invalidSpec(export, context, problems)
+        : transferService ? observeTransfer(export, context, now) : observeAndAct(export, context, now);
 
     BigQueryExportStatus previous = export.getStatus();
     BigQueryExportStatus next = statusAssembler.assemble(export, seen, now);
@@ -100,17 +125,26 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         return UpdateControl.<BigQueryExport>noUpdate().rescheduleAfter(StatusWriter.STALE_RETRY);
       }
       events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
-      runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
+      if (seen.transfer() != null) {
+        transferEvents.recordFailedRuns(export, previous == null ? null : previous.runs(), next.runs());
+      } else {
+        runEvents.record(export, previous == null ? null : previous.runs(), next.runs());
+      }
       runEvents.recordQuarantine(export, previous == null ? null : previous.quarantinedHours(),
           next.quarantinedHours());
       integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
           seen.runs(), next.runs()), seen.runs());
     }
+    if (seen.transfer() != null) {
+      transferEvents.recordChanges(export, seen.transfer().changes(),
+          previous == null || !Objects.equals(previous.observedGeneration(), export.getMetadata().getGeneration()));
+    }
     UpdateControl<BigQueryExport> control = UpdateControl.noUpdate();
     if (seen.applyProblem() != null) {
       return control.rescheduleAfter(APPLY_RETRY);
     }
-    return problems.isEmpty() ? control.rescheduleAfter(requeueAfter(export, seen, now))
+    Duration requeue = requeueAfter(export, seen, now);
+    return problems.isEmpty() ? control.rescheduleAfter(seen.transfer() == null ? requeue : min(requeue, transferPoll))
         : ExportSpecValidator.validAt(export.getSpec(), now).map(at -> control.rescheduleAfter(
             min(Duration.between(now, at).plusSeconds(1), MAX_REQUEUE))).orElse(control);
   }
@@ -158,9 +192,40 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         runNowHandled, applyProblem);
   }
 
+  /**
+   * TransferService mode: the credentials are validated as for Direct delivery (the test upload also creates the
+   * tables the transfers append to), then the Transfer Service configs are made to match. No CronJob runs: one left
+   * from Direct delivery is suspended (the ConfigMap is unused and harmless).
+   */
+  private ExportStatusAssembler.Observation observeTransfer(BigQueryExport export, Context<BigQueryExport> context,
+      Instant now) {
+    ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
+    CredentialValidations.Outcome credentials = observedSecrets.ok()
+        ? validations.current(export, observedSecrets, false) : null;
+    boolean valid = credentials != null && credentials.result() != null && credentials.result().ok()
+        && !credentials.changePending();
+    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    Problem applyProblem = null;
+    try {
+      cronJob = cronJob.map(c -> Boolean.TRUE.equals(c.getSpec().getSuspend()) ? c : children.suspend(export, c));
+    } catch (ChildApplier.ApplyException e) {
+      applyProblem = Problem.of(e.reason(), e.getMessage());
+    }
+    TransferObservation transfer = valid ? transfers.reconcile(export, observedSecrets, now)
+        : TransferObservation.notYet();
+    return new ExportStatusAssembler.Observation(List.of(), observedSecrets, credentials, cronJob, List.of(),
+        transfer.runNowHandled(), applyProblem, transfer);
+  }
+
+  private static Set<String> labelledSecrets(Context<BigQueryExport> context) {
+    return context.getSecondaryResources(Secret.class).stream().map(s -> s.getMetadata().getName())
+        .collect(Collectors.toSet());
+  }
+
   /** Everything kept in memory about a deleted export goes with it: probe state, Event counts, metrics. */
   private void forget(BigQueryExport export) {
     validations.forget(export);
+    transfers.forget(export);
     recorder.forget(export);
     integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());

@@ -113,6 +113,7 @@ public final class ExportSpecValidator {
       startFrom(problems, spec.startFrom(), now);
     }
     IntegritySpecValidator.validate(problems, spec.integrity(), availabilityDelay);
+    TransferSpecRules.check(problems, spec);
     return problems;
   }
 

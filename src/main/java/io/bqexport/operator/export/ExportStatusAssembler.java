@@ -33,10 +33,18 @@ public final class ExportStatusAssembler {
    *
    * @param cronJob the CronJob as it is now (after this reconcile's write, if any)
    * @param applyProblem a child that could not be written (ApplyFailed, NameConflict), or null
+   * @param transfer with delivery TransferService, what the Transfer Service showed; null with Direct
    */
   public record Observation(List<Problem> specProblems, ExportSecrets.Observation secrets,
       CredentialValidations.Outcome credentials, Optional<CronJob> cronJob, List<RunHistory.Run> runs,
-      String runNowHandled, Problem applyProblem) {
+      String runNowHandled, Problem applyProblem, TransferObservation transfer) {
+
+    /** Direct delivery. */
+    public Observation(List<Problem> specProblems, ExportSecrets.Observation secrets,
+        CredentialValidations.Outcome credentials, Optional<CronJob> cronJob, List<RunHistory.Run> runs,
+        String runNowHandled, Problem applyProblem) {
+      this(specProblems, secrets, credentials, cronJob, runs, runNowHandled, applyProblem, null);
+    }
 
     public static Observation invalidSpec(List<Problem> problems, Optional<CronJob> cronJob, Problem applyProblem) {
       return new Observation(problems, null, null, cronJob, List.of(), null, applyProblem);
@@ -72,7 +80,7 @@ public final class ExportStatusAssembler {
     if (!seen.secrets().ok()) {
       Problem problem = seen.secrets().problem();
       conditions.set(ConditionType.CREDENTIALS_VALID, false, problem.reason(), problem.message());
-      scheduled(conditions, export, seen.cronJob().orElse(null));
+      scheduled(conditions, export, seen);
       conditions.keep(ConditionType.DATA_FRESH); // no run can start, so nothing new is known about the data
       stalled(conditions, problem.reason(), problem.message());
       return withConditions(previous, export, conditions, null, runNow);
@@ -111,19 +119,32 @@ public final class ExportStatusAssembler {
       stallMessage = result.message();
     }
 
-    scheduled(conditions, export, seen.cronJob().orElse(null));
+    scheduled(conditions, export, seen);
 
     // Runs and data.
-    List<RunRecord> runs = RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit());
-    String exportedThrough = latestSummary(seen.runs()).map(RunSummary::exportedThrough)
-        .filter(t -> t != null).orElse(previous.exportedThrough());
+    TransferObservation transfer = seen.transfer();
+    boolean transferSeen = transfer != null && !transfer.configs().isEmpty();
+    List<RunRecord> runs = transfer == null
+        ? RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit())
+        : transferSeen ? transfer.records(export.getSpec().historyLimit())
+        : previous.runs() == null ? List.of() : previous.runs();
+    String exportedThrough = transfer == null ? latestSummary(seen.runs()).map(RunSummary::exportedThrough)
+        .filter(t -> t != null).orElse(previous.exportedThrough())
+        : transferSeen ? transfer.loadedThrough().map(Instant::toString).orElse(null) : previous.exportedThrough();
     Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export, now),
         exportedThrough == null ? null : Instant.parse(exportedThrough), export.getSpec().availabilityDelay(),
         export.getSpec().freshnessThreshold(), now);
     RunRecord lastRun = runs.isEmpty() ? previous.lastRun() : runs.get(0);
     RunRecord lastSuccess = runs.stream().filter(r -> RunSummary.SUCCEEDED.equals(r.result())).findFirst()
         .orElse(previous.lastSuccessfulRun());
-    if (freshness.fresh()) {
+    List<TransferObservation.FailedHour> failedHours = transferSeen ? transfer.failedHours() : List.of();
+    if (!failedHours.isEmpty()) {
+      TransferObservation.FailedHour first = failedHours.get(0);
+      conditions.set(ConditionType.DATA_FRESH, false, Reasons.TRANSFER_RUN_FAILED, failedHours.size()
+          + " hour(s) failed to load and were not loaded since; the first: " + first.table() + " hour "
+          + first.hour() + " (transfer run " + first.run() + "): " + first.message() + " Fix the cause, then load"
+          + " the hours again with a BigQueryBackfill over them (or bqexport.io/run-now for the latest due hour).");
+    } else if (freshness.fresh()) {
       conditions.set(ConditionType.DATA_FRESH, true, freshness.lag().isZero() && exportedThrough == null
           ? Reasons.NOTHING_DUE_YET : Reasons.FRESH, freshness.lag().isZero() && exportedThrough == null
           ? "No hour is due yet; the first is due at " + freshness.reevaluateAt() + "."
@@ -139,8 +160,16 @@ public final class ExportStatusAssembler {
 
     // Summary conditions.
     Problem applyProblem = seen.applyProblem();
+    Problem transferProblem = transfer == null ? null : transfer.problem();
     if (stalled) {
       stalled(conditions, stallReason, stallMessage);
+    } else if (transferProblem != null && !transfer.transientProblem()) {
+      conditions.set(ConditionType.SCHEDULED, false, transferProblem.reason(), transferProblem.message());
+      stalled(conditions, transferProblem.reason(), transferProblem.message());
+    } else if (transferProblem != null) {
+      conditions.set(ConditionType.READY, false, transferProblem.reason(), transferProblem.message());
+      conditions.set(ConditionType.RECONCILING, true, transferProblem.reason(), "Retrying the Transfer Service.");
+      conditions.set(ConditionType.STALLED, false, Reasons.RECONCILED, "");
     } else if (applyProblem != null && Reasons.NAME_CONFLICT.equals(applyProblem.reason())) {
       stalled(conditions, applyProblem.reason(), applyProblem.message());
     } else if (applyProblem != null) {
@@ -161,7 +190,7 @@ public final class ExportStatusAssembler {
         var failing = conditions.get(first).orElseThrow();
         conditions.set(ConditionType.READY, false, failing.reason(), failing.message());
       }
-      boolean working = seen.cronJob().isEmpty() || !credentialsValid;
+      boolean working = (transfer == null ? seen.cronJob().isEmpty() : !transferSeen) || !credentialsValid;
       conditions.set(ConditionType.RECONCILING, working, working
           ? conditions.get(ConditionType.READY).orElseThrow().reason() : Reasons.RECONCILED,
           working ? "Working towards the desired state." : "");
@@ -171,7 +200,7 @@ public final class ExportStatusAssembler {
         exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
         drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, seen.runs()),
         IntegrityProgress.next(previous.integrity(), IntegrityProgress.newlyReported(previous.runs(), seen.runs(),
-            runs), seen.runs()));
+            runs), seen.runs()), transfer == null ? null : transferSeen ? transfer.status() : previous.transfer());
   }
 
   /** The quarantine as the run that finished last reported it (hour, reason, since). */
@@ -186,7 +215,12 @@ public final class ExportStatusAssembler {
    * What the CronJob does now, which is not necessarily what the spec says (a write failed, a change is being
    * validated, or a Secret is unusable).
    */
-  private static void scheduled(Conditions conditions, BigQueryExport export, CronJob cronJob) {
+  private static void scheduled(Conditions conditions, BigQueryExport export, Observation seen) {
+    if (seen.transfer() != null) {
+      transferScheduled(conditions, seen.transfer());
+      return;
+    }
+    CronJob cronJob = seen.cronJob().orElse(null);
     if (cronJob == null) {
       conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, "The CronJob is being created.");
     } else if (!Boolean.FALSE.equals(cronJob.getSpec().getSuspend())) {
@@ -200,6 +234,19 @@ public final class ExportStatusAssembler {
       conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "CronJob " + cronJob.getMetadata().getName()
           + " runs on \"" + cronJob.getSpec().getSchedule() + "\"" + (cronJob.getSpec().getTimeZone() == null ? ""
           : " in " + cronJob.getSpec().getTimeZone()) + ".");
+    }
+  }
+
+  /** Scheduled by the Transfer Service: its configs exist and run on their schedule. */
+  private static void transferScheduled(Conditions conditions, TransferObservation transfer) {
+    if (transfer.configs().isEmpty()) {
+      conditions.set(ConditionType.SCHEDULED, false, Reasons.NOT_SCHEDULED, transfer.problem() != null
+          ? "No transfer config could be made: " + transfer.problem().message()
+          : "The transfer configs are made once the credentials are valid.");
+    } else {
+      conditions.set(ConditionType.SCHEDULED, true, Reasons.SCHEDULED, "The Transfer Service runs "
+          + transfer.configs().stream().map(c -> c.config().getName() + " (" + c.table() + ")").toList()
+          + " on \"" + transfer.configs().get(0).config().getSchedule() + "\".");
     }
   }
 
@@ -244,7 +291,8 @@ public final class ExportStatusAssembler {
       Conditions conditions, CredentialsStatus credentials, String runNow) {
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         previous.exportedThrough(), previous.missingHours(), previous.lastRun(), previous.lastSuccessfulRun(),
-        previous.runs(), previous.schemaDrift(), runNow, previous.quarantinedHours(), previous.integrity());
+        previous.runs(), previous.schemaDrift(), runNow, previous.quarantinedHours(), previous.integrity(),
+        previous.transfer());
   }
 
   private static void stalled(Conditions conditions, String reason, String message) {

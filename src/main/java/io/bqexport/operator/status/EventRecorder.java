@@ -67,6 +67,11 @@ public final class EventRecorder {
     record(object, name(object, reason + "/" + occurrence), "Normal", reason, message);
   }
 
+  /** A Warning Event of its own for one occurrence (e.g. one failed transfer run). */
+  public void warning(HasMetadata object, String reason, String occurrence, String message) {
+    record(object, name(object, reason + "/" + occurrence), "Warning", reason, message);
+  }
+
   private void record(HasMetadata object, String type, String reason, String message) {
     record(object, name(object, reason), type, reason, message);
   }

@@ -159,6 +159,14 @@ public final class BigQueryEmulator implements AutoCloseable {
     tokens.accept(token, clientEmail);
   }
 
+  /**
+   * The service account of an unexpired token this emulator issued, or null. Google's OAuth tokens are accepted by
+   * every Google API, so other stand-ins (the Transfer Service's) resolve the emulator's tokens through this.
+   */
+  public String serviceAccountOf(String token) {
+    return tokens.emailOf(token);
+  }
+
   /** Deletes a key: new token requests with it fail with invalid_grant, its issued tokens stop working. */
   public void revokeServiceAccountKey(String clientEmail, String privateKeyId) {
     tokens.revoke(clientEmail, privateKeyId);

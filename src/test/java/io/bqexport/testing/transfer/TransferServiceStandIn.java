@@ -6,6 +6,7 @@ import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.storage.Storage;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.storage.CloudStorageStandIn;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A BigQuery Data Transfer Service stand-in: an in-process gRPC server ({@link TransferServiceHandler}) that the
@@ -41,6 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TransferServiceStandIn implements AutoCloseable {
   static final Context.Key<String> PRINCIPAL = Context.key("principal");
+  /** The identity the Transfer Service loads with (Google's BigQuery Data Transfer service agent). */
+  static final String SERVICE_AGENT = "service-agent@gcp-sa-bigquerydatatransfer.iam.gserviceaccount.com";
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -50,13 +54,18 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final TransferServiceHandler handler;
   private final Map<String, String> principalsByToken = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> permissions = new ConcurrentHashMap<>();
+  private volatile Function<String, String> tokenAuthority = token -> null;
   private volatile boolean serviceDisabled;
 
   private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
     Map<String, BigQuery> clients = new ConcurrentHashMap<>();
-    handler = new TransferServiceHandler(this, clock,
-        new TransferRunLoader(gcs, project -> clients.computeIfAbsent(project, bigQuery::client)),
-        project -> clients.computeIfAbsent(project, bigQuery::client));
+    // The service loads as its own service agent, not as the caller; an emulator that requires tokens gets one.
+    String agentToken = "transfer-service-agent-" + UUID.randomUUID();
+    bigQuery.acceptToken(agentToken, SERVICE_AGENT);
+    Function<String, BigQuery> client = project -> clients.computeIfAbsent(project, p -> BigQueryOptions.newBuilder()
+        .setHost(bigQuery.endpoint()).setProjectId(p).setCredentials(credentials(agentToken))
+        .setRetrySettings(BigQueryEmulator.fastRetries()).build().getService());
+    handler = new TransferServiceHandler(this, clock, new TransferRunLoader(gcs, client::apply), client::apply);
     server = InProcessServerBuilder.forName(serverName)
         .addService(ServerInterceptors.intercept(handler, new Authentication()))
         .build()
@@ -91,6 +100,15 @@ public final class TransferServiceStandIn implements AutoCloseable {
   /** Accepts {@code token} as {@code principal}. */
   public TransferServiceStandIn acceptToken(String token, String principal) {
     principalsByToken.put(token, principal);
+    return this;
+  }
+
+  /**
+   * Also accepts the tokens {@code authority} resolves to a principal, e.g. {@link BigQueryEmulator#serviceAccountOf}
+   * for tokens issued to service-account keys: Google's OAuth tokens are good for every Google API.
+   */
+  public TransferServiceStandIn trustTokensOf(Function<String, String> authority) {
+    this.tokenAuthority = authority;
     return this;
   }
 
@@ -132,8 +150,10 @@ public final class TransferServiceStandIn implements AutoCloseable {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
       String authorization = headers.get(AUTHORIZATION);
-      String principal = authorization != null && authorization.startsWith("Bearer ")
-          ? principalsByToken.get(authorization.substring("Bearer ".length())) : null;
+      String token = authorization != null && authorization.startsWith("Bearer ")
+          ? authorization.substring("Bearer ".length()) : null;
+      String principal = token == null ? null
+          : principalsByToken.getOrDefault(token, tokenAuthority.apply(token));
       Context context = principal == null ? Context.current() : Context.current().withValue(PRINCIPAL, principal);
       return Contexts.interceptCall(context, call, headers, next);
     }

@@ -1,0 +1,135 @@
+package io.bqexport.operator.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
+import com.google.cloud.bigquery.datatransfer.v1.TransferState;
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.Condition;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.RunRecord;
+import io.bqexport.api.v1alpha1.TransferConfigStatus;
+import io.bqexport.operator.status.ConditionType;
+import io.bqexport.testing.ProjectFiles;
+import io.bqexport.testing.Waits;
+import io.bqexport.testing.transfer.TransferExportScenario;
+import io.fabric8.kubernetes.api.model.Event;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A storage-source export in TransferService mode, end to end: the real operator on the Kubernetes API stand-in
+ * drives the real DataTransferServiceClient against the Transfer Service stand-in, whose runs load the Cloud Storage
+ * stand-in's files into the BigQuery emulator.
+ */
+class TransferDeliveryTest {
+  private static final String NAME = "product-events";
+  private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
+  /** The latest due hour at NOW: H + 1h + 2h availability delay <= 10:10. */
+  private static final Instant DUE = Instant.parse("2026-11-28T07:00:00Z");
+  /** The scheduled run (minute 5) that loads DUE. */
+  private static final Instant RUN_TIME = Instant.parse("2026-11-28T10:05:00Z");
+
+  private TransferExportScenario scenario;
+
+  @BeforeEach
+  void start() {
+    scenario = new TransferExportScenario(NOW);
+    scenario.events.hour(DUE, 40);
+    scenario.storage.writeEvents(scenario.events, DUE);
+    scenario.storage.writeMergeIds(DUE, 5, 11);
+  }
+
+  @AfterEach
+  void stop() {
+    scenario.close();
+  }
+
+  @Test
+  void configsAreCreatedRunsMirroredAndTheRowsLoaded() throws Exception {
+    scenario.create(scenario.export(NAME, DUE, true));
+    List<TransferConfigStatus> configs = awaitConfigs(2);
+
+    assertThat(configs).extracting(TransferConfigStatus::table).containsExactly("events", "merge_ids_raw");
+    TransferConfig events = config("events");
+    assertThat(events.getDisplayName()).isEqualTo("bqexport analytics/product-events events");
+    assertThat(events.getDataSourceId()).isEqualTo("google_cloud_storage");
+    assertThat(events.getDestinationDatasetId()).isEqualTo("amplitude");
+    assertThat(events.getSchedule()).isEqualTo("every 1 hours from 00:05 to 23:05");
+    assertThat(TransferConfigDriftParams.of(events)).containsEntry("data_path_template",
+            "gs://acme-amplitude-export/amplitude/187000/187000_{run_time-3h|\"%Y-%m-%d_%-H\"}#*.json.gz")
+        .containsEntry("destination_table_name_template", "events").containsEntry("file_format", "JSON")
+        .containsEntry("write_disposition", "APPEND").containsEntry("ignore_unknown_values", "true");
+    assertThat(TransferConfigDriftParams.of(config("merge_ids_raw"))).containsEntry("data_path_template",
+        "gs://acme-amplitude-export/amplitude/-189524/-189524_{run_time-3h|\"%Y-%m-%d_%-H\"}.json.gz");
+    assertThat(scenario.get(NAME).getMetadata().getFinalizers()).contains(TransferFinalizer.NAME);
+    assertThat(scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(TransferExportScenario.NAMESPACE)
+        .list().getItems()).as("no CronJob: the Transfer Service runs the loads").isEmpty();
+
+    // The Transfer Service's scheduler runs both configs at 10:05.
+    for (TransferConfigStatus config : configs) {
+      scenario.transfer.service().triggerScheduledRun(config.name(), RUN_TIME);
+    }
+
+    Condition ready = scenario.await(NAME, ConditionType.READY, c -> c.isTrue()
+        && c.message().contains("through 2026-11-28T08:00:00Z"));
+    assertThat(ready.reason()).isEqualTo(Reasons.READY);
+    BigQueryExport export = scenario.get(NAME);
+    assertThat(export.getStatus().exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
+    assertThat(export.getStatus().runs()).hasSize(2).allSatisfy(run -> {
+      assertThat(run.result()).isEqualTo("Succeeded");
+      assertThat(run.committed()).isEqualTo("2026-11-28T07:00:00Z/2026-11-28T08:00:00Z");
+    });
+    assertThat(export.getStatus().runs()).extracting(RunRecord::job)
+        .anySatisfy(job -> assertThat(job).startsWith("events/"))
+        .anySatisfy(job -> assertThat(job).startsWith("merge_ids_raw/"));
+    assertThat(scenario.rows("events")).isEqualTo(40);
+    assertThat(scenario.rows("merge_ids_raw")).as("Amplitude's records as written").isEqualTo(5);
+    assertThat(scenario.bigquery.tableExists(TransferExportScenario.PROJECT, TransferExportScenario.DATASET,
+        "merge_ids")).as("no typed table a load could not fill: the README's view takes its name").isFalse();
+    // The README's view body over the raw table gives the typed columns its merged-ID queries read.
+    assertThat(scenario.bigquery.query(TransferExportScenario.PROJECT, "SELECT COUNT(*) AS n FROM ("
+        + readmeMergeIdsViewBody() + ") WHERE merge_server_time >= TIMESTAMP '2026-11-28 07:00:00'"
+        + " AND merge_server_time < TIMESTAMP '2026-11-28 08:00:00'")).containsExactly(Map.of("n", 5L));
+  }
+
+  /** The SELECT of the README's merge_ids view over the raw table (Transfer Service delivery). */
+  static String readmeMergeIdsViewBody() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(ProjectFiles.resolve("README.md"));
+    String create = "CREATE OR REPLACE VIEW `acme-analytics.amplitude.merge_ids` AS";
+    int start = readme.indexOf(create);
+    assertThat(start).as("the README shows the view").isPositive();
+    return readme.substring(start + create.length(), readme.indexOf(';', start)).trim();
+  }
+
+  private List<TransferConfigStatus> awaitConfigs(int count) {
+    return Waits.until(count + " transfer configs in the status", () -> scenario.get(NAME),
+        e -> e.getStatus() != null && e.getStatus().transfer() != null
+            && e.getStatus().transfer().configs().size() == count, e -> String.valueOf(e.getStatus()))
+        .getStatus().transfer().configs();
+  }
+
+  private TransferConfig config(String table) {
+    return scenario.transfer.service().configs().stream()
+        .filter(c -> c.getParams().getFieldsMap().get("destination_table_name_template").getStringValue()
+            .equals(table)).findFirst().orElseThrow();
+  }
+
+  private List<Event> events(String reason) {
+    return scenario.kubernetes.client().v1().events().inNamespace(TransferExportScenario.NAMESPACE).list()
+        .getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  /** The params of a config as strings. */
+  static final class TransferConfigDriftParams {
+    static Map<String, String> of(TransferConfig config) {
+      return config.getParams().getFieldsMap().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+          Map.Entry::getKey, e -> e.getValue().getStringValue()));
+    }
+  }
+}
