@@ -98,6 +98,158 @@ class TransferDeliveryTest {
         + " AND merge_server_time < TIMESTAMP '2026-11-28 08:00:00'")).containsExactly(Map.of("n", 5L));
   }
 
+  @Test
+  void aSpecChangeUpdatesTheConfigAndAManualEditIsReverted() {
+    BigQueryExport created = scenario.create(scenario.export(NAME, DUE, false));
+    String name = awaitConfigs(1).get(0).name();
+
+    scenario.patchSpec(NAME, scenario.spec(DUE, false, "20 * * * *", "projects/acme-analytics/topics/loads"));
+    await().untilAsserted(() -> {
+      TransferConfig config = scenario.transfer.service().configs().get(0);
+      assertThat(config.getSchedule()).isEqualTo("every 1 hours from 00:20 to 23:20");
+      assertThat(config.getNotificationPubsubTopic()).isEqualTo("projects/acme-analytics/topics/loads");
+      assertThat(config.getName()).as("updated in place, runs kept").isEqualTo(name);
+    });
+    await().until(() -> !events(TransferEvents.UPDATED).isEmpty());
+    assertThat(events(Reasons.MANUAL_CHANGE_REVERTED)).isEmpty();
+
+    // Someone edits the config in the BigQuery console.
+    TransferConfig edited = scenario.transfer.service().configs().get(0).toBuilder()
+        .setSchedule("every 24 hours").build();
+    scenario.transfer.service().editOutsideBqexport(edited);
+    await().untilAsserted(() -> assertThat(scenario.transfer.service().configs().get(0).getSchedule())
+        .isEqualTo("every 1 hours from 00:20 to 23:20"));
+    await().untilAsserted(() -> assertThat(events(Reasons.MANUAL_CHANGE_REVERTED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(name, "schedule: every 24 hours")));
+    assertThat(created.getMetadata().getName()).isEqualTo(NAME);
+  }
+
+  @Test
+  void deletingTheExportDeletesItsConfigs() {
+    scenario.create(scenario.export(NAME, DUE, true));
+    awaitConfigs(2);
+
+    scenario.kubernetes.client().resource(scenario.get(NAME)).delete();
+
+    await().until(() -> scenario.get(NAME) == null);
+    assertThat(scenario.transfer.service().configs()).isEmpty();
+    assertThat(events(TransferFinalizer.DELETED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("Deleted the transfer configs"));
+  }
+
+  @Test
+  void withoutItsKeySecretADeletedExportLetsGoAndNamesTheConfigsLeftBehind() {
+    scenario.create(scenario.export(NAME, DUE, false));
+    String name = awaitConfigs(1).get(0).name();
+    scenario.kubernetes.client().secrets().inNamespace(TransferExportScenario.NAMESPACE).withName("bq-writer")
+        .delete();
+
+    scenario.kubernetes.client().resource(scenario.get(NAME)).delete();
+
+    await().until(() -> scenario.get(NAME) == null);
+    assertThat(scenario.transfer.service().configs()).extracting(TransferConfig::getName).containsExactly(name);
+    assertThat(events(TransferFinalizer.ORPHANED)).singleElement().satisfies(e -> assertThat(e.getMessage())
+        .contains(name, "bq rm --transfer_config", "bq-writer"));
+  }
+
+  @Test
+  void aDisabledServiceAndAMissingPermissionEachStallWithTheirReason() {
+    scenario.transfer.disableService(true);
+    scenario.create(scenario.export(NAME, DUE, false));
+
+    Condition disabled = scenario.awaitReason(NAME, ConditionType.STALLED, Reasons.TRANSFER_SERVICE_DISABLED);
+    assertThat(disabled.isTrue()).isTrue();
+    assertThat(disabled.message()).contains("gcloud services enable bigquerydatatransfer.googleapis.com")
+        .doesNotContain("Exception", "\tat ");
+    assertThat(scenario.get(NAME).getStatus().conditions()).filteredOn(c -> c.type().equals(ConditionType.READY))
+        .singleElement().satisfies(c -> assertThat(c.reason()).isEqualTo(Reasons.TRANSFER_SERVICE_DISABLED));
+
+    scenario.transfer.grant(scenario.key.clientEmail(), "bigquery.transfers.get");
+    scenario.transfer.disableService(false);
+    Condition denied = scenario.awaitReason(NAME, ConditionType.STALLED, Reasons.TRANSFER_PERMISSION_DENIED);
+    assertThat(denied.message()).contains("bigquery.transfers.update", "acme-analytics")
+        .doesNotContain("Exception");
+    assertThat(scenario.transfer.service().configs()).isEmpty();
+
+    scenario.transfer.grant(scenario.key.clientEmail(), TransferExportScenario.PERMISSIONS);
+    scenario.await(NAME, ConditionType.STALLED, c -> !c.isTrue());
+    assertThat(awaitConfigs(1)).hasSize(1);
+  }
+
+  @Test
+  void aFailedRunShowsInStatusAndEventsUntilItsHourIsLoaded() {
+    Instant earlier = DUE.minus(java.time.Duration.ofHours(1));
+    String corrupt = scenario.storage.layout().eventsObject(earlier, 0);
+    scenario.gcs.put(TransferExportScenario.BUCKET, corrupt,
+        io.bqexport.testing.storage.AmplitudeStorageExport.gzip(List.of("{not json")));
+    scenario.create(scenario.export(NAME, earlier, false));
+    String config = awaitConfigs(1).get(0).name();
+
+    scenario.transfer.service().triggerScheduledRun(config, RUN_TIME.minus(java.time.Duration.ofHours(1)));
+
+    Condition failed = scenario.awaitReason(NAME, ConditionType.DATA_FRESH, Reasons.TRANSFER_RUN_FAILED);
+    assertThat(failed.message()).contains("events hour 2026-11-28T06:00:00Z", "BigQueryBackfill");
+    RunRecord run = scenario.get(NAME).getStatus().runs().get(0);
+    assertThat(run.result()).isEqualTo("Failed");
+    assertThat(run.reason()).isEqualTo(Reasons.TRANSFER_RUN_FAILED);
+    assertThat(run.message()).startsWith("loading events hour 2026-11-28T06:00:00Z: ");
+    await().untilAsserted(() -> assertThat(runEvents()).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(run.job())));
+
+    // run-now loads the latest due hour; the failed hour still counts against freshness.
+    scenario.annotate(NAME, RunNow.ANNOTATION, "1");
+    await().until(() -> "1".equals(scenario.get(NAME).getStatus().lastRunNow()));
+    await().until(() -> scenario.rows("events") == 40);
+    assertThat(scenario.transfer.service().configs()).hasSize(1);
+    await().untilAsserted(() -> assertThat(scenario.get(NAME).getStatus().runs())
+        .filteredOn(r -> "Succeeded".equals(r.result())).singleElement()
+        .satisfies(r -> assertThat(r.committed()).isEqualTo("2026-11-28T07:00:00Z/2026-11-28T08:00:00Z")));
+    assertThat(scenario.get(NAME).getStatus().conditions()).filteredOn(c -> c.type()
+        .equals(ConditionType.DATA_FRESH)).singleElement()
+        .satisfies(c -> assertThat(c.reason()).isEqualTo(Reasons.TRANSFER_RUN_FAILED));
+
+    // The file is fixed and the hour loaded again: nothing failed is left.
+    scenario.gcs.put(TransferExportScenario.BUCKET, corrupt, io.bqexport.testing.storage.AmplitudeStorageExport
+        .gzip(List.of("{\"event_type\":\"fixed\",\"user_id\":\"u1\"}")));
+    scenario.transfer.service().triggerScheduledRun(config, RUN_TIME.minus(java.time.Duration.ofHours(1)));
+    scenario.await(NAME, ConditionType.DATA_FRESH, Condition::isTrue);
+    assertThat(runEvents()).as("one Event per failed run").hasSize(1);
+  }
+
+  @Test
+  void switchingDeliveryMovesTheSchedulingBetweenTheCronJobAndTheTransferService() {
+    BigQueryExport direct = scenario.export(NAME, DUE, false);
+    direct.setSpec(directSpec());
+    scenario.create(direct);
+    await().until(() -> cronJob() != null && Boolean.FALSE.equals(cronJob().getSpec().getSuspend()));
+
+    scenario.patchSpec(NAME, scenario.spec(DUE, false, "5 * * * *", null));
+    awaitConfigs(1);
+    await().until(() -> Boolean.TRUE.equals(cronJob().getSpec().getSuspend()));
+    assertThat(scenario.get(NAME).getMetadata().getFinalizers()).contains(TransferFinalizer.NAME);
+
+    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
+        .withName(NAME).edit(e -> {
+          e.setSpec(directSpec());
+          return e;
+        });
+    await().until(() -> scenario.transfer.service().configs().isEmpty()
+        && !scenario.get(NAME).hasFinalizer(TransferFinalizer.NAME));
+    await().until(() -> Boolean.FALSE.equals(cronJob().getSpec().getSuspend()));
+  }
+
+  private io.bqexport.api.v1alpha1.BigQueryExportSpec directSpec() {
+    var spec = scenario.spec(DUE, false, "5 * * * *", null);
+    return new io.bqexport.api.v1alpha1.BigQueryExportSpec(spec.source(), spec.destination(), spec.data(),
+        spec.schedule(), spec.availabilityDelay(), spec.startFrom(), spec.suspend(), spec.historyLimit(),
+        spec.maxHoursPerRun(), spec.freshnessThreshold(), spec.validationInterval(), spec.pod(), spec.integrity());
+  }
+
+  private io.fabric8.kubernetes.api.model.batch.v1.CronJob cronJob() {
+    return scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(TransferExportScenario.NAMESPACE)
+        .list().getItems().stream().findFirst().orElse(null);
+  }
+
   /** The SELECT of the README's merge_ids view over the raw table (Transfer Service delivery). */
   static String readmeMergeIdsViewBody() throws java.io.IOException {
     String readme = java.nio.file.Files.readString(ProjectFiles.resolve("README.md"));
@@ -118,6 +270,12 @@ class TransferDeliveryTest {
     return scenario.transfer.service().configs().stream()
         .filter(c -> c.getParams().getFieldsMap().get("destination_table_name_template").getStringValue()
             .equals(table)).findFirst().orElseThrow();
+  }
+
+  /** The per-run Events (the DataFresh transition has an Event of the same reason too). */
+  private List<Event> runEvents() {
+    return events(Reasons.TRANSFER_RUN_FAILED).stream().filter(e -> e.getMessage().startsWith("Transfer run "))
+        .toList();
   }
 
   private List<Event> events(String reason) {
