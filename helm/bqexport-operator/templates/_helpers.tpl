@@ -56,6 +56,9 @@ a missing grant and on an unused one); no wildcards, no delete (children go with
 - BigQueryExports, BigQueryBackfills: informers (list, watch); status written by patch. Finalizers update: the
   children carry ownerReferences with blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement admission
   plugin allows only to who may update the owner's finalizers.
+  BigQueryExports also patch: an export delivered by the Transfer Service holds the finalizer
+  bqexport.io/transfer-configs (added and removed with a patch of metadata.finalizers) until its transfer configs,
+  which live in Google Cloud, are deleted.
 - Secrets: read-only. Informers (list, watch) to reconcile again when a referenced Secret changes, and a get of the
   two referenced ones; never written, export pods mount them directly.
 - ConfigMaps, CronJobs, Jobs: the children per export (job configuration, schedule, backfill and run-now Jobs):
@@ -67,6 +70,9 @@ a missing grant and on an unused one); no wildcards, no delete (children go with
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports", "bigquerybackfills"]
   verbs: ["list", "watch"]
+- apiGroups: ["bqexport.io"]
+  resources: ["bigqueryexports"]
+  verbs: ["patch"]
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports/status", "bigquerybackfills/status"]
   verbs: ["patch"]

@@ -203,6 +203,18 @@ class OperatorRbacTest {
       await(() -> Boolean.TRUE.equals(client.batch().v1().jobs().inNamespace(NS).withName(BackfillJob.name(history))
           .get().getSpec().getSuspend()));
 
+      // Transfer Service delivery: the export holds a finalizer (a patch) before any transfer config exists.
+      BigQueryExport transfer = scenario.export("transfer", EXPORT_FROM);
+      BigQueryExportSpec direct = transfer.getSpec();
+      transfer.setSpec(new BigQueryExportSpec(new io.bqexport.api.v1alpha1.SourceSpec(null,
+          new io.bqexport.api.v1alpha1.StorageSourceSpec(new io.bqexport.api.v1alpha1.GcsLocation("acme-export",
+              null), "187520", null, null, null, new io.bqexport.api.v1alpha1.GoogleCredentialsSpec(
+                  new io.bqexport.api.v1alpha1.SecretKeyRef("bq-writer", null), null), null)),
+          direct.destination(), null, null, null, direct.startFrom(), null, null, null, null, null, null, null,
+          io.bqexport.api.v1alpha1.Delivery.TransferService, null));
+      scenario.create(transfer);
+      await(() -> requested(kubernetes, "PATCH", "/bigqueryexports/transfer", r -> r.body().contains("finalizers")));
+
       recreateASecretUntilAnEventIsPatched(kubernetes);
       return permissionsOf(kubernetes);
     }
