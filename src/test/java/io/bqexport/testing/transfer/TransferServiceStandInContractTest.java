@@ -162,6 +162,33 @@ class TransferServiceStandInContractTest {
     }
   }
 
+  /**
+   * An OAuth access token from Google's token endpoint is good for every Google API its scopes cover
+   * (https://developers.google.com/identity/protocols/oauth2/service-account): the stand-in accepts the tokens the
+   * BigQuery emulator issued to a service-account key. Runs load as the Transfer Service's own service agent, so they
+   * pass an emulator that requires authentication.
+   */
+  @Test
+  void aServiceAccountKeysTokenIsAcceptedAndRunsLoadAsTheServiceAgent() throws Exception {
+    bigQuery.requireAuthentication(true);
+    var key = io.bqexport.testing.ServiceAccountKeys.create(bigQuery, PROJECT, "writer");
+    transfers.trustTokensOf(bigQuery::serviceAccountOf)
+        .grant(key.clientEmail(), "bigquery.transfers.get", "bigquery.transfers.update");
+    writeHour(HOUR, 1, 2);
+    try (TransferClient keyed = TransferClient.create(io.bqexport.transfer.TransferClientSettings.over(
+        transfers.channelProvider(), com.google.auth.oauth2.ServiceAccountCredentials.fromStream(key.inputStream())
+            .createScoped("https://www.googleapis.com/auth/cloud-platform")));
+        TransferClient stranger = transfers.client("token-unknown")) {
+      String name = keyed.create(spec()).getName();
+      TransferRun run = keyed.startManualRun(name, Instant.parse("2026-11-28T13:05:00Z")).get(0);
+      await().atMost(GenerousWaits.CEILING).until(() -> keyed.run(run.getName()).getState() != TransferState.PENDING
+          && keyed.run(run.getName()).getState() != TransferState.RUNNING);
+      assertThat(keyed.run(run.getName()).getState()).isEqualTo(TransferState.SUCCEEDED);
+      assertThat(bigQuery.rowCount(PROJECT, "amplitude", "events")).isEqualTo(2);
+      assertThatThrownBy(() -> stranger.list(PARENT)).hasMessageContaining("did not accept the credentials");
+    }
+  }
+
   @Test
   void aDisabledServiceAnswersServiceDisabled() {
     transfers.disableService(true);
