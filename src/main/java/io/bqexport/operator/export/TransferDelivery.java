@@ -84,6 +84,10 @@ public final class TransferDelivery {
       Map<String, TransferConfig> owned = client.list(parent).stream()
           .filter(c -> c.getDisplayName().startsWith(prefix))
           .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
+      if (!desired.stream().allMatch(spec -> owned.containsKey(spec.displayName()))) {
+        return TransferObservation.failed(Problem.of(TransferFailure.Reason.SERVICE_UNAVAILABLE.conditionReason(),
+            "A transfer config just created is not listed yet; read again shortly."), true);
+      }
       TransferSchedule schedule = schedule(export);
       String handled = null;
       if (runNow.isPresent()) {

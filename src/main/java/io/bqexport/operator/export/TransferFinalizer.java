@@ -84,8 +84,9 @@ final class TransferFinalizer {
     List<String> names = status == null || status.transfer() == null || status.transfer().configs() == null
         ? List.of() : status.transfer().configs().stream().map(TransferConfigStatus::name).toList();
     recorder.warning(export, ORPHANED, "The transfer configs of this export could not be deleted: " + why
-        + ". They keep loading into BigQuery: delete " + (names.isEmpty() ? "the configs named \""
+        + ". " + (names.isEmpty() ? "If any exist (configs named \""
         + TransferConfigSpec.ownedPrefix(export.getMetadata().getNamespace(), export.getMetadata().getName())
-        + "...\"" : names) + " in the BigQuery console (Data transfers) or with `bq rm --transfer_config NAME`.");
+        + "...\"), they keep loading into BigQuery: delete them" : "They keep loading into BigQuery: delete "
+        + names) + " in the BigQuery console (Data transfers) or with `bq rm --transfer_config NAME`.");
   }
 }
