@@ -34,8 +34,9 @@ final class TransferEvents {
   void recordChanges(BigQueryExport export, List<TransferConfigSync.Change> changes, boolean specChanged) {
     for (TransferConfigSync.Change change : changes) {
       switch (change.kind()) {
-        case CREATED -> recorder.normal(export, CREATED, "Created transfer config " + change.name() + ".");
-        case DELETED -> recorder.normal(export, DELETED, "Deleted transfer config " + change.name()
+        case CREATED -> recorder.normal(export, CREATED, change.name(), "Created transfer config " + change.name()
+            + ".");
+        case DELETED -> recorder.normal(export, DELETED, change.name(), "Deleted transfer config " + change.name()
             + ", no longer in the spec.");
         case UPDATED, RECREATED -> {
           String what = (change.kind() == TransferConfigSync.Change.Kind.RECREATED ? "Re-created" : "Updated")

@@ -70,6 +70,11 @@ public final class Demo implements Callable<Integer> {
           + " ${DEFAULT-VALUE}.")
   String sourceKind;
 
+  @Option(names = "--delivery", defaultValue = "Direct", paramLabel = "Direct|TransferService",
+      description = "Direct: the operator's exporter pods; TransferService: the Transfer Service stand-in loads the"
+          + " bucket (with --source storage and generated events only). Default: ${DEFAULT-VALUE}.")
+  String delivery;
+
   @Option(names = "--query", paramLabel = "SQL", description = "BigQuery SQL to run against the local warehouse"
       + " afterwards (repeatable); default dataset amplitude, table events. Printed as tab-separated values.")
   List<String> queries = new ArrayList<>();
@@ -107,6 +112,18 @@ public final class Demo implements Callable<Integer> {
     if (data != null && !Files.isDirectory(data)) {
       out.println("demo: --data " + data + " is not a directory; give a directory of Amplitude export files");
       return 2;
+    }
+    if (!List.of("Direct", "TransferService").contains(delivery)) {
+      out.println("demo: --delivery must be Direct or TransferService, got '" + delivery + "'");
+      return 2;
+    }
+    if (delivery.equals("TransferService")) {
+      if (!sourceKind.equals("storage") || data != null) {
+        out.println("demo: --delivery TransferService needs --source storage (the Transfer Service loads Amplitude's"
+            + " Cloud Storage export) and generated events (no --data)");
+        return 2;
+      }
+      return new TransferDemo(this).call();
     }
     if (sourceKind.equals("storage")) {
       return new StorageDemo(this).call();
@@ -316,11 +333,16 @@ public final class Demo implements Callable<Integer> {
 
   /** Runs SQL through the real BigQuery client and prints a header line and tab-separated rows. */
   boolean query(ExportScenario scenario, String sql) {
+    return query(scenario.key.json(), scenario.bigquery.endpoint(), sql);
+  }
+
+  /** Runs {@code sql} with the key against the emulator at {@code endpoint}, printed as tab-separated values. */
+  boolean query(String keyJson, String endpoint, String sql) {
     out.println();
     out.println("bq> " + sql);
     try {
-      TableResult result = BigQueryClientFactory.fromKeyJson(scenario.key.json(), ExportScenario.PROJECT, null,
-          scenario.bigquery.endpoint()).query(
+      TableResult result = BigQueryClientFactory.fromKeyJson(keyJson, ExportScenario.PROJECT, null,
+          endpoint).query(
           QueryJobConfiguration.newBuilder(sql).setDefaultDataset(ExportScenario.DATASET).build());
       var fields = result.getSchema().getFields();
       out.println(String.join("\t", fields.stream().map(f -> f.getName()).toList()));

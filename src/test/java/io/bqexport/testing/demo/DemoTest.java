@@ -36,6 +36,25 @@ class DemoTest {
   }
 
   @Test
+  void transferServiceDeliveryShowsTheConfigsTheirRunsAndTheRows() {
+    Result r = run("--source", "storage", "--delivery", "TransferService", "--hours", "2");
+    assertThat(r.code).as(r.out).isZero();
+    assertThat(r.out).contains("$ bq ls --transfer_config", "\"bqexport analytics/product-events-gcs events\"",
+        "every 1 hours from 00:05 to 23:05", "destination amplitude.merge_ids_raw", "Transfer:",
+        "TransferConfigCreated", "events\tdistinct_uuids\n600\t600", "merged_ids\tfirst_merge\n40\t")
+        .containsPattern("product-events-gcs\\s+True\\s+2h\\s+Succeeded")
+        .containsPattern("events/\\w+\\s+Succeeded\\s+1\\s+");
+  }
+
+  @Test
+  void transferServiceDeliveryNeedsTheStorageSource() {
+    Result r = run("--delivery", "TransferService");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.out).contains("--delivery TransferService needs --source storage");
+    assertThat(run("--delivery", "Cron").out).contains("--delivery must be Direct or TransferService, got 'Cron'");
+  }
+
+  @Test
   void dataDirectoryIsExportedAndCountedExactly(@TempDir Path dir) throws Exception {
     Instant first = Instant.parse("2026-11-20T10:00:00Z");
     GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(3, 4242))

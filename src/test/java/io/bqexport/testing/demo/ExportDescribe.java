@@ -16,8 +16,13 @@ final class ExportDescribe {
   private ExportDescribe() {}
 
   static String of(ExportScenario scenario, String name) {
-    KubectlView view = new KubectlView(scenario.clock.instant());
-    BigQueryExport export = scenario.get(name);
+    return of(scenario.kubernetes.client(), scenario.clock.instant(), name);
+  }
+
+  static String of(io.fabric8.kubernetes.client.KubernetesClient client, java.time.Instant now, String name) {
+    KubectlView view = new KubectlView(now);
+    BigQueryExport export = client.resources(BigQueryExport.class).inNamespace(ExportScenario.NAMESPACE)
+        .withName(name).get();
     StringBuilder out = new StringBuilder();
     out.append("\n$ kubectl describe bqx/").append(name).append('\n');
     out.append("Status:\n");
@@ -26,18 +31,23 @@ final class ExportDescribe {
     out.append("  Credentials:       ").append(export.getStatus().credentials().serviceAccount()).append(" (")
         .append(export.getStatus().credentials().keyFingerprint()).append(")\n");
     integrity(out, export.getStatus().integrity());
+    if (export.getStatus().transfer() != null) {
+      out.append("  Transfer:\n    Configs:\n");
+      export.getStatus().transfer().configs().forEach(c -> out.append("      ").append(c.table()).append(": ")
+          .append(c.name()).append(" (").append(c.displayName()).append(")\n"));
+    }
     out.append("  Conditions:\n");
     out.append(view.conditions(new ObjectMapper().valueToTree(export.getStatus().conditions())));
     out.append("  Runs:\n");
     out.append(String.format("    %-28s %-10s %-9s %5s %7s %8s %8s  %s%n", "JOB", "TRIGGER", "RESULT", "HOURS", "ROWS",
         "VERIFIED", "REPAIRED", "COMMITTED"));
     for (RunRecord r : export.getStatus().runs()) {
-      out.append(String.format("    %-28s %-10s %-9s %5s %7s %8s %8s  %s%n", r.job(), r.trigger(), r.result(),
+      out.append(String.format("    %-28s %-10s %-9s %5s %7s %8s %8s  %s%n", r.job(), orEmpty(r.trigger()), r.result(),
           r.hours(), r.rows(), orEmpty(r.verifiedHours()), orEmpty(r.repairedHours()),
           r.committed() == null ? "" : r.committed()));
     }
     out.append("Events:\n");
-    List<Event> events = scenario.kubernetes.client().v1().events().inNamespace(ExportScenario.NAMESPACE).list()
+    List<Event> events = client.v1().events().inNamespace(ExportScenario.NAMESPACE).list()
         .getItems().stream().sorted(Comparator.comparing(Event::getFirstTimestamp)).toList();
     for (Event e : events) {
       out.append(String.format("  %-8s %-20s %s%n", e.getType(), e.getReason(), e.getMessage()));
