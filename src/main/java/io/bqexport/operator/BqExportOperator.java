@@ -7,6 +7,7 @@ import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.status.EventRecorder;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -46,6 +47,12 @@ public final class BqExportOperator implements AutoCloseable {
   /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
       AmbientCredentials ambient) {
+    this(client, settings, clock, ambient, TransferClients.grpc(null));
+  }
+
+  /** @param transfers opens Transfer Service clients (the real service; tests pass the stand-in's channel) */
+  public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AmbientCredentials ambient, TransferClients transfers) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -76,7 +83,7 @@ public final class BqExportOperator implements AutoCloseable {
         .withGenerationAware(false)
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
         .withTriggerReconcilerOnAllEvents(true)));
-    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock),
+    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock, transfers, ambient),
         c -> watch(c.withName("bigquerybackfill").withTriggerReconcilerOnAllEvents(true)));
   }
 

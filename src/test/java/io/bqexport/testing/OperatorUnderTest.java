@@ -3,6 +3,7 @@ package io.bqexport.testing;
 import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,11 +70,22 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
   }
 
+  /** With Transfer Service clients opened by {@code transfers} (e.g. over the stand-in's in-process channel). */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers) {
+    this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true, true),
+        NO_AMBIENT_CREDENTIALS, transfers);
+  }
+
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
       AmbientCredentials ambient) {
+    this(kubernetes, clock, settings, ambient, TransferClients.grpc(null));
+  }
+
+  private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
+      AmbientCredentials ambient, TransferClients transfers) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock, ambient).start();
+      operator = new BqExportOperator(client, settings, clock, ambient, transfers).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -159,6 +159,14 @@ public final class BigQueryEmulator implements AutoCloseable {
     tokens.accept(token, clientEmail);
   }
 
+  /**
+   * The service account an unexpired token from {@link #tokenUri()} belongs to, or null: Google's OAuth tokens are
+   * accepted by every Google API, so the other stand-ins (the Transfer Service's) ask the issuer.
+   */
+  public String serviceAccountOf(String bearerToken) {
+    return tokens.emailOf(bearerToken);
+  }
+
   /** Deletes a key: new token requests with it fail with invalid_grant, its issued tokens stop working. */
   public void revokeServiceAccountKey(String clientEmail, String privateKeyId) {
     tokens.revoke(clientEmail, privateKeyId);

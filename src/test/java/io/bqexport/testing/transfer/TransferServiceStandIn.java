@@ -6,11 +6,13 @@ import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.storage.Storage;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.storage.CloudStorageStandIn;
 import io.bqexport.transfer.TransferClient;
 import io.bqexport.transfer.TransferClientSettings;
+import io.bqexport.transfer.TransferClients;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A BigQuery Data Transfer Service stand-in: an in-process gRPC server ({@link TransferServiceHandler}) that the
@@ -44,6 +47,9 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The identity runs load as: the BigQuery Data Transfer Service's service agent. */
+  public static final String SERVICE_AGENT = "service-0@gcp-sa-bigquerydatatransfer.iam.gserviceaccount.com";
+
   private final String serverName = "transfer-stand-in-" + UUID.randomUUID();
   private final Server server;
   private final ManagedChannel channel;
@@ -51,12 +57,18 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final Map<String, String> principalsByToken = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> permissions = new ConcurrentHashMap<>();
   private volatile boolean serviceDisabled;
+  private volatile Function<String, String> tokenIssuer = token -> null;
 
   private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
     Map<String, BigQuery> clients = new ConcurrentHashMap<>();
-    handler = new TransferServiceHandler(this, clock,
-        new TransferRunLoader(gcs, project -> clients.computeIfAbsent(project, bigQuery::client)),
-        project -> clients.computeIfAbsent(project, bigQuery::client));
+    // Runs load as the Transfer Service's own service agent, not as the caller, so they authenticate to BigQuery
+    // (an emulator requiring tokens) with a token of their own.
+    String agentToken = "transfer-agent-" + UUID.randomUUID();
+    bigQuery.acceptToken(agentToken, SERVICE_AGENT);
+    Function<String, BigQuery> asAgent = project -> clients.computeIfAbsent(project, p -> BigQueryOptions.newBuilder()
+        .setHost(bigQuery.endpoint()).setProjectId(p).setCredentials(credentials(agentToken))
+        .setRetrySettings(BigQueryEmulator.fastRetries()).build().getService());
+    handler = new TransferServiceHandler(this, clock, new TransferRunLoader(gcs, asAgent), asAgent);
     server = InProcessServerBuilder.forName(serverName)
         .addService(ServerInterceptors.intercept(handler, new Authentication()))
         .build()
@@ -92,6 +104,20 @@ public final class TransferServiceStandIn implements AutoCloseable {
   public TransferServiceStandIn acceptToken(String token, String principal) {
     principalsByToken.put(token, principal);
     return this;
+  }
+
+  /**
+   * Also accepts the tokens {@code issuer} issued (it returns the principal of a token, or null): a token from
+   * Google's OAuth endpoint works with every Google API, e.g. the one a service-account key got from the emulator.
+   */
+  public TransferServiceStandIn trustTokensOf(Function<String, String> issuer) {
+    this.tokenIssuer = issuer;
+    return this;
+  }
+
+  /** Opens bqexport's clients with the given credentials over the in-process channel: the operator's seam. */
+  public TransferClients clients() {
+    return credentials -> TransferClient.create(TransferClientSettings.over(channelProvider(), credentials));
   }
 
   /** Grants IAM permissions (e.g. bigquery.transfers.get) to a principal, replacing what it had. */
@@ -132,8 +158,10 @@ public final class TransferServiceStandIn implements AutoCloseable {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
       String authorization = headers.get(AUTHORIZATION);
-      String principal = authorization != null && authorization.startsWith("Bearer ")
-          ? principalsByToken.get(authorization.substring("Bearer ".length())) : null;
+      String token = authorization != null && authorization.startsWith("Bearer ")
+          ? authorization.substring("Bearer ".length()) : null;
+      String principal = token == null ? null
+          : principalsByToken.containsKey(token) ? principalsByToken.get(token) : tokenIssuer.apply(token);
       Context context = principal == null ? Context.current() : Context.current().withValue(PRINCIPAL, principal);
       return Contexts.interceptCall(context, call, headers, next);
     }
