@@ -101,21 +101,15 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     Optional<Duration> transferRecheck = Optional.empty();
     Optional<BackfillChunks> chunks = Optional.empty();
     if (viaTransfer) {
-      transferConfigs = previous == null || previous.transferConfigs() == null ? List.of()
-          : previous.transferConfigs();
-      if (problems.isEmpty() && transferConfigs.isEmpty() && !credentialsValid(export.get())) {
-        waiting = BackfillStatusAssembler.Waiting.forCredentials(export.get().getMetadata().getName());
-      } else if (problems.isEmpty() && !(finished && transferConfigs.isEmpty())) {
-        TransferBackfill.Outcome outcome = transferBackfill.reconcile(backfill, export.get(), transferConfigs,
-            previous == null ? null : previous.startTime(), now);
-        problems.addAll(outcome.problems());
-        waiting = outcome.waiting();
-        transferConfigs = outcome.configs();
-        chunks = outcome.progress();
-        transferRecheck = outcome.recheckAfter();
-        if (!transferConfigs.isEmpty() && startedRange == null) {
-          startedRange = range(backfill);
-        }
+      TransferBackfill.Outcome outcome = transferBackfill.step(backfill, export.get(), problems.isEmpty(),
+          credentialsValid(export.get()), now);
+      problems.addAll(outcome.problems());
+      waiting = outcome.waiting();
+      transferConfigs = outcome.configs();
+      chunks = outcome.progress();
+      transferRecheck = outcome.recheckAfter();
+      if (!transferConfigs.isEmpty() && startedRange == null) {
+        startedRange = range(backfill);
       }
     } else if (problems.isEmpty() && !finished) {
       if (job.isEmpty()) {

@@ -80,10 +80,31 @@ final class TransferBackfill {
   }
 
   /**
+   * One reconcile of a backfill whose export has delivery TransferService.
+   *
+   * @param specValid no problem was found with the spec or the range (else only what status recorded is kept)
+   * @param credentialsValid the export's credentials are valid for its current spec: runs start only then
+   */
+  Outcome step(BigQueryBackfill backfill, BigQueryExport export, boolean specValid, boolean credentialsValid,
+      Instant now) {
+    var previous = backfill.getStatus();
+    List<String> started = previous == null || previous.transferConfigs() == null ? List.of()
+        : previous.transferConfigs();
+    if (!specValid) {
+      return new Outcome(List.of(), null, started, Optional.empty(), Optional.empty());
+    }
+    if (started.isEmpty() && !credentialsValid) {
+      return new Outcome(List.of(), BackfillStatusAssembler.Waiting.forCredentials(export.getMetadata().getName()),
+          started, Optional.empty(), Optional.empty());
+    }
+    return reconcile(backfill, export, started, previous == null ? null : previous.startTime(), now);
+  }
+
+  /**
    * @param started the configs recorded in status as started (empty before)
    * @param startTime the backfill's recorded start time, or null
    */
-  Outcome reconcile(BigQueryBackfill backfill, BigQueryExport export, List<String> started, String startTime,
+  private Outcome reconcile(BigQueryBackfill backfill, BigQueryExport export, List<String> started, String startTime,
       Instant now) {
     String exportName = export.getMetadata().getName();
     List<String> configs = new ArrayList<>(started);
