@@ -7,8 +7,8 @@ import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.export.TransferDelivery;
-import io.bqexport.transfer.TransferClients;
 import io.bqexport.operator.status.EventRecorder;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -88,7 +88,7 @@ public final class BqExportOperator implements AutoCloseable {
         .withGenerationAware(false)
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
         .withTriggerReconcilerOnAllEvents(true)));
-    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock),
+    operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock, transfers, ambient),
         c -> watch(c.withName("bigquerybackfill").withTriggerReconcilerOnAllEvents(true)));
   }
 

@@ -41,6 +41,7 @@ public final class ExportScenario implements AutoCloseable {
   public final IndexedJobControllerStandIn indexedJobs;
   public final ServiceAccountKeys.Key key;
   private OperatorUnderTest operator;
+  private io.bqexport.transfer.TransferClients transfers = io.bqexport.transfer.TransferClients.grpc(null);
 
   public ExportScenario(Instant now) {
     this(now, new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000)));
@@ -67,7 +68,14 @@ public final class ExportScenario implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = new OperatorUnderTest(kubernetes, clock);
+    operator = new OperatorUnderTest(kubernetes, clock, transfers);
+  }
+
+  /** Restarts the operator with Transfer Service clients opened by {@code transfers} (e.g. the stand-in's). */
+  public void useTransferService(io.bqexport.transfer.TransferClients transfers) {
+    this.transfers = transfers;
+    operator.close();
+    startOperator();
   }
 
   /** Replaces the running operator with one that takes the Lease in {@code leaseNamespace} first. */

@@ -3,6 +3,7 @@ package io.bqexport.testing;
 import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,11 @@ public final class OperatorUnderTest implements AutoCloseable {
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings) {
     this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
+  }
+
+  /** With Transfer Service clients opened by {@code transfers}, runs polled at the operator's default interval. */
+  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers) {
+    this(kubernetes, clock, transfers, TransferDelivery.DEFAULT_POLL);
   }
 
   /**

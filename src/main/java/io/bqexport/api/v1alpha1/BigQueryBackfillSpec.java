@@ -28,7 +28,9 @@ public record BigQueryBackfillSpec(
     String end,
     @Default("FillGaps")
     @JsonPropertyDescription("FillGaps exports only hours missing from the ledger; Replace re-exports every hour and"
-        + " replaces its rows. Default FillGaps.")
+        + " replaces its rows. Default FillGaps. With an export of delivery TransferService, FillGaps starts transfer"
+        + " runs for the hours without a succeeded or running run, and Replace is refused (the Transfer Service only"
+        + " appends).")
     BackfillMode mode,
     @Default("24") @Min(1) @Max(168)
     @JsonPropertyDescription("Hours per chunk (1-168): one Export API request, one load job and one commit each."
@@ -39,7 +41,8 @@ public record BigQueryBackfillSpec(
         + " per project, and the hourly export needs one. Default 2.")
     Integer parallelism,
     @Default("false")
-    @JsonPropertyDescription("Pause the backfill: running chunks stop and resume later. Committed chunks stay.")
+    @JsonPropertyDescription("Pause the backfill: running chunks stop and resume later. Committed chunks stay. With"
+        + " delivery TransferService it holds back the start of the transfer runs only.")
     Boolean suspend) {
 
   public BigQueryBackfillSpec {

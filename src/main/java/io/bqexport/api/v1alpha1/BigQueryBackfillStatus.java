@@ -22,4 +22,16 @@ public record BigQueryBackfillStatus(
     @JsonPropertyDescription("When the backfill started.")
     String startTime,
     @JsonPropertyDescription("When the backfill finished.")
-    String completionTime) {}
+    String completionTime,
+    @JsonPropertyDescription("With an export of delivery TransferService: the transfer configs whose manual runs over"
+        + " the range this backfill started. Recorded once started, so runs are never started twice.")
+    List<String> transferConfigs) {
+
+  /** A status without transfer configs (an export of delivery Direct). */
+  public BigQueryBackfillStatus(Long observedGeneration, String phase, List<Condition> conditions,
+      BackfillProgress progress, List<FailedChunk> failedChunks, String startedRange, String job, String startTime,
+      String completionTime) {
+    this(observedGeneration, phase, conditions, progress, failedChunks, startedRange, job, startTime, completionTime,
+        null);
+  }
+}

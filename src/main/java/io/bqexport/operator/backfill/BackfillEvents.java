@@ -22,16 +22,20 @@ final class BackfillEvents {
 
   void record(BigQueryBackfill backfill, BigQueryBackfillStatus before, BigQueryBackfillStatus after) {
     String was = before == null ? null : before.phase();
+    boolean transfer = after.transferConfigs() != null;
     String now = after.phase();
     if (!Objects.equals(was, now)) {
-      String progress = after.progress() == null ? "" : " (" + after.progress().percent() + ", "
-          + after.progress().rows() + " rows)";
+      String progress = after.progress() == null ? "" : " (" + after.progress().percent()
+          + (after.progress().rows() == null ? "" : ", " + after.progress().rows() + " rows") + ")";
+      // With delivery TransferService there is no Job: the transfer configs run the hours.
+      String runner = transfer ? "transfer runs in " + String.join(", ", after.transferConfigs())
+          : "Job " + after.job();
       switch (now) {
         case BackfillStatusAssembler.RUNNING -> recorder.normal(backfill,
             BackfillStatusAssembler.SUSPENDED.equals(was) ? "Resumed" : "Started",
-            (BackfillStatusAssembler.SUSPENDED.equals(was) ? "Resumed" : "Started") + " Job " + after.job() + progress);
+            (BackfillStatusAssembler.SUSPENDED.equals(was) ? "Resumed" : "Started") + " " + runner + progress);
         case BackfillStatusAssembler.SUSPENDED -> recorder.normal(backfill, "Suspended",
-            "Suspended Job " + after.job() + progress);
+            "Suspended " + runner + progress);
         case BackfillStatusAssembler.SUCCEEDED -> recorder.normal(backfill, "Succeeded",
             message(after, ConditionType.READY));
         case BackfillStatusAssembler.FAILED -> recorder.warning(backfill, "Failed",
@@ -43,8 +47,8 @@ final class BackfillEvents {
         : before.failedChunks().stream().map(FailedChunk::index).collect(Collectors.toSet());
     for (FailedChunk chunk : Optional.ofNullable(after.failedChunks()).orElse(List.of())) {
       if (!told.contains(chunk.index())) {
-        recorder.warning(backfill, "ChunkFailed", "Chunk " + chunk.index() + " (" + chunk.window() + ") failed: "
-            + chunk.reason() + ": " + chunk.message());
+        recorder.warning(backfill, transfer ? "HourFailed" : "ChunkFailed", (transfer ? "Hour " : "Chunk ")
+            + chunk.index() + " (" + chunk.window() + ") failed: " + chunk.reason() + ": " + chunk.message());
       }
     }
     Optional<Condition> stalledBefore = condition(before, ConditionType.STALLED);

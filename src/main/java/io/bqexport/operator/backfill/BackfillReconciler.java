@@ -6,10 +6,13 @@ import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.export.AmbientCredentials;
+import io.bqexport.operator.export.ExportSecrets;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.operator.status.StatusWriter;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -40,7 +43,8 @@ import java.util.stream.Collectors;
 /**
  * Reconciles a BigQueryBackfill as a short pipeline: validate the spec and the range against the export it inherits
  * from; act (create the Indexed Job once the export's credentials are valid, and keep its suspend and parallelism in
- * line with the spec); observe the Job and its pods; assemble the status and record Events.
+ * line with the spec; for an export with delivery TransferService, {@link TransferBackfill} starts transfer runs
+ * instead); observe the Job and its pods, or the runs; assemble the status and record Events.
  */
 public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   static final String EXPORT_INDEX = "bqexport.io/export-ref";
@@ -55,9 +59,16 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   private final BackfillEvents events;
   private final String exporterImage;
   private final Clock clock;
+  private final TransferBackfill transferBackfill;
 
-  public BackfillReconciler(KubernetesClient client, EventRecorder recorder, String exporterImage, Clock clock) {
+  /**
+   * @param transfers opens Transfer Service clients, for backfills of exports with delivery TransferService
+   * @param ambient the operator's own Google identity, for such exports that use Workload Identity
+   */
+  public BackfillReconciler(KubernetesClient client, EventRecorder recorder, String exporterImage, Clock clock,
+      TransferClients transfers, AmbientCredentials ambient) {
     this.client = client;
+    this.transferBackfill = new TransferBackfill(transfers, ambient, new ExportSecrets(client));
     this.children = new ChildApplier(client, recorder);
     this.events = new BackfillEvents(recorder);
     this.recorder = recorder;
@@ -82,10 +93,25 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       problems.addAll(checkAgainstExportAndStart(backfill, export, startedRange, job, now));
     }
 
-    String waitingFor = null;
+    BackfillStatusAssembler.Waiting waiting = null;
     String jobName = previous == null ? null : previous.job();
     boolean finished = previous != null && BackfillStatusAssembler.isFinished(previous.phase());
-    if (problems.isEmpty() && !finished) {
+    boolean viaTransfer = export.isPresent() && export.get().getSpec().transferService() && job.isEmpty();
+    List<String> transferConfigs = null;
+    Optional<Duration> transferRecheck = Optional.empty();
+    Optional<BackfillChunks> chunks = Optional.empty();
+    if (viaTransfer) {
+      TransferBackfill.Outcome outcome = transferBackfill.step(backfill, export.get(), problems.isEmpty(),
+          credentialsValid(export.get()), now);
+      problems.addAll(outcome.problems());
+      waiting = outcome.waiting();
+      transferConfigs = outcome.configs();
+      chunks = outcome.progress();
+      transferRecheck = outcome.recheckAfter();
+      if (!transferConfigs.isEmpty() && startedRange == null) {
+        startedRange = range(backfill);
+      }
+    } else if (problems.isEmpty() && !finished) {
       if (job.isEmpty()) {
         if (credentialsValid(export.get())) {
           try {
@@ -100,20 +126,19 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
             problems.add(Problem.of(e.reason(), e.getMessage()));
           }
         } else {
-          waitingFor = export.get().getMetadata().getName();
+          waiting = BackfillStatusAssembler.Waiting.forCredentials(export.get().getMetadata().getName());
         }
       } else if (!jobFinished(job.get())) {
         job = Optional.of(followSpec(backfill, job.get()));
       }
     }
-    Optional<BackfillChunks> chunks = job.map(j -> BackfillChunks.observe(j,
-        context.getSecondaryResources(Pod.class), plan(backfill, j),
-        backfill.getSpec().mode()));
     if (job.isPresent()) {
+      chunks = Optional.of(BackfillChunks.observe(job.get(), context.getSecondaryResources(Pod.class),
+          plan(backfill, job.get()), backfill.getSpec().mode()));
       jobName = job.get().getMetadata().getName();
     }
-    BigQueryBackfillStatus next = statusAssembler.assemble(backfill,
-        new BackfillStatusAssembler.Observation(problems, waitingFor, chunks, startedRange, jobName), now);
+    BigQueryBackfillStatus next = statusAssembler.assemble(backfill, new BackfillStatusAssembler.Observation(
+        problems, waiting, chunks, startedRange, jobName, transferConfigs), now);
 
     if (!Objects.equals(previous, next)) {
       if (!StatusWriter.write(backfill, next, context)) {
@@ -122,7 +147,9 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       events.record(backfill, previous, next);
     }
     UpdateControl<BigQueryBackfill> control = UpdateControl.noUpdate();
-    return retryAt(problems, export, backfill, now).map(control::rescheduleAfter).orElse(control);
+    // The Transfer Service sends no events: its runs are looked at again after the recheck it asked for.
+    return transferRecheck.or(() -> retryAt(problems, export, backfill, now)).map(control::rescheduleAfter)
+        .orElse(control);
   }
 
   /** The export exists, the range is exportable, and neither range nor plan changed since the Job was created. */

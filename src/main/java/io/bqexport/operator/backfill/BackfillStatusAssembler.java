@@ -25,13 +25,29 @@ public final class BackfillStatusAssembler {
    * What one reconcile saw.
    *
    * @param problems why the backfill cannot go on (spec, missing export, range); empty when it can
-   * @param waitingForExport the export whose credentials are not valid yet, or null
-   * @param chunks the Job's progress, when the Job exists
+   * @param waiting why the backfill has not started yet although nothing is wrong, or null
+   * @param chunks the Job's progress, when the Job exists (with delivery TransferService: the runs' progress)
    * @param startedRange the range the Job was created for, once it was
    * @param job the Job's name, once it was created
+   * @param transferConfigs with delivery TransferService, the configs whose runs were started (maybe none yet);
+   *     null for a backfill by Job
    */
-  public record Observation(List<Problem> problems, String waitingForExport, Optional<BackfillChunks> chunks,
-      String startedRange, String job) {}
+  public record Observation(List<Problem> problems, Waiting waiting, Optional<BackfillChunks> chunks,
+      String startedRange, String job, List<String> transferConfigs) {
+
+    boolean transfer() {
+      return transferConfigs != null;
+    }
+  }
+
+  /** Not started yet, for a reason that goes away by itself (credentials validated, configs created, resumed). */
+  public record Waiting(String reason, String message) {
+    static Waiting forCredentials(String export) {
+      return new Waiting(Reasons.WAITING_FOR_EXPORT, "Waiting for BigQueryExport " + export + " to have valid"
+          + " credentials for its current spec (its CredentialsValid condition); the backfill starts as soon as"
+          + " they are.");
+    }
+  }
 
   public BigQueryBackfillStatus assemble(BigQueryBackfill backfill, Observation seen, Instant now) {
     BigQueryBackfillStatus previous = backfill.getStatus();
@@ -39,7 +55,7 @@ public final class BackfillStatusAssembler {
         backfill.getMetadata().getGeneration(), now);
     long hoursTotal = hoursTotal(backfill);
     // Once the Job exists, its plan is the truth, even if the spec's range was changed since.
-    BackfillProgress progress = seen.chunks().map(c -> progress(c.hoursTotal(), c))
+    BackfillProgress progress = seen.chunks().map(c -> progress(c.hoursTotal(), c, seen.transfer()))
         .orElse(previous != null && previous.progress() != null ? previous.progress()
             : new BackfillProgress(hoursTotal, 0L, 0L, 0L, "0%"));
     String phase = seen.chunks().map(c -> c.state().name())
@@ -55,10 +71,8 @@ public final class BackfillStatusAssembler {
       conditions.set(ConditionType.STALLED, true, first.reason(), all);
       finishedConditions(conditions, phase, seen);
     } else if (seen.chunks().isEmpty() && !isFinished(phase)) {
-      String reason = seen.waitingForExport() == null ? Reasons.PENDING : Reasons.WAITING_FOR_EXPORT;
-      String message = seen.waitingForExport() == null ? "The backfill is about to start."
-          : "Waiting for BigQueryExport " + seen.waitingForExport() + " to have valid credentials for its"
-              + " current spec (its CredentialsValid condition); the backfill starts as soon as they are.";
+      String reason = seen.waiting() == null ? Reasons.PENDING : seen.waiting().reason();
+      String message = seen.waiting() == null ? "The backfill is about to start." : seen.waiting().message();
       conditions.set(ConditionType.READY, false, reason, message);
       conditions.set(ConditionType.RECONCILING, true, reason, message);
       conditions.set(ConditionType.STALLED, false, reason, "");
@@ -76,9 +90,9 @@ public final class BackfillStatusAssembler {
         }
         case FAILED -> {
           String message = failedMessage(seen, summary);
-          conditions.set(ConditionType.READY, false, Reasons.CHUNKS_FAILED, message);
-          conditions.set(ConditionType.RECONCILING, false, Reasons.CHUNKS_FAILED, message);
-          conditions.set(ConditionType.STALLED, true, Reasons.CHUNKS_FAILED, message);
+          conditions.set(ConditionType.READY, false, failedReason(seen), message);
+          conditions.set(ConditionType.RECONCILING, false, failedReason(seen), message);
+          conditions.set(ConditionType.STALLED, true, failedReason(seen), message);
         }
         case SUSPENDED -> {
           String message = "Suspended (spec.suspend): " + summary + "; set spec.suspend to false to resume.";
@@ -87,7 +101,9 @@ public final class BackfillStatusAssembler {
           conditions.set(ConditionType.STALLED, false, Reasons.SUSPENDED, "");
         }
         default -> {
-          String message = "Exporting in chunks of " + backfill.getSpec().chunkHours() + " hour(s): " + summary + ".";
+          String message = seen.transfer() ? "Transfer runs started, one per hour, in " + seen.transferConfigs().size()
+              + " transfer config(s): " + summary + "."
+              : "Exporting in chunks of " + backfill.getSpec().chunkHours() + " hour(s): " + summary + ".";
           conditions.set(ConditionType.READY, false, Reasons.RUNNING, message);
           conditions.set(ConditionType.RECONCILING, true, Reasons.RUNNING, message);
           conditions.set(ConditionType.STALLED, false, Reasons.RUNNING, "");
@@ -103,18 +119,20 @@ public final class BackfillStatusAssembler {
     return new BigQueryBackfillStatus(backfill.getMetadata().getGeneration(), phase, conditions.list(), progress,
         seen.chunks().map(BackfillChunks::failed).filter(f -> !f.isEmpty())
             .orElse(seen.chunks().isPresent() || previous == null ? null : previous.failedChunks()),
-        seen.startedRange(), seen.job(), startTime, completionTime);
+        seen.startedRange(), seen.job(), startTime, completionTime,
+        seen.transfer() && !seen.transferConfigs().isEmpty() ? seen.transferConfigs() : null);
   }
 
   /** Complete and Failed say how the backfill ended, like a Job's conditions. */
   private static void finishedConditions(Conditions conditions, String phase, Observation seen) {
     if (SUCCEEDED.equals(phase)) {
-      conditions.set(ConditionType.COMPLETE, true, Reasons.SUCCEEDED, "Every chunk is exported.");
+      conditions.set(ConditionType.COMPLETE, true, Reasons.SUCCEEDED, seen.transfer()
+          ? "Every hour's transfer run succeeded." : "Every chunk is exported.");
       conditions.set(ConditionType.FAILED, false, Reasons.SUCCEEDED, "");
     } else if (FAILED.equals(phase)) {
       String message = failedMessage(seen, "");
-      conditions.set(ConditionType.COMPLETE, false, Reasons.CHUNKS_FAILED, message);
-      conditions.set(ConditionType.FAILED, true, Reasons.CHUNKS_FAILED, message);
+      conditions.set(ConditionType.COMPLETE, false, failedReason(seen), message);
+      conditions.set(ConditionType.FAILED, true, failedReason(seen), message);
     } else {
       String reason = SUSPENDED.equals(phase) ? Reasons.SUSPENDED : RUNNING.equals(phase) ? Reasons.RUNNING
           : conditions.get(ConditionType.COMPLETE).map(c -> c.reason()).orElse(Reasons.PENDING);
@@ -123,10 +141,21 @@ public final class BackfillStatusAssembler {
     }
   }
 
+  private static String failedReason(Observation seen) {
+    return seen.transfer() ? Reasons.TRANSFER_RUN_FAILED : Reasons.CHUNKS_FAILED;
+  }
+
   private static String failedMessage(Observation seen, String summary) {
     var chunks = seen.chunks().orElse(null);
     if (chunks == null) {
       return "The backfill failed.";
+    }
+    if (seen.transfer()) {
+      String failed = chunks.failed().stream().limit(3).map(f -> "hour " + f.window() + ": " + f.message())
+          .collect(Collectors.joining("; "));
+      return (summary.isEmpty() ? "" : summary + ". ") + chunks.hoursFailed() + " hour(s) failed in the Transfer"
+          + " Service" + (failed.isEmpty() ? "" : ": " + failed) + ". Loaded hours stay; fix the cause and create"
+          + " a new FillGaps backfill, which starts runs only for the hours not loaded.";
     }
     String failed = chunks.failed().stream().limit(3)
         .map(f -> "chunk " + f.index() + " (" + f.window() + ") " + f.reason() + ": " + f.message())
@@ -137,13 +166,16 @@ public final class BackfillStatusAssembler {
         + ". Committed chunks stay; fix the cause and create a new FillGaps backfill for the rest.";
   }
 
-  private static BackfillProgress progress(long hoursTotal, BackfillChunks chunks) {
+  /** Transfer runs count no rows: rows stays empty rather than claiming 0. */
+  private static BackfillProgress progress(long hoursTotal, BackfillChunks chunks, boolean transfer) {
     long percent = hoursTotal == 0 ? 100 : chunks.hoursDone() * 100 / hoursTotal;
-    return new BackfillProgress(hoursTotal, chunks.hoursDone(), chunks.hoursFailed(), chunks.rows(), percent + "%");
+    return new BackfillProgress(hoursTotal, chunks.hoursDone(), chunks.hoursFailed(),
+        transfer ? null : chunks.rows(), percent + "%");
   }
 
   private static String summary(BackfillProgress p) {
-    return p.hoursDone() + " of " + p.hoursTotal() + " hours done (" + p.percent() + "), " + p.rows() + " rows"
+    return p.hoursDone() + " of " + p.hoursTotal() + " hours done (" + p.percent() + ")"
+        + (p.rows() == null ? "" : ", " + p.rows() + " rows")
         + (p.hoursFailed() > 0 ? ", " + p.hoursFailed() + " hours failed" : "");
   }
 

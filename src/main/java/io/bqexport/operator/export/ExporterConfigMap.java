@@ -43,7 +43,7 @@ public final class ExporterConfigMap {
         .build();
   }
 
-  static ExporterConfig config(BigQueryExport export, Instant now) {
+  public static ExporterConfig config(BigQueryExport export, Instant now) {
     BigQueryExportSpec spec = export.getSpec();
     return new ExporterConfig(
         new ExporterConfig.ExportRef(export.getMetadata().getNamespace(), export.getMetadata().getName()),

@@ -206,6 +206,10 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
             throw invalid("requested_time_range must be a past range with start_time before end_time, got "
                 + start + " to " + end);
           }
+          // "Creates transfer runs where run_time is in the range between start_time (inclusive) and end_time
+          // (exclusive)" (StartManualTransferRunsRequest.TimeRange), one per slot of the config's schedule: "for each
+          // date - or whatever granularity the data source supports - in the range, one transfer run is created"
+          // (transferConfigs.scheduleRuns, which startManualRuns replaces).
           runTimes = schedule(config).runTimes(start, end);
         }
         default -> throw invalid("set requested_run_time or requested_time_range");

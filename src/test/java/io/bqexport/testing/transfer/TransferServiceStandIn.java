@@ -12,6 +12,7 @@ import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.storage.CloudStorageStandIn;
 import io.bqexport.transfer.TransferClient;
 import io.bqexport.transfer.TransferClientSettings;
+import io.bqexport.transfer.TransferClients;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
@@ -43,10 +44,11 @@ import java.util.function.Function;
  */
 public final class TransferServiceStandIn implements AutoCloseable {
   static final Context.Key<String> PRINCIPAL = Context.key("principal");
-  /** The identity the Transfer Service loads with (Google's BigQuery Data Transfer service agent). */
-  static final String SERVICE_AGENT = "service-agent@gcp-sa-bigquerydatatransfer.iam.gserviceaccount.com";
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The identity runs load as: the BigQuery Data Transfer Service's service agent. */
+  public static final String SERVICE_AGENT = "service-0@gcp-sa-bigquerydatatransfer.iam.gserviceaccount.com";
 
   private final String serverName = "transfer-stand-in-" + UUID.randomUUID();
   private final Server server;
@@ -110,6 +112,11 @@ public final class TransferServiceStandIn implements AutoCloseable {
   public TransferServiceStandIn trustTokensOf(Function<String, String> authority) {
     this.tokenAuthority = authority;
     return this;
+  }
+
+  /** Opens bqexport's clients with the given credentials over the in-process channel: the operator's seam. */
+  public TransferClients clients() {
+    return credentials -> TransferClient.create(TransferClientSettings.over(channelProvider(), credentials));
   }
 
   /** Grants IAM permissions (e.g. bigquery.transfers.get) to a principal, replacing what it had. */

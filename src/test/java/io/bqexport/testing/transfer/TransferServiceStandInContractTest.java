@@ -271,6 +271,27 @@ class TransferServiceStandInContractTest {
   }
 
   @Test
+  void aTokenFromGooglesTokenEndpointIsItsServiceAccountsAndRunsLoadAsTheServiceAgent() throws Exception {
+    // One OAuth token works with every Google API: a key's token from the emulator's token endpoint is accepted
+    // here as its service account, whose IAM permissions then apply.
+    transfers.trustTokensOf(bigQuery::serviceAccountOf);
+    var key = io.bqexport.testing.ServiceAccountKeys.create(bigQuery, PROJECT, "writer");
+    var keyCredentials = com.google.auth.oauth2.ServiceAccountCredentials.fromStream(key.inputStream())
+        .createScoped(List.of("https://www.googleapis.com/auth/cloud-platform"));
+    try (TransferClient writer = transfers.clients().open(keyCredentials)) {
+      assertThatThrownBy(() -> writer.list(PARENT)).hasMessageContaining("permission bigquery.transfers.get denied");
+      transfers.grant(key.clientEmail(), "bigquery.transfers.get", "bigquery.transfers.update");
+      String name = writer.create(spec()).getName();
+      writeHour(HOUR, 1, 3);
+      // With an emulator that requires tokens, the run still loads: as the Transfer Service's own service agent.
+      bigQuery.requireAuthentication(true);
+      TransferRun run = finished(writer.startManualRun(name, Instant.parse("2026-11-28T13:05:00Z")).get(0));
+      assertThat(run.getState()).as(run.getErrorStatus().getMessage()).isEqualTo(TransferState.SUCCEEDED);
+      assertThat(bigQuery.rowCount(PROJECT, "amplitude", "events")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void runsMustBeInThePastAndFailWithoutTheirTable() {
     String name = client.create(spec()).getName();
     assertThatThrownBy(() -> client.startManualRun(name, clock.instant().plusSeconds(60)))

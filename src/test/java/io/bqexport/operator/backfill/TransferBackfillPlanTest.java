@@ -1,0 +1,102 @@
+package io.bqexport.operator.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.bigquery.datatransfer.v1.TransferRun;
+import com.google.cloud.bigquery.datatransfer.v1.TransferState;
+import com.google.protobuf.Timestamp;
+import com.google.rpc.Status;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.transfer.TransferSchedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which runs a transfer backfill requests, and its progress from the runs: pure. */
+class TransferBackfillPlanTest {
+  private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
+  /** "5 * * * *" with availabilityDelay 2h: the run at H + 3h + 5m loads hour H. */
+  private static final TransferSchedule SCHEDULE = TransferSchedule.fromCron("5 * * * *", Duration.ofHours(2));
+  private static final TransferBackfillPlan PLAN = new TransferBackfillPlan(START, START.plus(Duration.ofHours(4)),
+      SCHEDULE);
+
+  @Test
+  void eachHourIsLoadedByTheSlotWhoseRunTimeFormatsIt() {
+    for (Instant hour : PLAN.hours()) {
+      assertThat(SCHEDULE.loadedHour(PLAN.runTime(hour))).isEqualTo(hour);
+    }
+    assertThat(PLAN.runTime(START)).isEqualTo(Instant.parse("2026-11-20T03:05:00Z"));
+  }
+
+  @Test
+  void aFreshRangeIsOneRequestFromTheFirstSlotToJustAfterTheLast() {
+    assertThat(PLAN.rangesToStart(List.of())).containsExactly(new TransferBackfillPlan.Range(
+        Instant.parse("2026-11-20T03:05:00Z"), Instant.parse("2026-11-20T06:05:01Z")));
+    assertThat(PLAN.requestableAt()).as("the last slot must be past: the service refuses future run times")
+        .isEqualTo(Instant.parse("2026-11-20T06:05:01Z"));
+  }
+
+  @Test
+  void fillGapsSkipsHoursWithASucceededOrRunningRunButNotAFailedOne() {
+    List<TransferRun> existing = List.of(
+        run(START.plus(Duration.ofHours(1)), TransferState.SUCCEEDED),
+        run(START.plus(Duration.ofHours(2)), TransferState.FAILED),
+        run(START.plus(Duration.ofHours(3)), TransferState.RUNNING));
+
+    assertThat(PLAN.rangesToStart(existing)).containsExactly(
+        new TransferBackfillPlan.Range(PLAN.runTime(START), PLAN.runTime(START).plusSeconds(1)),
+        new TransferBackfillPlan.Range(PLAN.runTime(START.plus(Duration.ofHours(2))),
+            PLAN.runTime(START.plus(Duration.ofHours(2))).plusSeconds(1)));
+  }
+
+  @Test
+  void progressCountsAnHourDoneOnlyWhenEveryConfigLoadedIt() {
+    Instant h0 = START;
+    Instant h1 = START.plus(Duration.ofHours(1));
+    Instant h2 = START.plus(Duration.ofHours(2));
+    Instant h3 = START.plus(Duration.ofHours(3));
+    List<TransferRun> events = List.of(run(h0, TransferState.SUCCEEDED), run(h1, TransferState.FAILED),
+        run(h1, TransferState.SUCCEEDED), run(h2, TransferState.SUCCEEDED), run(h3, TransferState.SUCCEEDED));
+    List<TransferRun> mergeIds = List.of(run(h0, TransferState.SUCCEEDED), run(h1, TransferState.SUCCEEDED),
+        run(h2, TransferState.PENDING), run(h3, TransferState.FAILED));
+
+    BackfillChunks running = TransferRunProgress.observe(PLAN, Map.of("events", events, "merge", mergeIds), "t0");
+    assertThat(running.state()).isEqualTo(BackfillChunks.JobState.Running);
+    assertThat(running.hoursDone()).as("a retried hour counts once it succeeded").isEqualTo(2);
+    assertThat(running.hoursFailed()).isEqualTo(1);
+    assertThat(running.failed()).singleElement().satisfies(f -> {
+      assertThat(f.window()).isEqualTo(h3 + "/" + h3.plus(Duration.ofHours(1)));
+      assertThat(f.reason()).isEqualTo(Reasons.TRANSFER_RUN_FAILED);
+      assertThat(f.message()).isEqualTo("No files found matching the path");
+    });
+
+    List<TransferRun> mergeIdsEnded = List.of(run(h0, TransferState.SUCCEEDED), run(h1, TransferState.SUCCEEDED),
+        run(h2, TransferState.SUCCEEDED), run(h3, TransferState.FAILED));
+    BackfillChunks failed = TransferRunProgress.observe(PLAN, Map.of("events", events, "merge", mergeIdsEnded), "t0");
+    assertThat(failed.state()).isEqualTo(BackfillChunks.JobState.Failed);
+    assertThat(failed.completionTime()).isNotNull();
+  }
+
+  @Test
+  void anHourWithoutARunYetIsPending() {
+    BackfillChunks chunks = TransferRunProgress.observe(PLAN, Map.of("events", List.of()), "t0");
+    assertThat(chunks.state()).isEqualTo(BackfillChunks.JobState.Running);
+    assertThat(chunks.hoursDone()).isZero();
+    assertThat(chunks.hoursTotal()).isEqualTo(4);
+  }
+
+  private static TransferRun run(Instant hour, TransferState state) {
+    Instant runTime = PLAN.runTime(hour);
+    TransferRun.Builder run = TransferRun.newBuilder().setName("runs/" + runTime + state)
+        .setRunTime(Timestamp.newBuilder().setSeconds(runTime.getEpochSecond())).setState(state);
+    if (state == TransferState.FAILED) {
+      run.setErrorStatus(Status.newBuilder().setCode(3).setMessage("No files found matching the path\nmore"));
+    }
+    if (state == TransferState.SUCCEEDED || state == TransferState.FAILED) {
+      run.setEndTime(Timestamp.newBuilder().setSeconds(runTime.getEpochSecond() + 60));
+    }
+    return run.build();
+  }
+}
