@@ -41,7 +41,9 @@ public final class ExportScenario implements AutoCloseable {
   public final IndexedJobControllerStandIn indexedJobs;
   public final ServiceAccountKeys.Key key;
   private OperatorUnderTest operator;
-  private io.bqexport.transfer.TransferClients transfers = io.bqexport.transfer.TransferClients.grpc(null);
+  /** How often the operator reads transfer runs here: seconds, not the production minutes, to keep tests short. */
+  private static final java.time.Duration TRANSFER_POLL = java.time.Duration.ofSeconds(2);
+  private io.bqexport.transfer.TransferClients transfers; // null: no Transfer Service reachable
 
   public ExportScenario(Instant now) {
     this(now, new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000)));
@@ -68,7 +70,8 @@ public final class ExportScenario implements AutoCloseable {
   }
 
   public void startOperator() {
-    operator = new OperatorUnderTest(kubernetes, clock, transfers);
+    operator = transfers == null ? new OperatorUnderTest(kubernetes, clock)
+        : new OperatorUnderTest(kubernetes, clock, transfers, TRANSFER_POLL);
   }
 
   /** Restarts the operator with Transfer Service clients opened by {@code transfers} (e.g. the stand-in's). */

@@ -74,11 +74,6 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
   }
 
-  /** With Transfer Service clients opened by {@code transfers}, runs polled at the operator's default interval. */
-  public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers) {
-    this(kubernetes, clock, transfers, TransferDelivery.DEFAULT_POLL);
-  }
-
   /**
    * With Transfer Service delivery: clients from {@code transfers} (a stand-in's channel), runs polled every
    * {@code transferPoll}.

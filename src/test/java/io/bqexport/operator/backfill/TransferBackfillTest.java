@@ -19,20 +19,17 @@ import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.api.v1alpha1.StorageSourceSpec;
-import io.bqexport.exporter.ExporterConfig;
-import io.bqexport.operator.export.ExporterConfigMap;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.storage.StorageLayout;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.ExportScenario;
+import io.bqexport.testing.Waits;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.storage.AmplitudeStorageExport;
 import io.bqexport.testing.storage.CloudStorageStandIn;
 import io.bqexport.testing.transfer.TransferServiceStandIn;
 import io.bqexport.transfer.TransferClient;
-import io.bqexport.transfer.TransferConfigSpec;
-import io.bqexport.transfer.TransferConfigSync;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,8 +42,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A BigQueryBackfill of an export with delivery TransferService, end to end: the real operator on the Kubernetes
  * stand-in, the real DataTransferServiceClient on the Transfer Service stand-in, whose runs load the Cloud Storage
- * stand-in's objects into the BigQuery emulator. The export side (which creates the transfer configs) is another
- * change; here the test creates them as it would, through TransferConfigSync with the export's derived specs.
+ * stand-in's objects into the BigQuery emulator. The export creates the transfer configs; the backfill finds them.
  */
 class TransferBackfillTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
@@ -95,6 +91,7 @@ class TransferBackfillTest {
 
   @Test
   void threeDaysAreLoadedByOneManualRunPerHourWithoutAJob() {
+    transfers.grant(scenario.key.clientEmail(), GET); // the export cannot create its configs yet
     BigQueryExport export = scenario.create(transferExport());
     h.awaitExportValid(EXPORT);
     h.create("history", EXPORT, START, END, BackfillMode.FillGaps, 24, 2);
@@ -102,8 +99,9 @@ class TransferBackfillTest {
     BigQueryBackfill waiting = h.await("history", b -> reason(b, ConditionType.READY, Reasons.WAITING_FOR_EXPORT)
         && message(b, ConditionType.READY).contains("transfer configs"));
     assertThat(message(waiting, ConditionType.READY)).contains("bqexport analytics/" + EXPORT + " events");
+    transfers.grant(scenario.key.clientEmail(), GET, UPDATE);
 
-    String config = createConfigs(export);
+    String config = awaitExportConfigs(export);
     BigQueryBackfill done = h.awaitPhase("history", "Succeeded");
 
     assertThat(done.getStatus().transferConfigs()).containsExactly(config);
@@ -130,7 +128,7 @@ class TransferBackfillTest {
         AmplitudeStorageExport.gzip(List.of("{not json")));
     BigQueryExport export = scenario.create(transferExport());
     h.awaitExportValid(EXPORT);
-    String config = createConfigs(export);
+    String config = awaitExportConfigs(export);
     h.create("history", EXPORT, START, END, BackfillMode.FillGaps, 24, 2);
 
     BigQueryBackfill failed = h.awaitPhase("history", "Failed");
@@ -160,7 +158,7 @@ class TransferBackfillTest {
   void replaceIsRefusedBecauseTheTransferServiceOnlyAppends() {
     BigQueryExport export = scenario.create(transferExport());
     h.awaitExportValid(EXPORT);
-    String config = createConfigs(export);
+    String config = awaitExportConfigs(export);
     h.create("history", EXPORT, START, END, BackfillMode.Replace, 24, 2);
 
     BigQueryBackfill refused = h.await("history", b -> reason(b, ConditionType.STALLED, Reasons.INVALID_SPEC));
@@ -172,7 +170,7 @@ class TransferBackfillTest {
   void aMissingPermissionAndADisabledServiceHaveTheirReasons() {
     BigQueryExport export = scenario.create(transferExport());
     h.awaitExportValid(EXPORT);
-    String config = createConfigs(export);
+    String config = awaitExportConfigs(export);
     transfers.grant(scenario.key.clientEmail(), GET);
     h.create("denied", EXPORT, START, END, BackfillMode.FillGaps, 24, 2);
 
@@ -215,19 +213,14 @@ class TransferBackfillTest {
     return export;
   }
 
-  /** What the export side does: its configs, derived from its spec, created in the stand-in; the events config. */
-  private String createConfigs(BigQueryExport export) {
-    ExporterConfig config = ExporterConfigMap.config(export, NOW);
-    List<TransferConfigSpec> specs = TransferConfigSpec.builder()
-        .export(config.export().namespace(), config.export().name())
-        .storage(config.storage()).destination(config.destination()).data(config.data())
-        .schedule(export.getSpec().schedule())
-        .availabilityDelay(Duration.parse(config.availabilityDelay()))
-        .build();
-    try (TransferClient client = transfers.client(ADMIN_TOKEN)) {
-      return TransferConfigSync.sync(client, specs.get(0).parent(),
-          TransferConfigSpec.ownedPrefix(ExportScenario.NAMESPACE, EXPORT), specs).get(0).name();
-    }
+  /** The export's events config, once the export has created its configs. */
+  private String awaitExportConfigs(BigQueryExport export) {
+    String name = export.getMetadata().getName();
+    BigQueryExport ready = Waits.until("the transfer configs of export " + name, () -> scenario.get(name),
+        b -> b.getStatus() != null && b.getStatus().transfer() != null && b.getStatus().transfer().configs() != null
+            && !b.getStatus().transfer().configs().isEmpty(), b -> String.valueOf(b.getStatus()));
+    return ready.getStatus().transfer().configs().stream().filter(c -> "events".equals(c.table())).findFirst()
+        .orElseThrow().name();
   }
 
   private List<TransferRun> runs(String config) {
