@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,11 @@ final class MeasuredProcess {
 
   /** Starts {@code command}; stdout and stderr go to {@code log}. */
   static MeasuredProcess start(List<String> command, Path log) throws IOException {
+    return start(command, Map.of(), log);
+  }
+
+  /** Starts {@code command} with {@code env} added to this process's environment. */
+  static MeasuredProcess start(List<String> command, Map<String, String> env, Path log) throws IOException {
     boolean timed = Files.isExecutable(TIME);
     List<String> full = new ArrayList<>();
     if (timed) {
@@ -50,7 +56,9 @@ final class MeasuredProcess {
     }
     full.addAll(command);
     long started = System.nanoTime();
-    Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     return new MeasuredProcess(p, timed, log, started);
   }
 
