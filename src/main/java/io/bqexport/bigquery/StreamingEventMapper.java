@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.bqexport.ExportWindow;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The fast path of {@link EventMapper}: parses the line token by token and writes the row as it goes, with no tree
@@ -37,8 +39,11 @@ final class StreamingEventMapper {
 
   private enum Type { STRING, INT64, FLOAT64, BOOL, TIMESTAMP, JSON }
 
-  /** A column as the fast path needs it; role: 1 server_upload_time, 2 the partition column, 0 neither. */
-  private record Slot(String name, Type type, int role) {}
+  /**
+   * A column as the fast path needs it; index: its position among the source columns (to spot a duplicate key);
+   * role: 1 server_upload_time, 2 the partition column, 0 neither.
+   */
+  private record Slot(int index, String name, Type type, int role) {}
 
   private final JsonFactory json;
   private final String extraColumn;
@@ -49,10 +54,12 @@ final class StreamingEventMapper {
     this.json = json;
     this.extraColumn = schema.extraColumn();
     this.hourColumn = schema.hourColumn();
-    this.slots = schema.sourceColumns().entrySet().stream().collect(Collectors.toUnmodifiableMap(
-        Map.Entry::getKey, e -> new Slot(e.getValue().name(), Type.valueOf(e.getValue().type()),
-            e.getValue().name().equals("server_upload_time") ? 1
-                : e.getValue().name().equals(schema.partitionColumn()) ? 2 : 0)));
+    Map<String, Slot> byKey = new HashMap<>();
+    for (EventSchema.Column column : schema.sourceColumns().values()) {
+      byKey.put(column.sourceKey(), new Slot(byKey.size(), column.name(), Type.valueOf(column.type()),
+          column.name().equals("server_upload_time") ? 1 : column.name().equals(schema.partitionColumn()) ? 2 : 0));
+    }
+    this.slots = Map.copyOf(byKey);
   }
 
   MappedEvent map(String line, ExportWindow window) throws Unusual {
@@ -62,13 +69,13 @@ final class StreamingEventMapper {
     ByteArrayBuilder bytes = new ByteArrayBuilder(line.length() + 256);
     try (JsonParser parser = json.createParser(line);
         JsonGenerator row = json.createGenerator(bytes)) {
-      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw Unusual.INSTANCE;
       }
       row.writeStartObject();
       TokenBuffer extra = null;
       Set<String> unknownKeys = Set.of();
+      boolean[] seen = new boolean[slots.size()];
       int valuesInExtra = 0;
       Instant serverUploadTime = null;
       Instant eventTime = null;
@@ -77,6 +84,12 @@ final class StreamingEventMapper {
         String key = parser.currentName();
         JsonToken value = parser.nextToken();
         Slot slot = slots.get(key);
+        if (slot != null) {
+          if (seen[slot.index]) {
+            throw Unusual.INSTANCE; // a duplicate key: the tree keeps the last value at the first one's place
+          }
+          seen[slot.index] = true;
+        }
         if (slot != null && value == JsonToken.VALUE_NULL) {
           continue;
         }
@@ -98,7 +111,9 @@ final class StreamingEventMapper {
           if (unknownKeys.isEmpty()) {
             unknownKeys = new LinkedHashSet<>();
           }
-          unknownKeys.add(key);
+          if (!unknownKeys.add(key)) {
+            throw Unusual.INSTANCE;
+          }
         }
         if (extra == null) {
           extra = new TokenBuffer(null, false);
@@ -287,8 +302,13 @@ final class StreamingEventMapper {
           throw Unusual.INSTANCE;
         }
         out.writeStartObject();
+        KeySet keys = new KeySet();
         for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
-          out.writeFieldName(parser.currentName());
+          String name = parser.currentName();
+          if (!keys.add(name)) {
+            throw Unusual.INSTANCE; // a duplicate key: the tree keeps the last value at the first one's place
+          }
+          out.writeFieldName(name);
           copy(parser, parser.nextToken(), out, depth + 1);
         }
         out.writeEndObject();
@@ -325,6 +345,32 @@ final class StreamingEventMapper {
         return;
       default:
         throw Unusual.INSTANCE;
+    }
+  }
+
+  /** The keys of one object so far: a short array (most objects are small), a hash set beyond it. */
+  private static final class KeySet {
+    private static final int LINEAR = 16;
+    private final String[] few = new String[LINEAR];
+    private int count;
+    private Set<String> many;
+
+    /** False when the key was there already. */
+    boolean add(String key) {
+      if (many != null) {
+        return many.add(key);
+      }
+      for (int i = 0; i < count; i++) {
+        if (few[i].equals(key)) {
+          return false;
+        }
+      }
+      if (count == LINEAR) {
+        many = new HashSet<>(Arrays.asList(few));
+        return many.add(key);
+      }
+      few[count++] = key;
+      return true;
     }
   }
 }

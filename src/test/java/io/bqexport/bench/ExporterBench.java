@@ -11,9 +11,12 @@ import io.bqexport.testing.amplitude.ExportArchiveWriter;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +37,7 @@ import java.util.Map;
  * same archives against the same floor. The last line is the summary scripts read:
  * {@code exporter: ratio_256mb=.. ratio_1gb=.. rss_mib=.. rss_spread_pct=.. count_ratio=..}.
  * Options: --small-mb=256 --large-mb=1024 --e2e-mb=32 --work=target/bench --jar=target/bqexport.jar
- * --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" --java-tool-options="..." (to
+ * --count-only=true (the counting pass alone) --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" --java-tool-options="..." (to
  * try other settings; "{label}" in an option becomes the run's label, e.g. for
  * -XX:StartFlightRecording=filename=target/{label}.jfr).
  */
@@ -46,7 +49,7 @@ public final class ExporterBench {
   private ExporterBench() {
   }
 
-  record Figures(String label, BenchArchive archive, double floorSeconds, MeasuredProcess.Result run,
+  record Figures(String label, BenchArchive archive, MeasuredProcess.Result floor, MeasuredProcess.Result run,
       double toLastUploadByteSeconds, RunSummary summary) {
     double eventsPerSecond() {
       return archive.events() / run.seconds();
@@ -57,14 +60,16 @@ public final class ExporterBench {
     }
 
     double floorRatio() {
-      return run.seconds() / floorSeconds;
+      return run.seconds() / floor.seconds();
     }
 
     String line() {
       return String.format(Locale.ROOT, "exporter %-5s %7.1f MB, %8d events: %6.2f s (to last upload byte %.2f s),"
-              + " %8.0f events/s, %6.1f MB/s, floor %5.2f s, ratio %5.2f, peak RSS %4.0f MiB, %s",
+              + " %8.0f events/s, %6.1f MB/s, floor %5.2f s, ratio %5.2f, peak RSS %4.0f MiB, CPU %.1f s (floor"
+              + " %.1f s, ratio %.2f), %s",
           label, archive.uncompressedBytes() / 1e6, archive.events(), run.seconds(), toLastUploadByteSeconds,
-          eventsPerSecond(), megabytesPerSecond(), floorSeconds, floorRatio(), run.peakRssMiB(),
+          eventsPerSecond(), megabytesPerSecond(), floor.seconds(), floorRatio(), run.peakRssMiB(),
+          run.cpuSeconds(), floor.cpuSeconds(), run.cpuSeconds() / floor.cpuSeconds(),
           summary == null ? "no summary" : summary.result() + " " + summary.rows() + " rows");
     }
   }
@@ -81,6 +86,11 @@ public final class ExporterBench {
     BenchArchive small = BenchArchive.ensure(work, smallMb);
     BenchArchive large = BenchArchive.ensure(work, largeMb);
     BenchArchive e2e = BenchArchive.ensure(work, e2eMb);
+    if (o.get("count-only", "false").equals("true")) { // the counting pass alone, e.g. of another build's classes
+      countRatio(small);
+      countRatio(large);
+      return;
+    }
 
     Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS",
         o.get("java-tool-options", ExportPodTemplate.DEFAULT_JAVA_TOOL_OPTIONS));
@@ -116,19 +126,23 @@ public final class ExporterBench {
 
   /** The counting pass of the integrity re-check over the archive, against the floor measured right before it. */
   static double countRatio(BenchArchive archive) throws IOException, InterruptedException {
-    double floor = floor(archive);
+    MeasuredProcess.Result floorRun = floor(archive);
+    double floor = floorRun.seconds();
     long started = System.nanoTime();
+    long cpuStarted = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     long lines;
     try (InputStream in = Files.newInputStream(archive.zip())) {
       lines = HourLineCounter.countArchive(in, BenchArchive.HOUR);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted) / 1e9;
     if (lines != archive.events()) {
       throw new IllegalStateException("the counting pass found " + lines + " lines, the archive has "
           + archive.events());
     }
-    System.out.printf(Locale.ROOT, "exporter count %7.1f MB: %.2f s, floor %.2f s, ratio %.2f%n",
-        archive.uncompressedBytes() / 1e6, seconds, floor, seconds / floor);
+    System.out.printf(Locale.ROOT, "exporter count %7.1f MB: %.2f s, floor %.2f s, ratio %.2f, CPU %.1f s (floor"
+        + " %.1f s, ratio %.2f)%n", archive.uncompressedBytes() / 1e6, seconds, floor, seconds / floor, cpu,
+        floorRun.cpuSeconds(), cpu / floorRun.cpuSeconds());
     return seconds / floor;
   }
 
@@ -149,11 +163,15 @@ public final class ExporterBench {
     return command;
   }
 
-  /** The floor: decompressing the same archive with the system's unzip and gzip. */
-  static double floor(BenchArchive archive) throws IOException, InterruptedException {
-    long started = System.nanoTime();
-    BenchArchive.run(List.of("bash", "-c", "unzip -p \"$0\" | gzip -dc > /dev/null", archive.zip().toString()));
-    return (System.nanoTime() - started) / 1e9;
+  /** The floor: decompressing the same archive with the system's unzip and gzip; its wall and CPU seconds. */
+  static MeasuredProcess.Result floor(BenchArchive archive) throws IOException, InterruptedException {
+    MeasuredProcess.Result floor = MeasuredProcess.start(List.of("bash", "-c",
+        "unzip -p \"$0\" | gzip -dc > /dev/null", archive.zip().toString()),
+        archive.zip().resolveSibling("floor.log")).await(600);
+    if (floor.exitCode() != 0) {
+      throw new IOException("the floor failed; see " + floor.log());
+    }
+    return floor;
   }
 
   static Figures measure(String label, BenchArchive archive, boolean discardUploads, List<String> java,
@@ -161,8 +179,11 @@ public final class ExporterBench {
     Path dir = work.resolve("run-" + label);
     Files.createDirectories(dir);
     BenchArchive.run(List.of("bash", "-c", "cat \"$0\" > /dev/null", archive.zip().toString())); // page cache
-    double floor = floor(archive);
-    try (BigQueryEmulator bigquery = BigQueryEmulator.start();
+    MeasuredProcess.Result floor = floor(archive);
+    Instant now = BenchArchive.HOUR.plus(Duration.ofHours(3));
+    // the emulator runs on the exporter's --now, so its 24-hour staging tables do not expire as they are created
+    try (BigQueryEmulator bigquery = BigQueryEmulator.start(
+            Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), now)));
          AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(archive.source(),
              "bench-api-key", "bench-secret-key").entryMethod(ExportArchiveWriter.EntryMethod.STORED);
          DiscardingUploadProxy proxy = new DiscardingUploadProxy(bigquery.endpoint())) {
@@ -185,7 +206,7 @@ public final class ExporterBench {
       Path configFile = write(dir.resolve("config.json"), ExporterConfigReader.toJson(config));
       List<String> command = new ArrayList<>(java.stream().map(a -> a.replace("{label}", label)).toList());
       command.addAll(List.of("export", "--config", configFile.toString(),
-          "--now", BenchArchive.HOUR.plus(Duration.ofHours(3)).toString()));
+          "--now", now.toString()));
       MeasuredProcess child = MeasuredProcess.start(command, env, dir.resolve("exporter.log"));
       MeasuredProcess.Result result = child.await(600);
       double toLastByte = discardUploads && proxy.lastUploadByteNanos() > 0

@@ -19,7 +19,10 @@ final class MeasuredProcess {
   private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
   private static final Pattern HWM = Pattern.compile("VmHWM:\\s+(\\d+) kB");
 
-  record Result(int exitCode, double seconds, long peakRssKiB, Path log) {
+  private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
+
+  /** cpuSeconds: user plus system time of the child and its children (NaN without /usr/bin/time). */
+  record Result(int exitCode, double seconds, long peakRssKiB, Path log, double cpuSeconds) {
     double peakRssMiB() {
       return peakRssKiB / 1024.0;
     }
@@ -115,12 +118,18 @@ final class MeasuredProcess {
     double seconds = (System.nanoTime() - started) / 1e9;
     sampler.interrupt();
     long rss = sampledHwmKiB;
+    double cpu = Double.NaN;
     if (timed) {
-      Matcher m = MAX_RSS.matcher(Files.readString(log));
+      String output = Files.readString(log);
+      Matcher m = MAX_RSS.matcher(output);
       if (m.find()) {
         rss = Long.parseLong(m.group(1));
       }
+      Matcher c = CPU.matcher(output);
+      for (cpu = 0; c.find(); ) {
+        cpu += Double.parseDouble(c.group(1));
+      }
     }
-    return new Result(process.exitValue(), seconds, rss, log);
+    return new Result(process.exitValue(), seconds, rss, log, cpu);
   }
 }

@@ -55,6 +55,8 @@ class EventMapperEquivalenceTest {
         "{\"event_properties\":{\"n\":[1,-0,1.50,1e3,1.5E-7,-2.0e+2,123456789012345678901234567890,"
             + "9223372036854775807,9223372036854775808,-9223372036854775809,0.1,1e400]}}",
         "{\"event_properties\":{\"d\":" + "[".repeat(60) + "1" + "]".repeat(60) + "}}",
+        "{\"event_properties\":{" + keys(0, 16) + "},\"user_properties\":{" + keys(0, 17) + "},\"groups\":{"
+            + keys(0, 200) + "}}",
         "{\"data\":\"text\",\"plan\":7,\"groups\":[],\"global_user_properties\":true,\"user_properties\":null}",
         "{\"amplitude_id\":9223372036854775807,\"session_id\":-1,\"app\":2147483648,\"event_id\":true,"
             + "\"$schema\":{\"x\":1}}",
@@ -89,6 +91,8 @@ class EventMapperEquivalenceTest {
         "{\"uuid\":\"a\",\"event_type\":\"x\",\"uuid\":null}",
         "{\"x\":1,\"x\":2}",
         "{\"event_properties\":{\"a\":1,\"b\":2,\"a\":3}}",
+        "{\"event_properties\":{" + keys(0, 40) + ",\"k7\":0}}",
+        "{\"user_properties\":[{" + keys(0, 10) + ",\"k3\":0}]}",
         "{\"event_properties\":{\"d\":" + "[".repeat(70) + "]".repeat(70) + "}}",
         "{\"amplitude_id\":12.0,\"session_id\":\"1732780800123\",\"event_id\":\" 7 \",\"app\":1e30}",
         "{\"amplitude_id\":18446744073709551616}",
@@ -155,6 +159,15 @@ class EventMapperEquivalenceTest {
         Instant.parse("2000-02-29T23:59:59.999999999Z"), Instant.parse("1969-12-31T23:59:59.000001Z"))) {
       assertThat(BigQueryTimestamps.format(instant)).isEqualTo(EventMapper.OUTPUT_TIME.format(instant));
     }
+  }
+
+  /** "k0":0,"k1":1,... */
+  private static String keys(int from, int to) {
+    StringBuilder keys = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      keys.append(i == from ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    return keys.toString();
   }
 
   private static String randomValue(Random random, int depth) {
