@@ -22,7 +22,7 @@ class ExportPodTemplateMemoryTest {
     Container container = container(ExportFixtures.export("analytics", "product-events", null));
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
     assertThat(javaToolOptions(container)).isEqualTo(ExportPodTemplate.DEFAULT_JAVA_TOOL_OPTIONS)
-        .contains("-Xmx128m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp");
+        .contains("-Xms128m", "-Xmx128m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp");
   }
 
   @Test
