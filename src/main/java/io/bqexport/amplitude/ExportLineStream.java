@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -97,6 +98,43 @@ public final class ExportLineStream implements LineSource {
       SourceLine line = advance();
       finished = line == null;
       return line;
+    } catch (IOException e) {
+      failure = translate(e);
+      throw failure;
+    }
+  }
+
+  /** Counts without decoding lines ({@link Utf8LineReader#countKeptLines()}): the integrity re-check's read. */
+  @Override
+  public long countLines(Predicate<String> fileCounts) {
+    if (failure != null) {
+      throw failure;
+    }
+    if (closed) {
+      throw new IllegalStateException("the export stream of " + window + " was closed before its end");
+    }
+    long n = 0;
+    try {
+      while (!finished) {
+        if (entryReader != null) {
+          long kept = entryReader.countKeptLines();
+          lines += kept;
+          n += fileCounts.test(file) ? kept : 0;
+          entryReader = null;
+          entryData.close();
+        }
+        ZipEntry entry = zip.getNextEntry();
+        if (entry == null) {
+          verifyEnd();
+          finished = true;
+        } else {
+          entries++;
+          if (!entry.isDirectory()) {
+            openEntry(entry);
+          }
+        }
+      }
+      return n;
     } catch (IOException e) {
       failure = translate(e);
       throw failure;

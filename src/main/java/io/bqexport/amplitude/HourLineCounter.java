@@ -41,19 +41,9 @@ public final class HourLineCounter {
 
   /** Reads {@code lines} to their verified end and counts those of {@code hour}, by the source's file hours. */
   static long count(LineSource lines, Instant hour, WindowSource source) {
-    long n = 0;
-    String lastFile = null;
-    boolean lastCounts = false;
-    for (SourceLine line = lines.next(); line != null; line = lines.next()) {
-      if (!line.file().equals(lastFile)) {
-        lastFile = line.file();
-        Instant fileHour = source.fileHour(lastFile);
-        lastCounts = fileHour == null || fileHour.equals(hour);
-      }
-      if (lastCounts) {
-        n++;
-      }
-    }
-    return n;
+    return lines.countLines(file -> {
+      Instant fileHour = source.fileHour(file);
+      return fileHour == null || fileHour.equals(hour);
+    });
   }
 }

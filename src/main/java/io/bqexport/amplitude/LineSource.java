@@ -2,6 +2,7 @@ package io.bqexport.amplitude;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Where a window's lines come from: the Export API's archive ({@link ExportLineStream}) or Amplitude's Cloud
@@ -20,6 +21,26 @@ public interface LineSource extends AutoCloseable {
    */
   default Set<Instant> hoursWithoutData() {
     return Set.of();
+  }
+
+  /**
+   * Reads to the verified end and counts the lines {@link #next()} would return whose file {@code fileCounts}
+   * accepts; sources that can count without decoding lines override it.
+   */
+  default long countLines(Predicate<String> fileCounts) {
+    long n = 0;
+    String lastFile = null;
+    boolean lastCounts = false;
+    for (SourceLine line = next(); line != null; line = next()) {
+      if (!line.file().equals(lastFile)) {
+        lastFile = line.file();
+        lastCounts = fileCounts.test(lastFile);
+      }
+      if (lastCounts) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

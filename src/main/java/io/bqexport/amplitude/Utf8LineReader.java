@@ -81,6 +81,78 @@ public final class Utf8LineReader {
     }
   }
 
+  /**
+   * Reads to the end and counts the lines {@link #readLine()} would return that a reader keeps: not blank, or with a
+   * {@link #problem()}. Lines are not decoded: one that starts (after ASCII whitespace) with an ASCII character counts
+   * at once and the rest is skipped to its newline, so this runs near the speed of inflating; only a line whose first
+   * non-whitespace byte is not ASCII is decoded, to tell Unicode whitespace and invalid UTF-8 from text.
+   */
+  public long countKeptLines() throws IOException {
+    long count = 0;
+    boolean counted = false; // the current line counts; skipping to its end
+    boolean collecting = false; // the current line is being buffered to be decoded
+    long whitespace = 0; // leading ASCII whitespace bytes of the current line
+    while (true) {
+      if (position >= limit) {
+        int n = in.read(buffer, 0, buffer.length);
+        if (n < 0) {
+          break;
+        }
+        position = 0;
+        limit = n;
+      }
+      if (counted || collecting) {
+        int newline = position;
+        while (newline < limit && buffer[newline] != '\n') {
+          newline++;
+        }
+        if (collecting) {
+          append(position, newline - position);
+        }
+        if (newline == limit) {
+          position = limit;
+          continue;
+        }
+        position = newline + 1;
+        if (collecting && decodedCounts(whitespace)) {
+          count++;
+        }
+        counted = false;
+        collecting = false;
+        whitespace = 0;
+        continue;
+      }
+      byte b = buffer[position];
+      if (b == '\n') {
+        position++;
+        count += whitespace > maxBytes ? 1 : 0; // too long to read, so a bad line, not a blank one
+        whitespace = 0;
+      } else if (b == ' ' || b >= '\t' && b <= '\r' || b >= 0x1c && b <= 0x1f) { // Character.isWhitespace, ASCII
+        position++;
+        whitespace++;
+      } else if (b >= 0) {
+        count++;
+        counted = true;
+      } else {
+        pendingLength = 0;
+        tooLong = false;
+        problem = null;
+        collecting = true;
+      }
+    }
+    if (collecting ? decodedCounts(whitespace) : !counted && whitespace > maxBytes) {
+      count++;
+    }
+    return count;
+  }
+
+  /** Whether the buffered rest of a line after {@code whitespace} leading bytes is a line that readLine keeps. */
+  private boolean decodedCounts(long whitespace) {
+    boolean longLine = tooLong || whitespace + pendingLength > maxBytes;
+    String text = takePending();
+    return longLine || problem != null || !text.isBlank();
+  }
+
   /** Why the last line read is unusable (not valid UTF-8, too long), without quoting it; null when it is fine. */
   public String problem() {
     return problem;

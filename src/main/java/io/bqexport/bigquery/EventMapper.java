@@ -51,17 +51,37 @@ public final class EventMapper {
       .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
   private final EventSchema schema;
   private final Map<String, EventSchema.Column> sourceColumns;
+  private final StreamingEventMapper streaming;
 
   public EventMapper(EventSchema schema) {
     this.schema = schema;
     this.sourceColumns = schema.sourceColumns();
+    this.streaming = new StreamingEventMapper(mapper.getFactory(), schema);
   }
 
   public EventMapper() {
     this(EventSchema.v1());
   }
 
+  /**
+   * Maps the line token by token ({@link StreamingEventMapper}) when it can, else through a tree: lines with a
+   * possible lone surrogate, duplicate keys, deep nesting, bad JSON or a value that needs a rarer coercion.
+   */
   public MappedEvent map(String line, ExportWindow window) throws MalformedEventException {
+    try {
+      return streaming.map(line, window);
+    } catch (StreamingEventMapper.Unusual unusual) {
+      return mapTree(line, window); // the same row the fast path would have written, or the error it cannot word
+    }
+  }
+
+  /** The fast path alone, for tests that hold it to {@link #mapTree}. */
+  MappedEvent mapStreaming(String line, ExportWindow window) throws StreamingEventMapper.Unusual {
+    return streaming.map(line, window);
+  }
+
+  /** The reference mapping: the line as a tree, re-typed column by column. */
+  MappedEvent mapTree(String line, ExportWindow window) throws MalformedEventException {
     Map<String, String> numberTexts = new HashMap<>();
     ObjectNode event = read(line, numberTexts);
     LoneSurrogates surrogates = new LoneSurrogates(mapper.getNodeFactory());

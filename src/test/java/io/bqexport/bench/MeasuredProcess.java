@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +19,10 @@ final class MeasuredProcess {
   private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
   private static final Pattern HWM = Pattern.compile("VmHWM:\\s+(\\d+) kB");
 
-  record Result(int exitCode, double seconds, long peakRssKiB, Path log) {
+  private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
+
+  /** cpuSeconds: user plus system time of the child and its children (NaN without /usr/bin/time). */
+  record Result(int exitCode, double seconds, long peakRssKiB, Path log, double cpuSeconds) {
     double peakRssMiB() {
       return peakRssKiB / 1024.0;
     }
@@ -43,6 +47,11 @@ final class MeasuredProcess {
 
   /** Starts {@code command}; stdout and stderr go to {@code log}. */
   static MeasuredProcess start(List<String> command, Path log) throws IOException {
+    return start(command, Map.of(), log);
+  }
+
+  /** Starts {@code command} with {@code env} added to this process's environment. */
+  static MeasuredProcess start(List<String> command, Map<String, String> env, Path log) throws IOException {
     boolean timed = Files.isExecutable(TIME);
     List<String> full = new ArrayList<>();
     if (timed) {
@@ -50,7 +59,9 @@ final class MeasuredProcess {
     }
     full.addAll(command);
     long started = System.nanoTime();
-    Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     return new MeasuredProcess(p, timed, log, started);
   }
 
@@ -107,12 +118,18 @@ final class MeasuredProcess {
     double seconds = (System.nanoTime() - started) / 1e9;
     sampler.interrupt();
     long rss = sampledHwmKiB;
+    double cpu = Double.NaN;
     if (timed) {
-      Matcher m = MAX_RSS.matcher(Files.readString(log));
+      String output = Files.readString(log);
+      Matcher m = MAX_RSS.matcher(output);
       if (m.find()) {
         rss = Long.parseLong(m.group(1));
       }
+      Matcher c = CPU.matcher(output);
+      for (cpu = 0; c.find(); ) {
+        cpu += Double.parseDouble(c.group(1));
+      }
     }
-    return new Result(process.exitValue(), seconds, rss, log);
+    return new Result(process.exitValue(), seconds, rss, log, cpu);
   }
 }
