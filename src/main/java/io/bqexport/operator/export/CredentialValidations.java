@@ -208,12 +208,10 @@ public final class CredentialValidations implements AutoCloseable {
             + " retried.", account, null));
   }
 
-  /** A digest of everything a probe depends on (secret values included, so they are never kept in clear). */
+  /** A digest of everything a probe depends on (the secret values by their fingerprints: none is read here). */
   private static String probeKey(BigQueryExport export, ExportSecrets.Observation secrets) {
     var spec = export.getSpec();
-    var values = secrets.values();
-    String inputs = String.join("\u0000", String.valueOf(values.keyJson()), String.valueOf(values.amplitudeApiKey()),
-        String.valueOf(values.amplitudeSecretKey()), String.valueOf(values.storageKeyJson()),
+    String inputs = String.join("\u0000", String.valueOf(secrets.fingerprint()),
         String.valueOf(spec.source()), String.valueOf(spec.destination()),
         String.valueOf(spec.data()));
     try {

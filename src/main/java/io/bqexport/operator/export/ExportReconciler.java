@@ -129,8 +129,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
 
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
-    ExportSecrets.Observation observedSecrets = secrets.observe(export, context.getSecondaryResources(Secret.class)
-        .stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
+    ExportSecrets.Observation observedSecrets = secrets.observe(export, context.getSecondaryResources(Secret.class));
     List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
@@ -158,9 +157,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         runNowHandled, applyProblem);
   }
 
-  /** Everything kept in memory about a deleted export goes with it: probe state, Event counts, metrics. */
+  /** Everything kept in memory about a deleted export goes with it: probe state, Secret facts, Event counts, metrics. */
   private void forget(BigQueryExport export) {
     validations.forget(export);
+    secrets.forget(export);
     recorder.forget(export);
     integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
