@@ -246,6 +246,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withName("export-" + type.getSimpleName().toLowerCase())
         .withNamespacesInheritedFromController()
         .withLabelSelector(ExportLabels.SELECTOR)
+        .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
