@@ -133,7 +133,21 @@ public final class CredentialValidations implements AutoCloseable {
       return remembered.get();
     }
     start(export, secrets, inputs, 0, null, null, null, force);
-    return new Outcome(null, null, true, null, false);
+    return settled(uid, export).orElse(new Outcome(null, null, true, null, false));
+  }
+
+  /**
+   * The result of a probe that finished as it started: an identical export's recent probe was shared. Using it
+   * now saves the export a round of "validating" writes (a suspended CronJob, a status, Events) to undo next time.
+   */
+  private Optional<Outcome> settled(String uid, BigQueryExport export) {
+    Entry entry = entries.get(uid);
+    if (entry == null || entry.finishedAt() == null || !entry.future().isDone()) {
+      return Optional.empty();
+    }
+    CredentialProbe.Result result = entry.future().join();
+    Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
+    return Optional.of(new Outcome(result, entry.finishedAt(), false, retryAt, false));
   }
 
   /**

@@ -228,6 +228,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
             .byIndex(SECRET_INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        // By the spec too: a Secret created before the export has no event that would map it to the export.
+        .withPrimaryToSecondaryMapper(ExportReconciler::referencedSecretIds)
         .build();
     List<EventSource<?, BigQueryExport>> sources = new ArrayList<>();
     sources.add(new InformerEventSource<>(secretsConfig, context));
@@ -255,6 +257,11 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
               .map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         .build(), context);
+  }
+
+  private static Set<ResourceID> referencedSecretIds(BigQueryExport export) {
+    return referencedSecrets(export).stream().map(k -> new ResourceID(k.substring(k.indexOf('/') + 1),
+        k.substring(0, k.indexOf('/')))).collect(Collectors.toSet());
   }
 
   static List<String> referencedSecrets(BigQueryExport export) {

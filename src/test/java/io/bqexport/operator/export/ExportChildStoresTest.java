@@ -57,6 +57,15 @@ class ExportChildStoresTest {
   }
 
   @Test
+  void theConfigMapKeepsItsDataAndAnnotations() {
+    var configMap = ExporterConfigMap.desired(export, Instant.parse("2026-11-28T10:00:00Z"));
+    configMap.getMetadata().setAnnotations(Map.of("bqexport.io/desired-hash", "abc"));
+    var kept = stored(io.fabric8.kubernetes.api.model.ConfigMap.class, configMap);
+    assertThat(kept.getData()).isEqualTo(configMap.getData());
+    assertThat(kept.getMetadata().getAnnotations()).isEqualTo(configMap.getMetadata().getAnnotations());
+  }
+
+  @Test
   void finishedJobsExpireAfterADaySoRunNowJobsDoNotPileUp() {
     assertThat(cronJob.getSpec().getJobTemplate().getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
     assertThat(RunNow.job(export, cronJob, "1700000000").getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
