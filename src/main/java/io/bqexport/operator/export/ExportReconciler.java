@@ -249,6 +249,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withNamespacesInheritedFromController()
         .withLabelSelector(ExportLabels.SELECTOR)
         .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
+        .withInformerListLimit(ExportChildStores.LIST_PAGE)
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
