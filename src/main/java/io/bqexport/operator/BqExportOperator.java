@@ -7,6 +7,7 @@ import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.export.TransferDelivery;
+import io.bqexport.operator.export.ExportUpdateFilter;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,8 +85,9 @@ public final class BqExportOperator implements AutoCloseable {
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock,
         new TransferDelivery(transfers, ambient), transferPoll), c -> watch(c.withName("bigqueryexport")
-        // The run-now annotation changes no generation: annotation changes must reach the reconciler too.
+        // The run-now annotation changes no generation: the filter lets it through, and no status write.
         .withGenerationAware(false)
+        .withOnUpdateFilter(new ExportUpdateFilter())
         // Deletions too, so what is kept in memory about an export (probes, Event counts, metrics) goes with it.
         .withTriggerReconcilerOnAllEvents(true)));
     operator.register(new BackfillReconciler(client, recorder, settings.exporterImage(), clock, transfers, ambient),

@@ -137,7 +137,7 @@ public final class ChildApplier {
     desired.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
         .withApiVersion(owner.getApiVersion()).withKind(owner.getKind()).withName(owner.getMetadata().getName())
         .withUid(owner.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
-    String hash = Hashes.sha256Hex(json.asJson(desired), 24);
+    String hash = Hashes.sha256Hex(json.asJson(sortedKeys(json.convertValue(desired, Map.class))), 24);
     Map<String, String> annotations = new HashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       annotations.putAll(desired.getMetadata().getAnnotations());
@@ -145,6 +145,23 @@ public final class ChildApplier {
     annotations.put(HASH_ANNOTATION, hash);
     desired.getMetadata().setAnnotations(annotations);
     return hash;
+  }
+
+  /**
+   * The same object with every map's keys sorted, so the hash does not depend on iteration order: labels built with
+   * Map.of iterate in an order salted per JVM, and a hash over them changed with every operator restart, which
+   * then rewrote every ConfigMap and many CronJobs (bench/RESULTS.md).
+   */
+  static Object sortedKeys(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> sorted = new java.util.TreeMap<>();
+      map.forEach((k, v) -> sorted.put(String.valueOf(k), sortedKeys(v)));
+      return sorted;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(ChildApplier::sortedKeys).toList();
+    }
+    return value;
   }
 
   private record Live<T>(T object, boolean created) {}

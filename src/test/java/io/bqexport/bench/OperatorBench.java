@@ -9,6 +9,14 @@ import io.bqexport.api.v1alpha1.DestinationSpec;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.testing.ExportFixtures;
+import io.bqexport.operator.export.ExportCronJob;
+import io.bqexport.testing.RunHistoryFixtures;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.HashMap;
+import java.util.Map;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
@@ -39,11 +47,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Operator benchmark (DESIGN section 8): the real operator process (the shaded jar, as in its pod) against the
- * Kubernetes API stand-in (fabric8's CRUD mock server), the BigQuery emulator and the Amplitude stand-in. Creates
- * N BigQueryExports whose startFrom is the current hour (nothing due, so Ready needs no run) and reports the time
- * until all are Ready, reconciles per second, and the operator's peak heap (GC log) and peak RSS.
- * Options: --exports=1000 --work=target/bench --jar=target/bqexport.jar --jvm-opts="-XX:MaxRAM=512m
+ * Operator benchmark (DESIGN section 8): the real operator process (the shaded jar, with the chart's default memory:
+ * 512 MiB limit, 75 % heap) against the Kubernetes API stand-in (fabric8's CRUD mock server), the BigQuery emulator
+ * and the Amplitude stand-in, in three steps:
+ * <ol>
+ *   <li>Ready: creates N BigQueryExports whose startFrom is the current hour (nothing due, so Ready needs no run)
+ *       and reports the time until all are Ready and the operator's API requests per export (counted at the mock
+ *       API; the benchmark's own requests carry another user agent);</li>
+ *   <li>history: stores {@code runs} finished Jobs and Pods with termination messages per export and lets a
+ *       restarted operator record them in status.runs;</li>
+ *   <li>steady state: a fresh operator reconciles every export once more; it reports writes per reconcile (nothing
+ *       changed, so 0 is right), live heap after a full GC, peak heap and peak RSS.</li>
+ * </ol>
+ * Options: --exports=1000 --runs=24 --work=target/bench --jar=target/bqexport.jar --jvm-opts="-XX:MaxRAM=512m
  * -XX:MaxRAMPercentage=75" (the chart's default memory limit and JVM option) --timeout=300.
  */
 public final class OperatorBench {
@@ -51,6 +67,7 @@ public final class OperatorBench {
   static final String PROJECT = "acme-analytics";
   static final String DATASET = "amplitude";
   private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  private static final Pattern FULL_GC = Pattern.compile("Pause Full \\((?:Diagnostic Command|System\\.gc\\(\\))\\) \\d+M->(\\d+)M");
   private static final Pattern RECONCILES =
       Pattern.compile("^operator_sdk_reconciliations_started_total\\{[^}]*\\}\\s+([0-9.eE+]+)",
           Pattern.MULTILINE);
@@ -69,9 +86,11 @@ public final class OperatorBench {
     Path dir = Path.of(o.get("work", "target/bench")).resolve("run-operator");
     Files.createDirectories(dir);
     long timeout = Long.parseLong(o.get("timeout", "300"));
+    int runs = Integer.parseInt(o.get("runs", "24"));
     HttpClient http = HttpClient.newHttpClient();
     double apiFloor = apiFloor(count);
 
+    String summary;
     try (KubernetesStandIn kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
          BigQueryEmulator bigquery = BigQueryEmulator.start();
          AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(
@@ -89,79 +108,247 @@ public final class OperatorBench {
 
       Path kubeconfig = dir.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+      List<String> jvmOpts = new ArrayList<>();
+      for (String opt : o.get("jvm-opts", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+")) {
+        if (!opt.isEmpty()) {
+          jvmOpts.add(opt);
+        }
+      }
+      String jar = o.get("jar", "target/bqexport.jar");
+      // The bench's own requests carry another user agent, so the operator's are counted alone.
+      KubernetesClient bench = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+          .withUserAgent(BENCH_USER_AGENT).build()).build();
+
+      // 1. Ready: N new exports on an operator that holds nothing yet.
+      Operator first = Operator.start(dir, "ready", jvmOpts, jar, kubeconfig, http, timeout);
+      double liveBaseline = first.liveHeapMiB();
+      int requestsBefore = kubernetes.requests().size();
+      Instant now = Instant.now();
+      String startFrom = now.truncatedTo(ChronoUnit.HOURS).toString();
+      long started = System.nanoTime();
+      create(bench, count, amplitude.baseUri().toString(), bigquery.endpoint(), startFrom);
+      double createdAfter = (System.nanoTime() - started) / 1e9;
+      int ready = awaitAllReady(bench, count, started, timeout);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      List<KubernetesStandIn.ApiRequest> toReady = operatorRequests(kubernetes, requestsBefore);
+      double reconciles = first.reconciles();
+      MeasuredProcess.Result firstResult = first.stop();
+      System.out.printf(Locale.ROOT, "operator %d exports: created in %.1f s (%.1f s on an idle mock API), %d Ready"
+              + " after %.1f s, %.0f reconciles (%.1f/s), %.1f API requests per export, peak heap %.0f MiB,"
+              + " peak RSS %.0f MiB%n", count, createdAfter, apiFloor, ready, seconds, reconciles,
+          reconciles / seconds, (double) toReady.size() / count, peakHeapMiB(first.gcLog), firstResult.peakRssMiB());
+      printRequestMix("  operator requests until all Ready:", toReady);
+      if (ready != count) {
+        System.out.println("operator FAILED: only " + ready + " of " + count + " exports Ready within " + timeout
+            + " s; see " + firstResult.log());
+        System.exit(1);
+      }
+
+      // 2. History: `runs` finished runs per export (Jobs and Pods with termination messages), as the CronJob and
+      // Job controllers would have left them; an operator picks them up once (status.runs changes).
+      long preloadStarted = System.nanoTime();
+      preloadHistory(kubernetes, bench, runs, now);
+      System.err.printf(Locale.ROOT, "  preloaded %d Jobs and %d Pods in %.1f s%n", (long) count * runs,
+          (long) count * runs, (System.nanoTime() - preloadStarted) / 1e9);
+      Operator second = Operator.start(dir, "history", jvmOpts, jar, kubeconfig, http, timeout);
+      second.awaitReconciled(count, timeout);
+      awaitRunsRecorded(bench, count, runs, timeout);
+      second.stop();
+
+      // 3. Steady state: a fresh operator reconciles every export once more; nothing changed, so nothing is written.
+      int steadyBefore = kubernetes.requests().size();
+      Operator third = Operator.start(dir, "steady", jvmOpts, jar, kubeconfig, http, timeout);
+      long steadyStarted = System.nanoTime();
+      double steadyReconciles = third.awaitReconciled(count, timeout);
+      double steadySeconds = (System.nanoTime() - steadyStarted) / 1e9;
+      double live = third.liveHeapMiB();
+      List<KubernetesStandIn.ApiRequest> steady = operatorRequests(kubernetes, steadyBefore);
+      long writes = steady.stream().filter(r -> !r.method().equals("GET")).count();
+      MeasuredProcess.Result steadyResult = third.stop();
+      double perExport = (live - liveBaseline) / count;
+      double rss10000 = steadyResult.peakRssMiB() + Math.max(0, 10_000 - count) * perExport;
+      System.out.printf(Locale.ROOT, "operator steady %d exports x %d runs: %.0f reconciles in %.1f s (%.1f/s), %d"
+              + " writes (%.2f per reconcile), live heap %.0f MiB (%.0f MiB with no export: %.1f KiB per export),"
+              + " peak heap %.0f MiB, peak RSS %.0f MiB%n", count, runs, steadyReconciles, steadySeconds,
+          steadyReconciles / steadySeconds, writes, writes / steadyReconciles, live, liveBaseline, perExport * 1024,
+          peakHeapMiB(third.gcLog), steadyResult.peakRssMiB());
+      printRequestMix("  operator requests in steady state:", steady);
+      if (count != 10_000) {
+        System.out.printf(Locale.ROOT, "  steady_10000_rss_mib below is EXTRAPOLATED from %d exports: peak RSS"
+            + " + (10000 - %d) x live heap per export%n", count, count);
+      }
+      summary = String.format(Locale.ROOT, "operator: ready_%d_s=%.0f steady_10000_rss_mib=%.0f"
+              + " requests_per_export=%.1f writes_per_steady_reconcile=%.2f", count, seconds, rss10000,
+          (double) toReady.size() / count, writes / steadyReconciles);
+    }
+    // Last, after the stand-ins have closed (they may log): scripts read this line.
+    System.err.flush();
+    System.out.println(summary);
+  }
+
+  static final String BENCH_USER_AGENT = "bqexport-bench";
+
+  /** One operator process (the shaded jar with the chart's memory settings) and its GC log and metrics. */
+  private static final class Operator {
+    final MeasuredProcess process;
+    final Path gcLog;
+    final int port;
+    final HttpClient http;
+
+    private Operator(MeasuredProcess process, Path gcLog, int port, HttpClient http) {
+      this.process = process;
+      this.gcLog = gcLog;
+      this.port = port;
+      this.http = http;
+    }
+
+    static Operator start(Path dir, String name, List<String> jvmOpts, String jar, Path kubeconfig, HttpClient http,
+        long timeout) throws Exception {
       int port = freePort();
-      Path gcLog = dir.resolve("gc.log");
+      Path gcLog = dir.resolve("gc-" + name + ".log");
       Files.deleteIfExists(gcLog);
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String opt : o.get("jvm-opts", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+")) {
-        if (!opt.isEmpty()) {
-          command.add(opt);
-        }
-      }
+      command.addAll(jvmOpts);
       command.add("-Xlog:gc:file=" + gcLog);
-      command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", o.get("jar", "target/bqexport.jar"),
+      command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", jar,
           "operator", "--leader-election=false", "--http-port=" + port, "--namespaces=" + NAMESPACE,
-          "--exporter-image=registry.test/bqexport:bench",
-          "--allow-endpoint-overrides"));
-      MeasuredProcess operator = MeasuredProcess.start(command, dir.resolve("operator.log"));
+          "--exporter-image=registry.test/bqexport:bench", "--allow-endpoint-overrides"));
+      Operator operator = new Operator(MeasuredProcess.start(command, dir.resolve("operator-" + name + ".log")),
+          gcLog, port, http);
+      Runtime.getRuntime().addShutdownHook(new Thread(operator.process::terminate)); // no orphan on a failure
       try {
-        awaitReady(http, port, operator, timeout);
-        Instant now = Instant.now();
-        String startFrom = now.truncatedTo(ChronoUnit.HOURS).toString();
-        long started = System.nanoTime();
-        create(client, count, amplitude.baseUri().toString(), bigquery.endpoint(), startFrom);
-        double createdAfter = (System.nanoTime() - started) / 1e9;
-        int ready = 0;
-        long deadline = started + timeout * 1_000_000_000L;
-        long nextReport = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-          ready = countReady(client); // a list of all exports: poll gently, the mock API serves the operator too
-          if (ready == count) {
-            break;
-          }
-          if (System.nanoTime() >= nextReport) {
-            System.err.printf(Locale.ROOT, "  %.0f s: %d of %d Ready%n", (System.nanoTime() - started) / 1e9, ready,
-                count);
-            nextReport += 10_000_000_000L;
-          }
-          Thread.sleep(1000);
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double reconciles = reconciles(http, port);
-        printRequestMix(kubernetes);
-        operator.terminate();
-        MeasuredProcess.Result result = operator.await(60);
-        double peakHeap = peakHeapMiB(gcLog);
-        System.out.printf(Locale.ROOT, "operator %d exports: created in %.1f s (%.1f s on an idle mock API), %d Ready"
-                + " after %.1f s, %.0f reconciles (%.1f/s), peak heap %.0f MiB, peak RSS %.0f MiB%n", count,
-            createdAfter, apiFloor, ready, seconds, reconciles, reconciles / seconds, peakHeap, result.peakRssMiB());
-        if (ready != count) {
-          System.out.println("operator FAILED: only " + ready + " of " + count + " exports Ready within " + timeout
-              + " s; see " + result.log());
-          System.exit(1);
-        }
-        System.out.printf(Locale.ROOT, "operator: %d exports Ready in %.1f s, peak RSS %.0f MiB%n", count, seconds,
-            result.peakRssMiB());
-      } finally {
-        if (operator.isAlive()) {
-          operator.terminate();
-          operator.await(60);
-        }
+        awaitReady(http, port, operator.process, timeout);
+      } catch (Exception e) {
+        operator.stop();
+        throw e;
       }
+      return operator;
+    }
+
+    double reconciles() throws Exception {
+      return OperatorBench.reconciles(http, port);
+    }
+
+    /** Waits until {@code count} reconciles finished and none ran for 2 s (the initial round is over). */
+    double awaitReconciled(int count, long timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+      double last = -1;
+      int quiet = 0;
+      while (System.nanoTime() < deadline) {
+        double now = reconciles();
+        quiet = now == last ? quiet + 1 : 0;
+        last = now;
+        if (now >= count && quiet >= 4) {
+          return now;
+        }
+        Thread.sleep(500);
+      }
+      throw new IllegalStateException("only " + last + " reconciles of " + count + " exports within " + timeout
+          + " s");
+    }
+
+    /** Live heap after a full collection (jcmd GC.run, read from the GC log). */
+    double liveHeapMiB() throws Exception {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          String.valueOf(process.javaPid()), "GC.run").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      jcmd.waitFor();
+      for (int i = 0; i < 50; i++) {
+        Matcher m = FULL_GC.matcher(Files.readString(gcLog));
+        double after = Double.NaN;
+        while (m.find()) {
+          after = Double.parseDouble(m.group(1));
+        }
+        if (!Double.isNaN(after)) {
+          return after;
+        }
+        Thread.sleep(100);
+      }
+      return Double.NaN;
+    }
+
+    MeasuredProcess.Result stop() throws Exception {
+      process.terminate();
+      return process.await(120);
     }
   }
 
-  /** What the mock API served, by method and path shape (names replaced by *), most frequent first. */
-  private static void printRequestMix(KubernetesStandIn kubernetes) {
-    java.util.Map<String, Long> mix = new java.util.TreeMap<>();
-    for (KubernetesStandIn.ApiRequest r : kubernetes.requests()) {
+  /** The operator's requests since the {@code from}-th request the mock API saw. */
+  private static List<KubernetesStandIn.ApiRequest> operatorRequests(KubernetesStandIn kubernetes, int from) {
+    List<KubernetesStandIn.ApiRequest> all = kubernetes.requests();
+    return all.subList(from, all.size()).stream().filter(r -> !BENCH_USER_AGENT.equals(r.userAgent())).toList();
+  }
+
+  private static int awaitAllReady(KubernetesClient bench, int count, long started, long timeout)
+      throws InterruptedException {
+    int ready = 0;
+    long deadline = started + timeout * 1_000_000_000L;
+    long nextReport = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      ready = countReady(bench); // a list of all exports: poll gently, the mock API serves the operator too
+      if (ready == count) {
+        break;
+      }
+      if (System.nanoTime() >= nextReport) {
+        System.err.printf(Locale.ROOT, "  %.0f s: %d of %d Ready%n", (System.nanoTime() - started) / 1e9, ready,
+            count);
+        nextReport += 10_000_000_000L;
+      }
+      Thread.sleep(1000);
+    }
+    return ready;
+  }
+
+  /** Jobs and Pods of {@code runs} hourly runs before {@code now} for every export, stored without requests. */
+  private static void preloadHistory(KubernetesStandIn kubernetes, KubernetesClient bench, int runs, Instant now) {
+    Map<String, CronJob> cronJobs = new HashMap<>();
+    bench.batch().v1().cronjobs().inNamespace(NAMESPACE).list().getItems()
+        .forEach(c -> cronJobs.put(c.getMetadata().getName(), c));
+    List<HasMetadata> history = new ArrayList<>();
+    for (BigQueryExport export : bench.resources(BigQueryExport.class).inNamespace(NAMESPACE).list().getItems()) {
+      CronJob cronJob = cronJobs.get(ExportCronJob.name(export));
+      for (int k = 1; k <= runs; k++) {
+        RunHistoryFixtures.FinishedRun run = RunHistoryFixtures.succeeded(export, cronJob,
+            now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(k + 3L)), 40_000 + k);
+        history.add(run.job());
+        history.add(run.pod());
+      }
+      if (history.size() >= 20_000) {
+        kubernetes.preload(history);
+        history.clear();
+      }
+    }
+    kubernetes.preload(history);
+  }
+
+  /** Waits until every export's status shows its history (min(runs, historyLimit 24) records). */
+  private static void awaitRunsRecorded(KubernetesClient bench, int count, int runs, long timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+    int expected = Math.min(runs, 24);
+    while (System.nanoTime() < deadline) {
+      long done = bench.resources(BigQueryExport.class).inNamespace(NAMESPACE).list().getItems().stream()
+          .filter(e -> e.getStatus() != null && e.getStatus().runs() != null
+              && e.getStatus().runs().size() >= expected).count();
+      if (done == count) {
+        return;
+      }
+      Thread.sleep(1000);
+    }
+    throw new IllegalStateException("run history not recorded for every export within " + timeout + " s");
+  }
+
+  /** Requests by method and path shape (names replaced by *), most frequent first. */
+  private static void printRequestMix(String title, List<KubernetesStandIn.ApiRequest> requests) {
+    Map<String, Long> mix = new java.util.TreeMap<>();
+    for (KubernetesStandIn.ApiRequest r : requests) {
       String path = r.path().replaceAll("\\?.*", "")
-          .replaceAll("/(bigqueryexports|configmaps|cronjobs|secrets|events|jobs|leases)/[^/]+", "/$1/*");
+          .replaceAll("/(bigqueryexports|configmaps|cronjobs|secrets|events|jobs|pods|leases)/[^/]+", "/$1/*");
       mix.merge(r.method() + " " + path, 1L, Long::sum);
     }
-    System.err.println("  mock API requests (all clients):");
-    mix.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+    System.err.println(title);
+    mix.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
         .forEach(e -> System.err.printf(Locale.ROOT, "  %7d %s%n", e.getValue(), e.getKey()));
   }
 

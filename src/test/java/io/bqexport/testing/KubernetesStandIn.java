@@ -50,6 +50,7 @@ public final class KubernetesStandIn implements AutoCloseable {
   private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private final LaggingWatches lag = new LaggingWatches();
   private final KubernetesMockServer server;
+  private final KubernetesCrudDispatcher dispatcher;
   private final KubernetesClient client;
 
   /** The mock server logs every request at INFO through java.util.logging; that drowns out what matters. Held in a
@@ -63,7 +64,7 @@ public final class KubernetesStandIn implements AutoCloseable {
   }
 
   public KubernetesStandIn() {
-    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+    dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         // getBytes() leaves the body for the CRUD dispatcher; readUtf8() would consume it.
@@ -181,6 +182,27 @@ public final class KubernetesStandIn implements AutoCloseable {
 
   public void allowAll() {
     rejections.clear();
+  }
+
+  /**
+   * Stores objects as they are, without an API request, as if controllers had created them earlier (the
+   * benchmark's run history: hundreds of thousands of Jobs and Pods, which the CRUD mock, scanning every stored
+   * object on each request, would take hours to create one by one). Each object needs its uid and
+   * creationTimestamp; it gets resourceVersion 1. Watches started later see them in their initial list only.
+   */
+  public void preload(java.util.Collection<? extends HasMetadata> objects) {
+    var serialization = client.getKubernetesSerialization();
+    var extractor = dispatcher.getAttributeExtractor();
+    for (HasMetadata object : objects) {
+      object.getMetadata().setResourceVersion("1");
+      String json = serialization.asJson(object);
+      String apiVersion = object.getApiVersion();
+      String path = (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion + "/namespaces/"
+          + object.getMetadata().getNamespace() + "/" + HasMetadata.getPlural(object.getClass());
+      // As the dispatcher stores a created object: the path's attributes (plural) with the object's.
+      dispatcher.getMap().put(io.fabric8.mockwebserver.crud.AttributeSet.merge(dispatcher.getKey(path),
+          extractor.fromResource(json)), json);
+    }
   }
 
   public List<ApiRequest> requests() {

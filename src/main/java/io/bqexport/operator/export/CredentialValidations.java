@@ -133,7 +133,21 @@ public final class CredentialValidations implements AutoCloseable {
       return remembered.get();
     }
     start(export, secrets, inputs, 0, null, null, null, force);
-    return new Outcome(null, null, true, null, false);
+    return settled(uid, export).orElse(new Outcome(null, null, true, null, false));
+  }
+
+  /**
+   * The result of a probe that finished as it started: an identical export's recent probe was shared. Using it
+   * now saves the export a round of "validating" writes (a suspended CronJob, a status, Events) to undo next time.
+   */
+  private Optional<Outcome> settled(String uid, BigQueryExport export) {
+    Entry entry = entries.get(uid);
+    if (entry == null || entry.finishedAt() == null || !entry.future().isDone()) {
+      return Optional.empty();
+    }
+    CredentialProbe.Result result = entry.future().join();
+    Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
+    return Optional.of(new Outcome(result, entry.finishedAt(), false, retryAt, false));
   }
 
   /**
@@ -208,12 +222,10 @@ public final class CredentialValidations implements AutoCloseable {
             + " retried.", account, null));
   }
 
-  /** A digest of everything a probe depends on (secret values included, so they are never kept in clear). */
+  /** A digest of everything a probe depends on (the secret values by their fingerprints: none is read here). */
   private static String probeKey(BigQueryExport export, ExportSecrets.Observation secrets) {
     var spec = export.getSpec();
-    var values = secrets.values();
-    String inputs = String.join("\u0000", String.valueOf(values.keyJson()), String.valueOf(values.amplitudeApiKey()),
-        String.valueOf(values.amplitudeSecretKey()), String.valueOf(values.storageKeyJson()),
+    String inputs = String.join("\u0000", String.valueOf(secrets.fingerprint()),
         String.valueOf(spec.source()), String.valueOf(spec.destination()),
         String.valueOf(spec.data()));
     try {

@@ -20,6 +20,12 @@ import java.util.Map;
 public final class ExportCronJob {
   static final long STARTING_DEADLINE_SECONDS = 600;
   static final int BACKOFF_LIMIT = 2;
+  /**
+   * Finished Jobs go after a day. The CronJob keeps at most 3 + 3 of its own, but run-now Jobs have no other
+   * limit, and every Job left behind is cached by the operator. Run history does not need them: status.runs keeps
+   * each run the operator saw (seconds after it finished, unless the operator was down for longer than this).
+   */
+  static final java.time.Duration FINISHED_JOB_TTL = java.time.Duration.ofDays(1);
 
   private ExportCronJob() {}
 
@@ -53,6 +59,7 @@ public final class ExportCronJob {
   static JobSpec jobSpec(BigQueryExport export, String image, Map<String, String> labels, CronSchedule schedule) {
     return new JobSpecBuilder()
         .withBackoffLimit(BACKOFF_LIMIT)
+        .withTtlSecondsAfterFinished((int) FINISHED_JOB_TTL.toSeconds())
         .withActiveDeadlineSeconds(deadline(schedule).toSeconds())
         .withTemplate(ExportPodTemplate.build(export, ExporterConfigMap.name(export), image, labels,
             List.of()))

@@ -10,7 +10,8 @@ public final class ExportLabels {
   public static final String EXPORT = "bqexport.io/export";
   /** How a Job was started: Scheduled (by the CronJob) or RunNow (by the annotation). */
   public static final String TRIGGER = "bqexport.io/trigger";
-  public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+  /** The export's own children: a backfill's carry the managed-by label too, but not the export label. */
+  public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + EXPORT;
 
   private ExportLabels() {}
 

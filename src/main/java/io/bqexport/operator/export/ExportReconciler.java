@@ -163,8 +163,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
 
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
-    ExportSecrets.Observation observedSecrets = secrets.observe(export, context.getSecondaryResources(Secret.class)
-        .stream().map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
+    ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
     List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
@@ -217,15 +216,15 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         transfer.runNowHandled(), applyProblem, transfer);
   }
 
-  private static Set<String> labelledSecrets(Context<BigQueryExport> context) {
-    return context.getSecondaryResources(Secret.class).stream().map(s -> s.getMetadata().getName())
-        .collect(Collectors.toSet());
+  private static Set<Secret> labelledSecrets(Context<BigQueryExport> context) {
+    return context.getSecondaryResources(Secret.class);
   }
 
-  /** Everything kept in memory about a deleted export goes with it: probe state, Event counts, metrics. */
+  /** Everything kept in memory about a deleted export goes with it: probe state, Secret facts, Event counts, metrics. */
   private void forget(BigQueryExport export) {
     validations.forget(export);
     transfers.forget(export);
+    secrets.forget(export);
     recorder.forget(export);
     integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
@@ -293,6 +292,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
             .byIndex(SECRET_INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        // By the spec too: a Secret created before the export has no event that would map it to the export.
+        .withPrimaryToSecondaryMapper(ExportReconciler::referencedSecretIds)
         .build();
     List<EventSource<?, BigQueryExport>> sources = new ArrayList<>();
     sources.add(new InformerEventSource<>(secretsConfig, context));
@@ -311,6 +312,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withName("export-" + type.getSimpleName().toLowerCase())
         .withNamespacesInheritedFromController()
         .withLabelSelector(ExportLabels.SELECTOR)
+        .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
+        .withInformerListLimit(ExportChildStores.LIST_PAGE)
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
@@ -319,6 +322,11 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
               .map(ResourceID::fromResource).collect(Collectors.toSet());
         })
         .build(), context);
+  }
+
+  private static Set<ResourceID> referencedSecretIds(BigQueryExport export) {
+    return referencedSecrets(export).stream().map(k -> new ResourceID(k.substring(k.indexOf('/') + 1),
+        k.substring(0, k.indexOf('/')))).collect(Collectors.toSet());
   }
 
   static List<String> referencedSecrets(BigQueryExport export) {

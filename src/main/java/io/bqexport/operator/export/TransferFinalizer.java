@@ -3,15 +3,16 @@ package io.bqexport.operator.export;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.TransferConfigStatus;
 import io.bqexport.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.bqexport.transfer.TransferConfigSpec;
 import io.bqexport.transfer.TransferFailure;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The finalizer {@value #NAME}: an export in TransferService mode holds it from before its first config is created,
@@ -51,7 +52,7 @@ final class TransferFinalizer {
    * @param labelled the names of the labelled Secrets the operator sees
    * @return the export without the finalizer, or empty when a transient failure is to be retried after {@link #RETRY}
    */
-  Optional<BigQueryExport> release(BigQueryExport export, Set<String> labelled,
+  Optional<BigQueryExport> release(BigQueryExport export, Collection<Secret> labelled,
       io.fabric8.kubernetes.client.KubernetesClient client, Instant now) {
     ExportSecrets.Observation seen = secrets.observe(export, labelled);
     if (!seen.ok()) {

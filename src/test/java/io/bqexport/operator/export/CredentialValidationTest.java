@@ -110,6 +110,23 @@ class CredentialValidationTest {
     assertThat(testUploads()).as("a different dataset is probed on its own").isEqualTo(2);
   }
 
+  @Test
+  void anExportSharingAFinishedProbeIsScheduledAtOnceWithoutAValidatingRound() {
+    scenario.create(scenario.export("first", START));
+    scenario.awaitReason("first", ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
+
+    scenario.create(scenario.export("late", START));
+    scenario.await("late", ConditionType.READY, c -> c.isTrue());
+    var requests = scenario.kubernetes.requests().stream().filter(r -> r.byOperator()).toList();
+    assertThat(requests).as("its CronJob was created unsuspended and never rewritten")
+        .noneMatch(r -> r.method().equals("PUT") && r.path().contains("/cronjobs/late"))
+        .anyMatch(r -> r.method().equals("POST") && r.path().endsWith("/cronjobs") && r.body().contains("\"late\"")
+            && r.body().contains("\"suspend\":false"));
+    assertThat(requests.stream().filter(r -> r.method().equals("PATCH") && r.path().contains("/late/status")))
+        .as("one status write: Ready").hasSize(1);
+    assertThat(testUploads()).isEqualTo(1);
+  }
+
   private long testUploads() {
     return scenario.bigquery.jobs().stream().filter(j -> "LOAD".equals(j.type())).count();
   }

@@ -109,6 +109,7 @@ class ExportOperationsTest {
 
     await().untilAsserted(() -> {
       var last = scenario.get(NAME).getStatus().lastRun();
+      assertThat(last).as("no run recorded yet").isNotNull();
       assertThat(last.job()).isEqualTo("product-events-oom");
       assertThat(last.result()).isEqualTo("Failed");
       assertThat(last.reason()).isEqualTo("OOMKilled");

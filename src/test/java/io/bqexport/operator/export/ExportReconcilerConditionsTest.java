@@ -102,6 +102,8 @@ class ExportReconcilerConditionsTest {
   void reconcilingAgainWithoutAChangeWritesNothing() {
     create(ExportFixtures.export(NS, "steady", "61 * * * *"));
     awaitCondition("steady", ConditionType.STALLED, "InvalidSchedule");
+    // The reconcile that wrote that status records its Events after the write: let it finish first.
+    await().until(() -> reconciliations() >= 1);
     String resourceVersion = get("steady").getMetadata().getResourceVersion();
     int eventCount = events().size();
 

@@ -1,0 +1,55 @@
+package io.bqexport.operator.export;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Informer stores for an export's children that keep only the fields the operator reads. A cached Job or Pod in
+ * full costs 10 to 12 KiB of heap, mostly the pod template or spec and managedFields, which nothing reads: with run
+ * history for 10,000 exports that alone exceeds the chart's memory limit (bench/RESULTS.md). Kept per kind:
+ * <ul>
+ *   <li>every kind: uid, labels (the export label maps a child back), ownerReferences (control checks, a Pod's
+ *       Job), creationTimestamp (the latest Pod of a Job);</li>
+ *   <li>ConfigMap and CronJob: annotations, data or spec ({@code ChildApplier} diffs them for hand edits, and a
+ *       run-now Job copies the CronJob's template);</li>
+ *   <li>Job: status start and completion times and conditions ({@link RunHistory});</li>
+ *   <li>Pod: status reason and container statuses (termination message, waiting and terminated reasons).</li>
+ * </ul>
+ */
+final class ExportChildStores {
+  private static final List<String> METADATA = List.of("metadata.uid", "metadata.labels", "metadata.ownerReferences",
+      "metadata.creationTimestamp");
+  private static final Map<Class<?>, List<String>> KEPT = Map.of(
+      ConfigMap.class, List.of("metadata.annotations", "data", "binaryData"),
+      CronJob.class, List.of("metadata.annotations", "spec"),
+      Job.class, List.of("status.startTime", "status.completionTime", "status.conditions"),
+      Pod.class, List.of("status.reason", "status.containerStatuses"));
+
+  /**
+   * Objects per page when an informer lists (at start and after a lost watch). The store prunes each object only
+   * after the whole response is decoded: unpaged, 24,000 Pods with their specs (1,000 exports with 24 runs each)
+   * took more than the chart's 384 MiB heap at once (bench/RESULTS.md).
+   */
+  static final long LIST_PAGE = 500;
+
+  private ExportChildStores() {}
+
+  /** A store keeping the fields above of {@code type}, one of the export's four child kinds. */
+  static <R extends HasMetadata> ItemStore<R> of(Class<R> type, KubernetesSerialization serialization) {
+    List<String> kept = KEPT.get(type);
+    if (kept == null) {
+      throw new IllegalArgumentException("no pruned store for " + type.getSimpleName());
+    }
+    return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, serialization,
+        Stream.concat(METADATA.stream(), kept.stream()).toArray(String[]::new));
+  }
+}
