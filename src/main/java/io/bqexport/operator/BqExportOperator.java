@@ -46,6 +46,12 @@ public final class BqExportOperator implements AutoCloseable {
   /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
       AmbientCredentials ambient) {
+    this(client, settings, clock, ambient, CredentialValidations.PROBE_TIMEOUT);
+  }
+
+  /** @param probeTimeout how long one credential probe may take (tests shorten it to see a hung probe time out) */
+  public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AmbientCredentials ambient, Duration probeTimeout) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -69,7 +75,7 @@ public final class BqExportOperator implements AutoCloseable {
       }
     });
     EventRecorder recorder = new EventRecorder(client, clock);
-    validations = new CredentialValidations(new CredentialProbe(clock), clock, ambient);
+    validations = new CredentialValidations(new CredentialProbe(clock), clock, probeTimeout, ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock), c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: annotation changes must reach the reconciler too.

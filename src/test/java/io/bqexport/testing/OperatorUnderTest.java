@@ -3,10 +3,12 @@ package io.bqexport.testing;
 import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
+import io.bqexport.operator.export.CredentialValidations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /** The real operator, started against a {@link KubernetesStandIn}, on a free health port. */
@@ -69,11 +71,23 @@ public final class OperatorUnderTest implements AutoCloseable {
     this(kubernetes, clock, settings, NO_AMBIENT_CREDENTIALS);
   }
 
+  /** With credential probes timing out after {@code probeTimeout} instead of 3 minutes. */
+  public static OperatorUnderTest withProbeTimeout(KubernetesStandIn kubernetes, Clock clock,
+      Duration probeTimeout) {
+    return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE,
+        true, true), NO_AMBIENT_CREDENTIALS, probeTimeout);
+  }
+
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
       AmbientCredentials ambient) {
+    this(kubernetes, clock, settings, ambient, CredentialValidations.PROBE_TIMEOUT);
+  }
+
+  private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
+      AmbientCredentials ambient, Duration probeTimeout) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock, ambient).start();
+      operator = new BqExportOperator(client, settings, clock, ambient, probeTimeout).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
