@@ -76,7 +76,8 @@ class BackfillLifecycleTest {
     assertThat(done.getStatus().progress().hoursDone()).isEqualTo(72);
     assertThat(done.getStatus().progress().percent()).isEqualTo("100%");
     assertThat(done.getStatus().progress().rows()).isEqualTo(72 * PER_HOUR);
-    assertThat(done.getStatus().completionTime()).isNotNull();
+    assertThat(done.getStatus().completionTime()).as("the Job's")
+        .isEqualTo(h.job("history-backfill").getStatus().getCompletionTime());
     assertThat(BackfillHarness.condition(done, ConditionType.READY).orElseThrow().isTrue()).isTrue();
     assertThat(BackfillHarness.condition(done, ConditionType.COMPLETE).orElseThrow().isTrue()).isTrue();
     assertThat(BackfillHarness.condition(done, ConditionType.FAILED).orElseThrow().isTrue()).isFalse();

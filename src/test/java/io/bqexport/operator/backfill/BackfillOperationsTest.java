@@ -157,7 +157,8 @@ class BackfillOperationsTest {
     });
     assertThat(failed.getStatus().progress().hoursDone()).isEqualTo(24);
     assertThat(failed.getStatus().progress().hoursFailed()).isEqualTo(24);
-    assertThat(failed.getStatus().completionTime()).isNotNull();
+    assertThat(failed.getStatus().completionTime()).as("when the Job failed")
+        .isEqualTo(waves.get(0).job().getStatus().getConditions().get(0).getLastTransitionTime());
     var failedCondition = BackfillHarness.condition(failed, ConditionType.FAILED).orElseThrow();
     assertThat(failedCondition.isTrue()).isTrue();
     assertThat(failedCondition.reason()).isEqualTo(Reasons.CHUNKS_FAILED);

@@ -171,6 +171,7 @@ class ExportOperationsTest {
                 + ExportScenario.DATASET + "." + t.getTableId().getTable() + "` DROP COLUMN uuid");
           }
         }));
+    Instant firstFailure = scenario.clock.instant().plus(Duration.ofMinutes(1));
     for (int run = 0; run < 3; run++) {
       scenario.clock.advance(Duration.ofMinutes(1));
       assertThat(scenario.fire(NAME).exitCode()).isEqualTo(5);
@@ -180,7 +181,7 @@ class ExportOperationsTest {
         .isNotEmpty().allSatisfy(q -> {
           assertThat(q.reason()).isEqualTo("LoadRejected");
           assertThat(q.failures()).isEqualTo(3);
-          assertThat(q.since()).isNotNull();
+          assertThat(q.since()).as("the first of the three failures").isEqualTo(firstFailure.toString());
         }).extracting(q -> q.hour()).contains(START.toString()));
     await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
         .inNamespace(ExportScenario.NAMESPACE).list().getItems())
