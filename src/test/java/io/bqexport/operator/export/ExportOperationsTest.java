@@ -75,13 +75,13 @@ class ExportOperationsTest {
   @Test
   void runNowStartsOneJobPerNonce() {
     annotate("1700000000");
-    await().until(() -> runNowJobs().size() == 1);
+    await("one run-now Job").until(() -> runNowJobs().size() == 1);
     assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
     assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .as("a run-now retries quarantined hours").contains("--retry-quarantined");
     assertThat(cronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0)
         .getArgs()).as("scheduled runs skip them").doesNotContain("--retry-quarantined");
-    await().until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
+    await("status.lastRunNow 1700000000").until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
 
     var run = scenario.jobs.run(runNowJobs().get(0), scenario.clock.instant());
     assertThat(run.exitCode()).as(run.output()).isZero();
@@ -94,7 +94,7 @@ class ExportOperationsTest {
         .isEqualTo("Scheduled"));
     assertThat(runNowJobs()).hasSize(1);
     annotate("1700000600");
-    await().until(() -> runNowJobs().size() == 2);
+    await("a second run-now Job").until(() -> runNowJobs().size() == 2);
   }
 
   @Test
@@ -102,11 +102,11 @@ class ExportOperationsTest {
     edit(spec -> new BigQueryExportSpec(spec.source(), spec.destination(), spec.data(), spec.schedule(),
         spec.availabilityDelay(), spec.startFrom(), spec.suspend(), 2, 1, spec.freshnessThreshold(),
         spec.validationInterval(), spec.pod()));
-    await().until(() -> scenario.get(NAME).getStatus().observedGeneration() == 2L);
+    await("observedGeneration 2").until(() -> scenario.get(NAME).getStatus().observedGeneration() == 2L);
     for (int i = 0; i < 3; i++) {
       assertThat(scenario.fire(NAME).exitCode()).isZero();
       int runs = i + 1;
-      await().until(() -> scenario.get(NAME).getStatus().runs() != null
+      await("status.runs after run " + runs).until(() -> scenario.get(NAME).getStatus().runs() != null
           && scenario.get(NAME).getStatus().runs().stream().filter(r -> r.hours() != null).count()
           == Math.min(runs, 2));
       scenario.clock.advance(Duration.ofMinutes(1));
