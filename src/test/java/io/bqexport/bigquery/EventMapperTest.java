@@ -98,6 +98,10 @@ class EventMapperTest {
     }
     assertThat(row(mapper.map("{\"location_lat\":52}", WINDOW)).get("location_lat").asDouble()).isEqualTo(52.0);
     assertThat(row(mapper.map("{\"location_lat\":\"NaN\"}", WINDOW)).has("location_lat")).isFalse();
+    assertThat(row(mapper.map("{\"location_lat\":\"north\"}", WINDOW)).get("extra").get("location_lat").asText())
+        .isEqualTo("north");
+    assertThat(row(mapper.map("{\"user_id\":1e3}", WINDOW)).get("user_id").asText())
+        .as("a number in a STRING column keeps its source text").isEqualTo("1e3");
     assertThat(row(mapper.map("{\"event_id\":\"9223372036854775807\"}", WINDOW)).get("event_id").asLong())
         .isEqualTo(Long.MAX_VALUE);
     assertThat(row(mapper.map("{\"event_id\":\"-9223372036854775808\"}", WINDOW)).get("event_id").asLong())
