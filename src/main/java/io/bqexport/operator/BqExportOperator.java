@@ -49,15 +49,17 @@ public final class BqExportOperator implements AutoCloseable {
   /** @param ambient the operator pod's own Google identity, for probing exports that use Workload Identity */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
       AmbientCredentials ambient) {
-    this(client, settings, clock, ambient, TransferClients.grpc(null), TransferDelivery.DEFAULT_POLL);
+    this(client, settings, clock, ambient, TransferClients.grpc(null), TransferDelivery.DEFAULT_POLL,
+        CredentialValidations.PROBE_TIMEOUT);
   }
 
   /**
    * @param transfers opens Transfer Service clients (the real service in production, a stand-in in tests)
    * @param transferPoll how often the transfer runs of TransferService exports are read (the service has no watch)
+   * @param probeTimeout how long one credential probe may take (tests shorten it to see a hung probe time out)
    */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
-      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll) {
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, Duration probeTimeout) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -81,7 +83,7 @@ public final class BqExportOperator implements AutoCloseable {
       }
     });
     EventRecorder recorder = new EventRecorder(client, clock);
-    validations = new CredentialValidations(new CredentialProbe(clock), clock, ambient);
+    validations = new CredentialValidations(new CredentialProbe(clock), clock, probeTimeout, ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock,
         new TransferDelivery(transfers, ambient), transferPoll), c -> watch(c.withName("bigqueryexport")

@@ -56,4 +56,15 @@ class BigQueryTimestampsTest {
     assertThat(BigQueryTimestamps.of(NODES.numberNode(new java.math.BigDecimal("1769401415123.5")))).isNull();
     assertThat(BigQueryTimestamps.of(NODES.textNode("1769401415123"))).isNull();
   }
+
+  @Test
+  void aFractionStartingWithZeroIsKeptAndANonDigitAnywhereInTheDateOrTimeIsNoTimestamp() {
+    assertThat(BigQueryTimestamps.parse("2026-11-28 10:20:00.05")).isEqualTo(Instant.parse("2026-11-28T10:20:00.050Z"));
+    assertThat(BigQueryTimestamps.parse("2026-11-28 10:20:00.000009"))
+        .isEqualTo(Instant.parse("2026-11-28T10:20:00.000009Z"));
+    for (String bad : new String[] {"2O26-11-28 10:20:00", "2026-1x-28 10:20:00", "2026-11-2 T10:20:00",
+        "2026-11-28 1:-20:00", "2026-11-28 10:2/:00", "2026-11-28 10:20:0:", "2026-11-28 10:20:00+0a:00"}) {
+      assertThat(BigQueryTimestamps.parse(bad)).as(bad).isNull();
+    }
+  }
 }

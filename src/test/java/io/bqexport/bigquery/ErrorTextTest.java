@@ -65,4 +65,10 @@ class ErrorTextTest {
     assertThat(ErrorText.safe("line one\n  line two " + "y".repeat(500), 100)).startsWith("line one line two")
         .hasSize(103);
   }
+
+  @Test
+  void aMessageOfExactlyTheLimitIsKeptWholeAndOneCharacterMoreIsCut() {
+    assertThat(ErrorText.safe("abcde", 5)).isEqualTo("abcde");
+    assertThat(ErrorText.safe("abcdef", 5)).isEqualTo("abcde...");
+  }
 }

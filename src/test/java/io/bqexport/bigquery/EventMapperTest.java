@@ -85,6 +85,32 @@ class EventMapperTest {
   }
 
   @Test
+  void boolFloatAndInt64ColumnsTakeEveryLosslessSpellingAndKeepTheRestInExtra() throws Exception {
+    String[][] bools = {{"true", "true"}, {"false", "false"}, {"\" FALSE \"", "false"}, {"1", "true"}, {"0", "false"}};
+    for (String[] b : bools) {
+      JsonNode row = row(mapper.map("{\"is_attribution_event\":" + b[0] + "}", WINDOW));
+      assertThat(row.get("is_attribution_event").asText()).as(b[0]).isEqualTo(b[1]);
+    }
+    for (String kept : new String[] {"2", "\"yes\"", "1.0"}) {
+      JsonNode row = row(mapper.map("{\"is_attribution_event\":" + kept + "}", WINDOW));
+      assertThat(row.has("is_attribution_event")).as(kept).isFalse();
+      assertThat(row.get("extra").has("is_attribution_event")).as(kept).isTrue();
+    }
+    assertThat(row(mapper.map("{\"location_lat\":52}", WINDOW)).get("location_lat").asDouble()).isEqualTo(52.0);
+    assertThat(row(mapper.map("{\"location_lat\":\"NaN\"}", WINDOW)).has("location_lat")).isFalse();
+    assertThat(row(mapper.map("{\"location_lat\":\"north\"}", WINDOW)).get("extra").get("location_lat").asText())
+        .isEqualTo("north");
+    assertThat(row(mapper.map("{\"user_id\":1e3}", WINDOW)).get("user_id").asText())
+        .as("a number in a STRING column keeps its source text").isEqualTo("1e3");
+    assertThat(row(mapper.map("{\"event_id\":\"9223372036854775807\"}", WINDOW)).get("event_id").asLong())
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(row(mapper.map("{\"event_id\":\"-9223372036854775808\"}", WINDOW)).get("event_id").asLong())
+        .isEqualTo(Long.MIN_VALUE);
+    assertThat(row(mapper.map("{\"event_id\":\"9223372036854775808\"}", WINDOW)).has("event_id")).isFalse();
+    assertThat(row(mapper.map("{\"event_id\":\"-9223372036854775809\"}", WINDOW)).has("event_id")).isFalse();
+  }
+
+  @Test
   void nullsAreOmitted() throws Exception {
     JsonNode row = row(mapper.map("{\"uuid\":\"u\",\"idfa\":null,\"event_properties\":null}", WINDOW));
     assertThat(row.has("idfa")).isFalse();

@@ -53,4 +53,44 @@ class JobFailuresTest {
     assertThat(FailureReason.QuotaExceeded.hourSpecific()).isFalse();
     assertThat(FailureReason.LoadRejected.hourSpecific()).isTrue();
   }
+
+  @Test
+  void aLoadErrorResultIsClassifiedLikeAQueryOnesAndOneWithoutAReasonIsRejectedData() {
+    assertThat(JobFailures.ofLoad(error("backendError", "try again"), List.of(), "j", "loading").reason())
+        .isEqualTo(FailureReason.DestinationUnavailable);
+    ExportFailure noReason = JobFailures.ofLoad(error(null, "something"), null, "j", "loading");
+    assertThat(noReason.reason()).isEqualTo(FailureReason.LoadRejected);
+    assertThat(noReason.getMessage()).endsWith("after 3 runs failing the same way the hours are quarantined"
+        + " (status.quarantinedHours)");
+  }
+
+  @Test
+  void theErrorResultRepeatedInErrorsIsQuotedOnceAndOnlyErrorsBeyondThreeAreCounted() {
+    BigQueryError result = error("invalid", "Error while reading data");
+    List<BigQueryError> three = List.of(result, error("invalid", "second"), error("invalid", "third"));
+    assertThat(JobFailures.ofLoad(result, three, "j", "loading").getMessage())
+        .contains("(job j: invalid at query: Error while reading data; invalid at query: second; invalid at query:"
+            + " third)").doesNotContain("more error");
+
+    List<BigQueryError> five = List.of(result, error("invalid", "second"), error("invalid", "third"),
+        error("invalid", "fourth"), error("invalid", "fifth"));
+    assertThat(JobFailures.ofLoad(result, five, "j", "loading").getMessage())
+        .contains("invalid at query: third; 2 more error(s))").doesNotContain("fourth");
+  }
+
+  @Test
+  void aFailedQueryIsClassifiedByItsReasonAndA403ByPermissionUnlessItIsAQuota() {
+    ExportFailure invalid = JobFailures.of(new BigQueryException(400, "bad", error("invalidQuery", "Syntax error")),
+        "committing");
+    assertThat(invalid.reason()).isEqualTo(FailureReason.LoadRejected);
+    assertThat(invalid.getMessage()).startsWith("LoadRejected while committing (invalidQuery at query: Syntax error)");
+
+    assertThat(JobFailures.of(new BigQueryException(403, "quota", error("quotaExceeded", "Quota exceeded")),
+        "committing").reason()).isEqualTo(FailureReason.QuotaExceeded);
+    assertThat(JobFailures.of(new BigQueryException(403, "denied", error("invalid", "Access Denied: Table p:d.t")),
+        "committing").reason()).as("a 403 is about permissions, whatever the reason says")
+        .isEqualTo(FailureReason.PermissionDenied);
+    assertThat(JobFailures.of(new BigQueryException(400, "no error"), "committing").reason())
+        .as("no errorResult: the HTTP status decides").isEqualTo(FailureReason.DestinationUnavailable);
+  }
 }

@@ -73,7 +73,8 @@ class AdoptAmplitudeTableTest {
       Schema schema = client.getTable(table).getDefinition().getSchema();
       assertThat(schema.getFields().get("amplitude_id").getType().getStandardType())
           .as("Amplitude's types are kept").isEqualTo(StandardSQLTypeName.BIGNUMERIC);
-      assertThat(schema.getFields().get("bqexport_source")).as("our columns are appended").isNotNull();
+      assertThat(schema.getFields().get("bqexport_source").getType().getStandardType()).as("our columns are appended")
+          .isEqualTo(StandardSQLTypeName.STRING);
       assertThat(h.ledger("events")).extracting(r -> ((Number) r.get("row_count")).longValue()).containsExactly(3L);
     }
   }

@@ -87,6 +87,12 @@ public final class ExportScenario implements AutoCloseable {
     operator = OperatorUnderTest.withLeaderElection(kubernetes, clock, leaseNamespace);
   }
 
+  /** Replaces the running operator with one whose credential probes time out after {@code probeTimeout}. */
+  public void restartOperatorWithProbeTimeout(java.time.Duration probeTimeout) {
+    operator.close();
+    operator = OperatorUnderTest.withProbeTimeout(kubernetes, clock, probeTimeout);
+  }
+
   public OperatorUnderTest operator() {
     return operator;
   }

@@ -4,6 +4,7 @@ import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.transfer.TransferClients;
+import io.bqexport.operator.export.CredentialValidations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,12 +82,20 @@ public final class OperatorUnderTest implements AutoCloseable {
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers,
       Duration transferPoll) {
     this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true, true),
-        NO_AMBIENT_CREDENTIALS, transfers, transferPoll);
+        NO_AMBIENT_CREDENTIALS, transfers, transferPoll, CredentialValidations.PROBE_TIMEOUT);
+  }
+
+  /** With credential probes timing out after {@code probeTimeout} instead of 3 minutes. */
+  public static OperatorUnderTest withProbeTimeout(KubernetesStandIn kubernetes, Clock clock,
+      Duration probeTimeout) {
+    return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE,
+        true, true), NO_AMBIENT_CREDENTIALS, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL, probeTimeout);
   }
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
       AmbientCredentials ambient) {
-    this(kubernetes, clock, settings, ambient, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL);
+    this(kubernetes, clock, settings, ambient, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL,
+        CredentialValidations.PROBE_TIMEOUT);
   }
 
   /** No Transfer Service reachable: a test that does not start its stand-in must not reach Google. */
@@ -95,10 +104,11 @@ public final class OperatorUnderTest implements AutoCloseable {
   };
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
-      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll) {
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, Duration probeTimeout) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock, ambient, transfers, transferPoll).start();
+      operator = new BqExportOperator(client, settings, clock, ambient, transfers, transferPoll, probeTimeout)
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CredentialValidations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialValidations.class);
-  static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
+  public static final Duration PROBE_TIMEOUT = Duration.ofMinutes(3);
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   static final Duration MAX_RETRY = Duration.ofMinutes(15);
   static final Duration SHARE_SUCCESS_FOR = Duration.ofMinutes(1);
@@ -86,7 +86,11 @@ public final class CredentialValidations implements AutoCloseable {
     this(probe, clock, timeout, AmbientCredentials.metadataServer());
   }
 
-  private CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, AmbientCredentials ambient) {
+  /**
+   * @param timeout how long one probe may take, counted from its start
+   * @param ambient the operator's own Google identity, for exports that use Workload Identity
+   */
+  public CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, AmbientCredentials ambient) {
     this.ambient = ambient;
     this.probe = probe;
     this.clock = clock;

@@ -56,7 +56,8 @@ class BackfillConditionsTest {
     h.awaitJob("history");
     BigQueryBackfill running = h.awaitPhase("history", "Running");
     assertThat(running.getStatus().job()).isEqualTo("history-backfill");
-    assertThat(running.getStatus().startTime()).isNotNull();
+    assertThat(running.getStatus().startTime()).as("no pod ran yet: when the operator saw the Job")
+        .isEqualTo(scenario.clock.instant().toString());
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.IndexedJobControllerStandIn;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -71,12 +72,16 @@ class BackfillLifecycleTest {
     assertThat(halfway.getStatus().progress().percent()).isEqualTo("66%");
     assertThat(halfway.getStatus().progress().rows()).isEqualTo(48 * PER_HOUR);
 
+    scenario.clock.advance(Duration.ofMinutes(7)); // the last chunks end later than the Job started
     h.wave("history");
     BigQueryBackfill done = h.awaitPhase("history", "Succeeded");
     assertThat(done.getStatus().progress().hoursDone()).isEqualTo(72);
     assertThat(done.getStatus().progress().percent()).isEqualTo("100%");
     assertThat(done.getStatus().progress().rows()).isEqualTo(72 * PER_HOUR);
-    assertThat(done.getStatus().completionTime()).isNotNull();
+    assertThat(done.getStatus().startTime()).isEqualTo(halfway.getStatus().startTime());
+    assertThat(done.getStatus().completionTime()).as("the Job's")
+        .isEqualTo(h.job("history-backfill").getStatus().getCompletionTime())
+        .isEqualTo(scenario.clock.instant().toString());
     assertThat(BackfillHarness.condition(done, ConditionType.READY).orElseThrow().isTrue()).isTrue();
     assertThat(BackfillHarness.condition(done, ConditionType.COMPLETE).orElseThrow().isTrue()).isTrue();
     assertThat(BackfillHarness.condition(done, ConditionType.FAILED).orElseThrow().isTrue()).isFalse();

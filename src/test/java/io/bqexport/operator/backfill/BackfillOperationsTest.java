@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,9 +76,15 @@ class BackfillOperationsTest {
     h.wave("history");
     h.await("history", b -> b.getStatus().progress().hoursDone() == 24);
 
+    var running = h.job("history-backfill").getSpec();
     h.patchSpec("history", Map.of("suspend", true));
-    Awaitility.await().until(() -> Boolean.TRUE.equals(h.job("history-backfill").getSpec().getSuspend()));
+    // The phase comes from the Job the operator wrote in that reconcile: check that Job, not the stand-in.
     BigQueryBackfill suspended = h.awaitPhase("history", "Suspended");
+    var suspendedJob = h.job("history-backfill").getSpec();
+    assertThat(suspendedJob.getSuspend()).isTrue();
+    assertThat(suspendedJob.getTemplate()).as("suspending changes nothing else").isEqualTo(running.getTemplate());
+    assertThat(suspendedJob.getCompletions()).isEqualTo(running.getCompletions());
+    assertThat(suspendedJob.getParallelism()).isEqualTo(running.getParallelism());
     assertThat(BackfillHarness.condition(suspended, ConditionType.READY).orElseThrow().reason())
         .isEqualTo(Reasons.SUSPENDED);
     assertThat(suspended.getStatus().progress().percent()).isEqualTo("33%");
@@ -87,8 +92,9 @@ class BackfillOperationsTest {
     assertThat(scenario.rows("events")).isEqualTo(24 * PER_HOUR);
 
     h.patchSpec("history", Map.of("suspend", false));
-    Awaitility.await().until(() -> Boolean.FALSE.equals(h.job("history-backfill").getSpec().getSuspend()));
     h.awaitPhase("history", "Running");
+    assertThat(h.job("history-backfill").getSpec().getSuspend()).isFalse();
+    assertThat(h.job("history-backfill").getSpec().getTemplate()).isEqualTo(running.getTemplate());
     h.runToEnd("history");
     BigQueryBackfill done = h.awaitPhase("history", "Succeeded");
     assertThat(done.getStatus().progress().rows()).isEqualTo(72 * PER_HOUR);
@@ -157,7 +163,8 @@ class BackfillOperationsTest {
     });
     assertThat(failed.getStatus().progress().hoursDone()).isEqualTo(24);
     assertThat(failed.getStatus().progress().hoursFailed()).isEqualTo(24);
-    assertThat(failed.getStatus().completionTime()).isNotNull();
+    assertThat(failed.getStatus().completionTime()).as("when the Job failed")
+        .isEqualTo(waves.get(0).job().getStatus().getConditions().get(0).getLastTransitionTime());
     var failedCondition = BackfillHarness.condition(failed, ConditionType.FAILED).orElseThrow();
     assertThat(failedCondition.isTrue()).isTrue();
     assertThat(failedCondition.reason()).isEqualTo(Reasons.CHUNKS_FAILED);

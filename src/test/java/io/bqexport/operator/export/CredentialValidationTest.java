@@ -161,13 +161,43 @@ class CredentialValidationTest {
         () -> scenario.amplitude.faults().clear());
   }
 
-  private void assertRetriedWithoutStalling(String name, String reason, Runnable serviceRecovers) {
+  @Test
+  void anAnswerTheProbeCannotInterpretIsUnexpectedResponseRetriedAndNotStalled() {
+    // A gateway in front of BigQuery answers the dataset GET with its own 200 body: the client cannot read a
+    // Dataset from it and throws something that is no BigQueryException.
+    scenario.bigquery.faults().answerNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 1,
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("kind", "gateway#status"));
+    scenario.create(scenario.export("gateway", START));
+
+    var failed = assertRetriedWithoutStalling("gateway", Reasons.UNEXPECTED_RESPONSE,
+        () -> scenario.bigquery.faults().clear());
+    assertThat(failed.message()).contains("failed unexpectedly", "retried");
+  }
+
+  @Test
+  void aProbeHangingPastItsTimeoutIsValidationTimedOutRetriedAndNotStalled() {
+    // Long enough for a whole normal probe on a loaded machine, far shorter than the hang.
+    scenario.restartOperatorWithProbeTimeout(Duration.ofSeconds(40));
+    // BigQuery accepts the connection and never answers (within the client's 120 s read timeout).
+    scenario.bigquery.faults().delayNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 1,
+        Duration.ofMinutes(10));
+    scenario.create(scenario.export("hung", START));
+
+    var failed = assertRetriedWithoutStalling("hung", Reasons.VALIDATION_TIMED_OUT,
+        () -> scenario.bigquery.faults().clear());
+    assertThat(failed.message()).contains("longer than 40 s");
+  }
+
+  private io.bqexport.api.v1alpha1.Condition assertRetriedWithoutStalling(String name, String reason,
+      Runnable serviceRecovers) {
     var failed = scenario.awaitReason(name, ConditionType.CREDENTIALS_VALID, reason);
     assertThat(failed.status()).isEqualTo("False");
     assertThat(failed.message()).contains("Checked again at");
     assertThat(scenario.condition(name, ConditionType.STALLED).orElseThrow().status())
         .as("a passing failure needs no person").isEqualTo("False");
-    assertThat(scenario.condition(name, ConditionType.SCHEDULED).orElseThrow().status()).isEqualTo("False");
+    assertThat(scenario.condition(name, ConditionType.SCHEDULED).orElseThrow().reason())
+        .isEqualTo(Reasons.CREDENTIALS_NOT_VALID);
+    assertThat(cronJobSuspended(name)).as("the operator keeps the CronJob suspended meanwhile").isTrue();
 
     serviceRecovers.run();
     // The first retry is due 30 s after the failure; the operator requeued itself for then. Nothing else changes.
@@ -175,5 +205,12 @@ class CredentialValidationTest {
 
     scenario.awaitReason(name, ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
     scenario.await(name, ConditionType.SCHEDULED, c -> c.isTrue());
+    assertThat(cronJobSuspended(name)).as("the operator unsuspends the CronJob it writes").isFalse();
+    return failed;
+  }
+
+  private boolean cronJobSuspended(String name) {
+    return scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(name)
+        .get().getSpec().getSuspend();
   }
 }

@@ -39,15 +39,35 @@ class ExportOperationsTest {
 
   @Test
   void suspendStopsTheScheduleAndResumeRestartsIt() {
-    edit(spec -> withSuspend(spec, true));
-    scenario.awaitReason(NAME, ConditionType.SCHEDULED, Reasons.SUSPENDED);
-    await().until(() -> Boolean.TRUE.equals(cronJob().getSpec().getSuspend()));
-    assertThat(scenario.condition(NAME, ConditionType.READY).orElseThrow().reason()).isEqualTo(Reasons.SUSPENDED);
-    assertThat(scenario.fire(NAME)).as("a suspended CronJob starts no Job").isNull();
+    CronJob running = cronJob();
+    assertThat(running.getSpec().getSuspend()).isFalse();
 
-    edit(spec -> withSuspend(spec, false));
-    scenario.awaitReason(NAME, ConditionType.SCHEDULED, Reasons.SCHEDULED);
-    await().until(() -> Boolean.FALSE.equals(cronJob().getSpec().getSuspend()));
+    // What the operator does: the status of the edited generation describes the CronJob it wrote in that
+    // reconcile, so both are checked at once, without waiting for a stand-in to act on them.
+    long suspendedGeneration = edit(spec -> withSuspend(spec, true));
+    var scheduled = scenario.await(NAME, ConditionType.SCHEDULED, c -> c.observedGeneration() == suspendedGeneration);
+    assertThat(scheduled.status()).isEqualTo("False");
+    assertThat(scheduled.reason()).isEqualTo(Reasons.SUSPENDED);
+    assertThat(scheduled.message()).isEqualTo("spec.suspend is true: no run starts.");
+    assertThat(scenario.condition(NAME, ConditionType.READY).orElseThrow().reason()).isEqualTo(Reasons.SUSPENDED);
+    assertThat(scenario.condition(NAME, ConditionType.STALLED).orElseThrow().status())
+        .as("a suspended export needs no person").isEqualTo("False");
+    CronJob suspended = cronJob();
+    assertThat(suspended.getSpec().getSuspend()).isTrue();
+    assertThat(suspended.getSpec().getSchedule()).isEqualTo(running.getSpec().getSchedule());
+    assertThat(suspended.getSpec().getJobTemplate()).as("suspending changes nothing else")
+        .isEqualTo(running.getSpec().getJobTemplate());
+    assertThat(scenario.fire(NAME)).as("so the CronJob starts no Job").isNull();
+
+    long resumedGeneration = edit(spec -> withSuspend(spec, false));
+    var resumed = scenario.await(NAME, ConditionType.SCHEDULED, c -> c.observedGeneration() == resumedGeneration);
+    assertThat(resumed.status()).isEqualTo("True");
+    assertThat(resumed.reason()).isEqualTo(Reasons.SCHEDULED);
+    assertThat(resumed.message()).isEqualTo("CronJob " + NAME + " runs on \"" + running.getSpec().getSchedule()
+        + "\".");
+    CronJob again = cronJob();
+    assertThat(again.getSpec().getSuspend()).isFalse();
+    assertThat(again.getSpec().getJobTemplate()).isEqualTo(running.getSpec().getJobTemplate());
     assertThat(scenario.fire(NAME).exitCode()).isZero();
     scenario.await(NAME, ConditionType.READY, c -> c.isTrue());
   }
@@ -55,13 +75,13 @@ class ExportOperationsTest {
   @Test
   void runNowStartsOneJobPerNonce() {
     annotate("1700000000");
-    await().until(() -> runNowJobs().size() == 1);
+    await("one run-now Job").until(() -> runNowJobs().size() == 1);
     assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
     assertThat(runNowJobs().get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .as("a run-now retries quarantined hours").contains("--retry-quarantined");
     assertThat(cronJob().getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0)
         .getArgs()).as("scheduled runs skip them").doesNotContain("--retry-quarantined");
-    await().until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
+    await("status.lastRunNow 1700000000").until(() -> "1700000000".equals(scenario.get(NAME).getStatus().lastRunNow()));
 
     var run = scenario.jobs.run(runNowJobs().get(0), scenario.clock.instant());
     assertThat(run.exitCode()).as(run.output()).isZero();
@@ -74,7 +94,7 @@ class ExportOperationsTest {
         .isEqualTo("Scheduled"));
     assertThat(runNowJobs()).hasSize(1);
     annotate("1700000600");
-    await().until(() -> runNowJobs().size() == 2);
+    await("a second run-now Job").until(() -> runNowJobs().size() == 2);
   }
 
   @Test
@@ -82,11 +102,11 @@ class ExportOperationsTest {
     edit(spec -> new BigQueryExportSpec(spec.source(), spec.destination(), spec.data(), spec.schedule(),
         spec.availabilityDelay(), spec.startFrom(), spec.suspend(), 2, 1, spec.freshnessThreshold(),
         spec.validationInterval(), spec.pod()));
-    await().until(() -> scenario.get(NAME).getStatus().observedGeneration() == 2L);
+    await("observedGeneration 2").until(() -> scenario.get(NAME).getStatus().observedGeneration() == 2L);
     for (int i = 0; i < 3; i++) {
       assertThat(scenario.fire(NAME).exitCode()).isZero();
       int runs = i + 1;
-      await().until(() -> scenario.get(NAME).getStatus().runs() != null
+      await("status.runs after run " + runs).until(() -> scenario.get(NAME).getStatus().runs() != null
           && scenario.get(NAME).getStatus().runs().stream().filter(r -> r.hours() != null).count()
           == Math.min(runs, 2));
       scenario.clock.advance(Duration.ofMinutes(1));
@@ -152,6 +172,7 @@ class ExportOperationsTest {
                 + ExportScenario.DATASET + "." + t.getTableId().getTable() + "` DROP COLUMN uuid");
           }
         }));
+    Instant firstFailure = scenario.clock.instant().plus(Duration.ofMinutes(1));
     for (int run = 0; run < 3; run++) {
       scenario.clock.advance(Duration.ofMinutes(1));
       assertThat(scenario.fire(NAME).exitCode()).isEqualTo(5);
@@ -161,7 +182,7 @@ class ExportOperationsTest {
         .isNotEmpty().allSatisfy(q -> {
           assertThat(q.reason()).isEqualTo("LoadRejected");
           assertThat(q.failures()).isEqualTo(3);
-          assertThat(q.since()).isNotNull();
+          assertThat(q.since()).as("the first of the three failures").isEqualTo(firstFailure.toString());
         }).extracting(q -> q.hour()).contains(START.toString()));
     await().untilAsserted(() -> assertThat(scenario.kubernetes.client().v1().events()
         .inNamespace(ExportScenario.NAMESPACE).list().getItems())
@@ -198,8 +219,10 @@ class ExportOperationsTest {
     scenario.annotate(NAME, RunNow.ANNOTATION, nonce);
   }
 
-  private void edit(java.util.function.UnaryOperator<BigQueryExportSpec> change) {
+  /** @return the generation of the edited export */
+  private long edit(java.util.function.UnaryOperator<BigQueryExportSpec> change) {
     scenario.patchSpec(NAME, change.apply(scenario.get(NAME).getSpec()));
+    return scenario.get(NAME).getMetadata().getGeneration();
   }
 
   private static BigQueryExportSpec withSuspend(BigQueryExportSpec s, boolean suspend) {

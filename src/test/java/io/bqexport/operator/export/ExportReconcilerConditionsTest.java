@@ -60,7 +60,7 @@ class ExportReconcilerConditionsTest {
         "kubectl create secret generic bq-writer");
 
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NS, "{\"type\": \"service_account\"}")).create();
-    await().until(() -> condition("waiting", ConditionType.CREDENTIALS_VALID)
+    await("CredentialsValid of waiting").until(() -> condition("waiting", ConditionType.CREDENTIALS_VALID)
         .map(c -> c.reason().equals("SecretNotFound") && c.message().contains("Secret amplitude-prod")).orElse(false));
 
     kubernetes.client().resource(ExportFixtures.amplitudeSecret(NS)).create();
@@ -112,7 +112,7 @@ class ExportReconcilerConditionsTest {
     double reconciled = reconciliations();
     kubernetes.client().resource(ExportFixtures.amplitudeSecret(NS)).create();
     // Look once that reconcile has finished (the operator's own counter), not after a fixed pause.
-    await().until(() -> reconciliations() > reconciled);
+    await("a reconcile after the Secret change").until(() -> reconciliations() > reconciled);
     assertThat(get("steady").getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
     assertThat(statusWrites()).isEqualTo(writesBefore);
     assertThat(events()).hasSize(eventCount);

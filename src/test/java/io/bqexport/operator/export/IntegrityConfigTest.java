@@ -44,13 +44,13 @@ class IntegrityConfigTest {
     assertThat(defaults.maxHoursPerRunOrDefault()).isEqualTo(24);
 
     edit(new IntegritySpec(true, "1d12h", "14d", 6));
-    await().until(() -> integrity().maxHoursPerRunOrDefault() == 6);
+    await("integrity.maxHoursPerRun 6 in the exporter config").until(() -> integrity().maxHoursPerRunOrDefault() == 6);
     assertThat(integrity().recheckAfterOrDefault()).isEqualTo(Duration.ofHours(36));
     assertThat(integrity().lookbackOrDefault()).isEqualTo(Duration.ofDays(14));
     assertThat(integrity().enabledOrDefault()).isTrue();
 
     edit(new IntegritySpec(false, null, null, null));
-    await().until(() -> !integrity().enabledOrDefault());
+    await("integrity disabled in the exporter config").until(() -> !integrity().enabledOrDefault());
     assertThat(integrity().enabled()).as("written out, not left to a default").isFalse();
   }
 
@@ -65,7 +65,7 @@ class IntegrityConfigTest {
 
     edit(new IntegritySpec(true, "3h", null, null));
     scenario.await(NAME, ConditionType.STALLED, c -> "False".equals(c.status()));
-    await().until(() -> integrity().recheckAfterOrDefault().equals(Duration.ofHours(3)));
+    await("integrity.recheckAfter 3h in the exporter config").until(() -> integrity().recheckAfterOrDefault().equals(Duration.ofHours(3)));
   }
 
   private void edit(IntegritySpec integrity) {

@@ -144,11 +144,8 @@ class IntegrityStatusTest {
   }
 
   private IntegrityStatus awaitIntegrity(java.util.function.Predicate<IntegrityStatus> until) {
-    await().until(() -> {
-      IntegrityStatus integrity = scenario.get(NAME).getStatus().integrity();
-      return integrity != null && until.test(integrity);
-    });
-    return scenario.get(NAME).getStatus().integrity();
+    return io.bqexport.testing.Waits.until("status.integrity of " + NAME,
+        () -> scenario.get(NAME).getStatus().integrity(), until, String::valueOf);
   }
 
   private List<Event> repairEvents() {

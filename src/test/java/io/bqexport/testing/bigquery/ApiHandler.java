@@ -91,7 +91,8 @@ final class ApiHandler implements HttpHandler {
         if (decision.failure() != null) {
           throw decision.failure();
         }
-        response = "/token".equals(path) ? token(body) : authenticatedRoute(exchange, request, body);
+        response = decision.answer() != null ? Response.json(decision.answer())
+            : "/token".equals(path) ? token(body) : authenticatedRoute(exchange, request, body);
       } catch (ApiException e) {
         response = new Response(e.status, e.body(), Map.of());
       } catch (TokenService.OAuthError e) {

@@ -112,6 +112,15 @@ class FaultInjectionContractTest {
   }
 
   @Test
+  void answerNextReplacesOneAnswerWithTheGivenBodyAndTheNextIsBigQuerys() {
+    // A gateway's 200 whose body is no Dataset resource: the client cannot build a Dataset from it, and fails with
+    // no BigQueryException (nothing in it says which service answered).
+    emulator.faults().answerNext("GET", "/datasets/amplitude$", 1, Json.object().put("kind", "gateway#status"));
+    assertThatThrownBy(() -> bigquery.getDataset("amplitude")).isNotInstanceOf(BigQueryException.class);
+    assertThat(bigquery.getDataset("amplitude").getDatasetId().getDataset()).isEqualTo("amplitude");
+  }
+
+  @Test
   void denyNamesTheMissingPermissionLikeBigQuery() {
     emulator.faults().deny("POST", "/datasets/amplitude/tables$", "bigquery.tables.create");
     TableInfo table = TableInfo.of(newTable(), StandardTableDefinition.of(SCHEMA));

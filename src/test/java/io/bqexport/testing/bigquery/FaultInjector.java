@@ -18,7 +18,8 @@ public final class FaultInjector {
   private volatile Duration jobRunningTime = Duration.ZERO;
 
   /** What the emulator does with a request after consulting the rules. */
-  record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse) {}
+  record Decision(Duration delay, ApiException failure, Integer dropUploadAfterBytes, boolean dropResponse,
+      com.fasterxml.jackson.databind.JsonNode answer) {}
 
   private abstract static class Rule {
     final String method;
@@ -110,6 +111,18 @@ public final class FaultInjector {
     return this;
   }
 
+  /**
+   * The next {@code times} matching requests are not handled: they are answered 200 with {@code body}, as by a
+   * misconfigured proxy or gateway in front of BigQuery. BigQuery itself always answers with its documented
+   * resource shapes (e.g. a Dataset always carries its datasetReference); this is for tests of callers facing an
+   * answer they cannot interpret.
+   */
+  public FaultInjector answerNext(String method, String pathRegex, int times,
+      com.fasterxml.jackson.databind.JsonNode body) {
+    rules.add(new AnswerRule(method, pathRegex, times, body));
+    return this;
+  }
+
   /** Calls the hook for every matching request before it is handled; a hook may block to hold the request. */
   public FaultInjector onRequest(String method, String pathRegex, Consumer<EmulatorRequest> hook) {
     rules.add(new HookRule(method, pathRegex, hook));
@@ -192,16 +205,19 @@ public final class FaultInjector {
     }
     for (Rule rule : rules) {
       if (rule instanceof FailRule f && f.take(request)) {
-        return new Decision(delay, f.failure(request), null, false);
+        return new Decision(delay, f.failure(request), null, false, null);
       }
       if (rule instanceof DropUploadRule d && d.take(request)) {
-        return new Decision(delay, null, d.afterBytes, false);
+        return new Decision(delay, null, d.afterBytes, false, null);
       }
       if (rule instanceof DropResponseRule d && d.take(request)) {
-        return new Decision(delay, null, null, true);
+        return new Decision(delay, null, null, true, null);
+      }
+      if (rule instanceof AnswerRule a && a.take(request)) {
+        return new Decision(delay, null, null, false, a.body);
       }
     }
-    return new Decision(delay, null, null, false);
+    return new Decision(delay, null, null, false, null);
   }
 
   boolean pretendRunning(EmulatorRequest request) {
@@ -265,6 +281,15 @@ public final class FaultInjector {
   private static final class DropResponseRule extends Rule {
     DropResponseRule(String method, String pathRegex, int times) {
       super(method, pathRegex, times);
+    }
+  }
+
+  private static final class AnswerRule extends Rule {
+    final com.fasterxml.jackson.databind.JsonNode body;
+
+    AnswerRule(String method, String pathRegex, int times, com.fasterxml.jackson.databind.JsonNode body) {
+      super(method, pathRegex, times);
+      this.body = body;
     }
   }
 
