@@ -61,11 +61,11 @@ class TransferDeliveryTest {
     assertThat(events.getDataSourceId()).isEqualTo("google_cloud_storage");
     assertThat(events.getDestinationDatasetId()).isEqualTo("amplitude");
     assertThat(events.getSchedule()).isEqualTo("every 1 hours from 00:05 to 23:05");
-    assertThat(TransferConfigDriftParams.of(events)).containsEntry("data_path_template",
+    assertThat(params(events)).containsEntry("data_path_template",
             "gs://acme-amplitude-export/amplitude/187000/187000_{run_time-3h|\"%Y-%m-%d_%-H\"}#*.json.gz")
         .containsEntry("destination_table_name_template", "events").containsEntry("file_format", "JSON")
         .containsEntry("write_disposition", "APPEND").containsEntry("ignore_unknown_values", "true");
-    assertThat(TransferConfigDriftParams.of(config("merge_ids_raw"))).containsEntry("data_path_template",
+    assertThat(params(config("merge_ids_raw"))).containsEntry("data_path_template",
         "gs://acme-amplitude-export/amplitude/-189524/-189524_{run_time-3h|\"%Y-%m-%d_%-H\"}.json.gz");
     assertThat(scenario.get(NAME).getMetadata().getFinalizers()).contains(TransferFinalizer.NAME);
     assertThat(scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(TransferExportScenario.NAMESPACE)
@@ -284,10 +284,8 @@ class TransferDeliveryTest {
   }
 
   /** The params of a config as strings. */
-  static final class TransferConfigDriftParams {
-    static Map<String, String> of(TransferConfig config) {
-      return config.getParams().getFieldsMap().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-          Map.Entry::getKey, e -> e.getValue().getStringValue()));
-    }
+  private static Map<String, String> params(TransferConfig config) {
+    return config.getParams().getFieldsMap().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+        Map.Entry::getKey, e -> e.getValue().getStringValue()));
   }
 }
