@@ -50,6 +50,18 @@ public record TransferSchedule(int minute, Duration loadOffset) {
     return runTime.minus(loadOffset).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
   }
 
+  /**
+   * The run time of the schedule slot whose run loads {@code hour}: the first slot (minute {@link #minute()}, second
+   * 0) at or after {@code hour + loadOffset}. Not simply {@code hour + loadOffset + minute}: with an
+   * availabilityDelay that is not a whole hour (e.g. 90m) that instant is no slot, and a requested_time_range around
+   * it would start no run at all.
+   */
+  public java.time.Instant slotLoading(java.time.Instant hour) {
+    java.time.Instant earliest = hour.plus(loadOffset);
+    java.time.Instant slot = earliest.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofMinutes(minute));
+    return slot.isBefore(earliest) ? slot.plus(Duration.ofHours(1)) : slot;
+  }
+
   /** {@code TransferConfig.schedule}. */
   public String transferSchedule() {
     return String.format("every 1 hours from 00:%02d to 23:%02d", minute, minute);
