@@ -80,6 +80,24 @@ class TransferRepeatedRunTest {
         + "DATE '2026-11-01', DATE '2026-11-30')")).isEqualTo(40);
     assertThat(count("SELECT COUNT(*) AS n FROM `acme-analytics.amplitude.events` WHERE uuid IS NULL"))
         .as("uuid, the key of the exact view, is loaded").isZero();
+    // Amplitude's "yyyy-MM-dd HH:mm:ss.SSSSSS" (UTC) loads into TIMESTAMP to the microsecond; $insert_id is no
+    // column name BigQuery allows, so insert_id stays empty.
+    List<String> uuids = scenario.events.values(DUE, "uuid");
+    List<String> eventTimes = scenario.events.values(DUE, "event_time");
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < uuids.size(); i++) {
+      expected.put(uuids.get(i), java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH,
+          java.time.LocalDateTime.parse(eventTimes.get(i).replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC)));
+    }
+    Map<String, Long> loaded = new HashMap<>();
+    for (Map<String, Object> row : scenario.bigquery.query(TransferExportScenario.PROJECT,
+        "SELECT uuid, UNIX_MICROS(event_time) AS us FROM `acme-analytics.amplitude.deduplicated_events`("
+            + "DATE '2026-11-01', DATE '2026-11-30')")) {
+      loaded.put((String) row.get("uuid"), ((Number) row.get("us")).longValue());
+    }
+    assertThat(loaded).isEqualTo(expected);
+    assertThat(count("SELECT COUNT(*) AS n FROM `acme-analytics.amplitude.events` WHERE insert_id IS NOT NULL"))
+        .isZero();
     assertThat(currentIds()).as("the README's merged-ID view maps each merged ID once, as before")
         .isEqualTo(mergedBefore);
   }
