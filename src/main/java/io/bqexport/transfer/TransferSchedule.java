@@ -31,6 +31,12 @@ public record TransferSchedule(int minute, Duration loadOffset) {
       throw new TransferSpecException("spec.availabilityDelay", "must be zero or positive, e.g. 2h");
     }
     String trimmed = cron == null ? "" : cron.trim();
+    if (trimmed.startsWith("CRON_TZ=") || trimmed.startsWith("TZ=")) {
+      // The Transfer Service runs schedules in UTC, and a zone such as Asia/Kolkata (+05:30) moves the minute.
+      throw new TransferSpecException("spec.schedule", "delivery TransferService runs its schedule in UTC: drop the '"
+          + trimmed.substring(0, trimmed.indexOf(' ') < 0 ? trimmed.length() : trimmed.indexOf(' '))
+          + "' prefix and give the minute in UTC, e.g. '5 * * * *'; got '" + trimmed + "'.");
+    }
     int minute;
     Matcher hourly = HOURLY.matcher(trimmed);
     if ("@hourly".equals(trimmed)) {
