@@ -6,13 +6,16 @@ import com.google.protobuf.Timestamp;
 import io.bqexport.api.v1alpha1.RunRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Transfer runs as the export's status shows runs: one {@link RunRecord} per run, newest run_time first, each naming
- * the hour it loaded; and how far the data is loaded, from the latest successful run, for DataFresh. Pure.
+ * the hour it loaded; and how far the data is loaded without a gap, for DataFresh. Pure.
  */
 public final class TransferRunHistory {
   /** A failed run's reason in status.runs. */
@@ -31,14 +34,23 @@ public final class TransferRunHistory {
   }
 
   /**
-   * The end of the hour loaded by the latest successful run (by run time), or empty before any succeeded. A later
-   * failed run does not move it back; the failed hour shows in the records.
+   * The end of the hours loaded without a gap from {@code startFrom}: every hour from it up to the result has a
+   * successful run, or empty when {@code startFrom} itself has none. Not simply the latest success: the service
+   * loads only the hours whose slots come after its config exists, so hours before (a startFrom in the past) or
+   * between (a slot that never ran) would be hidden. A later failed run does not move it back; the failed hour
+   * shows in the records.
    */
-  public static Optional<Instant> loadedThrough(List<TransferRun> runs, TransferSchedule schedule) {
-    return runs.stream()
+  public static Optional<Instant> loadedThrough(List<TransferRun> runs, TransferSchedule schedule,
+      Instant startFrom) {
+    Set<Instant> loaded = runs.stream()
         .filter(run -> run.getState() == TransferState.SUCCEEDED)
-        .map(run -> schedule.loadedHour(instant(run.getRunTime())).plus(Duration.ofHours(1)))
-        .max(Comparator.naturalOrder());
+        .map(run -> schedule.loadedHour(instant(run.getRunTime())))
+        .collect(Collectors.toSet());
+    Instant through = startFrom.truncatedTo(ChronoUnit.HOURS);
+    while (loaded.contains(through)) {
+      through = through.plus(Duration.ofHours(1));
+    }
+    return through.equals(startFrom.truncatedTo(ChronoUnit.HOURS)) ? Optional.empty() : Optional.of(through);
   }
 
   private static RunRecord record(TransferRun run, TransferSchedule schedule) {

@@ -31,6 +31,12 @@ public record TransferSchedule(int minute, Duration loadOffset) {
       throw new TransferSpecException("spec.availabilityDelay", "must be zero or positive, e.g. 2h");
     }
     String trimmed = cron == null ? "" : cron.trim();
+    if (trimmed.startsWith("CRON_TZ=") || trimmed.startsWith("TZ=")) {
+      // The Transfer Service runs schedules in UTC, and a zone such as Asia/Kolkata (+05:30) moves the minute.
+      throw new TransferSpecException("spec.schedule", "delivery TransferService runs its schedule in UTC: drop the '"
+          + trimmed.substring(0, trimmed.indexOf(' ') < 0 ? trimmed.length() : trimmed.indexOf(' '))
+          + "' prefix and give the minute in UTC, e.g. '5 * * * *'; got '" + trimmed + "'.");
+    }
     int minute;
     Matcher hourly = HOURLY.matcher(trimmed);
     if ("@hourly".equals(trimmed)) {
@@ -48,6 +54,18 @@ public record TransferSchedule(int minute, Duration loadOffset) {
   /** The hour a run for {@code runTime} loads: the hour of run_time minus the offset. */
   public java.time.Instant loadedHour(java.time.Instant runTime) {
     return runTime.minus(loadOffset).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+  }
+
+  /**
+   * The run time of the schedule slot whose run loads {@code hour}: the first slot (minute {@link #minute()}, second
+   * 0) at or after {@code hour + loadOffset}. Not simply {@code hour + loadOffset + minute}: with an
+   * availabilityDelay that is not a whole hour (e.g. 90m) that instant is no slot, and a requested_time_range around
+   * it would start no run at all.
+   */
+  public java.time.Instant slotLoading(java.time.Instant hour) {
+    java.time.Instant earliest = hour.plus(loadOffset);
+    java.time.Instant slot = earliest.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofMinutes(minute));
+    return slot.isBefore(earliest) ? slot.plus(Duration.ofHours(1)) : slot;
   }
 
   /** {@code TransferConfig.schedule}. */

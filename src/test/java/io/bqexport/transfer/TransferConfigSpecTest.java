@@ -98,6 +98,15 @@ class TransferConfigSpecTest {
   }
 
   @Test
+  void aTimeZonePrefixIsRefusedSayingTheScheduleRunsInUtc() {
+    assertThatThrownBy(() -> builder().schedule("CRON_TZ=Asia/Kolkata 5 * * * *").build())
+        .isInstanceOfSatisfying(TransferSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("spec.schedule");
+          assertThat(e.getMessage()).contains("in UTC", "drop the 'CRON_TZ=Asia/Kolkata' prefix");
+        });
+  }
+
+  @Test
   void missingOrMalformedFieldsAreNamed() {
     assertThatThrownBy(() -> builder().destination(new ExporterConfig.Destination(null, "amplitude", "US", null,
         null, false, true)).build()).hasMessageStartingWith("spec.destination.projectId:");

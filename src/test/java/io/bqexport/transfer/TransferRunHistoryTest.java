@@ -50,7 +50,27 @@ class TransferRunHistoryTest {
 
   @Test
   void loadedThroughComesFromTheLatestSuccessfulRun() {
-    assertThat(TransferRunHistory.loadedThrough(RUNS, SCHEDULE)).contains(Instant.parse("2026-11-28T11:00:00Z"));
-    assertThat(TransferRunHistory.loadedThrough(RUNS.subList(1, 3), SCHEDULE)).isEmpty();
+    Instant startFrom = Instant.parse("2026-11-28T10:00:00Z");
+    assertThat(TransferRunHistory.loadedThrough(RUNS, SCHEDULE, startFrom))
+        .contains(Instant.parse("2026-11-28T11:00:00Z"));
+    assertThat(TransferRunHistory.loadedThrough(RUNS.subList(1, 3), SCHEDULE, startFrom)).isEmpty();
+  }
+
+  @Test
+  void anHourNoRunLoadedHoldsLoadedThroughBack() {
+    // startFrom 08:00, but the config's first slot (10:05) loads 07:00 and 13:05 loads 10:00: 08:00 and 09:00 were
+    // never loaded (the service runs only the slots after the config exists), so nothing counts as loaded yet.
+    List<TransferRun> runs = List.of(run("a", "2026-11-28T10:05:00Z", TransferState.SUCCEEDED),
+        run("b", "2026-11-28T13:05:00Z", TransferState.SUCCEEDED));
+    assertThat(TransferRunHistory.loadedThrough(runs, SCHEDULE, Instant.parse("2026-11-28T08:00:00Z"))).isEmpty();
+    // A backfill loads 08:00 and 09:00 (slots 11:05, 12:05): through the end of 10:00.
+    List<TransferRun> filled = List.of(runs.get(0), runs.get(1),
+        run("c", "2026-11-28T11:05:00Z", TransferState.SUCCEEDED),
+        run("d", "2026-11-28T12:05:00Z", TransferState.SUCCEEDED));
+    assertThat(TransferRunHistory.loadedThrough(filled, SCHEDULE, Instant.parse("2026-11-28T08:00:00Z")))
+        .contains(Instant.parse("2026-11-28T11:00:00Z"));
+    // A slot that never ran in the middle (12:05, hour 09:00) stops it there.
+    assertThat(TransferRunHistory.loadedThrough(filled.subList(0, 3), SCHEDULE,
+        Instant.parse("2026-11-28T08:00:00Z"))).contains(Instant.parse("2026-11-28T09:00:00Z"));
   }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * A transfer backfill's progress from the runs of its configs, in the shape of a Job's ({@link BackfillChunks}, one
- * "chunk" per hour): an hour is done when, in every config, a run for its slot succeeded; failed when in some config
+ * "chunk" per hour): an hour is done when, in every config, a run that loads it succeeded (matched by the hour
+ * the run loads, as FillGaps matches: an hour a run-now loaded counts); failed when in some config
  * every run for it failed or was cancelled; pending otherwise. Transfer runs report no row counts. Pure.
  */
 final class TransferRunProgress {
@@ -39,11 +40,10 @@ final class TransferRunProgress {
     Instant lastEnd = null;
     for (int index = 0; index < hours.size(); index++) {
       Instant hour = hours.get(index);
-      Instant slot = plan.runTime(hour);
       HourState state = HourState.DONE;
       Optional<TransferRun> failure = Optional.empty();
       for (List<TransferRun> runs : runsByConfig.values()) {
-        List<TransferRun> forSlot = runs.stream().filter(run -> instant(run.getRunTime()).equals(slot)).toList();
+        List<TransferRun> forSlot = runs.stream().filter(run -> plan.hourOf(run).equals(hour)).toList();
         HourState inConfig = state(forSlot);
         for (TransferRun run : forSlot) {
           if (run.hasEndTime() && (lastEnd == null || instant(run.getEndTime()).isAfter(lastEnd))) {

@@ -130,7 +130,7 @@ public final class ExportStatusAssembler {
         : previous.runs() == null ? List.of() : previous.runs();
     String exportedThrough = transfer == null ? latestSummary(seen.runs()).map(RunSummary::exportedThrough)
         .filter(t -> t != null).orElse(previous.exportedThrough())
-        : transferSeen ? transfer.loadedThrough().map(Instant::toString).orElse(null) : previous.exportedThrough();
+        : transferSeen ? transfer.loadedThrough(ExporterConfigMap.startFrom(export, now)).map(Instant::toString).orElse(null) : previous.exportedThrough();
     Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export, now),
         exportedThrough == null ? null : Instant.parse(exportedThrough), export.getSpec().availabilityDelay(),
         export.getSpec().freshnessThreshold(), now);

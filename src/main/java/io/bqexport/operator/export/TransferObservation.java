@@ -65,13 +65,13 @@ public record TransferObservation(TransferSchedule schedule, List<ConfigRuns> co
   }
 
   /**
-   * How far every table is loaded: the earliest of the configs' latest successful loads (a table with no success
-   * yet gives empty). A failed hour before it is reported by {@link #failedHours()}, not hidden here.
+   * How far every table is loaded without a gap from {@code startFrom}: the earliest of the configs' (a table with
+   * no loaded hour from startFrom gives empty). A failed hour before it is reported by {@link #failedHours()}.
    */
-  Optional<Instant> loadedThrough() {
+  Optional<Instant> loadedThrough(Instant startFrom) {
     Optional<Instant> through = Optional.empty();
     for (ConfigRuns config : configs) {
-      Optional<Instant> loaded = TransferRunHistory.loadedThrough(config.runs(), schedule);
+      Optional<Instant> loaded = TransferRunHistory.loadedThrough(config.runs(), schedule, startFrom);
       if (loaded.isEmpty()) {
         return Optional.empty();
       }

@@ -87,6 +87,51 @@ class TransferBackfillPlanTest {
     assertThat(chunks.hoursTotal()).isEqualTo(4);
   }
 
+  @Test
+  void everyHourMapsToAScheduleSlotWhateverTheDelay() {
+    // The service starts runs only at the schedule's slots ("every 1 hours from 00:MM to 23:MM"): a requested range
+    // that holds no slot starts nothing, and the backfill would wait for that hour forever.
+    for (Duration delay : List.of(Duration.ZERO, Duration.ofMinutes(30), Duration.ofMinutes(90), Duration.ofHours(2),
+        Duration.ofSeconds(5430))) {
+      for (int minute : List.of(0, 5, 30, 45, 59)) {
+        TransferSchedule schedule = TransferSchedule.fromCron(minute + " * * * *", delay);
+        TransferBackfillPlan plan = new TransferBackfillPlan(START, START.plus(Duration.ofHours(3)), schedule);
+        for (Instant hour : plan.hours()) {
+          Instant slot = plan.runTime(hour);
+          assertThat(slot.atZone(java.time.ZoneOffset.UTC).getMinute()).as("delay %s, minute %d", delay, minute)
+              .isEqualTo(minute);
+          assertThat(slot.getEpochSecond() % 60).isZero();
+          assertThat(schedule.loadedHour(slot)).as("delay %s, minute %d", delay, minute).isEqualTo(hour);
+          assertThat(slot).as("due by then").isAfterOrEqualTo(hour.plus(Duration.ofHours(1)).plus(delay));
+        }
+      }
+    }
+    TransferSchedule ninetyMinutes = TransferSchedule.fromCron("5 * * * *", Duration.ofMinutes(90));
+    assertThat(new TransferBackfillPlan(START, START.plus(Duration.ofHours(1)), ninetyMinutes).rangesToStart(List.of()))
+        .as("hour 00:00 is due at 02:30; the slot at 03:05 loads it ({run_time-150m} = 00:35)")
+        .containsExactly(new TransferBackfillPlan.Range(Instant.parse("2026-11-20T03:05:00Z"),
+            Instant.parse("2026-11-20T03:05:01Z")));
+  }
+
+  @Test
+  void aRunNowRunCoversItsHourThoughItsRunTimeIsNoSlot() {
+    // run-now requests run time H + 1h + availabilityDelay (TransferDelivery.latestDueRunTime): 03:00, not the
+    // 03:05 slot. FillGaps must not load hour 00:00 again, and progress must count it done.
+    TransferRun runNow = TransferRun.newBuilder().setName("runs/run-now").setState(TransferState.SUCCEEDED)
+        .setRunTime(Timestamp.newBuilder().setSeconds(START.plus(Duration.ofHours(3)).getEpochSecond()))
+        .setEndTime(Timestamp.newBuilder().setSeconds(START.plus(Duration.ofHours(3)).getEpochSecond() + 60))
+        .build();
+    assertThat(PLAN.rangesToStart(List.of(runNow))).containsExactly(new TransferBackfillPlan.Range(
+        PLAN.runTime(START.plus(Duration.ofHours(1))), PLAN.runTime(START.plus(Duration.ofHours(3))).plusSeconds(1)));
+
+    List<TransferRun> runs = List.of(runNow, run(START.plus(Duration.ofHours(1)), TransferState.SUCCEEDED),
+        run(START.plus(Duration.ofHours(2)), TransferState.SUCCEEDED),
+        run(START.plus(Duration.ofHours(3)), TransferState.SUCCEEDED));
+    BackfillChunks chunks = TransferRunProgress.observe(PLAN, Map.of("events", runs), "t0");
+    assertThat(chunks.state()).isEqualTo(BackfillChunks.JobState.Succeeded);
+    assertThat(chunks.hoursDone()).isEqualTo(4);
+  }
+
   private static TransferRun run(Instant hour, TransferState state) {
     Instant runTime = PLAN.runTime(hour);
     TransferRun.Builder run = TransferRun.newBuilder().setName("runs/" + runTime + state)

@@ -25,9 +25,10 @@ class TransferObservationTest {
         List.of(run(EVENTS, "e1", "10:05", TransferState.SUCCEEDED), run(EVENTS, "e2", "11:05",
             TransferState.SUCCEEDED)),
         List.of(run(MERGES, "m1", "10:05", TransferState.SUCCEEDED)));
-    assertThat(seen.loadedThrough()).contains(Instant.parse("2026-11-28T08:00:00Z"));
+    Instant startFrom = Instant.parse("2026-11-28T07:00:00Z");
+    assertThat(seen.loadedThrough(startFrom)).contains(Instant.parse("2026-11-28T08:00:00Z"));
     assertThat(observation(List.of(run(EVENTS, "e1", "10:05", TransferState.SUCCEEDED)), List.of())
-        .loadedThrough()).as("merged IDs not loaded yet").isEmpty();
+        .loadedThrough(startFrom)).as("merged IDs not loaded yet").isEmpty();
   }
 
   @Test

@@ -262,6 +262,11 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
     return loadedObjects.getOrDefault(runName, List.of());
   }
 
+  /** A run as getTransferRun returns it, without a caller's permissions (for tests that wait on one). */
+  public TransferRun run(String runName) {
+    return runs.get(runName);
+  }
+
   public List<TransferConfig> configs() {
     return List.copyOf(configs.values());
   }
