@@ -2,18 +2,19 @@ package io.bqexport.transfer;
 
 import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Makes an export's transfer configs match the desired ones: creates what is missing, updates what drifted (only
  * the drifted fields), re-creates a config of another data source, and deletes the export's configs that are no
- * longer wanted (merged IDs turned off; or every one, with an empty desired list, when the export is deleted). An
- * export's configs are found by their display name, {@code bqexport <namespace>/<name> <table kind>}; configs of
- * other exports or made by hand are never touched.
+ * longer wanted (merged IDs turned off; or every one, with an empty desired list, when the export is deleted), and
+ * all but one (the first by name) of several configs of one display name. An export's configs are found by their
+ * exact display name, {@code bqexport <namespace>/<name> <table kind>}; configs of other exports or made by hand
+ * under another name are never touched.
  */
 public final class TransferConfigSync {
   private TransferConfigSync() {}
@@ -31,10 +32,18 @@ public final class TransferConfigSync {
    */
   public static List<Change> sync(TransferClient client, String parent, String ownedPrefix,
       List<TransferConfigSpec> desired) {
-    Map<String, TransferConfig> owned = client.list(parent).stream()
-        .filter(config -> config.getDisplayName().startsWith(ownedPrefix))
-        .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
     List<Change> changes = new ArrayList<>();
+    Map<String, TransferConfig> owned = new HashMap<>();
+    List<TransferConfig> listed = client.list(parent).stream()
+        .filter(config -> TransferConfigSpec.owned(ownedPrefix, config.getDisplayName()))
+        .sorted(Comparator.comparing(TransferConfig::getName)).toList();
+    for (TransferConfig config : listed) {
+      if (owned.putIfAbsent(config.getDisplayName(), config) != null) {
+        // A second config of one kind (a create retried after its response was lost) would load every hour again.
+        client.delete(config.getName());
+        changes.add(new Change(Change.Kind.DELETED, config.getName(), List.of("a second config of this name")));
+      }
+    }
     for (TransferConfigSpec spec : desired) {
       Optional<TransferConfig> actual = Optional.ofNullable(owned.remove(spec.displayName()));
       if (actual.isEmpty()) {

@@ -82,7 +82,7 @@ public final class TransferDelivery {
     try (TransferClient client = clients.open(credentials)) {
       List<TransferConfigSync.Change> changes = TransferConfigSync.sync(client, parent, prefix, desired);
       Map<String, TransferConfig> owned = client.list(parent).stream()
-          .filter(c -> c.getDisplayName().startsWith(prefix))
+          .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()))
           .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
       if (!desired.stream().allMatch(spec -> owned.containsKey(spec.displayName()))) {
         return TransferObservation.failed(Problem.of(TransferFailure.Reason.SERVICE_UNAVAILABLE.conditionReason(),
