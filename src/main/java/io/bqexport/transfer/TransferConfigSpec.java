@@ -145,7 +145,7 @@ public record TransferConfigSpec(
       String location = require(destination.location(), "spec.destination.location",
           "the dataset's location, e.g. US");
       if (notificationTopic != null && !TOPIC.matcher(notificationTopic).matches()) {
-        throw new TransferSpecException("spec.delivery.transferService.notificationTopic",
+        throw new TransferSpecException("spec.transfer.notificationPubsubTopic",
             "must be a Pub/Sub topic name 'projects/PROJECT/topics/TOPIC', got '" + notificationTopic + "'");
       }
       StorageLayout layout;

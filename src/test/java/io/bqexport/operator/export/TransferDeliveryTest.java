@@ -15,6 +15,8 @@ import io.bqexport.testing.ProjectFiles;
 import io.bqexport.testing.Waits;
 import io.bqexport.testing.transfer.TransferExportScenario;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +137,26 @@ class TransferDeliveryTest {
     assertThat(scenario.transfer.service().configs()).isEmpty();
     assertThat(events(TransferFinalizer.DELETED)).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("Deleted the transfer configs"));
+  }
+
+  @Test
+  void movingTheDestinationToAnotherProjectDeletesTheConfigsLeftInTheOldOne() {
+    scenario.bigquery.createDataset("acme-moved", TransferExportScenario.DATASET);
+    scenario.create(scenario.export(NAME, DUE, false));
+    String old = awaitConfigs(1).get(0).name();
+
+    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
+        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"destination\":{\"projectId\":\"acme-moved\"}}}");
+
+    await().untilAsserted(() -> assertThat(scenario.transfer.service().configs()).singleElement()
+        .satisfies(c -> assertThat(c.getName()).startsWith("projects/acme-moved/")));
+    assertThat(old).startsWith("projects/acme-analytics/");
+    await().untilAsserted(() -> assertThat(events(TransferEvents.DELETED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(old)));
+
+    scenario.kubernetes.client().resource(scenario.get(NAME)).delete();
+    await().until(() -> scenario.get(NAME) == null);
+    assertThat(scenario.transfer.service().configs()).isEmpty();
   }
 
   @Test
