@@ -21,7 +21,8 @@ public final class TransferConfigSync {
 
   /** What one sync did to one config. */
   public record Change(Kind kind, String name, List<String> differences) {
-    public enum Kind { CREATED, UPDATED, RECREATED, DELETED }
+    /** ORPHANED: the export's config could not be deleted (differences: why); it keeps loading. */
+    public enum Kind { CREATED, UPDATED, RECREATED, DELETED, ORPHANED }
   }
 
   /**

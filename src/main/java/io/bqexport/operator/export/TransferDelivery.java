@@ -138,17 +138,18 @@ public final class TransferDelivery {
   /**
    * Deletes every config of the export (deletion, or a switch back to Direct).
    *
-   * @return the names deleted
+   * @return what was done: DELETED, or ORPHANED for a config of an earlier destination the credentials cannot reach
    * @throws TransferFailure when the service refuses; the caller keeps the finalizer and retries
    * @throws IOException when no credentials can be had (the key Secret is gone or unusable)
    */
-  public List<String> deleteAll(BigQueryExport export, ExportSecrets.Observation secrets, String parent)
+  public List<TransferConfigSync.Change> deleteAll(BigQueryExport export, ExportSecrets.Observation secrets,
+      String parent)
       throws IOException {
     try (TransferClient client = clients.open(credentials(export, secrets))) {
       List<TransferConfigSync.Change> changes = new ArrayList<>(
           TransferConfigSync.sync(client, parent, ownedPrefix(export), List.of()));
       changes.addAll(deleteRecordedElsewhere(client, export, ownedPrefix(export), Set.of()));
-      return changes.stream().map(TransferConfigSync.Change::name).toList();
+      return changes;
     }
   }
 
@@ -169,12 +170,21 @@ public final class TransferDelivery {
       if (recorded.name() == null || current.contains(recorded.name())) {
         continue;
       }
-      Optional<TransferConfig> left = client.get(recorded.name())
-          .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()));
-      if (left.isPresent()) {
-        client.delete(left.get().getName());
-        deleted.add(new TransferConfigSync.Change(TransferConfigSync.Change.Kind.DELETED, left.get().getName(),
-            List.of()));
+      try {
+        Optional<TransferConfig> left = client.get(recorded.name())
+            .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()));
+        if (left.isPresent()) {
+          client.delete(left.get().getName());
+          deleted.add(new TransferConfigSync.Change(TransferConfigSync.Change.Kind.DELETED, left.get().getName(),
+              List.of()));
+        }
+      } catch (TransferFailure e) {
+        if (e.reason().isTransient()) {
+          throw e;
+        }
+        // The credentials no longer reach the old project: the export goes on in the new one, and says what is left.
+        deleted.add(new TransferConfigSync.Change(TransferConfigSync.Change.Kind.ORPHANED, recorded.name(),
+            List.of(e.getMessage())));
       }
     }
     return deleted;

@@ -160,6 +160,25 @@ class TransferDeliveryTest {
   }
 
   @Test
+  void aConfigLeftInAProjectTheKeyNoLongerReachesIsNamedAndTheExportGoesOn() {
+    scenario.bigquery.createDataset("acme-moved", TransferExportScenario.DATASET);
+    scenario.create(scenario.export(NAME, DUE, false));
+    String old = awaitConfigs(1).get(0).name();
+    scenario.transfer.revokeInProject(scenario.key.clientEmail(), TransferExportScenario.PROJECT);
+
+    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
+        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"destination\":{\"projectId\":\"acme-moved\"}}}");
+
+    await().untilAsserted(() -> assertThat(events(TransferFinalizer.ORPHANED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(old, "bigquery.transfers.get", "acme-analytics",
+            "bq rm --transfer_config")));
+    assertThat(awaitConfigs(1).get(0).name()).as("the moved export runs in its new project")
+        .startsWith("projects/acme-moved/");
+    assertThat(scenario.transfer.service().configs()).extracting(TransferConfig::getName)
+        .contains(old).hasSize(2);
+  }
+
+  @Test
   void withoutItsKeySecretADeletedExportLetsGoAndNamesTheConfigsLeftBehind() {
     scenario.create(scenario.export(NAME, DUE, false));
     String name = awaitConfigs(1).get(0).name();

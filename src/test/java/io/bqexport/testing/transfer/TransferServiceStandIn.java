@@ -56,6 +56,7 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final TransferServiceHandler handler;
   private final Map<String, String> principalsByToken = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> permissions = new ConcurrentHashMap<>();
+  private final Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Function<String, String> tokenAuthority = token -> null;
   private volatile boolean serviceDisabled;
 
@@ -140,8 +141,18 @@ public final class TransferServiceStandIn implements AutoCloseable {
     return serviceDisabled;
   }
 
-  boolean permitted(String principal, String permission) {
-    return principal != null && permissions.getOrDefault(principal, Set.of()).contains(permission);
+  /**
+   * Removes every permission of the principal in one project only, as removing its role binding on that project
+   * does (IAM grants roles per resource: https://cloud.google.com/iam/docs/overview#policies).
+   */
+  public TransferServiceStandIn revokeInProject(String principal, String project) {
+    revoked.add(principal + " " + project);
+    return this;
+  }
+
+  boolean permitted(String principal, String permission, String project) {
+    return principal != null && permissions.getOrDefault(principal, Set.of()).contains(permission)
+        && !revoked.contains(principal + " " + project);
   }
 
   @Override
