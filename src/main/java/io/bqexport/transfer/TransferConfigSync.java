@@ -33,6 +33,24 @@ public final class TransferConfigSync {
    */
   public static List<Change> sync(TransferClient client, String parent, String ownedPrefix,
       List<TransferConfigSpec> desired) {
+    return syncAndRead(client, parent, ownedPrefix, desired).changes();
+  }
+
+  /**
+   * What a sync did, and the desired configs as they now are by display name (as listed when unchanged, else as
+   * the service answered the create or update), so a steady poll needs no second list.
+   */
+  public record Result(List<Change> changes, Map<String, TransferConfig> current) {
+    /** Whether a config was created: one the service may not list yet. */
+    public boolean created() {
+      return changes.stream().anyMatch(c -> c.kind() == Change.Kind.CREATED || c.kind() == Change.Kind.RECREATED);
+    }
+  }
+
+  /** {@link #sync}, also returning the desired configs as they now are. */
+  public static Result syncAndRead(TransferClient client, String parent, String ownedPrefix,
+      List<TransferConfigSpec> desired) {
+    Map<String, TransferConfig> current = new HashMap<>();
     List<Change> changes = new ArrayList<>();
     Map<String, TransferConfig> owned = new HashMap<>();
     List<TransferConfig> listed = client.list(parent).stream()
@@ -48,22 +66,28 @@ public final class TransferConfigSync {
     for (TransferConfigSpec spec : desired) {
       Optional<TransferConfig> actual = Optional.ofNullable(owned.remove(spec.displayName()));
       if (actual.isEmpty()) {
-        changes.add(new Change(Change.Kind.CREATED, client.create(spec).getName(), List.of()));
+        TransferConfig created = client.create(spec);
+        current.put(spec.displayName(), created);
+        changes.add(new Change(Change.Kind.CREATED, created.getName(), List.of()));
         continue;
       }
       TransferConfigDrift.Drift drift = TransferConfigDrift.compare(spec, actual.get());
       if (drift.recreate()) {
         client.delete(actual.get().getName());
-        changes.add(new Change(Change.Kind.RECREATED, client.create(spec).getName(), drift.differences()));
+        TransferConfig created = client.create(spec);
+        current.put(spec.displayName(), created);
+        changes.add(new Change(Change.Kind.RECREATED, created.getName(), drift.differences()));
       } else if (!drift.none()) {
-        client.update(actual.get().getName(), spec, drift.mask());
+        current.put(spec.displayName(), client.update(actual.get().getName(), spec, drift.mask()));
         changes.add(new Change(Change.Kind.UPDATED, actual.get().getName(), drift.differences()));
+      } else {
+        current.put(spec.displayName(), actual.get());
       }
     }
     for (TransferConfig unwanted : owned.values()) {
       client.delete(unwanted.getName());
       changes.add(new Change(Change.Kind.DELETED, unwanted.getName(), List.of()));
     }
-    return changes;
+    return new Result(changes, current);
   }
 }

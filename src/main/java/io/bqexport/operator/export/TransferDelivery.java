@@ -82,9 +82,10 @@ public final class TransferDelivery {
       return TransferObservation.failed(Problem.of(e.reason().name(), e.getMessage()), false);
     }
     try (TransferClient client = clients.open(credentials)) {
-      List<TransferConfigSync.Change> changes = new ArrayList<>(
-          TransferConfigSync.sync(client, parent, prefix, desired));
-      Map<String, TransferConfig> owned = client.list(parent).stream()
+      TransferConfigSync.Result synced = TransferConfigSync.syncAndRead(client, parent, prefix, desired);
+      List<TransferConfigSync.Change> changes = new ArrayList<>(synced.changes());
+      // A config just created is read back from the list before it is used: the backfill finds it there.
+      Map<String, TransferConfig> owned = !synced.created() ? synced.current() : client.list(parent).stream()
           .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()))
           .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
       if (!desired.stream().allMatch(spec -> owned.containsKey(spec.displayName()))) {

@@ -179,6 +179,24 @@ class TransferDeliveryTest {
   }
 
   @Test
+  void aSteadyPollListsTheConfigsOnceAndChangesNothing() {
+    scenario.create(scenario.export(NAME, DUE, false));
+    awaitConfigs(1);
+    var service = scenario.transfer;
+    long runsBefore = service.calls("ListTransferRuns");
+    long listsBefore = service.calls("ListTransferConfigs");
+    long writesBefore = service.calls("CreateTransferConfig") + service.calls("UpdateTransferConfig");
+
+    // The scenario polls every second; one config, so each poll reads its runs once.
+    await().until(() -> service.calls("ListTransferRuns") - runsBefore >= 10);
+
+    long runs = service.calls("ListTransferRuns") - runsBefore;
+    long lists = service.calls("ListTransferConfigs") - listsBefore;
+    assertThat(lists).as("one ListTransferConfigs per poll (%d polls)", runs).isBetween(runs - 2, runs + 2);
+    assertThat(service.calls("CreateTransferConfig") + service.calls("UpdateTransferConfig")).isEqualTo(writesBefore);
+  }
+
+  @Test
   void withoutItsKeySecretADeletedExportLetsGoAndNamesTheConfigsLeftBehind() {
     scenario.create(scenario.export(NAME, DUE, false));
     String name = awaitConfigs(1).get(0).name();

@@ -59,6 +59,7 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Function<String, String> tokenAuthority = token -> null;
   private volatile boolean serviceDisabled;
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> calls = new ConcurrentHashMap<>();
 
   private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
     Map<String, BigQuery> clients = new ConcurrentHashMap<>();
@@ -155,6 +156,12 @@ public final class TransferServiceStandIn implements AutoCloseable {
         && !revoked.contains(principal + " " + project);
   }
 
+  /** How many calls of a method (e.g. "ListTransferConfigs") reached the service so far. */
+  public long calls(String method) {
+    var count = calls.get(method);
+    return count == null ? 0 : count.get();
+  }
+
   @Override
   public void close() {
     channel.shutdownNow();
@@ -167,6 +174,8 @@ public final class TransferServiceStandIn implements AutoCloseable {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
+      calls.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(),
+          m -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
       String authorization = headers.get(AUTHORIZATION);
       String token = authorization != null && authorization.startsWith("Bearer ")
           ? authorization.substring("Bearer ".length()) : null;
