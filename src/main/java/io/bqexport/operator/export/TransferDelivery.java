@@ -87,7 +87,8 @@ public final class TransferDelivery {
       // A config just created is read back from the list before it is used: the backfill finds it there.
       Map<String, TransferConfig> owned = !synced.created() ? synced.current() : client.list(parent).stream()
           .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()))
-          .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
+          .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(),
+              (a, b) -> a.getName().compareTo(b.getName()) <= 0 ? a : b));
       if (!desired.stream().allMatch(spec -> owned.containsKey(spec.displayName()))) {
         return TransferObservation.failed(Problem.of(TransferFailure.Reason.SERVICE_UNAVAILABLE.conditionReason(),
             "A transfer config just created is not listed yet; read again shortly."), true);
