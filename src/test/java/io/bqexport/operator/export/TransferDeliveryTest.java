@@ -145,8 +145,7 @@ class TransferDeliveryTest {
     scenario.create(scenario.export(NAME, DUE, false));
     String old = awaitConfigs(1).get(0).name();
 
-    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
-        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"destination\":{\"projectId\":\"acme-moved\"}}}");
+    moveDestinationTo("acme-moved");
 
     await().untilAsserted(() -> assertThat(scenario.transfer.service().configs()).singleElement()
         .satisfies(c -> assertThat(c.getName()).startsWith("projects/acme-moved/")));
@@ -166,8 +165,7 @@ class TransferDeliveryTest {
     String old = awaitConfigs(1).get(0).name();
     scenario.transfer.revokeInProject(scenario.key.clientEmail(), TransferExportScenario.PROJECT);
 
-    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
-        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"destination\":{\"projectId\":\"acme-moved\"}}}");
+    moveDestinationTo("acme-moved");
 
     await().untilAsserted(() -> assertThat(events(TransferFinalizer.ORPHANED)).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains(old, "bigquery.transfers.get", "acme-analytics",
@@ -316,6 +314,13 @@ class TransferDeliveryTest {
     int start = readme.indexOf(create);
     assertThat(start).as("the README shows the view").isPositive();
     return readme.substring(start + create.length(), readme.indexOf(';', start)).trim();
+  }
+
+  /** `kubectl patch --type merge` of spec.destination.projectId. */
+  private void moveDestinationTo(String project) {
+    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
+        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"destination\":{\"projectId\":\"" + project + "\"}}}");
   }
 
   private List<TransferConfigStatus> awaitConfigs(int count) {
