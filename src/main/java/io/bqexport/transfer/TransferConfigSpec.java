@@ -34,6 +34,8 @@ public record TransferConfigSpec(
     String notificationPubsubTopic) {
 
   public static final String DATA_SOURCE = "google_cloud_storage";
+  private static final String EVENTS_KIND = "events";
+  private static final String MERGE_IDS_KIND = "merged IDs";
 
   public TransferConfigSpec {
     params = new TreeMap<>(params);
@@ -59,6 +61,16 @@ public record TransferConfigSpec(
   public static String ownedPrefix(String namespace, String name) {
     return "bqexport " + namespace + "/" + name + " ";
   }
+
+  /**
+   * Whether a config of this display name is one the export owns: its prefix followed by exactly one of the kinds
+   * bqexport names ("events", "merged IDs"). A config a person named "... events (copy)" is not the export's.
+   */
+  public static boolean owned(String ownedPrefix, String displayName) {
+    return displayName.startsWith(ownedPrefix) && OWNED_KINDS.contains(displayName.substring(ownedPrefix.length()));
+  }
+
+  private static final java.util.Set<String> OWNED_KINDS = java.util.Set.of(EVENTS_KIND, MERGE_IDS_KIND);
 
   public static Builder builder() {
     return new Builder();
@@ -133,7 +145,7 @@ public record TransferConfigSpec(
       String location = require(destination.location(), "spec.destination.location",
           "the dataset's location, e.g. US");
       if (notificationTopic != null && !TOPIC.matcher(notificationTopic).matches()) {
-        throw new TransferSpecException("spec.delivery.transferService.notificationTopic",
+        throw new TransferSpecException("spec.transfer.notificationPubsubTopic",
             "must be a Pub/Sub topic name 'projects/PROJECT/topics/TOPIC', got '" + notificationTopic + "'");
       }
       StorageLayout layout;
@@ -153,7 +165,7 @@ public record TransferConfigSpec(
         // Events: {appId}_yyyy-MM-dd_H#n.json.gz; the '#' keeps legacy merged-ID files (no #n) out.
         String path = "gs://" + bucket + "/" + layout.directory(StorageObjectKind.EVENTS)
             + layout.scope(StorageObjectKind.EVENTS) + "_" + schedule.hourParameter() + "#*.json.gz";
-        specs.add(spec(StorageObjectKind.EVENTS, parent, "events", dataset, schedule, path, table));
+        specs.add(spec(StorageObjectKind.EVENTS, parent, EVENTS_KIND, dataset, schedule, path, table));
       }
       ExporterConfig.MergeIds mergeIds = data == null ? null : data.mergeIds();
       if (mergeIds != null && mergeIds.enabledOrDefault()) {
@@ -164,7 +176,7 @@ public record TransferConfigSpec(
         // Merged IDs: one file per hour, {scope}_yyyy-MM-dd_H.json.gz, so no wildcard at all.
         String path = "gs://" + bucket + "/" + layout.directory(StorageObjectKind.MERGE_IDS)
             + layout.scope(StorageObjectKind.MERGE_IDS) + "_" + schedule.hourParameter() + ".json.gz";
-        specs.add(spec(StorageObjectKind.MERGE_IDS, parent, "merged IDs", dataset, schedule, path,
+        specs.add(spec(StorageObjectKind.MERGE_IDS, parent, MERGE_IDS_KIND, dataset, schedule, path,
             mergeIds.tableOrDefault()));
       }
       if (specs.isEmpty()) {

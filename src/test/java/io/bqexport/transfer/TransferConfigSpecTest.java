@@ -115,7 +115,7 @@ class TransferConfigSpecTest {
     assertThatThrownBy(() -> builder().storage(new ExporterConfig.Storage("amp-export", "", "app", null, false,
         null, null, true, null)).build()).hasMessageStartingWith("spec.source.storage:").hasMessageContaining("appId");
     assertThatThrownBy(() -> builder().notificationTopic("bqexport-runs").build())
-        .hasMessageStartingWith("spec.delivery.transferService.notificationTopic:");
+        .hasMessageStartingWith("spec.transfer.notificationPubsubTopic:");
     assertThatThrownBy(() -> builder().storage(new ExporterConfig.Storage("amp-export", "", "187520", null, false,
             null, null, true, null))
         .data(new ExporterConfig.Data(new ExporterConfig.Events(true, null), new ExporterConfig.MergeIds(true, null)))

@@ -96,4 +96,35 @@ class TransferConfigSyncTest {
     assertThat(client.list(PARENT)).extracting(TransferConfig::getDisplayName)
         .containsExactly("bqexport analytics/product-events-2 events");
   }
+
+  @Test
+  void aHandMadeConfigNamedLikeTheExportsButNotOneOfItsKindsIsNeverTouched() {
+    TransferConfigSpec events = desired("product-events", false, "5 * * * *").get(0);
+    String handMade = OWNED + "events (copy made in the console)";
+    client.create(new TransferConfigSpec(events.kind(), events.parent(), handMade, events.destinationDatasetId(),
+        events.schedule(), events.params(), null));
+
+    assertThat(TransferConfigSync.sync(client, PARENT, OWNED, desired("product-events", false, "5 * * * *")))
+        .extracting(TransferConfigSync.Change::kind).containsExactly(TransferConfigSync.Change.Kind.CREATED);
+    assertThat(TransferConfigSync.sync(client, PARENT, OWNED, List.of()))
+        .extracting(TransferConfigSync.Change::kind).containsExactly(TransferConfigSync.Change.Kind.DELETED);
+    assertThat(client.list(PARENT)).extracting(TransferConfig::getDisplayName).containsExactly(handMade);
+  }
+
+  @Test
+  void aSecondConfigOfTheSameKindIsDeletedSoNoHourIsLoadedTwice() {
+    // A create whose response was lost (deadline exceeded after the service created it), then retried; or two
+    // operator processes for a moment: the service allows two configs of one display name, and both would load.
+    TransferConfigSpec events = desired("product-events", false, "5 * * * *").get(0);
+    String first = client.create(events).getName();
+    String second = client.create(events).getName();
+    String kept = first.compareTo(second) < 0 ? first : second;
+
+    assertThat(TransferConfigSync.sync(client, PARENT, OWNED, List.of(events))).singleElement()
+        .satisfies(change -> {
+          assertThat(change.kind()).isEqualTo(TransferConfigSync.Change.Kind.DELETED);
+          assertThat(change.name()).isNotEqualTo(kept);
+        });
+    assertThat(client.list(PARENT)).extracting(TransferConfig::getName).containsExactly(kept);
+  }
 }

@@ -142,8 +142,9 @@ final class TransferBackfill {
     }
     try (TransferClient client = transfers.open(credentials)) {
       if (!allStarted) {
+        // Of two configs of one name, the one the export keeps (the first by name; it deletes the other).
         Map<String, String> names = client.list(specs.get(0).parent()).stream().collect(Collectors.toMap(
-            TransferConfig::getDisplayName, TransferConfig::getName, (a, b) -> a));
+            TransferConfig::getDisplayName, TransferConfig::getName, (a, b) -> a.compareTo(b) <= 0 ? a : b));
         List<String> missing = specs.stream().map(TransferConfigSpec::displayName).filter(n -> !names.containsKey(n))
             .toList();
         if (!missing.isEmpty()) {

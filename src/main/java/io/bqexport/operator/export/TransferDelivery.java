@@ -6,6 +6,7 @@ import com.google.cloud.bigquery.datatransfer.v1.TransferRun;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.api.v1alpha1.TransferConfigStatus;
 import io.bqexport.bigquery.BigQueryClientFactory;
 import io.bqexport.bigquery.TableManager;
 import io.bqexport.exporter.ExportFailure;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -80,14 +82,20 @@ public final class TransferDelivery {
       return TransferObservation.failed(Problem.of(e.reason().name(), e.getMessage()), false);
     }
     try (TransferClient client = clients.open(credentials)) {
-      List<TransferConfigSync.Change> changes = TransferConfigSync.sync(client, parent, prefix, desired);
-      Map<String, TransferConfig> owned = client.list(parent).stream()
-          .filter(c -> c.getDisplayName().startsWith(prefix))
-          .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(), (a, b) -> a));
+      TransferConfigSync.Result synced = TransferConfigSync.syncAndRead(client, parent, prefix, desired);
+      List<TransferConfigSync.Change> changes = new ArrayList<>(synced.changes());
+      // A config just created is read back from the list before it is used: the backfill finds it there.
+      Map<String, TransferConfig> owned = !synced.created() ? synced.current() : client.list(parent).stream()
+          .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()))
+          .collect(Collectors.toMap(TransferConfig::getDisplayName, Function.identity(),
+              (a, b) -> a.getName().compareTo(b.getName()) <= 0 ? a : b));
       if (!desired.stream().allMatch(spec -> owned.containsKey(spec.displayName()))) {
         return TransferObservation.failed(Problem.of(TransferFailure.Reason.SERVICE_UNAVAILABLE.conditionReason(),
             "A transfer config just created is not listed yet; read again shortly."), true);
       }
+      // Only once every desired config is listed: a list that is not yet complete proves nothing is left elsewhere.
+      changes.addAll(deleteRecordedElsewhere(client, export, prefix,
+          owned.values().stream().map(TransferConfig::getName).collect(Collectors.toSet())));
       TransferSchedule schedule = schedule(export);
       String handled = null;
       if (runNow.isPresent()) {
@@ -132,16 +140,56 @@ public final class TransferDelivery {
   /**
    * Deletes every config of the export (deletion, or a switch back to Direct).
    *
-   * @return the names deleted
+   * @return what was done: DELETED, or ORPHANED for a config of an earlier destination the credentials cannot reach
    * @throws TransferFailure when the service refuses; the caller keeps the finalizer and retries
    * @throws IOException when no credentials can be had (the key Secret is gone or unusable)
    */
-  public List<String> deleteAll(BigQueryExport export, ExportSecrets.Observation secrets, String parent)
+  public List<TransferConfigSync.Change> deleteAll(BigQueryExport export, ExportSecrets.Observation secrets,
+      String parent)
       throws IOException {
     try (TransferClient client = clients.open(credentials(export, secrets))) {
-      return TransferConfigSync.sync(client, parent, ownedPrefix(export), List.of()).stream()
-          .map(TransferConfigSync.Change::name).toList();
+      List<TransferConfigSync.Change> changes = new ArrayList<>(
+          TransferConfigSync.sync(client, parent, ownedPrefix(export), List.of()));
+      changes.addAll(deleteRecordedElsewhere(client, export, ownedPrefix(export), Set.of()));
+      return changes;
     }
+  }
+
+  /**
+   * Deletes the configs status.transfer names that are no longer the export's current ones: those left in another
+   * project or location by an earlier spec (the sync lists only the current parent, so they would keep loading
+   * into the old dataset). Each is read first and deleted only if its display name is still one of this export's,
+   * so a status naming someone else's config deletes nothing. A config already gone is skipped.
+   */
+  private static List<TransferConfigSync.Change> deleteRecordedElsewhere(TransferClient client, BigQueryExport export,
+      String prefix, Set<String> current) {
+    var status = export.getStatus();
+    if (status == null || status.transfer() == null || status.transfer().configs() == null) {
+      return List.of();
+    }
+    List<TransferConfigSync.Change> deleted = new ArrayList<>();
+    for (TransferConfigStatus recorded : status.transfer().configs()) {
+      if (recorded.name() == null || current.contains(recorded.name())) {
+        continue;
+      }
+      try {
+        Optional<TransferConfig> left = client.get(recorded.name())
+            .filter(c -> TransferConfigSpec.owned(prefix, c.getDisplayName()));
+        if (left.isPresent()) {
+          client.delete(left.get().getName());
+          deleted.add(new TransferConfigSync.Change(TransferConfigSync.Change.Kind.DELETED, left.get().getName(),
+              List.of()));
+        }
+      } catch (TransferFailure e) {
+        if (e.reason().isTransient()) {
+          throw e;
+        }
+        // The credentials no longer reach the old project: the export goes on in the new one, and says what is left.
+        deleted.add(new TransferConfigSync.Change(TransferConfigSync.Change.Kind.ORPHANED, recorded.name(),
+            List.of(e.getMessage())));
+      }
+    }
+    return deleted;
   }
 
   /** projects/P/locations/L of the export's configs, from the spec or the key's project. */

@@ -38,6 +38,7 @@ final class TransferEvents {
             + ".");
         case DELETED -> recorder.normal(export, DELETED, change.name(), "Deleted transfer config " + change.name()
             + ", no longer in the spec.");
+        case ORPHANED -> recordOrphaned(recorder, export, change);
         case UPDATED, RECREATED -> {
           String what = (change.kind() == TransferConfigSync.Change.Kind.RECREATED ? "Re-created" : "Updated")
               + " transfer config " + change.name() + ": " + String.join("; ", change.differences());
@@ -51,6 +52,14 @@ final class TransferEvents {
         default -> throw new IllegalStateException("unknown change " + change.kind());
       }
     }
+  }
+
+  /** A config of an earlier spec.destination that the credentials can no longer delete. */
+  static void recordOrphaned(EventRecorder recorder, BigQueryExport export, TransferConfigSync.Change change) {
+    recorder.warning(export, TransferFinalizer.ORPHANED, change.name(), "Transfer config " + change.name()
+        + " of an earlier spec.destination could not be deleted: " + String.join("; ", change.differences())
+        + ". It keeps loading into BigQuery: delete it in the BigQuery console (Data transfers) or with"
+        + " `bq rm --transfer_config " + change.name() + "`.");
   }
 
   /** One warning per run that newly shows as failed or cancelled. */

@@ -5,6 +5,7 @@ import io.bqexport.api.v1alpha1.TransferConfigStatus;
 import io.bqexport.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.bqexport.transfer.TransferConfigSpec;
+import io.bqexport.transfer.TransferConfigSync;
 import io.bqexport.transfer.TransferFailure;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.io.IOException;
@@ -60,7 +61,11 @@ final class TransferFinalizer {
     } else {
       String parent = TransferDelivery.parent(export, seen);
       try {
-        List<String> deleted = delivery.deleteAll(export, seen, parent);
+        List<TransferConfigSync.Change> changes = delivery.deleteAll(export, seen, parent);
+        List<String> deleted = changes.stream().filter(c -> c.kind() == TransferConfigSync.Change.Kind.DELETED)
+            .map(TransferConfigSync.Change::name).toList();
+        changes.stream().filter(c -> c.kind() == TransferConfigSync.Change.Kind.ORPHANED)
+            .forEach(c -> TransferEvents.recordOrphaned(recorder, export, c));
         recorder.normal(export, DELETED, deleted.isEmpty() ? "No transfer config of this export was left in "
             + parent + "." : "Deleted the transfer configs " + deleted + ".");
       } catch (TransferFailure e) {

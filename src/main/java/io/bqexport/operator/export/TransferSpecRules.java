@@ -35,6 +35,14 @@ final class TransferSpecRules {
           + " TransferService: the Transfer Service loads whole files. Remove the filter (and filter in queries),"
           + " or use delivery: Direct"));
     }
+    String prefix = spec.source().storage().gcs() == null ? null : spec.source().storage().gcs().prefix();
+    if (prefix != null && prefix.matches(".*[*{}].*")) {
+      // data_path_template reads '*' as a wildcard and {...} as a run-time parameter (Cloud Storage transfers
+      // documentation), so such a prefix would load other folders' files rather than this literal folder.
+      problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.source.storage.gcs.prefix '" + prefix + "' contains '*',"
+          + " '{' or '}', which the Transfer Service reads as a wildcard or a run-time parameter, not as part of the"
+          + " folder name. Give Amplitude a folder without them, or use delivery: Direct"));
+    }
     if (spec.suspend()) {
       problems.add(Problem.of(Reasons.INVALID_SPEC, "spec.suspend is not supported with delivery TransferService:"
           + " the transfer configs would keep running. Set suspend: false, or use delivery: Direct to suspend"));

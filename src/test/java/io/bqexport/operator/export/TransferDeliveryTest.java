@@ -17,6 +17,8 @@ import io.bqexport.testing.Waits;
 import io.bqexport.testing.transfer.TransferExportScenario;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Files;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -138,6 +140,61 @@ class TransferDeliveryTest {
     assertThat(scenario.transfer.service().configs()).isEmpty();
     assertThat(events(TransferFinalizer.DELETED)).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("Deleted the transfer configs"));
+  }
+
+  @Test
+  void movingTheDestinationToAnotherProjectDeletesTheConfigsLeftInTheOldOne() {
+    scenario.bigquery.createDataset("acme-moved", TransferExportScenario.DATASET);
+    scenario.create(scenario.export(NAME, DUE, false));
+    String old = awaitConfigs(1).get(0).name();
+
+    moveDestinationTo("acme-moved");
+
+    await().untilAsserted(() -> assertThat(scenario.transfer.service().configs()).singleElement()
+        .satisfies(c -> assertThat(c.getName()).startsWith("projects/acme-moved/")));
+    assertThat(old).startsWith("projects/acme-analytics/");
+    await().untilAsserted(() -> assertThat(events(TransferEvents.DELETED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(old)));
+
+    scenario.kubernetes.client().resource(scenario.get(NAME)).delete();
+    await().until(() -> scenario.get(NAME) == null);
+    assertThat(scenario.transfer.service().configs()).isEmpty();
+  }
+
+  @Test
+  void aConfigLeftInAProjectTheKeyNoLongerReachesIsNamedAndTheExportGoesOn() {
+    scenario.bigquery.createDataset("acme-moved", TransferExportScenario.DATASET);
+    scenario.create(scenario.export(NAME, DUE, false));
+    String old = awaitConfigs(1).get(0).name();
+    scenario.transfer.revokeInProject(scenario.key.clientEmail(), TransferExportScenario.PROJECT);
+
+    moveDestinationTo("acme-moved");
+
+    await().untilAsserted(() -> assertThat(events(TransferFinalizer.ORPHANED)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(old, "bigquery.transfers.get", "acme-analytics",
+            "bq rm --transfer_config")));
+    assertThat(awaitConfigs(1).get(0).name()).as("the moved export runs in its new project")
+        .startsWith("projects/acme-moved/");
+    assertThat(scenario.transfer.service().configs()).extracting(TransferConfig::getName)
+        .contains(old).hasSize(2);
+  }
+
+  @Test
+  void aSteadyPollListsTheConfigsOnceAndChangesNothing() {
+    scenario.create(scenario.export(NAME, DUE, false));
+    awaitConfigs(1);
+    var service = scenario.transfer;
+    long runsBefore = service.calls("ListTransferRuns");
+    long listsBefore = service.calls("ListTransferConfigs");
+    long writesBefore = service.calls("CreateTransferConfig") + service.calls("UpdateTransferConfig");
+
+    // The scenario polls every second; one config, so each poll reads its runs once.
+    await().until(() -> service.calls("ListTransferRuns") - runsBefore >= 10);
+
+    long runs = service.calls("ListTransferRuns") - runsBefore;
+    long lists = service.calls("ListTransferConfigs") - listsBefore;
+    assertThat(lists).as("one ListTransferConfigs per poll (%d polls)", runs).isBetween(runs - 2, runs + 2);
+    assertThat(service.calls("CreateTransferConfig") + service.calls("UpdateTransferConfig")).isEqualTo(writesBefore);
   }
 
   @Test
@@ -351,6 +408,13 @@ class TransferDeliveryTest {
     int start = readme.indexOf(create);
     assertThat(start).as("the README shows the view").isPositive();
     return readme.substring(start + create.length(), readme.indexOf(';', start)).trim();
+  }
+
+  /** `kubectl patch --type merge` of spec.destination.projectId. */
+  private void moveDestinationTo(String project) {
+    scenario.kubernetes.client().resources(BigQueryExport.class).inNamespace(TransferExportScenario.NAMESPACE)
+        .withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"destination\":{\"projectId\":\"" + project + "\"}}}");
   }
 
   private List<TransferConfigStatus> awaitConfigs(int count) {

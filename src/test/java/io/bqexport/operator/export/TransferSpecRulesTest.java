@@ -70,6 +70,19 @@ class TransferSpecRulesTest {
   }
 
   @Test
+  void aPrefixTheTransferServiceWouldReadAsAPatternIsRefused() {
+    for (String prefix : List.of("amplitude*", "amp/{run_time|\"%Y\"}", "amp}")) {
+      SourceSpec source = new SourceSpec(null, new StorageSourceSpec(new GcsLocation("acme-export", prefix),
+          "187520", null, null, null, new GoogleCredentialsSpec(new SecretKeyRef("bq-writer", null), null), null));
+      assertThat(messages(spec(source, null, "5 * * * *", false, Delivery.TransferService, null)))
+          .singleElement().asString().contains("spec.source.storage.gcs.prefix", prefix, "wildcard",
+              "delivery: Direct");
+      assertThat(messages(spec(source, null, "5 * * * *", false, Delivery.Direct, null)))
+          .as("a literal folder name in Direct delivery").isEmpty();
+    }
+  }
+
+  @Test
   void transferSettingsWithoutTheTransferServiceAreRefused() {
     assertThat(messages(spec(STORAGE, null, "5 * * * *", false, Delivery.Direct,
         new TransferSpec("projects/acme-analytics/topics/loads"))))

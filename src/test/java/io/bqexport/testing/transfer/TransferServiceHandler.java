@@ -397,7 +397,7 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
         throw Status.UNAUTHENTICATED.withDescription("Request had invalid authentication credentials. Expected "
             + "OAuth 2 access token, login cookie or other valid authentication credential.").asRuntimeException();
       }
-      if (!standIn.permitted(principal, permission)) {
+      if (!standIn.permitted(principal, permission, project)) {
         throw Status.PERMISSION_DENIED.withDescription("The caller does not have permission").asRuntimeException();
       }
       response.onNext(call.get());

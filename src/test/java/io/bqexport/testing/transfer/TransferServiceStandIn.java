@@ -56,8 +56,10 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final TransferServiceHandler handler;
   private final Map<String, String> principalsByToken = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> permissions = new ConcurrentHashMap<>();
+  private final Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Function<String, String> tokenAuthority = token -> null;
   private volatile boolean serviceDisabled;
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> calls = new ConcurrentHashMap<>();
 
   private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
     Map<String, BigQuery> clients = new ConcurrentHashMap<>();
@@ -140,8 +142,24 @@ public final class TransferServiceStandIn implements AutoCloseable {
     return serviceDisabled;
   }
 
-  boolean permitted(String principal, String permission) {
-    return principal != null && permissions.getOrDefault(principal, Set.of()).contains(permission);
+  /**
+   * Removes every permission of the principal in one project only, as removing its role binding on that project
+   * does (IAM grants roles per resource: https://cloud.google.com/iam/docs/overview#policies).
+   */
+  public TransferServiceStandIn revokeInProject(String principal, String project) {
+    revoked.add(principal + " " + project);
+    return this;
+  }
+
+  boolean permitted(String principal, String permission, String project) {
+    return principal != null && permissions.getOrDefault(principal, Set.of()).contains(permission)
+        && !revoked.contains(principal + " " + project);
+  }
+
+  /** How many calls of a method (e.g. "ListTransferConfigs") reached the service so far. */
+  public long calls(String method) {
+    var count = calls.get(method);
+    return count == null ? 0 : count.get();
   }
 
   @Override
@@ -156,6 +174,8 @@ public final class TransferServiceStandIn implements AutoCloseable {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
         ServerCallHandler<Q, R> next) {
+      calls.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(),
+          m -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
       String authorization = headers.get(AUTHORIZATION);
       String token = authorization != null && authorization.startsWith("Bearer ")
           ? authorization.substring("Bearer ".length()) : null;
