@@ -3,6 +3,7 @@ package io.bqexport.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.transfer.TransferFailure;
 import io.bqexport.testing.Crds;
 import io.bqexport.testing.ProjectFiles;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -35,6 +36,10 @@ class ReadmeReferenceTest {
     List<String> reasons = new ArrayList<>();
     for (Field field : Reasons.class.getFields()) {
       reasons.add((String) field.get(null));
+    }
+    // The Transfer Service's failures are condition reasons too (TransferFailure.Reason#conditionReason).
+    for (TransferFailure.Reason reason : TransferFailure.Reason.values()) {
+      reasons.add(reason.conditionReason());
     }
     assertThat(reasons).hasSizeGreaterThan(10);
     assertThat(reasons).filteredOn(r -> !readme.contains("| `" + r + "` |"))
