@@ -1,7 +1,6 @@
 package io.bqexport.operator.backfill;
 
 import com.google.auth.Credentials;
-import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
 import com.google.cloud.bigquery.datatransfer.v1.TransferRun;
 import io.bqexport.api.v1alpha1.BackfillMode;
@@ -13,6 +12,7 @@ import io.bqexport.exporter.ExporterConfig;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.ExportSecrets;
 import io.bqexport.operator.export.ExporterConfigMap;
+import io.bqexport.operator.export.TransferDelivery;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.transfer.TransferClient;
 import io.bqexport.transfer.TransferClients;
@@ -20,9 +20,7 @@ import io.bqexport.transfer.TransferConfigSpec;
 import io.bqexport.transfer.TransferFailure;
 import io.bqexport.transfer.TransferSchedule;
 import io.bqexport.transfer.TransferSpecException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +49,6 @@ final class TransferBackfill {
    * day; the hourly transfer and retries need the rest (as {@link BackfillSpecValidator#MAX_CHUNKS} for chunks).
    */
   static final int MAX_HOURS = BackfillSpecValidator.MAX_CHUNKS;
-  private static final List<String> CLOUD_PLATFORM = List.of("https://www.googleapis.com/auth/cloud-platform");
 
   private final TransferClients transfers;
   private final AmbientCredentials ambient;
@@ -132,13 +129,11 @@ final class TransferBackfill {
     }
     Credentials credentials;
     try {
-      credentials = credentials(export, keys);
-    } catch (TransferFailure e) {
-      return Outcome.problem(configs, e.reason().conditionReason(), e.getMessage(), null);
+      credentials = TransferDelivery.destinationCredentials(export, keys, ambient);
     } catch (IOException e) {
-      return Outcome.problem(configs, Reasons.WORKLOAD_IDENTITY_UNAVAILABLE, "BigQueryExport " + exportName
-          + " uses workloadIdentity, but the operator's pod got no Google token (" + e.getClass().getSimpleName()
-          + "); see the README, Workload Identity on GKE. It is retried.", RETRY);
+      Problem problem = TransferDelivery.credentialsProblem(export, e);
+      return Outcome.problem(configs, problem.reason(), problem.message(),
+          export.getSpec().destination().usesWorkloadIdentity() ? RETRY : null);
     }
     try (TransferClient client = transfers.open(credentials)) {
       if (!allStarted) {
@@ -230,20 +225,5 @@ final class TransferBackfill {
 
   private static Duration availabilityDelay(BigQueryExport export) {
     return SpecDurations.parse("spec.availabilityDelay", export.getSpec().availabilityDelay());
-  }
-
-  /** The export's destination identity: its key, or with Workload Identity the operator's own. */
-  private Credentials credentials(BigQueryExport export, ExportSecrets.Observation keys) throws IOException {
-    if (export.getSpec().destination().usesWorkloadIdentity()) {
-      return ambient.get();
-    }
-    byte[] key = keys.values().keyJson().getBytes(StandardCharsets.UTF_8);
-    try {
-      return ServiceAccountCredentials.fromStream(new ByteArrayInputStream(key)).createScoped(CLOUD_PLATFORM);
-    } catch (IOException e) {
-      // ExportSecrets parsed the key already; a private key that does not load is the key's fault, not the pod's.
-      throw new TransferFailure(TransferFailure.Reason.AUTH_FAILED, "the service-account key of BigQueryExport "
-          + export.getMetadata().getName() + " cannot be used (its private key does not parse); store a new JSON key");
-    }
   }
 }

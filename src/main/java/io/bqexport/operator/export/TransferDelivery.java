@@ -249,6 +249,12 @@ public final class TransferDelivery {
 
   private GoogleCredentials credentials(BigQueryExport export, ExportSecrets.Observation secrets)
       throws IOException {
+    return destinationCredentials(export, secrets, ambient);
+  }
+
+  /** The export's destination identity (its key, or with Workload Identity the operator's own), for the service. */
+  public static GoogleCredentials destinationCredentials(BigQueryExport export, ExportSecrets.Observation secrets,
+      AmbientCredentials ambient) throws IOException {
     if (export.getSpec().destination().usesWorkloadIdentity()) {
       return ambient.get();
     }
@@ -260,7 +266,8 @@ public final class TransferDelivery {
         .createScoped(SCOPE);
   }
 
-  private static Problem credentialsProblem(BigQueryExport export, IOException e) {
+  /** Why {@link #destinationCredentials} failed, as the condition reports it. */
+  public static Problem credentialsProblem(BigQueryExport export, IOException e) {
     return export.getSpec().destination().usesWorkloadIdentity()
         ? Problem.of(Reasons.WORKLOAD_IDENTITY_UNAVAILABLE, "The operator's pod got no Google token for the Transfer"
             + " Service from Application Default Credentials (" + e.getClass().getSimpleName() + "); see the README,"
