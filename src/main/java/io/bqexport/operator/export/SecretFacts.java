@@ -24,7 +24,14 @@ import javax.crypto.spec.SecretKeySpec;
  * under a random per-process key: nothing outside this process can test a guessed value against them.
  */
 final class SecretFacts {
-  private static final byte[] FINGERPRINT_KEY = new SecureRandom().generateSeed(32);
+  private static final byte[] FINGERPRINT_KEY = randomKey();
+
+  /** nextBytes, not generateSeed: the seed source may block at start-up, and a keyed HMAC needs no fresh entropy. */
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
 
   /** A key file's facts, or why it is unusable. */
   record KeyFile(ServiceAccountKeyInfo info, Problem problem) {}
