@@ -13,8 +13,10 @@ import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
+import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -42,8 +44,8 @@ public final class ExportScenario implements AutoCloseable {
   public final ServiceAccountKeys.Key key;
   private OperatorUnderTest operator;
   /** How often the operator reads transfer runs here: seconds, not the production minutes, to keep tests short. */
-  private static final java.time.Duration TRANSFER_POLL = java.time.Duration.ofSeconds(2);
-  private io.bqexport.transfer.TransferClients transfers; // null: no Transfer Service reachable
+  private static final Duration TRANSFER_POLL = Duration.ofSeconds(2);
+  private TransferClients transfers; // null: no Transfer Service reachable
 
   public ExportScenario(Instant now) {
     this(now, new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000)));
@@ -75,7 +77,7 @@ public final class ExportScenario implements AutoCloseable {
   }
 
   /** Restarts the operator with Transfer Service clients opened by {@code transfers} (e.g. the stand-in's). */
-  public void useTransferService(io.bqexport.transfer.TransferClients transfers) {
+  public void useTransferService(TransferClients transfers) {
     this.transfers = transfers;
     operator.close();
     startOperator();
@@ -88,7 +90,7 @@ public final class ExportScenario implements AutoCloseable {
   }
 
   /** Replaces the running operator with one whose credential probes time out after {@code probeTimeout}. */
-  public void restartOperatorWithProbeTimeout(java.time.Duration probeTimeout) {
+  public void restartOperatorWithProbeTimeout(Duration probeTimeout) {
     operator.close();
     operator = OperatorUnderTest.withProbeTimeout(kubernetes, clock, probeTimeout);
   }
