@@ -62,10 +62,15 @@ class ExactlyOnceMatrixTest {
     }
   }
 
+  /**
+   * Every crash point, rerun in 1-hour chunks (splitting the crashed window [0,2)) and in one 6-hour chunk
+   * (enclosing it). A rerun in 2-hour chunks would first repeat the crashed window's own bounds: a rerun of the same
+   * window, which CommitCrashRecoveryTest proves at every crash point (for FillGaps and for Replace).
+   */
   static Stream<Arguments> stepsAndChunks() {
     List<Arguments> cases = new ArrayList<>();
     for (CommitStep step : CommitStep.values()) {
-      for (int chunk : new int[] {1, 2, 6}) {
+      for (int chunk : new int[] {1, 6}) {
         cases.add(Arguments.of(step, chunk));
       }
     }
