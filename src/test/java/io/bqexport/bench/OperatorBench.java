@@ -42,7 +42,7 @@ import java.util.concurrent.Future;
  * </ol>
  * Options: --exports=1000 (ready step) --history-exports=20 --steady-exports=10000 --runs=24
  * --steps=ready,history,steady --work=target/bench --jar=target/bqexport.jar --jvm-opts="-XX:MaxRAM=512m
- * -XX:MaxRAMPercentage=75" (the chart's default memory limit and JVM option) --seed-jvm-opts=-Xmx3g --timeout=600.
+ * -XX:MaxRAMPercentage=75" (the chart's default memory limit and JVM option) --timeout=600.
  * The last line is {@code operator: ready_1000_s=... steady_10000_rss_mib=... requests_per_export=...
  * writes_per_steady_reconcile=...} with NaN for a figure whose step failed or did not run; the sizes that actually
  * ran are on the lines before it.
@@ -93,8 +93,7 @@ public final class OperatorBench {
       }
       if (steps.contains("steady") && template != null) {
         try {
-          steady = new SteadyStep(bed, template, steadyExports, BenchBed.split(o.get("seed-jvm-opts", "-Xmx3g")))
-              .run();
+          steady = new SteadyStep(bed, template, steadyExports).run();
           if (steadyExports != 10_000) {
             caveats.add("steady_10000_rss_mib below is the peak RSS with " + steadyExports
                 + " exports, not 10000 (measured, not extrapolated)");

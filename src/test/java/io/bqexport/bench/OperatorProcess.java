@@ -24,6 +24,7 @@ final class OperatorProcess {
   private static final Pattern RECONCILES =
       Pattern.compile("^operator_sdk_reconciliations_started_total\\{[^}]*\\}\\s+([0-9.eE+]+)", Pattern.MULTILINE);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final String EXPORTER_IMAGE = "registry.test/bqexport:bench";
 
   final MeasuredProcess process;
   final Path gcLog;
@@ -47,7 +48,7 @@ final class OperatorProcess {
     command.add("-Xlog:gc:file=" + gcLog);
     command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", jar,
         "operator", "--leader-election=false", "--http-port=" + port, "--namespaces=" + OperatorBench.NAMESPACE,
-        "--exporter-image=registry.test/bqexport:bench", "--allow-endpoint-overrides"));
+        "--exporter-image=" + EXPORTER_IMAGE, "--allow-endpoint-overrides"));
     OperatorProcess operator = new OperatorProcess(
         MeasuredProcess.start(command, dir.resolve("operator-" + name + ".log")), gcLog, port);
     Runtime.getRuntime().addShutdownHook(new Thread(operator.process::terminate)); // no orphan on a failure

@@ -56,8 +56,6 @@ final class ScaleApiStandIn implements AutoCloseable {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final AtomicLong resourceVersion = new AtomicLong(1_000_000);
   private final MockWebServer server = new MockWebServer();
-  /** False while seeding: Jobs and Pods are not listed, so a seeding operator needs no heap for them. */
-  private volatile boolean historyListed = true;
 
   /** @param secrets the Secrets' JSON by name */
   ScaleApiStandIn(ExportFleet fleet, Map<String, String> secrets) {
@@ -76,10 +74,6 @@ final class ScaleApiStandIn implements AutoCloseable {
     return "http://" + server.getHostName() + ":" + server.getPort();
   }
 
-  void listHistory(boolean listed) {
-    historyListed = listed;
-  }
-
   /** Requests so far by "VERB resource[/sub] [list|watch]". */
   Map<String, Long> counts() {
     Map<String, Long> copy = new TreeMap<>();
@@ -91,11 +85,6 @@ final class ScaleApiStandIn implements AutoCloseable {
   long writes() {
     return counts().entrySet().stream().filter(e -> !e.getKey().startsWith("GET ")).mapToLong(Map.Entry::getValue)
         .sum();
-  }
-
-  /** Stored children of {@code plural} whose JSON contains {@code text}. */
-  long storedContaining(String plural, String text) {
-    return stored.get(plural).values().stream().filter(s -> s.json().contains(text)).count();
   }
 
   private MockResponse dispatch(RecordedRequest request) {
@@ -184,7 +173,7 @@ final class ScaleApiStandIn implements AutoCloseable {
 
   private Items items(String plural) throws Exception {
     int runs = fleet.runs;
-    int history = historyListed ? fleet.exports * runs : 0;
+    int history = fleet.exports * runs;
     return switch (plural) {
       case "bigqueryexports" -> new Items() {
         public int size() {

@@ -1,18 +1,31 @@
 package io.bqexport.bench;
 
-import static org.awaitility.Awaitility.await;
-
+import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.export.ExportCronJob;
+import io.bqexport.operator.export.ExporterConfigMap;
+import io.bqexport.operator.status.EventRecorder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Step 3 of the operator benchmark: {@code count} copies of the history step's template export, each with its
- * Jobs and Pods, served by {@link ScaleApiStandIn}. First a seeding operator (a large heap, history not listed)
- * writes every export's ConfigMap and CronJob, as the operator that made them Ready would have; then a fresh
- * operator with the chart's memory settings starts on the full state, and once it has synced its informers and
+ * Jobs and Pods, served by {@link ScaleApiStandIn}. First every export's ConfigMap and CronJob are written with
+ * the operator's own code, as the operator that made them Ready would have left them; then a fresh operator with the chart's memory settings starts on the full state, and once it has synced its informers and
  * reconciled every export, the step reports its peak RSS, heap, reconciles per second and writes per reconcile
  * (nothing changed, so 0 is right).
  */
@@ -22,22 +35,18 @@ final class SteadyStep {
   private final BenchBed bed;
   private final HistoryStep.Template template;
   private final int count;
-  private final List<String> seedJvmOpts;
 
-  SteadyStep(BenchBed bed, HistoryStep.Template template, int count, List<String> seedJvmOpts) {
+  SteadyStep(BenchBed bed, HistoryStep.Template template, int count) {
     this.bed = bed;
     this.template = template;
     this.count = count;
-    this.seedJvmOpts = seedJvmOpts;
   }
 
   Figures run() throws Exception {
     ExportFleet fleet = new ExportFleet(template.original(), count);
     try (ScaleApiStandIn api = new ScaleApiStandIn(fleet, template.secrets())) {
       Path kubeconfig = bed.kubeconfig("steady", api.url());
-      seed(api, kubeconfig);
-
-      api.listHistory(true);
+      seed(api, fleet);
       Map<String, Long> before = api.counts();
       long writesBefore = api.writes();
       long started = System.nanoTime();
@@ -69,20 +78,36 @@ final class SteadyStep {
     }
   }
 
-  /** A seeding operator writes every export's ConfigMap and CronJob (unsuspended once the probe passed). */
-  private void seed(ScaleApiStandIn api, Path kubeconfig) throws Exception {
-    api.listHistory(false);
+  /**
+   * Writes every export's ConfigMap and CronJob with the operator's own code (the desired objects and the
+   * ChildApplier that stamps them), as the operator that made the exports Ready left them. A measured operator
+   * that wanted anything else would rewrite them, which the step counts as writes.
+   */
+  private void seed(ScaleApiStandIn api, ExportFleet fleet) throws Exception {
     long started = System.nanoTime();
-    OperatorProcess seeder = OperatorProcess.start(bed.dir, "steady-seed", seedJvmOpts, bed.jar, kubeconfig,
-        bed.timeout);
-    try {
-      await("every export's ConfigMap and unsuspended CronJob").atMost(bed.timeout)
-          .pollInterval(java.time.Duration.ofSeconds(1))
-          .failFast("the seeding operator exited; see its log", () -> !seeder.process.isAlive())
-          .until(() -> api.storedContaining("configmaps", "") == count
-              && api.storedContaining("cronjobs", "\"suspend\":false") == count);
-    } finally {
-      seeder.stop();
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url())
+        .withNamespace(OperatorBench.NAMESPACE).withUserAgent(BenchBed.BENCH_USER_AGENT).build();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      ChildApplier children = new ChildApplier(client, new EventRecorder(client, Clock.systemUTC()));
+      Instant now = Instant.now();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          BigQueryExport export = client.getKubernetesSerialization().unmarshal(fleet.export(i),
+              BigQueryExport.class);
+          done.add(pool.submit(() -> {
+            children.apply(export, ExporterConfigMap.desired(export, now), Optional.empty());
+            children.apply(export, ExportCronJob.desired(export, OperatorProcess.EXPORTER_IMAGE, false),
+                Optional.empty());
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
     }
     System.err.printf(Locale.ROOT, "  seeded %d ConfigMaps and CronJobs in %.1f s%n", count,
         (System.nanoTime() - started) / 1e9);
