@@ -55,6 +55,29 @@ class ReadyRequestsTest {
     }
   }
 
+  @Test
+  void aRestartedOperatorReadsEachSecretOnceForItsFactsNotOncePerExport() {
+    try (ExportScenario scenario = new ExportScenario(NOW)) {
+      IntStream.range(0, MORE).forEach(i -> scenario.create(scenario.export("export-" + i, START)));
+      await().until(() -> ready(scenario) == MORE);
+      scenario.stopOperator();
+
+      int before = scenario.kubernetes.requests().size();
+      scenario.startOperator();
+      // Every export is reconciled at start, all at once; they share both Secrets.
+      await().until(() -> reconciliations(scenario) >= MORE);
+      List<String> secretReads = operatorRequests(scenario, before).stream()
+          .filter(r -> r.startsWith("GET ") && r.contains("/secrets/")).toList();
+      // Each Secret once for its facts, and once more for the values when the restarted operator probes again.
+      assertThat(secretReads).as("Secret reads: %s", secretReads).hasSizeLessThanOrEqualTo(4);
+    }
+  }
+
+  private static double reconciliations(ExportScenario scenario) {
+    return scenario.operator().operator().registry().find("operator.sdk.reconciliations.success").counters()
+        .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
   private static List<String> operatorRequests(ExportScenario scenario, int from) {
     List<KubernetesStandIn.ApiRequest> all = scenario.kubernetes.requests();
     return all.subList(from, all.size()).stream().filter(KubernetesStandIn.ApiRequest::byOperator)
