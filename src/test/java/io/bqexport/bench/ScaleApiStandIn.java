@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import io.fabric8.mockwebserver.vertx.Protocol;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -67,6 +68,9 @@ final class ScaleApiStandIn implements AutoCloseable {
         return ScaleApiStandIn.this.dispatch(request);
       }
     });
+    // HTTP/1.1 only: the JDK client's h2c upgrade on this server garbles large responses ("Frame type(48) ...
+    // exceeds MAX_FRAME_SIZE"), and the operator talks HTTP/1.1 or TLS-negotiated HTTP/2 to a real API server.
+    server.setProtocols(List.of(Protocol.HTTP_1_1));
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
