@@ -46,6 +46,10 @@ final class SteadyStep {
     ExportFleet fleet = new ExportFleet(template.original(), count);
     try (ScaleApiStandIn api = new ScaleApiStandIn(fleet, template.secrets())) {
       Path kubeconfig = bed.kubeconfig("steady", api.url());
+      int exportBytes = fleet.export(0).length();
+      System.err.printf(Locale.ROOT, "  one export with its status: %d bytes of JSON; the list of all %d, which the"
+          + " operator's export informers read unpaged: %.0f MiB%n", exportBytes, count,
+          (double) exportBytes * count / (1 << 20));
       seed(api, fleet);
       Map<String, Long> before = api.counts();
       long writesBefore = api.writes();
