@@ -34,6 +34,10 @@ final class StreamingEventMapper {
     }
   }
 
+  private static ByteArrayBuilder rowBuffer() {
+    return new ByteArrayBuilder(16 * 1024);
+  }
+
   /** Nesting copied here; deeper values (rare, and near BigQuery's 500-level limit) take the tree path. */
   private static final int MAX_COPY_DEPTH = 64;
 
@@ -49,6 +53,8 @@ final class StreamingEventMapper {
   private final String extraColumn;
   private final String hourColumn;
   private final Map<String, Slot> slots;
+  /** Each mapping thread's row buffer, reused from row to row: a row is then allocated once, at its exact size. */
+  private final ThreadLocal<ByteArrayBuilder> rowBuffers = ThreadLocal.withInitial(StreamingEventMapper::rowBuffer);
 
   StreamingEventMapper(JsonFactory json, EventSchema schema) {
     this.json = json;
@@ -67,7 +73,7 @@ final class StreamingEventMapper {
       throw Unusual.INSTANCE; // the tree repairs and counts them
     }
     try {
-      return map(json.createParser(line), line.length(), window);
+      return map(json.createParser(line), window);
     } catch (IOException e) {
       throw Unusual.INSTANCE;
     }
@@ -83,14 +89,15 @@ final class StreamingEventMapper {
       throw Unusual.INSTANCE;
     }
     try {
-      return map(json.createParser(line), line.length, window);
+      return map(json.createParser(line), window);
     } catch (IOException e) {
       throw Unusual.INSTANCE;
     }
   }
 
-  private MappedEvent map(JsonParser parser, int size, ExportWindow window) throws Unusual {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(size + 256);
+  private MappedEvent map(JsonParser parser, ExportWindow window) throws Unusual {
+    ByteArrayBuilder bytes = rowBuffers.get();
+    bytes.reset(); // keeps its last block, at most 128 KiB (Jackson's largest), so a huge row is not held
     try (parser; JsonGenerator row = json.createGenerator(bytes)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw Unusual.INSTANCE;
