@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Splits UTF-8 bytes into lines ('\n' or "\r\n"). It splits bytes first and decodes each line once (the JDK's
- * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader. Invalid UTF-8 is reported,
+ * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader; the export sources take the
+ * bytes undecoded ({@link #readLineBytes()}) and leave the check to the mapping threads. Invalid UTF-8 is reported,
  * never replaced silently, and a line longer than {@code maxBytes} is skipped without being buffered: one runaway
  * line must not exhaust the heap. Either is one bad line ({@link #problem()}), not the end of the archive.
  * Buffers are reused from one zip entry (or Cloud Storage object) to the next.
