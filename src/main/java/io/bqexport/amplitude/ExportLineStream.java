@@ -144,15 +144,15 @@ public final class ExportLineStream implements LineSource {
   private SourceLine advance() throws IOException {
     while (true) {
       if (entryReader != null) {
-        String text = entryReader.readLine();
-        if (text != null) {
+        byte[] bytes = entryReader.readLineBytes();
+        if (bytes != null) {
           lineNumber++;
           String problem = entryReader.problem();
-          if (problem == null && text.isBlank()) {
+          if (problem == null && SourceLine.isBlank(bytes)) {
             continue;
           }
           lines++;
-          return new SourceLine(file, lineNumber, text, problem);
+          return SourceLine.ofUtf8(file, lineNumber, bytes, problem);
         }
         entryReader = null;
         entryData.close(); // frees the gzip inflater now rather than at garbage collection

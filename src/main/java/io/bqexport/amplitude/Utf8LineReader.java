@@ -2,17 +2,13 @@ package io.bqexport.amplitude;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Splits UTF-8 bytes into lines ('\n' or "\r\n"). It splits bytes first and decodes each line once (the JDK's
- * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader. Invalid UTF-8 is reported,
+ * fast path from UTF-8 bytes to String), which is about twice as fast as a Reader; the export sources take the
+ * bytes undecoded ({@link #readLineBytes()}) and leave the check to the mapping threads. Invalid UTF-8 is reported,
  * never replaced silently, and a line longer than {@code maxBytes} is skipped without being buffered: one runaway
  * line must not exhaust the heap. Either is one bad line ({@link #problem()}), not the end of the archive.
  * Buffers are reused from one zip entry (or Cloud Storage object) to the next.
@@ -22,9 +18,6 @@ public final class Utf8LineReader {
 
   private final int maxBytes;
   private final byte[] buffer = new byte[64 * 1024];
-  private final CharsetDecoder validator = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT)
-      .onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] pending = new byte[SMALL_PENDING];
   private int pendingLength;
   private boolean tooLong;
@@ -32,6 +25,10 @@ public final class Utf8LineReader {
   private InputStream in;
   private int position;
   private int limit;
+  /** The current line: a range of buffer or pending, without its terminator. */
+  private byte[] lineBytes;
+  private int lineStart;
+  private int lineLength;
 
   public Utf8LineReader(int maxBytes) {
     this.maxBytes = maxBytes;
@@ -47,6 +44,26 @@ public final class Utf8LineReader {
 
   /** The next line without its terminator, or null at the end; "" when {@link #problem()} says it is unusable. */
   public String readLine() throws IOException {
+    if (!nextLine()) {
+      return null;
+    }
+    return problem != null ? "" : decode(lineBytes, lineStart, lineLength);
+  }
+
+  /**
+   * The next line's bytes without its terminator, or null at the end; empty when {@link #problem()} says it is too
+   * long. Not decoded, so not checked for valid UTF-8 (the caller decides that where it reads the line: see
+   * {@link SourceLine#problem()}); copied, as the reader's buffers are reused.
+   */
+  public byte[] readLineBytes() throws IOException {
+    if (!nextLine()) {
+      return null;
+    }
+    return Arrays.copyOfRange(lineBytes, lineStart, lineStart + lineLength);
+  }
+
+  /** Finds the next line: lineBytes/lineStart/lineLength (empty, with a problem, when too long); false at the end. */
+  private boolean nextLine() throws IOException {
     pendingLength = 0;
     tooLong = false;
     problem = null;
@@ -55,7 +72,10 @@ public final class Utf8LineReader {
       if (position >= limit) {
         int n = in.read(buffer, 0, buffer.length);
         if (n < 0) {
-          return sawAny ? takePending() : null;
+          if (sawAny) {
+            takePending();
+          }
+          return sawAny;
         }
         position = 0;
         limit = n;
@@ -66,15 +86,14 @@ public final class Utf8LineReader {
         newline++;
       }
       if (newline < limit) {
-        String line;
         if (pendingLength == 0 && !tooLong && newline - position <= maxBytes) {
-          line = decode(buffer, position, newline - position);
+          setLine(buffer, position, newline - position);
         } else {
           append(position, newline - position);
-          line = takePending();
+          takePending();
         }
         position = newline + 1;
-        return line;
+        return true;
       }
       append(position, limit - position);
       position = limit;
@@ -149,8 +168,9 @@ public final class Utf8LineReader {
   /** Whether the buffered rest of a line after {@code whitespace} leading bytes is a line that readLine keeps. */
   private boolean decodedCounts(long whitespace) {
     boolean longLine = tooLong || whitespace + pendingLength > maxBytes;
-    String text = takePending();
-    return longLine || problem != null || !text.isBlank();
+    takePending();
+    boolean blank = decode(lineBytes, lineStart, lineLength).isBlank(); // sets the problem of invalid UTF-8
+    return longLine || problem != null || !blank;
   }
 
   /** Why the last line read is unusable (not valid UTF-8, too long), without quoting it; null when it is fine. */
@@ -175,32 +195,36 @@ public final class Utf8LineReader {
     pendingLength = needed;
   }
 
-  private String takePending() {
-    String line;
+  /** The buffered line becomes the current one. */
+  private void takePending() {
     if (tooLong) {
       problem = "the line is longer than " + maxBytes + " bytes";
-      line = "";
+      setLine(pending, 0, 0);
     } else {
-      line = decode(pending, 0, pendingLength);
+      setLine(pending, 0, pendingLength);
     }
     if (pending.length > 1024 * 1024) {
-      pending = new byte[SMALL_PENDING];
+      pending = new byte[SMALL_PENDING]; // the current line keeps the large one until the next
     }
     pendingLength = 0;
-    return line;
   }
 
-  private String decode(byte[] bytes, int offset, int length) {
-    if (length > 0 && bytes[offset + length - 1] == '\r') {
+  private void setLine(byte[] bytes, int from, int length) {
+    if (length > 0 && bytes[from + length - 1] == '\r') {
       length--;
     }
+    lineBytes = bytes;
+    lineStart = from;
+    lineLength = length;
+  }
+
+  /** The line as text; "" with a problem when it is not valid UTF-8. */
+  private String decode(byte[] bytes, int offset, int length) {
     String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
     if (text.indexOf('\uFFFD') >= 0) {
-      // either a real U+FFFD or a replaced invalid sequence: only a strict decode can tell
-      ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
-      CoderResult result = validator.reset().decode(in, CharBuffer.allocate(length), true);
-      if (result.isError()) {
-        problem = "the line is not valid UTF-8 (at byte " + (in.position() - offset + 1) + ")";
+      // either a real U+FFFD or a replaced invalid sequence: only a strict check can tell
+      problem = Utf8Text.problem(bytes, offset, length);
+      if (problem != null) {
         return "";
       }
     }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +34,7 @@ import java.util.Set;
  * surrogates become U+FFFD) or, when it cannot be, refused as a {@link MalformedEventException} that never quotes
  * the event: one such row would fail the whole load.
  */
-public final class EventMapper {
+public final class EventMapper implements LineMapper {
 
   /** BigQuery's nesting limit for JSON values ("The JSON data type has a nesting limit of 500"). */
   static final int MAX_JSON_DEPTH = 500;
@@ -67,6 +68,7 @@ public final class EventMapper {
    * Maps the line token by token ({@link StreamingEventMapper}) when it can, else through a tree: lines with a
    * possible lone surrogate, duplicate keys, deep nesting, bad JSON or a value that needs a rarer coercion.
    */
+  @Override
   public MappedEvent map(String line, ExportWindow window) throws MalformedEventException {
     try {
       return streaming.map(line, window);
@@ -75,8 +77,26 @@ public final class EventMapper {
     }
   }
 
+  /**
+   * The same from the line's bytes, parsed by Jackson's UTF-8 parser with no String per line. The bytes must be
+   * valid UTF-8 (the sources check it: {@code SourceLine#problem()}), as that parser lets some invalid forms through.
+   */
+  @Override
+  public MappedEvent mapUtf8(byte[] line, ExportWindow window) throws MalformedEventException {
+    try {
+      return streaming.map(line, window);
+    } catch (StreamingEventMapper.Unusual unusual) {
+      return mapTree(new String(line, StandardCharsets.UTF_8), window);
+    }
+  }
+
   /** The fast path alone, for tests that hold it to {@link #mapTree}. */
   MappedEvent mapStreaming(String line, ExportWindow window) throws StreamingEventMapper.Unusual {
+    return streaming.map(line, window);
+  }
+
+  /** The fast path alone from bytes, for tests that hold it to {@link #mapTree}. */
+  MappedEvent mapStreaming(byte[] line, ExportWindow window) throws StreamingEventMapper.Unusual {
     return streaming.map(line, window);
   }
 

@@ -34,6 +34,10 @@ final class StreamingEventMapper {
     }
   }
 
+  private static ByteArrayBuilder rowBuffer() {
+    return new ByteArrayBuilder(16 * 1024);
+  }
+
   /** Nesting copied here; deeper values (rare, and near BigQuery's 500-level limit) take the tree path. */
   private static final int MAX_COPY_DEPTH = 64;
 
@@ -49,6 +53,8 @@ final class StreamingEventMapper {
   private final String extraColumn;
   private final String hourColumn;
   private final Map<String, Slot> slots;
+  /** Each mapping thread's row buffer, reused from row to row: a row is then allocated once, at its exact size. */
+  private final ThreadLocal<ByteArrayBuilder> rowBuffers = ThreadLocal.withInitial(StreamingEventMapper::rowBuffer);
 
   StreamingEventMapper(JsonFactory json, EventSchema schema) {
     this.json = json;
@@ -66,9 +72,33 @@ final class StreamingEventMapper {
     if (mayHaveLoneSurrogate(line)) {
       throw Unusual.INSTANCE; // the tree repairs and counts them
     }
-    ByteArrayBuilder bytes = new ByteArrayBuilder(line.length() + 256);
-    try (JsonParser parser = json.createParser(line);
-        JsonGenerator row = json.createGenerator(bytes)) {
+    try {
+      return map(json.createParser(line), window);
+    } catch (IOException e) {
+      throw Unusual.INSTANCE;
+    }
+  }
+
+  /**
+   * The same from valid UTF-8 bytes. Jackson guesses the encoding of bytes from their first four (a NUL among the
+   * first two reads as UTF-16 or UTF-32, a byte-order mark is skipped): such a line (never valid JSON as UTF-8) goes
+   * to the tree, so only an ASCII first byte and a second one that is not NUL are parsed here.
+   */
+  MappedEvent map(byte[] line, ExportWindow window) throws Unusual {
+    if (line.length < 2 || line[0] <= 0 || line[1] == 0 || mayHaveLoneSurrogate(line)) {
+      throw Unusual.INSTANCE;
+    }
+    try {
+      return map(json.createParser(line), window);
+    } catch (IOException e) {
+      throw Unusual.INSTANCE;
+    }
+  }
+
+  private MappedEvent map(JsonParser parser, ExportWindow window) throws Unusual {
+    ByteArrayBuilder bytes = rowBuffers.get();
+    bytes.reset(); // keeps its last block, at most 128 KiB (Jackson's largest), so a huge row is not held
+    try (parser; JsonGenerator row = json.createGenerator(bytes)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw Unusual.INSTANCE;
       }
@@ -166,6 +196,54 @@ final class StreamingEventMapper {
       i = line.indexOf('\\', i + 6);
     }
     return false;
+  }
+
+  /** {@link #mayHaveLoneSurrogate(String)} on UTF-8 bytes: escapes are ASCII, never part of a multi-byte form. */
+  static boolean mayHaveLoneSurrogate(byte[] line) {
+    int i = indexOfBackslash(line, 0);
+    while (i >= 0 && i + 1 < line.length) {
+      if (line[i + 1] != 'u') {
+        i = indexOfBackslash(line, i + 2);
+        continue;
+      }
+      int c = hex4(line, i + 2);
+      if (c >= 0xDC00 && c <= 0xDFFF || c < 0) {
+        return true;
+      }
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        int low = i + 7 < line.length && line[i + 6] == '\\' && line[i + 7] == 'u' ? hex4(line, i + 8) : -1;
+        if (low < 0xDC00 || low > 0xDFFF) {
+          return true;
+        }
+        i += 6;
+      }
+      i = indexOfBackslash(line, i + 6);
+    }
+    return false;
+  }
+
+  private static int indexOfBackslash(byte[] line, int from) {
+    for (int i = from; i < line.length; i++) {
+      if (line[i] == '\\') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int hex4(byte[] s, int from) {
+    if (from + 4 > s.length) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = from; i < from + 4; i++) {
+      int digit = Character.digit(s[i], 16);
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    return value;
   }
 
   /** The four hex digits at {@code from}, or -1. */

@@ -94,7 +94,7 @@ public final class ExportRun {
         : new JobLabels(config.export().namespace(), config.export().name());
     if (eventsEnabled()) {
       EventTypeFilter filter = EventTypeFilter.of(config);
-      tables.add(new TableExport(config.eventsTable(), sources.events(), new EventMapper()::map, filter,
+      tables.add(new TableExport(config.eventsTable(), sources.events(), new EventMapper(), filter,
           committer(config.eventsTable(), EventSchema.v1(), filter.canonical(), observer)));
     }
     if (mergeIdsEnabled() && sources.mergeIds() != null) {

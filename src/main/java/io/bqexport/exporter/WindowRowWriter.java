@@ -133,12 +133,14 @@ final class WindowRowWriter implements RowWriter {
           mapped.add(new Mapped(line, routing(line).start(), null, new MalformedEventException(line.problem())));
           continue;
         }
-        if (!filter.keeps(line.text())) {
+        if (!filter.keepsEverything() && !filter.keeps(line.text())) {
           mapped.add(new Mapped(line, routing(line).start(), null, null));
           continue;
         }
         try {
-          MappedEvent event = mapper.map(line.text(), routing(line));
+          byte[] utf8 = line.utf8(); // no String per line: the mapper parses the bytes
+          ExportWindow routing = routing(line);
+          MappedEvent event = utf8 != null ? mapper.mapUtf8(utf8, routing) : mapper.map(line.text(), routing);
           mapped.add(new Mapped(line, event.hour(), event, null));
         } catch (MalformedEventException e) {
           mapped.add(new Mapped(line, routing(line).start(), null, e));

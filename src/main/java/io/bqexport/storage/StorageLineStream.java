@@ -108,15 +108,15 @@ public final class StorageLineStream implements LineSource {
   private SourceLine advance() throws IOException {
     while (true) {
       if (data != null) {
-        String text = lineReader.readLine();
-        if (text != null) {
+        byte[] bytes = lineReader.readLineBytes();
+        if (bytes != null) {
           lineNumber++;
           String problem = lineReader.problem();
-          if (problem == null && text.isBlank()) {
+          if (problem == null && SourceLine.isBlank(bytes)) {
             continue;
           }
           lines++;
-          return new SourceLine(uri(current), lineNumber, text, problem);
+          return SourceLine.ofUtf8(uri(current), lineNumber, bytes, problem);
         }
         finishObject();
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bqexport.ExportWindow;
+import io.bqexport.amplitude.SourceLine;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,8 +33,10 @@ class EventMapperEquivalenceTest {
       String line = lines.next();
       MappedEvent tree = mapper.mapTree(line, WINDOW);
       assertSame(mapper.map(line, WINDOW), tree, line);
+      assertSame(mapper.mapUtf8(utf8(line), WINDOW), tree, line);
       try {
         assertSame(mapper.mapStreaming(line, WINDOW), tree, line);
+        assertSame(mapper.mapStreaming(utf8(line), WINDOW), tree, line);
         fast++;
       } catch (StreamingEventMapper.Unusual e) {
         unusual.add(line);
@@ -79,7 +82,9 @@ class EventMapperEquivalenceTest {
         "{\"event_type\":\"a\",\"unknown\":1,\"amplitude_id\":\"not a column type\"}".replace(
             ",\"amplitude_id\":\"not a column type\"", ""));
     for (String line : lines) {
-      assertSame(mapper.mapStreaming(line, WINDOW), mapper.mapTree(line, WINDOW), line);
+      MappedEvent tree = mapper.mapTree(line, WINDOW);
+      assertSame(mapper.mapStreaming(line, WINDOW), tree, line);
+      assertSame(mapper.mapStreaming(utf8(line), WINDOW), tree, line);
     }
   }
 
@@ -112,15 +117,23 @@ class EventMapperEquivalenceTest {
         "",
         "{\"user_id\":",
         "{\"event_properties\":" + "[".repeat(600) + "]".repeat(600) + "}",
-        "{\"unknown\":" + "[".repeat(500) + "]".repeat(500) + "}");
+        "{\"unknown\":" + "[".repeat(500) + "]".repeat(500) + "}",
+        "{\u0000\u0000\u0000}\u0000\u0000\u0000",
+        "{\u0000}\u0000",
+        "\uFEFF{}",
+        "\u0000{}");
     for (String line : lines) {
       assertThatThrownBy(() -> mapper.mapStreaming(line, WINDOW)).as(line).isInstanceOf(StreamingEventMapper.Unusual.class);
+      assertThatThrownBy(() -> mapper.mapStreaming(utf8(line), WINDOW)).as(line)
+          .isInstanceOf(StreamingEventMapper.Unusual.class);
       Object tree = outcome(() -> mapper.mapTree(line, WINDOW));
-      Object either = outcome(() -> mapper.map(line, WINDOW));
-      if (tree instanceof MappedEvent treeEvent) {
-        assertSame((MappedEvent) either, treeEvent, line);
-      } else {
-        assertThat(either).as(line).isEqualTo(tree);
+      for (Object either : List.of(outcome(() -> mapper.map(line, WINDOW)),
+          outcome(() -> mapper.mapUtf8(utf8(line), WINDOW)))) {
+        if (tree instanceof MappedEvent treeEvent) {
+          assertSame((MappedEvent) either, treeEvent, line);
+        } else {
+          assertThat(either).as(line).isEqualTo(tree);
+        }
       }
     }
   }
@@ -135,14 +148,52 @@ class EventMapperEquivalenceTest {
           + ",\"event_time\":" + randomValue(random, 3) + ",\"location_lat\":" + randomValue(random, 3) + "}";
       MappedEvent tree = mapper.mapTree(line, WINDOW);
       assertSame(mapper.map(line, WINDOW), tree, line);
+      assertSame(mapper.mapUtf8(utf8(line), WINDOW), tree, line);
       try {
         assertSame(mapper.mapStreaming(line, WINDOW), tree, line);
+        assertSame(mapper.mapStreaming(utf8(line), WINDOW), tree, line);
         fast++;
       } catch (StreamingEventMapper.Unusual unusual) {
         // the tree's case; compared above through EventMapper
       }
     }
     assertThat(fast).isGreaterThan(500);
+  }
+
+  /**
+   * Escaped lone surrogates on the byte path: the fast path hands them to the tree, which repairs and counts them as
+   * it does for text; escaped pairs and real 4-byte characters stay on the fast path with the tree's bytes.
+   */
+  @Test
+  void loneSurrogatesOnTheBytePathAreRepairedAsFromText() throws Exception {
+    for (String line : List.of("{\"user_id\":\"a\\ud83d\"}", "{\"user_id\":\"\\udc00b\"}",
+        "{\"event_properties\":{\"k\\udfff\":\"\\ud800\\ud800\"}}", "{\"x\":\"\\ud83d\\u0041\"}",
+        "{\"user_id\":\"\\ud83d🎧\"}", "{\"user_id\":\"\\ud83d\"}")) {
+      assertThatThrownBy(() -> mapper.mapStreaming(utf8(line), WINDOW)).as(line)
+          .isInstanceOf(StreamingEventMapper.Unusual.class);
+      MappedEvent tree = mapper.mapTree(line, WINDOW);
+      assertThat(tree.replacedSurrogates()).as(line).isPositive();
+      assertSame(mapper.mapUtf8(utf8(line), WINDOW), tree, line);
+    }
+    for (String line : List.of("{\"user_id\":\"\\ud83d\\ude80 🎧 \\\\udc00\"}", "{\"user_id\":\"\uD83C\uDFA7\"}")) {
+      assertSame(mapper.mapStreaming(utf8(line), WINDOW), mapper.mapTree(line, WINDOW), line);
+    }
+  }
+
+  /**
+   * Why the byte path needs valid UTF-8 from its caller (the sources check it, see SourceLineTest): Jackson's UTF-8
+   * parser takes an encoded surrogate (CESU-8), which the strict decoder of the text path refuses.
+   */
+  @Test
+  void encodedSurrogatesAreRefusedBeforeTheBytePath() {
+    byte[] cesu = {'{', '"', 'u', 's', 'e', 'r', '_', 'i', 'd', '"', ':', '"', (byte) 0xED, (byte) 0xA0,
+        (byte) 0x80, '"', '}'};
+    assertThat(new String(cesu, StandardCharsets.UTF_8)).contains("\uFFFD");
+    assertThat(SourceLine.ofUtf8("f", 1, cesu, null).problem())
+        .isEqualTo("the line is not valid UTF-8 (at byte 13)");
+    assertThat(SourceLine.ofUtf8("f", 1, cesu, null).utf8()).isNull();
+    assertThat(outcome(() -> mapper.mapStreaming(cesu, WINDOW))).as("unchecked, the parser takes it")
+        .isInstanceOf(MappedEvent.class);
   }
 
   @Test
@@ -159,6 +210,10 @@ class EventMapperEquivalenceTest {
         Instant.parse("2000-02-29T23:59:59.999999999Z"), Instant.parse("1969-12-31T23:59:59.000001Z"))) {
       assertThat(BigQueryTimestamps.format(instant)).isEqualTo(EventMapper.OUTPUT_TIME.format(instant));
     }
+  }
+
+  private static byte[] utf8(String line) {
+    return line.getBytes(StandardCharsets.UTF_8);
   }
 
   /** "k0":0,"k1":1,... */
@@ -202,7 +257,7 @@ class EventMapperEquivalenceTest {
   }
 
   private interface Mapping {
-    MappedEvent map() throws MalformedEventException;
+    MappedEvent map() throws Exception;
   }
 
   /** The event, or the error as message and column (what the quarantine and the summary show). */
@@ -211,6 +266,8 @@ class EventMapperEquivalenceTest {
       return mapping.map();
     } catch (MalformedEventException e) {
       return e.getMessage() + " @" + e.column();
+    } catch (Exception e) {
+      return e;
     }
   }
 
