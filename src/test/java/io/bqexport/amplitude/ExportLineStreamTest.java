@@ -107,6 +107,60 @@ class ExportLineStreamTest {
   }
 
   @Test
+  void countLinesCountsTheChosenFilesKeptLinesAndAllLinesRead() throws IOException {
+    gzEntry("187520/187520_2026-11-28_17#0.json.gz", "{\"a\":1}\n\n{\"a\":2}\n{\"a\":3}\n");
+    plainEntry("187520/187520_2026-11-28_17#1.json", "{\"b\":1}\n{\"b\":2}\n".getBytes(StandardCharsets.UTF_8));
+
+    try (ExportLineStream stream = ExportLineStream.of(WINDOW, new ByteArrayInputStream(finish()))) {
+      assertThat(stream.countLines(file -> file.endsWith("#0.json.gz"))).isEqualTo(3);
+      assertThat(stream.linesRead()).isEqualTo(5);
+      assertThat(stream.filesRead()).isEqualTo(2);
+      assertThat(stream.window()).isEqualTo(WINDOW);
+      assertThat(stream.next()).as("the end was verified").isNull();
+    }
+  }
+
+  @Test
+  void countLinesVerifiesTheArchivesEndToo() throws IOException {
+    gzEntry("a.json.gz", "{}\n");
+    byte[] archive = finish();
+
+    try (ExportLineStream stream = new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), archive.length + 10)) {
+      assertThatThrownBy(() -> stream.countLines(file -> true)).isInstanceOf(CorruptArchiveException.class)
+          .hasMessageContaining("of " + (archive.length + 10) + " bytes");
+    }
+  }
+
+  @Test
+  void aContentLengthOfZeroIsHeldToo() throws IOException {
+    gzEntry("a.json.gz", "{}\n");
+    byte[] archive = finish();
+
+    assertThatThrownBy(() -> read(new ExportLineStream(WINDOW, new ByteArrayInputStream(archive), 0)))
+        .isInstanceOf(CorruptArchiveException.class).hasMessageContaining("ended after " + archive.length + " of 0");
+  }
+
+  @Test
+  void closingMidwayClosesTheResponseBodyAndLaterReadsFail() throws IOException {
+    gzEntry("a.json.gz", "{}\n{}\n");
+    boolean[] closed = {false};
+    InputStream body = new FilterInputStream(new ByteArrayInputStream(finish())) {
+      @Override
+      public void close() throws IOException {
+        closed[0] = true;
+        super.close();
+      }
+    };
+
+    ExportLineStream stream = ExportLineStream.of(WINDOW, body);
+    assertThat(stream.next().text()).isEqualTo("{}");
+    stream.close();
+
+    assertThat(closed[0]).as("the download is aborted, not left open").isTrue();
+    assertThatThrownBy(stream::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+  }
+
+  @Test
   void aResponseShorterThanItsContentLengthIsCorrupt() throws IOException {
     gzEntry("a.json.gz", "{}\n");
     byte[] archive = finish();

@@ -1,6 +1,7 @@
 package io.bqexport.amplitude;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -36,5 +37,28 @@ class RetryPolicyTest {
     assertThat(RetryAfter.parse("soon", clock)).isEmpty();
     assertThat(RetryAfter.parse("-5", clock)).isEmpty();
     assertThat(RetryAfter.parse(null, clock)).isEmpty();
+    assertThat(RetryAfter.parse("0", clock)).as("retry at once").contains(Duration.ZERO);
+  }
+
+  @Test
+  void aPolicyOutOfRangeNamesTheFieldAndOneAttemptIsAllowed() {
+    Duration second = Duration.ofSeconds(1);
+    assertThat(new RetryPolicy(1, second, second, second).maxAttempts()).isEqualTo(1);
+    assertThat(RetryPolicy.noRetries().maxAttempts()).isEqualTo(1);
+    assertThatThrownBy(() -> new RetryPolicy(0, second, second, second))
+        .hasMessage("maxAttempts must be at least 1, got 0");
+    assertThatThrownBy(() -> new RetryPolicy(3, Duration.ZERO, second, second))
+        .hasMessage("initialBackoff must be positive, got PT0S");
+    assertThatThrownBy(() -> new RetryPolicy(3, second, Duration.ofSeconds(-1), second))
+        .hasMessage("maxBackoff must be positive, got PT-1S");
+    assertThatThrownBy(() -> new RetryPolicy(3, second, second, null))
+        .hasMessage("maxElapsed must be positive, got null");
+  }
+
+  @Test
+  void aBackoffUnderAMillisecondIsNoWaitNotTheCap() {
+    RetryPolicy tiny = new RetryPolicy(3, Duration.ofNanos(500_000), Duration.ofSeconds(60), Duration.ofMinutes(1));
+
+    assertThat(tiny.backoff(1, () -> 0.999999)).isEqualTo(Duration.ZERO);
   }
 }
