@@ -23,7 +23,7 @@ import java.util.zip.Inflater;
  * uids and times, so later objects pack to a few hundred bytes. A pruned object held as Java maps (fabric8's
  * {@code ReducedStateItemStore}) costs 2 to 13 KiB, which run history for 10,000 exports cannot afford.
  * <p>
- * Writes come from the informer's single thread; reads from any thread. Keys are namespace/name, as the informer's.
+ * Writes come from the informers' threads, reads from any thread. Keys are namespace/name, as the informer's.
  */
 final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
   /** One for all stores: packing is quick, and a Deflater holds a few hundred KiB of native memory. */
@@ -95,14 +95,12 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   private byte[] pack(R obj) {
     byte[] json = serialization.asJson(prune(obj)).getBytes(StandardCharsets.UTF_8);
-    if (dictionary == null) {
-      dictionary = json; // only the informer's thread writes
-    }
+    byte[] preset = dictionary(json);
     ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4 + 16);
     byte[] buffer = new byte[1024];
     synchronized (DEFLATER) {
       DEFLATER.reset();
-      DEFLATER.setDictionary(dictionary);
+      DEFLATER.setDictionary(preset);
       DEFLATER.setInput(json);
       DEFLATER.finish();
       while (!DEFLATER.finished()) {
@@ -110,6 +108,20 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
       }
     }
     return out.toByteArray();
+  }
+
+  /** The dictionary, {@code json} if none was chosen yet (one informer per namespace may share this store). */
+  private byte[] dictionary(byte[] json) {
+    byte[] chosen = dictionary;
+    if (chosen == null) {
+      synchronized (this) {
+        if (dictionary == null) {
+          dictionary = json;
+        }
+        chosen = dictionary;
+      }
+    }
+    return chosen;
   }
 
   private R unpack(byte[] packed) {
