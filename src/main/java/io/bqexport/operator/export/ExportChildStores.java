@@ -44,7 +44,19 @@ final class ExportChildStores {
 
   /** A store keeping the fields above of {@code type}, one of the export's four child kinds. */
   static <R extends HasMetadata> PackedItemStore<R> of(Class<R> type, KubernetesSerialization serialization) {
-    return new PackedItemStore<>(type, serialization, fields(type));
+    return new PackedItemStore<>(type, serialization, fields(type), ExportChildStores::dropUnread);
+  }
+
+  /** Clears what no event handler reads and makes up most of a child: managedFields, a Job's or Pod's spec. */
+  static void dropUnread(HasMetadata child) {
+    child.getMetadata().setManagedFields(null);
+    if (child instanceof Job job) {
+      job.setSpec(null);
+    } else if (child instanceof Pod pod) {
+      pod.setSpec(null);
+    } else if (child instanceof CronJob cronJob) {
+      cronJob.setStatus(null);
+    }
   }
 
   /** The dotted paths kept of {@code type}. */

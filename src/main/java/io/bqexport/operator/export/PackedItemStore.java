@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -35,13 +36,18 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
   private final Class<R> type;
   private final KubernetesSerialization serialization;
   private final List<String[]> kept;
+  private final Consumer<R> dropUnread;
   private volatile byte[] dictionary;
 
   /**
    * @param fields the dotted paths kept besides namespace, name and resourceVersion, e.g. "status.conditions"
+   * @param dropUnread clears the bulky unread parts (a pod spec) of an object once packed: the informer hands the
+   *     same object to its event handlers, whose queue held thousands of full Pods while the operator started
    */
-  PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields) {
+  PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields,
+      Consumer<R> dropUnread) {
     this.type = type;
+    this.dropUnread = dropUnread;
     this.serialization = serialization;
     this.kept = Stream.concat(KEY_FIELDS.stream(), fields.stream()).map(f -> f.split("\\.")).toList();
   }
@@ -53,7 +59,9 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   @Override
   public R put(String key, R obj) {
-    return unpack(items.put(key, pack(obj)));
+    byte[] packed = pack(obj);
+    dropUnread.accept(obj);
+    return unpack(items.put(key, packed));
   }
 
   @Override

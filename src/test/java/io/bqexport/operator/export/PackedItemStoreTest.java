@@ -36,6 +36,8 @@ class PackedItemStoreTest {
     assertThat(pod.getStatus().getContainerStatuses()).isEqualTo(expected.getStatus().getContainerStatuses());
     assertThat(pod.getSpec()).isNull();
     assertThat(pod.getStatus().getPhase()).as("not read, not kept").isNull();
+    assertThat(run.pod().getSpec()).as("the informer's own object, next handed to the event handlers, is slimmed")
+        .isNull();
   }
 
   @Test
