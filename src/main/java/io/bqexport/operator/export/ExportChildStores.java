@@ -47,15 +47,25 @@ final class ExportChildStores {
     return new PackedItemStore<>(type, serialization, fields(type), ExportChildStores::dropUnread);
   }
 
-  /** Clears what no event handler reads and makes up most of a child: managedFields, a Job's or Pod's spec. */
+  /**
+   * Clears what no event handler reads once the store holds it: managedFields and the body (spec, status, data).
+   * JOSDK maps a child by its labels and name and reads its annotations; the reconciler reads children from the
+   * store.
+   */
   static void dropUnread(HasMetadata child) {
     child.getMetadata().setManagedFields(null);
     if (child instanceof Job job) {
       job.setSpec(null);
+      job.setStatus(null);
     } else if (child instanceof Pod pod) {
       pod.setSpec(null);
+      pod.setStatus(null);
     } else if (child instanceof CronJob cronJob) {
+      cronJob.setSpec(null);
       cronJob.setStatus(null);
+    } else if (child instanceof ConfigMap configMap) {
+      configMap.setData(null);
+      configMap.setBinaryData(null);
     }
   }
 
