@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the exporter and operator benchmarks (DESIGN section 8). Run after `make build` and test-compile
 # (the Makefile's bench target does both). Sizes and counts via env:
-#   BENCH_SMALL_MB=256 BENCH_LARGE_MB=1024 BENCH_E2E_MB=32 BENCH_EXPORTS=200
+#   BENCH_SMALL_MB=256 BENCH_LARGE_MB=1024 BENCH_E2E_MB=32, and the BENCH_* of bench/operator.sh
 # Output ends with the two summary lines scripts read: the exporter's, then the operator's as the last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -124,6 +124,8 @@ public final class ExportSecrets {
 
   private final KubernetesClient client;
   private final SecretFactsCache cache = new SecretFactsCache(CACHED_SECRETS);
+  /** Striped, so the locks stay few however many Secrets there are. */
+  private final Object[] readLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
   public ExportSecrets(KubernetesClient client) {
     this.client = client;
@@ -274,6 +276,15 @@ public final class ExportSecrets {
    * the informer shows are reused; otherwise the Secret is read and its facts replace the older version's.
    */
   private Read read(String namespace, String name, String field, Map<String, ObjectMeta> labelled,
+      String createHint, Set<String> keyFileKeys) {
+    // Reads of one Secret take turns: the reconciles of many exports start together (an operator start, a rotated
+    // Secret), and each would otherwise miss the cache and read the Secret itself (bench/RESULTS.md).
+    synchronized (readLocks[Math.floorMod((namespace + "/" + name).hashCode(), readLocks.length)]) {
+      return readInTurn(namespace, name, field, labelled, createHint, keyFileKeys);
+    }
+  }
+
+  private Read readInTurn(String namespace, String name, String field, Map<String, ObjectMeta> labelled,
       String createHint, Set<String> keyFileKeys) {
     ObjectMeta meta = labelled.get(name);
     if (meta != null) {

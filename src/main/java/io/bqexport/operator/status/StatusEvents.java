@@ -14,10 +14,18 @@ import java.util.stream.Collectors;
 /**
  * Emits one Event per condition transition worth telling a human about: a condition that turned True or False, or
  * changed its reason while False. Reconciles that change nothing emit nothing.
+ *
+ * <p>The expected first steps of a new or changed export (CredentialsValid, Scheduled or DataFresh turning True
+ * from nothing, Unknown or a progress reason) get no Event of their own: the Ready Event sums them up ("Credentials
+ * valid, scheduled, data fresh"), so the way to Ready costs one Event, not four (issue 18: requests per export).
+ * Failures, recoveries from a failure, Ready and run outcomes keep their Events.
  */
 public final class StatusEvents {
   private static final List<String> TOLD = List.of(ConditionType.CREDENTIALS_VALID, ConditionType.READY,
       ConditionType.DATA_FRESH, ConditionType.SCHEDULED, ConditionType.COMPLETE, ConditionType.FAILED);
+  /** Parts of Ready whose first turning True the Ready Event tells. */
+  private static final Set<String> SUMMED_UP_BY_READY = Set.of(ConditionType.CREDENTIALS_VALID,
+      ConditionType.SCHEDULED, ConditionType.DATA_FRESH);
   /** Reasons of normal progress, not worth an Event: the next transition says how it ended. */
   private static final Set<String> PROGRESS = Set.of(Reasons.VALIDATING, Reasons.VALIDATION_PENDING,
       Reasons.NOT_SCHEDULED, Reasons.CREDENTIALS_NOT_VALID, Reasons.PENDING, Reasons.WAITING_FOR_EXPORT);
@@ -39,7 +47,7 @@ public final class StatusEvents {
       Condition was = old.get(now.type());
       boolean changed = was == null || !was.status().equals(now.status())
           || (!now.isTrue() && !Objects.equals(was.reason(), now.reason()));
-      if (!changed || !toldReasons.add(now.reason())) {
+      if (!changed || isFirstStep(now, was) || !toldReasons.add(now.reason())) {
         continue; // one Event per reason: Ready repeats the reason of the condition that made it False
       }
       if (now.isTrue() == isGood(now.type())) {
@@ -48,6 +56,12 @@ public final class StatusEvents {
         recorder.warning(object, now.reason(), now.message());
       }
     }
+  }
+
+  /** A part of Ready turning True for the first time, or after mere progress: not a recovery from a failure. */
+  private static boolean isFirstStep(Condition now, Condition was) {
+    return SUMMED_UP_BY_READY.contains(now.type()) && now.isTrue()
+        && (was == null || "Unknown".equals(was.status()) || PROGRESS.contains(was.reason()));
   }
 
   private static boolean isGood(String type) {
