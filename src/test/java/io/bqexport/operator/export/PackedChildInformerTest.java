@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,6 +197,37 @@ class PackedChildInformerTest {
         baseline / 5, poisoned / 5);
     assertThat(poisoned).as("bytes of 5 runs packed with the tenant's dictionary vs an ordinary one")
         .isLessThanOrEqualTo(2 * baseline);
+  }
+
+  /** Both namespaces' informers write the shared store at once while its dictionary is being chosen. */
+  @Test
+  void twoInformersFillingOneStoreAtOnceKeepEveryRunIntact() {
+    PackedItemStore<Pod> store = informed(Pod.class);
+    List<CompletableFuture<List<Pod>>> writers = new ArrayList<>();
+    for (String namespace : List.of(TENANT, NS)) {
+      BigQueryExport owner = owned(ExportFixtures.export(namespace, "e-" + namespace, null));
+      CronJob cronJob = RunHistoryFixtures.cronJob(owner, IMAGE);
+      writers.add(CompletableFuture.supplyAsync(() -> {
+        List<Pod> made = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+          Pod pod = RunHistoryFixtures.succeeded(owner, cronJob, NOW.minusSeconds(3600L * (k + 1)), k).pod();
+          pod.getMetadata().setUid(null);
+          pod.getMetadata().setResourceVersion(null);
+          made.add(kubernetes.client().resource(pod).create());
+        }
+        return made;
+      }));
+    }
+    List<Pod> all = writers.stream().flatMap(w -> w.join().stream()).toList();
+    await().atMost(Duration.ofMinutes(2)).until(() -> store.size() == all.size());
+    for (Pod live : all) {
+      String key = Cache.metaNamespaceKeyFunc(live);
+      awaitVersion(store, key, live);
+      Pod cached = store.get(key);
+      assertThat(cached.getStatus().getContainerStatuses()).isEqualTo(live.getStatus().getContainerStatuses());
+      assertThat(cached.getMetadata().getLabels()).isEqualTo(live.getMetadata().getLabels());
+      assertThat(cached.getMetadata().getOwnerReferences()).isEqualTo(live.getMetadata().getOwnerReferences());
+    }
   }
 
   /** A store shared by one informer per watched namespace, as JOSDK configures it. */
