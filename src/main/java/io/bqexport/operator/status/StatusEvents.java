@@ -16,9 +16,11 @@ import java.util.stream.Collectors;
  * changed its reason while False. Reconciles that change nothing emit nothing.
  *
  * <p>The expected first steps of a new or changed export (CredentialsValid, Scheduled or DataFresh turning True
- * from nothing, Unknown or a progress reason) get no Event of their own: the Ready Event sums them up ("Credentials
- * valid, scheduled, data fresh"), so the way to Ready costs one Event, not four (issue 18: requests per export).
- * Failures, recoveries from a failure, Ready and run outcomes keep their Events.
+ * from nothing, Unknown or a progress reason) get no Event of their own while Ready is True or still on its way
+ * (Unknown, or False for a progress reason): the Ready Event sums them up ("Credentials valid, scheduled, data
+ * fresh"), so the way to Ready costs one Event, not four (issue 18: requests per export). When Ready is False for a
+ * failure (a fixed key, but the data still Stale), no Ready Event will sum them up, so they are told. Failures,
+ * recoveries from a failure, Ready and run outcomes keep their Events.
  */
 public final class StatusEvents {
   private static final List<String> TOLD = List.of(ConditionType.CREDENTIALS_VALID, ConditionType.READY,
@@ -40,6 +42,8 @@ public final class StatusEvents {
     Map<String, Condition> old = before == null ? Map.of()
         : before.stream().collect(Collectors.toMap(Condition::type, Function.identity(), (a, b) -> b));
     Set<String> toldReasons = new HashSet<>();
+    boolean readyWillSumUp = after.stream().filter(c -> ConditionType.READY.equals(c.type())).findFirst()
+        .map(r -> r.isTrue() || "Unknown".equals(r.status()) || PROGRESS.contains(r.reason())).orElse(true);
     for (Condition now : after) {
       if (!TOLD.contains(now.type()) || "Unknown".equals(now.status()) || PROGRESS.contains(now.reason())) {
         continue;
@@ -47,7 +51,7 @@ public final class StatusEvents {
       Condition was = old.get(now.type());
       boolean changed = was == null || !was.status().equals(now.status())
           || (!now.isTrue() && !Objects.equals(was.reason(), now.reason()));
-      if (!changed || isFirstStep(now, was) || !toldReasons.add(now.reason())) {
+      if (!changed || (readyWillSumUp && isFirstStep(now, was)) || !toldReasons.add(now.reason())) {
         continue; // one Event per reason: Ready repeats the reason of the condition that made it False
       }
       if (now.isTrue() == isGood(now.type())) {
