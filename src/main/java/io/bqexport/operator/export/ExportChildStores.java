@@ -44,7 +44,8 @@ final class ExportChildStores {
 
   /** A store keeping the fields above of {@code type}, one of the export's four child kinds. */
   static <R extends HasMetadata> PackedItemStore<R> of(Class<R> type, KubernetesSerialization serialization) {
-    return new PackedItemStore<>(type, serialization, fields(type), ExportChildStores::dropUnread);
+    return new PackedItemStore<>(type, serialization, fields(type), ChildDictionaries.sample(type),
+        ExportChildStores::dropUnread);
   }
 
   /**

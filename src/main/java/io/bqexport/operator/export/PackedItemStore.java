@@ -20,8 +20,9 @@ import java.util.zip.Inflater;
 
 /**
  * An informer store that keeps each object as deflated JSON of a few fields, and rebuilds the object on every read.
- * The first object stored becomes the deflate dictionary: children of one kind differ in little more than names,
- * uids and times, so later objects pack to a few hundred bytes. A pruned object held as Java maps (fabric8's
+ * A sample child of the kind, made by the operator's own code ({@link ChildDictionaries}), is the deflate
+ * dictionary: children of one kind differ in little more than names, uids and times, so each packs to a few hundred
+ * bytes. A pruned object held as Java maps (fabric8's
  * {@code ReducedStateItemStore}) costs 2 to 13 KiB, which run history for 10,000 exports cannot afford.
  * <p>
  * Writes come from the informers' threads, reads from any thread. Keys are namespace/name, as the informer's.
@@ -37,19 +38,21 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
   private final KubernetesSerialization serialization;
   private final List<String[]> kept;
   private final Consumer<R> dropUnread;
-  private volatile byte[] dictionary;
+  private final byte[] dictionary;
 
   /**
    * @param fields the dotted paths kept besides namespace, name and resourceVersion, e.g. "status.conditions"
+   * @param sample a typical object of the kind, whose kept fields become the dictionary
    * @param dropUnread clears the bulky unread parts (a pod spec) of an object once packed: the informer hands the
    *     same object to its event handlers, whose queue held thousands of full Pods while the operator started
    */
-  PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields,
+  PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields, HasMetadata sample,
       Consumer<R> dropUnread) {
     this.type = type;
     this.dropUnread = dropUnread;
     this.serialization = serialization;
     this.kept = Stream.concat(KEY_FIELDS.stream(), fields.stream()).map(f -> f.split("\\.")).toList();
+    this.dictionary = json(type.cast(sample));
   }
 
   @Override
@@ -102,13 +105,12 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
   }
 
   private byte[] pack(R obj) {
-    byte[] json = serialization.asJson(prune(obj)).getBytes(StandardCharsets.UTF_8);
-    byte[] preset = dictionary(json);
+    byte[] json = json(obj);
     ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4 + 16);
     byte[] buffer = new byte[1024];
     synchronized (DEFLATER) {
       DEFLATER.reset();
-      DEFLATER.setDictionary(preset);
+      DEFLATER.setDictionary(dictionary);
       DEFLATER.setInput(json);
       DEFLATER.finish();
       while (!DEFLATER.finished()) {
@@ -118,18 +120,8 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
     return out.toByteArray();
   }
 
-  /** The dictionary, {@code json} if none was chosen yet (one informer per namespace may share this store). */
-  private byte[] dictionary(byte[] json) {
-    byte[] chosen = dictionary;
-    if (chosen == null) {
-      synchronized (this) {
-        if (dictionary == null) {
-          dictionary = json;
-        }
-        chosen = dictionary;
-      }
-    }
-    return chosen;
+  private byte[] json(R obj) {
+    return serialization.asJson(prune(obj)).getBytes(StandardCharsets.UTF_8);
   }
 
   private R unpack(byte[] packed) {
