@@ -6,6 +6,7 @@ import io.bqexport.bigquery.CredentialProbe;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
+import io.bqexport.operator.export.ExportRetries;
 import io.bqexport.operator.export.TransferDelivery;
 import io.bqexport.operator.export.ExportUpdateFilter;
 import io.bqexport.operator.status.EventRecorder;
@@ -60,6 +61,13 @@ public final class BqExportOperator implements AutoCloseable {
    */
   public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
       AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, Duration probeTimeout) {
+    this(client, settings, clock, ambient, transfers, transferPoll,
+        ExportRetries.DEFAULT.withProbeTimeout(probeTimeout));
+  }
+
+  /** @param retries the probe timeout and retry waits of the export reconciler (tests shorten them) */
+  public BqExportOperator(KubernetesClient client, OperatorSettings settings, Clock clock,
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, ExportRetries retries) {
     this.settings = settings;
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -83,10 +91,12 @@ public final class BqExportOperator implements AutoCloseable {
       }
     });
     EventRecorder recorder = new EventRecorder(client, clock);
-    validations = new CredentialValidations(new CredentialProbe(clock), clock, probeTimeout, ambient);
+    validations = new CredentialValidations(new CredentialProbe(clock), clock, retries.probeTimeout(),
+        retries.firstProbeRetry(), ambient);
     operator.register(new ExportReconciler(client, validations, recorder, new ExportMetrics(registry),
         settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock,
-        new TransferDelivery(transfers, ambient), transferPoll), c -> watch(c.withName("bigqueryexport")
+        new TransferDelivery(transfers, ambient), transferPoll, retries.applyRetry()),
+        c -> watch(c.withName("bigqueryexport")
         // The run-now annotation changes no generation: the filter lets it through, and no status write.
         .withGenerationAware(false)
         .withOnUpdateFilter(new ExportUpdateFilter())

@@ -62,10 +62,15 @@ class ExactlyOnceMatrixTest {
     }
   }
 
+  /**
+   * Every crash point, rerun in 1-hour chunks (splitting the crashed window [0,2)) and in one 6-hour chunk
+   * (enclosing it). A rerun in 2-hour chunks would first repeat the crashed window's own bounds: a rerun of the same
+   * window, which CommitCrashRecoveryTest proves at every crash point (for FillGaps and for Replace).
+   */
   static Stream<Arguments> stepsAndChunks() {
     List<Arguments> cases = new ArrayList<>();
     for (CommitStep step : CommitStep.values()) {
-      for (int chunk : new int[] {1, 2, 6}) {
+      for (int chunk : new int[] {1, 6}) {
         cases.add(Arguments.of(step, chunk));
       }
     }
@@ -174,8 +179,14 @@ class ExactlyOnceMatrixTest {
         CommitObserver.NONE));
     pod.start();
     assertThat(polled.await(2, TimeUnit.MINUTES)).isTrue();
-    pod.interrupt(); // the pod dies while its load job still shows RUNNING
-    pod.join(TimeUnit.MINUTES.toMillis(2));
+    // The pod dies while its load job still shows RUNNING. An interrupt that lands inside the BigQuery client's
+    // jobs.get is consumed there (its retry helper clears the flag and throws), so a single one could leave the pod
+    // polling on until the 2-minute join gave up, the pod still alive: interrupt until it is gone, and check it is.
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      pod.interrupt();
+      return !pod.isAlive();
+    });
+    assertThat(pod.isAlive()).as("the pod is gone before its job finishes").isFalse();
     h.bigquery.faults().clear();
 
     backfill(0, 2, 1, ExportMode.FillGaps);

@@ -25,8 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Seeded randomized interleavings: 3 exporters at once with random windows (FillGaps or Replace) over the same 24
  * hours, random crash points and injected BigQuery faults, then one healing run; the exactly-once invariant must
  * hold for every hour. Each iteration gets its own dataset. {@code -Dbqexport.interleavings=N} runs more (default
- * 200). A seed that ever failed is kept in {@link #aSeedThatOnceFailed}. Iterations run in a few lanes, each with
+ * 80). A seed that ever failed is kept in {@link #aSeedThatOnceFailed}. Iterations run in a few lanes, each with
  * its own emulator and Amplitude stand-in (faults are per emulator): a seed's outcome depends only on the seed.
+ *
+ * <p>Why 80 (seeds 1..80, 240 exporters): every pair of injected fault (lost query answer, query 503, dropped
+ * upload, jobs.get 500, none) and crash point (BEFORE_LOAD, AFTER_LOAD, BEFORE_TRANSACTION, AFTER_TRANSACTION, none)
+ * occurs, the rarest once; every pair of run kind (FillGaps window, Replace window, recurring) and crash point at
+ * least twice; 26 iterations have two or more exporters crashing and 51 have a Replace racing another run. 200
+ * seeds added no pair, only repeats, for 100 s more. (MID_UPLOAD is drawn too but not reached: 2 events an hour
+ * never fill a 256 KiB upload chunk; ExactlyOnceMatrixTest crashes there.)
  */
 class RandomInterleavingTest {
 
@@ -57,7 +64,7 @@ class RandomInterleavingTest {
 
   @Test
   void seededInterleavingsKeepEveryHourExactlyOnce() throws Exception {
-    int iterations = Integer.getInteger("bqexport.interleavings", 200);
+    int iterations = Integer.getInteger("bqexport.interleavings", 80);
     long started = System.nanoTime();
     List<CompletableFuture<Void>> lanes = new ArrayList<>();
     for (int lane = 0; lane < LANES; lane++) {

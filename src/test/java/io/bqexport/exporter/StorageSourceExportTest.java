@@ -101,8 +101,10 @@ class StorageSourceExportTest {
   }
 
   /**
-   * The integrity re-check reads the bucket too: once recheckAfter (24 h) has passed, late events and a late
-   * merged-ID file of a committed hour replace the hour in both tables (generation 2), and the repairs name the table.
+   * The integrity re-check reads the bucket too: once recheckAfter has passed, late events and a late merged-ID
+   * file of a committed hour replace the hour in both tables (generation 2), and the repairs name the table. The
+   * re-check runs at recheckAfter 2 h (its least, the availabilityDelay), not the default 24 h: the same re-check,
+   * without a run through 23 more hours first.
    */
   @Test
   void lateObjectsAreRepairedByTheIntegrityReCheckInBothTables() {
@@ -111,8 +113,9 @@ class StorageSourceExportTest {
     h.events.hour(hour(12), 30);
     h.export.writeEvents(h.events, hour(12));
     h.export.writeMergeIds(hour(12), 5, 3);
+    h.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 24);
 
-    RunSummary recheck = h.run(hour(38));
+    RunSummary recheck = h.run(hour(16));
 
     assertThat(recheck.result()).as(recheck.message()).isEqualTo(RunSummary.SUCCEEDED);
     assertThat(recheck.repaired()).extracting(RunSummary.Repaired::hour, RunSummary.Repaired::before,
@@ -130,7 +133,7 @@ class StorageSourceExportTest {
           .longValue()).as(table).isEqualTo(2);
     }
 
-    RunSummary again = h.run(hour(39));
+    RunSummary again = h.run(hour(17));
 
     assertThat(again.repaired()).isEmpty();
     assertThat(h.rows("events")).isEqualTo(255 + 30);

@@ -9,6 +9,7 @@ import io.bqexport.api.v1alpha1.Condition;
 import io.bqexport.api.v1alpha1.DestinationSpec;
 import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
+import io.bqexport.operator.export.ExportRetries;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.GeneratedEvents;
@@ -93,6 +94,12 @@ public final class ExportScenario implements AutoCloseable {
   public void restartOperatorWithProbeTimeout(Duration probeTimeout) {
     operator.close();
     operator = OperatorUnderTest.withProbeTimeout(kubernetes, clock, probeTimeout);
+  }
+
+  /** Replaces the running operator with one whose probe timeout and retry waits are {@code retries}. */
+  public void restartOperatorWithRetries(ExportRetries retries) {
+    operator.close();
+    operator = OperatorUnderTest.withRetries(kubernetes, clock, retries);
   }
 
   public OperatorUnderTest operator() {

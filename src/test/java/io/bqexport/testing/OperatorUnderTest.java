@@ -4,7 +4,7 @@ import io.bqexport.operator.BqExportOperator;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.transfer.TransferClients;
-import io.bqexport.operator.export.CredentialValidations;
+import io.bqexport.operator.export.ExportRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,20 +82,25 @@ public final class OperatorUnderTest implements AutoCloseable {
   public OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, TransferClients transfers,
       Duration transferPoll) {
     this(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE, true, true),
-        NO_AMBIENT_CREDENTIALS, transfers, transferPoll, CredentialValidations.PROBE_TIMEOUT);
+        NO_AMBIENT_CREDENTIALS, transfers, transferPoll, ExportRetries.DEFAULT);
   }
 
   /** With credential probes timing out after {@code probeTimeout} instead of 3 minutes. */
   public static OperatorUnderTest withProbeTimeout(KubernetesStandIn kubernetes, Clock clock,
       Duration probeTimeout) {
+    return withRetries(kubernetes, clock, ExportRetries.DEFAULT.withProbeTimeout(probeTimeout));
+  }
+
+  /** With the export reconciler's probe timeout and retry waits set to {@code retries}. */
+  public static OperatorUnderTest withRetries(KubernetesStandIn kubernetes, Clock clock, ExportRetries retries) {
     return new OperatorUnderTest(kubernetes, clock, new OperatorSettings(Set.of(), false, null, 0, EXPORTER_IMAGE,
-        true, true), NO_AMBIENT_CREDENTIALS, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL, probeTimeout);
+        true, true), NO_AMBIENT_CREDENTIALS, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL, retries);
   }
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
       AmbientCredentials ambient) {
     this(kubernetes, clock, settings, ambient, NO_TRANSFER_SERVICE, TransferDelivery.DEFAULT_POLL,
-        CredentialValidations.PROBE_TIMEOUT);
+        ExportRetries.DEFAULT);
   }
 
   /** No Transfer Service reachable: a test that does not start its stand-in must not reach Google. */
@@ -104,10 +109,10 @@ public final class OperatorUnderTest implements AutoCloseable {
   };
 
   private OperatorUnderTest(KubernetesStandIn kubernetes, Clock clock, OperatorSettings settings,
-      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, Duration probeTimeout) {
+      AmbientCredentials ambient, TransferClients transfers, Duration transferPoll, ExportRetries retries) {
     client = kubernetes.newOperatorClient();
     try {
-      operator = new BqExportOperator(client, settings, clock, ambient, transfers, transferPoll, probeTimeout)
+      operator = new BqExportOperator(client, settings, clock, ambient, transfers, transferPoll, retries)
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

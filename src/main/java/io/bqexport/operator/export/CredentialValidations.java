@@ -55,6 +55,7 @@ public final class CredentialValidations implements AutoCloseable {
   private final CredentialProbe probe;
   private final Clock clock;
   private final Duration timeout;
+  private final Duration firstRetry;
   private final ProbeRunner runner;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   /** Probes by a digest of everything they depend on, so identical ones run once. */
@@ -91,10 +92,21 @@ public final class CredentialValidations implements AutoCloseable {
    * @param ambient the operator's own Google identity, for exports that use Workload Identity
    */
   public CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, AmbientCredentials ambient) {
+    this(probe, clock, timeout, FIRST_RETRY, ambient);
+  }
+
+  /**
+   * @param timeout how long one probe may take, counted from its start
+   * @param firstRetry the wait after a first failure (doubling after each further one); tests shorten it
+   * @param ambient the operator's own Google identity, for exports that use Workload Identity
+   */
+  public CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, Duration firstRetry,
+      AmbientCredentials ambient) {
     this.ambient = ambient;
     this.probe = probe;
     this.clock = clock;
     this.timeout = timeout;
+    this.firstRetry = firstRetry;
     this.runner = new ProbeRunner(timeout, ProbeRunner.STARTS_PER_SECOND);
   }
 
@@ -124,7 +136,7 @@ public final class CredentialValidations implements AutoCloseable {
     }
     if (entry != null) {
       CredentialProbe.Result result = entry.future().join();
-      Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
+      Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures(), firstRetry));
       if (entry.inputs().equals(inputs) && !force && now.isBefore(retryAt)) {
         return new Outcome(result, entry.finishedAt(), false, retryAt, false);
       }
@@ -150,7 +162,7 @@ public final class CredentialValidations implements AutoCloseable {
       return Optional.empty();
     }
     CredentialProbe.Result result = entry.future().join();
-    Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures()));
+    Instant retryAt = entry.finishedAt().plus(result.ok() ? interval(export) : backoff(entry.failures(), firstRetry));
     return Optional.of(new Outcome(result, entry.finishedAt(), false, retryAt, false));
   }
 
@@ -278,8 +290,8 @@ public final class CredentialValidations implements AutoCloseable {
     return SpecDurations.parse("spec.validationInterval", export.getSpec().validationInterval());
   }
 
-  static Duration backoff(int failures) {
-    Duration d = FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 10));
+  static Duration backoff(int failures, Duration firstRetry) {
+    Duration d = firstRetry.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 10));
     return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
   }
 

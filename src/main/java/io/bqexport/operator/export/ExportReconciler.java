@@ -67,10 +67,19 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final TransferFinalizer transferFinalizer;
   private final TransferEvents transferEvents;
   private final Duration transferPoll;
+  private final Duration applyRetry;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
       Clock clock, TransferDelivery transfers, Duration transferPoll) {
+    this(client, validations, recorder, metrics, exporterImage, allowEndpointOverrides, allowWorkloadIdentity, clock,
+        transfers, transferPoll, APPLY_RETRY);
+  }
+
+  /** @param applyRetry the wait before writing a child again after the API server refused it (tests shorten it) */
+  public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
+      ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
+      Clock clock, TransferDelivery transfers, Duration transferPoll, Duration applyRetry) {
     this.client = client;
     this.validator = new ExportSpecValidator(allowEndpointOverrides, allowWorkloadIdentity);
     this.secrets = new ExportSecrets(client);
@@ -87,6 +96,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.transferFinalizer = new TransferFinalizer(transfers, secrets, recorder);
     this.transferEvents = new TransferEvents(recorder);
     this.transferPoll = transferPoll;
+    this.applyRetry = applyRetry;
   }
 
   @Override
@@ -141,7 +151,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     }
     UpdateControl<BigQueryExport> control = UpdateControl.noUpdate();
     if (seen.applyProblem() != null) {
-      return control.rescheduleAfter(APPLY_RETRY);
+      return control.rescheduleAfter(applyRetry);
     }
     Duration requeue = requeueAfter(export, seen, now);
     return problems.isEmpty() ? control.rescheduleAfter(seen.transfer() == null ? requeue : min(requeue, transferPoll))

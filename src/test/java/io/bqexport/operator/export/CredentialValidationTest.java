@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 class CredentialValidationTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");
   private static final Instant START = Instant.parse("2026-11-28T09:00:00Z");
+  /**
+   * A failed check is retried 2 s after it, not 30 s: the operator's requeue waits in real time while the scenario's
+   * clock stands still, so the retry tests would otherwise idle 30 s each. The clock alone decides when it is due.
+   */
+  private static final ExportRetries QUICK_RETRY = ExportRetries.DEFAULT.withFirstProbeRetry(Duration.ofSeconds(2));
 
   private ExportScenario scenario;
 
@@ -142,6 +147,7 @@ class CredentialValidationTest {
   // own requeue, without anyone touching the export, and the export is not reported Stalled meanwhile.
   @Test
   void bigQueryUnavailableDuringTheCheckIsRetriedAndNotStalled() {
+    scenario.restartOperatorWithRetries(QUICK_RETRY);
     // Every attempt of the client's retry budget (6) answers 503 backendError.
     scenario.bigquery.faults().failNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 6, 503,
         "backendError");
@@ -153,6 +159,7 @@ class CredentialValidationTest {
 
   @Test
   void amplitudeUnavailableDuringTheCheckIsRetriedAndNotStalled() {
+    scenario.restartOperatorWithRetries(QUICK_RETRY);
     // A proxy's 302 is SourceUnavailable at once, without the client's retries.
     scenario.amplitude.faults().next(1, StandInFault.status(302));
     scenario.create(scenario.export("flaky-amplitude", START));
@@ -163,6 +170,7 @@ class CredentialValidationTest {
 
   @Test
   void anAnswerTheProbeCannotInterpretIsUnexpectedResponseRetriedAndNotStalled() {
+    scenario.restartOperatorWithRetries(QUICK_RETRY);
     // A gateway in front of BigQuery answers the dataset GET with its own 200 body: the client cannot read a
     // Dataset from it and throws something that is no BigQueryException.
     scenario.bigquery.faults().answerNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 1,
@@ -177,7 +185,7 @@ class CredentialValidationTest {
   @Test
   void aProbeHangingPastItsTimeoutIsValidationTimedOutRetriedAndNotStalled() {
     // Long enough for a whole normal probe on a loaded machine, far shorter than the hang.
-    scenario.restartOperatorWithProbeTimeout(Duration.ofSeconds(40));
+    scenario.restartOperatorWithRetries(QUICK_RETRY.withProbeTimeout(Duration.ofSeconds(40)));
     // BigQuery accepts the connection and never answers (within the client's 120 s read timeout).
     scenario.bigquery.faults().delayNext("GET", ".*/datasets/" + ExportScenario.DATASET + "$", 1,
         Duration.ofMinutes(10));
@@ -200,8 +208,9 @@ class CredentialValidationTest {
     assertThat(cronJobSuspended(name)).as("the operator keeps the CronJob suspended meanwhile").isTrue();
 
     serviceRecovers.run();
-    // The first retry is due 30 s after the failure; the operator requeued itself for then. Nothing else changes.
-    scenario.clock.advance(CredentialValidations.FIRST_RETRY.plus(Duration.ofSeconds(1)));
+    // The first retry is due 2 s (clock time) after the failure; the operator requeued itself for then, and finds
+    // it due once the clock has moved. Nothing else changes.
+    scenario.clock.advance(QUICK_RETRY.firstProbeRetry().plus(Duration.ofSeconds(1)));
 
     scenario.awaitReason(name, ConditionType.CREDENTIALS_VALID, Reasons.VALIDATED);
     scenario.await(name, ConditionType.SCHEDULED, c -> c.isTrue());

@@ -100,6 +100,8 @@ class TruthfulConditionsTest {
 
   @Test
   void aDeniedSuspendOfAnInvalidSpecsCronJobIsReportedAsStillRunning() {
+    // The operator writes a refused child again 2 s later, not after the production minute: it waits in real time.
+    scenario.restartOperatorWithRetries(ExportRetries.DEFAULT.withApplyRetry(Duration.ofSeconds(2)));
     scenario.create(scenario.export("frozen", START));
     scenario.await("frozen", ConditionType.READY, c -> c.isTrue());
     scenario.kubernetes.denyByWebhook("PATCH", ".*/namespaces/analytics/cronjobs/frozen.*", "policy.example.com",
