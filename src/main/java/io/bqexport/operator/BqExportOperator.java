@@ -107,6 +107,7 @@ public final class BqExportOperator implements AutoCloseable {
   }
 
   private void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> config) {
+    config.withInformerListLimit(OperatorSettings.LIST_PAGE);
     if (!settings.watchNamespaces().isEmpty()) {
       config.settingNamespaces(settings.watchNamespaces());
     }

@@ -46,6 +46,9 @@ final class OperatorProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOpts);
     command.add("-Xlog:gc:file=" + gcLog);
+    // HTTP/1.1 to the stand-ins, which speak plain HTTP: the JDK client's h2c upgrade garbles large list pages on
+    // them ("Frame type(105) ... exceeds MAX_FRAME_SIZE"); a real API server negotiates HTTP/2 over TLS instead.
+    command.add("-Dkubernetes.http2.disable=true");
     command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", jar,
         "operator", "--leader-election=false", "--http-port=" + port, "--namespaces=" + OperatorBench.NAMESPACE,
         "--exporter-image=" + EXPORTER_IMAGE, "--allow-endpoint-overrides"));

@@ -6,6 +6,7 @@ import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.SpecDurations;
 import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.ExportSecrets;
 import io.bqexport.operator.status.ConditionType;
@@ -263,6 +264,7 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     var exports = InformerEventSourceConfiguration.from(BigQueryExport.class, BigQueryBackfill.class)
         .withName("referenced-exports")
         .withNamespacesInheritedFromController()
+        .withInformerListLimit(OperatorSettings.LIST_PAGE)
         // All but the run history: the export's own informer holds that, a second copy cost ~15 KiB per export.
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, BigQueryExport.class,
             context.getClient().getKubernetesSerialization(), EXPORT_FIELDS))

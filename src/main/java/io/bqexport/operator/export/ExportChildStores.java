@@ -33,13 +33,6 @@ final class ExportChildStores {
       Job.class, List.of("status.startTime", "status.completionTime", "status.conditions"),
       Pod.class, List.of("status.reason", "status.containerStatuses"));
 
-  /**
-   * Objects per page when an informer lists (at start and after a lost watch). The store prunes each object only
-   * after the whole response is decoded: unpaged, 24,000 Pods with their specs (1,000 exports with 24 runs each)
-   * took more than the chart's 384 MiB heap at once (bench/RESULTS.md).
-   */
-  static final long LIST_PAGE = 500;
-
   private ExportChildStores() {}
 
   /** A store keeping the fields above of {@code type}, one of the export's four child kinds. */

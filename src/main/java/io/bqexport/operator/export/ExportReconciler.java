@@ -4,6 +4,7 @@ import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.operator.status.StatusEvents;
@@ -323,7 +324,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withNamespacesInheritedFromController()
         .withLabelSelector(ExportLabels.SELECTOR)
         .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
-        .withInformerListLimit(ExportChildStores.LIST_PAGE)
+        .withInformerListLimit(OperatorSettings.LIST_PAGE)
         .withSecondaryToPrimaryMapper(child -> {
           var labels = child.getMetadata().getLabels();
           String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
