@@ -63,6 +63,9 @@ class SourceLineTest {
       assertThat(fromBytes.text()).as(() -> hex(line)).isEqualTo(line.length == 0 ? "" : text);
       assertThat(SourceLine.isBlank(line)).as(() -> hex(line))
           .isEqualTo(line.length == 0 || reader.problem() == null && text.isBlank());
+      // The oracle is the JDK's strict decoder itself: readLine above now uses the same check as SourceLine.
+      assertThat(fromBytes.problem() == null).as(() -> "valid as the strict decoder says: " + hex(line))
+          .isEqualTo(decodesStrictly(line));
       valid += fromBytes.problem() == null ? 1 : 0;
     }
     assertThat(valid).isBetween(2_000, 48_000); // both outcomes well exercised
@@ -90,6 +93,16 @@ class SourceLineTest {
     assertThat(line.text()).isEmpty();
     assertThat(line.utf8()).isNull();
     assertThat(line.location(4)).isEqualTo("file f line 9 column 4");
+  }
+
+  private static boolean decodesStrictly(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static byte[] bytes(int... values) {
