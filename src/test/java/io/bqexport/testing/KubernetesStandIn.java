@@ -76,7 +76,8 @@ public final class KubernetesStandIn implements AutoCloseable {
           if (r.method().equals(request.getMethod()) && r.path().matcher(request.getPath()).matches()) {
             return new MockResponse().setResponseCode(r.code()).setHeader("Content-Type", "application/json")
                 .setBody(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(new io.fabric8.kubernetes.api.model.StatusBuilder()
-                    .withStatus("Failure").withCode(r.code()).withReason(r.code() == 403 ? "Forbidden" : "BadRequest")
+                    .withStatus("Failure").withCode(r.code())
+                    .withReason(r.code() == 403 ? "Forbidden" : r.code() == 422 ? "Invalid" : "BadRequest")
                     .withMessage(r.message()).build()));
           }
         }
@@ -177,6 +178,17 @@ public final class KubernetesStandIn implements AutoCloseable {
   public KubernetesStandIn denyByWebhook(String method, String pathRegex, String webhook, String reason) {
     rejections.add(new Rejection(method, java.util.regex.Pattern.compile(pathRegex), 403,
         "admission webhook \"" + webhook + "\" denied the request: " + reason));
+    return this;
+  }
+
+  /**
+   * Makes the API refuse matching writes as it refuses an object that breaks its CRD's OpenAPI schema: 422
+   * Unprocessable Entity, reason Invalid, and a message naming the field, e.g.
+   * {@code BigQueryExport.bqexport.io "x" is invalid: status.conditions[0].message: Too long: may not be longer than
+   * 32768} (apiserver's StatusReasonInvalid; the CRD validation docs: "validation failures return 422").
+   */
+  public KubernetesStandIn rejectAsInvalid(String method, String pathRegex, String message) {
+    rejections.add(new Rejection(method, java.util.regex.Pattern.compile(pathRegex), 422, message));
     return this;
   }
 

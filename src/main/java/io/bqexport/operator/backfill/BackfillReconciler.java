@@ -147,8 +147,10 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         problems, waiting, chunks, startedRange, jobName, transferConfigs), now);
 
     if (!Objects.equals(previous, next)) {
-      if (!StatusWriter.write(backfill, next, context)) {
-        return UpdateControl.<BigQueryBackfill>noUpdate().rescheduleAfter(StatusWriter.STALE_RETRY);
+      StatusWriter.Outcome outcome = StatusWriter.write(backfill, next, context, recorder);
+      if (outcome != StatusWriter.Outcome.WRITTEN) {
+        return UpdateControl.<BigQueryBackfill>noUpdate().rescheduleAfter(outcome == StatusWriter.Outcome.STALE
+            ? StatusWriter.STALE_RETRY : StatusWriter.REJECTED_RETRY);
       }
       events.record(backfill, previous, next);
     }

@@ -132,8 +132,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     BigQueryExportStatus next = statusAssembler.assemble(export, seen, now);
     metrics.record(export, next, seen.runs(), now);
     if (!Objects.equals(previous, next)) {
-      if (!StatusWriter.write(export, next, context)) {
-        return UpdateControl.<BigQueryExport>noUpdate().rescheduleAfter(StatusWriter.STALE_RETRY);
+      StatusWriter.Outcome outcome = StatusWriter.write(export, next, context, recorder);
+      if (outcome != StatusWriter.Outcome.WRITTEN) {
+        return UpdateControl.<BigQueryExport>noUpdate().rescheduleAfter(outcome == StatusWriter.Outcome.STALE
+            ? StatusWriter.STALE_RETRY : StatusWriter.REJECTED_RETRY);
       }
       events.recordTransitions(export, previous == null ? null : previous.conditions(), next.conditions());
       if (seen.transfer() != null) {

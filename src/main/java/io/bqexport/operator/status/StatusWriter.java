@@ -22,16 +22,31 @@ import org.slf4j.LoggerFactory;
 public final class StatusWriter {
   /** When to reconcile again after a refused write; the informer brings the newer version meanwhile. */
   public static final Duration STALE_RETRY = Duration.ofSeconds(1);
+  /** When to try again after the API server rejected the status itself: it will not pass until the operator changes. */
+  public static final Duration REJECTED_RETRY = Duration.ofMinutes(5);
+  /** The Warning Event for a status the API server rejects whatever the resource's version. */
+  public static final String REJECTED = "StatusRejected";
+  private static final int MAX_MESSAGE = 512;
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+
+  /** What became of a write. */
+  public enum Outcome {
+    WRITTEN,
+    /** The resource changed since it was read: nothing was written; reconcile again on fresh data. */
+    STALE,
+    /** The API server refused this status on the version it was computed from; a Warning Event says why. */
+    REJECTED
+  }
 
   private StatusWriter() {}
 
   /**
-   * Writes {@code next} as the status of {@code observed}, the resource as this reconcile read it.
-   *
-   * @return false when the resource changed since it was read: nothing was written; reconcile again on fresh data
+   * Writes {@code next} as the status of {@code observed}, the resource as this reconcile read it. A 422 on an
+   * unchanged resource is no stale copy but a status the API server will never accept (e.g. one that breaks the
+   * CRD's schema): it is told as a Warning Event and retried after {@link #REJECTED_RETRY}, not every second.
    */
-  public static <S, P extends CustomResource<?, S>> boolean write(P observed, S next, Context<P> context) {
+  public static <S, P extends CustomResource<?, S>> Outcome write(P observed, S next, Context<P> context,
+      EventRecorder recorder) {
     String readVersion = observed.getMetadata().getResourceVersion();
     P written;
     try {
@@ -42,17 +57,42 @@ public final class StatusWriter {
         return resource;
       });
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 422 && unchangedSince(observed, readVersion, context)) {
+        String message = rejection(e);
+        LOG.warn("status of {}/{} rejected by the API server at version {}: {}", observed.getMetadata().getNamespace(),
+            observed.getMetadata().getName(), readVersion, message);
+        recorder.warning(observed, REJECTED, "The API server rejected the status the operator computed (" + message
+            + "). The operator goes on and tries again every " + REJECTED_RETRY.toMinutes() + " minutes; this is an "
+            + "operator bug: report it with the operator's version and this message.");
+        return Outcome.REJECTED;
+      }
       if (e.getCode() == 409 || e.getCode() == 422) {
-        // Expected now and then under watch lag; the same resource logged every second means a write that can
-        // never apply (a 422 that is not about a stale copy), which needs a look.
         LOG.info("status of {}/{} not written (HTTP {}: changed since version {} was read); reconciling again",
             observed.getMetadata().getNamespace(), observed.getMetadata().getName(), e.getCode(), readVersion);
-        return false;
+        return Outcome.STALE;
       }
       throw e;
     }
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(observed), written, observed);
-    return true;
+    return Outcome.WRITTEN;
+  }
+
+  /** A JSON patch fails with 422 too when the stored list it indexes changed: then the version moved on. */
+  private static <P extends CustomResource<?, ?>> boolean unchangedSince(P observed, String readVersion,
+      Context<P> context) {
+    try {
+      P current = context.getClient().resource(observed).get();
+      return current != null && readVersion.equals(current.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      return false;
+    }
+  }
+
+  /** The API server's own message (names the field), bounded; the status carries no Secret content. */
+  private static String rejection(KubernetesClientException e) {
+    String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+        : "HTTP 422";
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "...";
   }
 }
