@@ -67,4 +67,21 @@ class BigQueryTimestampsTest {
       assertThat(BigQueryTimestamps.parse(bad)).as(bad).isNull();
     }
   }
+
+  /**
+   * format writes years 1 to 9999 by hand and leaves any other year to EventMapper.OUTPUT_TIME, whose year-of-era
+   * pattern writes year 0 (1 BC) as 0001 and year 10000 with a sign: the hand path would write both as 0000.
+   * (Parsed values never leave 0001-9999; the guard keeps a wider instant from a wrong row.)
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', value = {
+      "0001-01-01T00:00:00Z|0001-01-01T00:00:00.000000Z",
+      "9999-12-31T23:59:59.999999999Z|9999-12-31T23:59:59.999999Z",
+      "2026-11-28T10:20:00.100Z|2026-11-28T10:20:00.100000Z",
+      "2026-11-28T10:20:00.000001Z|2026-11-28T10:20:00.000001Z",
+      "0000-12-31T23:59:59Z|0001-12-31T23:59:59.000000Z",
+      "+10000-01-01T00:00:00Z|+10000-01-01T00:00:00.000000Z"})
+  void formatWritesTheRowTextAndLeavesYearsOutsideBigQuerysRangeToTheFormatter(String instant, String expected) {
+    assertThat(BigQueryTimestamps.format(Instant.parse(instant))).isEqualTo(expected);
+  }
 }
