@@ -1,11 +1,17 @@
 package io.bqexport.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -72,6 +78,9 @@ class ExporterConfigLimitsTest {
       "service-account.json\", \"endpoint\": null; service-account.json\", \"endpoint\": \"bigquery.internal\"; destination.endpoint must be an http(s) URL, got 'bigquery.internal'",
       "\"table\": \"events\"}; \"table\": \"events\", \"filter\": {\"include\": [{\"eventType\": \"\"}]}}; data.events.filter.include[0] must set exactly one of eventType",
       "\"table\": \"events\"}; \"table\": \"events\", \"filter\": {\"include\": [{\"prefix\": \"[Amplitude]\"}]}}; -",
+      "\"table\": \"events\"}; \"table\": \"1events\"}; data.events.table must start with a letter or underscore",
+      "\"data\": {\"events\": {\"enabled\": true, \"table\": \"events\"}},; \"data\": {\"mergeIds\": {\"enabled\": false}},; -",
+      "\"data\": {\"events\": {\"enabled\": true, \"table\": \"events\"}},; ''; -",
       "\"availabilityDelay\": \"PT2H\"; \"availabilityDelay\": \"PT0S\"; -",
       "\"availabilityDelay\": \"PT2H\"; \"availabilityDelay\": \"-PT1H\"; availabilityDelay must not be negative, got '-PT1H'",
       "\"startFrom\": \"2026-11-01T00:00:00Z\"; \"startFrom\": \"2026-11-01\"; startFrom must be an ISO-8601 instant",
@@ -83,6 +92,8 @@ class ExporterConfigLimitsTest {
       "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"lookback\": \"PT25H\"},; -",
       "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"lookback\": \"PT24H59M\"},; integrity.lookback (PT24H59M) must be at least recheckAfter + 1 hour (PT25H)",
       "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"recheckAfter\": \"PT0S\"},; integrity.recheckAfter must be a positive duration such as PT24H, got 'PT0S'",
+      "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"recheckAfter\": \"P8D\"},; integrity.lookback (default P7D) must be at least recheckAfter + 1 hour (PT193H)",
+      "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"recheckAfter\": \"P8D\", \"lookback\": \"8 days\"},; integrity.lookback must be an ISO-8601 duration such as P7D, got '8 days'",
       "\"maxHoursPerRun\": 24,; \"maxHoursPerRun\": 24, \"integrity\": {\"recheckAfter\": \"PT1H59M\"},; integrity.recheckAfter (PT1H59M) must not be shorter than availabilityDelay (PT2H)",
   })
   void exportApiConfigLimits(String from, String to, String expected) {
@@ -112,6 +123,18 @@ class ExporterConfigLimitsTest {
   })
   void storageConfigLimits(String from, String to, String expected) {
     assertProblems(problems(ExporterConfigReaderTest.STORAGE, from, to), expected);
+  }
+
+  @Test
+  void readsTheConfigFileAndNamesAMissingOne(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, ExporterConfigReaderTest.VALID);
+
+    assertThat(ExporterConfigReader.read(file)).isEqualTo(ExporterConfigReader.parse(ExporterConfigReaderTest.VALID));
+    assertThatThrownBy(() -> ExporterConfigReader.read(dir.resolve("missing.json")))
+        .isInstanceOfSatisfying(ExportFailure.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.ConfigInvalid))
+        .hasMessage("config file " + dir.resolve("missing.json") + " does not exist; pass the path of the exporter "
+            + "config JSON with --config");
   }
 
   /** Cloud Storage's naming rules: 3 to 63 characters, or up to 222 with dots and at most 63 between dots. */
