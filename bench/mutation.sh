@@ -23,7 +23,8 @@ tests_for() {
     bigquery) echo "io.bqexport.bigquery.*Test,$E.ExportRunTest,$E.ReplaceAndFreshTablesTest,$E.QuarantineTest,\
 $E.TransientFailuresAreNotQuarantinedTest,$E.MergedUserQueryTest,$E.AdoptAmplitudeTableTest" ;;
     exporter) echo "$E.ChunkPlanTest,$E.ExportWindowPlannerTest,$E.IntegrityPlanTest,$E.RunSummaryTest,\
-$E.ExporterConfigReaderTest,$E.ExportRunTest,$E.ReplaceAndFreshTablesTest,$E.QuarantineTest,\
+$E.ExporterConfigReaderTest,$E.ExporterConfigLimitsTest,$E.ExportRunOutcomeTest,$E.ExportRunTest,\
+$E.ReplaceAndFreshTablesTest,$E.QuarantineTest,\
 $E.TransientFailuresAreNotQuarantinedTest,$E.MergedUserQueryTest,$E.AdoptAmplitudeTableTest,$E.EventContentTest,\
 $E.EventFilterTest,$E.EventHourRoutingTest,$E.StorageSourceFailuresTest,$E.WorkloadIdentityExportTest,\
 $E.IntegrityRecheckTest" ;;
