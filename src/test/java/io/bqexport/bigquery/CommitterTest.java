@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.ExportWindow;
@@ -114,19 +115,31 @@ class CommitterTest {
     return emulator.rowCount(PROJECT, DATASET, "events");
   }
 
-  /** The ledger as "hour rows generation", one string per row, by hour. */
+  /** The ledger as "hour rows generation verified", one string per row, by hour. */
   private List<String> ledger() {
     List<String> rows = new ArrayList<>();
-    emulator.query(PROJECT, "SELECT hour, row_count, generation, source FROM `" + PROJECT + "." + DATASET
+    emulator.query(PROJECT, "SELECT hour, row_count, generation, verified, source FROM `" + PROJECT + "." + DATASET
         + "._bqexport_ledger` ORDER BY hour").forEach(r -> {
           assertThat(r.get("source")).isEqualTo(SOURCE);
-          rows.add(r.get("hour") + " " + r.get("row_count") + " " + r.get("generation"));
+          rows.add(r.get("hour") + " " + r.get("row_count") + " " + r.get("generation") + " " + r.get("verified"));
         });
     return rows;
   }
 
+  /** A ledger row of an hour committed from an answer with data, not re-checked yet: verified is NULL. */
   private static String ledgerRow(Instant hour, long rows, long generation) {
-    return hour + " " + rows + " " + generation;
+    return ledgerRow(hour, rows, generation, null);
+  }
+
+  private static String ledgerRow(Instant hour, long rows, long generation, Boolean verified) {
+    return hour + " " + rows + " " + generation + " " + verified;
+  }
+
+  /** The bqexport-step label of every query job: a commit's transaction is "commit", a Replace's "replace". */
+  private List<String> querySteps() {
+    return emulator.jobs().stream().filter(j -> j.type().equals("QUERY"))
+        .map(j -> bigquery.getJob(JobId.of(PROJECT, j.jobId())).getConfiguration())
+        .map(c -> ((QueryJobConfiguration) c).getLabels().get("bqexport-step")).toList();
   }
 
   private List<String> stagingTables() {
@@ -155,6 +168,7 @@ class CommitterTest {
     assertThat(stagingTables()).as("the staging table is dropped after the commit").isEmpty();
     assertThat(steps).containsExactly(CommitStep.BEFORE_LOAD, CommitStep.AFTER_LOAD,
         CommitStep.BEFORE_TRANSACTION, CommitStep.AFTER_TRANSACTION);
+    assertThat(querySteps()).contains("commit").doesNotContain("replace");
   }
 
   @Test
@@ -225,6 +239,34 @@ class CommitterTest {
     assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 4));
     assertThat(ledger()).as("the empty hour is committed as missing, with 0 rows")
         .containsExactly(ledgerRow(H0, 4, 1), ledgerRow(H1, 0, 1));
+    assertThat(querySteps()).contains("replace").doesNotContain("commit");
+  }
+
+  @Test
+  void anAnswerWithoutDataIsCommittedUnverifiedAndARepairRecordsItsHoursAsVerified() {
+    RowWriter sourceNotFound = out -> {
+      WindowStats stats = new WindowStats();
+      stats.markSourceNotFound(); // the source answered 404 for the window
+      return stats;
+    };
+    committer().commit(HOURS_0_2, sourceNotFound, false);
+
+    assertThat(ledger()).containsExactly(ledgerRow(H0, 0, 1, false), ledgerRow(H1, 0, 1, false));
+
+    Instant recheckedAt = clock.instant();
+    committer().commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 4})), true,
+        new Committer.Repair(recheckedAt, 0));
+
+    assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 4));
+    assertThat(ledger()).as("the repaired hour is verified; the hour still without rows keeps its row")
+        .containsExactly(ledgerRow(H0, 4, 2, true), ledgerRow(H1, 0, 1, false));
+    assertThat(emulator.query(PROJECT, "SELECT verified_at, source_lines, source_lines_before_repair FROM `"
+        + PROJECT + "." + DATASET + "._bqexport_ledger` WHERE hour = TIMESTAMP '" + H0 + "'"))
+        .singleElement().satisfies(r -> {
+          assertThat(String.valueOf(r.get("verified_at"))).isEqualTo(recheckedAt.toString());
+          assertThat(r.get("source_lines")).isEqualTo(4L);
+          assertThat(r.get("source_lines_before_repair")).isEqualTo(0L);
+        });
   }
 
   @Test
