@@ -19,11 +19,16 @@ def mutations_of(report):
 
 root, packages = Path(sys.argv[1]), sys.argv[2:]
 for pkg in packages:
-    report = root / pkg / "mutations.xml"
-    if not report.exists():
-        print(f"io.bqexport.{pkg}: no report ({report})")
+    # a package run in parts (bench/mutation.sh) has one report per part below its directory
+    reports = sorted((root / pkg).rglob("mutations.xml"))
+    if not reports:
+        print(f"io.bqexport.{pkg}: no report ({root / pkg})")
         continue
-    mutations, partial = mutations_of(report)
+    mutations, partial = [], False
+    for report in reports:
+        part, cut = mutations_of(report)
+        mutations += part
+        partial = partial or cut
     killed = [m for m in mutations if m.get("detected") == "true"]
     alive = [m for m in mutations if m.get("detected") != "true"]
     score = 100.0 * len(killed) / len(mutations) if mutations else 100.0

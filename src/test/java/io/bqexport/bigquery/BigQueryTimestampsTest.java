@@ -19,6 +19,8 @@ class BigQueryTimestampsTest {
       "2026-01-26 04:23:35|2026-01-26T04:23:35Z",
       "2026-01-26 04:23:35.123456|2026-01-26T04:23:35.123456Z",
       "2026-01-26T04:23:35.5+02:00|2026-01-26T02:23:35.500Z",
+      "2026-01-26 04:23:35+02:00|2026-01-26T02:23:35Z",
+      "2026-01-26 04:23:35-00:45|2026-01-26T05:08:35Z",
       "2026-01-26 04:23:35.123456-05:30|2026-01-26T09:53:35.123456Z",
       "2026-01-26t04:23:35z|2026-01-26T04:23:35Z",
       "2026-01-26 04:23:35.123456789|2026-01-26T04:23:35.123456Z",
@@ -34,7 +36,7 @@ class BigQueryTimestampsTest {
       "+10000-01-01 00:00:00", "10000-01-01 00:00:00", "0000-12-31 23:59:59", "0001-01-01 00:30:00+01:00",
       "9999-12-31 23:30:00-01:00", "2026-02-30 00:00:00", "2026-01-26 24:00:00", "2026-01-26 04:23",
       "2026-01-26", "2026-01-26 04:23:35.", "2026-01-26 04:23:35.1234567890", "2026-01-26 04:23:35 Z",
-      "2026-01-26 04:23:35+0200", "2026-01-26 04:23:35+19:00", "2026-01-26 04:23:35 UTC", "yesterday", ""})
+      "2026-01-26 04:23:35+0200", "2026-01-26 04:23:35.123456+02:3x", "2026-01-26 04:23:35.123456+0x:30", "2026-01-26 04:23:35+19:00", "2026-01-26 04:23:35 UTC", "yesterday", ""})
   void refusesTextBigQueryWouldRejectOrMisread(String text) {
     assertThat(BigQueryTimestamps.of(NODES.textNode(text))).isNull();
   }
@@ -66,5 +68,22 @@ class BigQueryTimestampsTest {
         "2026-11-28 1:-20:00", "2026-11-28 10:2/:00", "2026-11-28 10:20:0:", "2026-11-28 10:20:00+0a:00"}) {
       assertThat(BigQueryTimestamps.parse(bad)).as(bad).isNull();
     }
+  }
+
+  /**
+   * format writes years 1 to 9999 by hand and leaves any other year to EventMapper.OUTPUT_TIME, whose year-of-era
+   * pattern writes year 0 (1 BC) as 0001 and year 10000 with a sign: the hand path would write both as 0000.
+   * (Parsed values never leave 0001-9999; the guard keeps a wider instant from a wrong row.)
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', value = {
+      "0001-01-01T00:00:00Z|0001-01-01T00:00:00.000000Z",
+      "9999-12-31T23:59:59.999999999Z|9999-12-31T23:59:59.999999Z",
+      "2026-11-28T10:20:00.100Z|2026-11-28T10:20:00.100000Z",
+      "2026-11-28T10:20:00.000001Z|2026-11-28T10:20:00.000001Z",
+      "0000-12-31T23:59:59Z|0001-12-31T23:59:59.000000Z",
+      "+10000-01-01T00:00:00Z|+10000-01-01T00:00:00.000000Z"})
+  void formatWritesTheRowTextAndLeavesYearsOutsideBigQuerysRangeToTheFormatter(String instant, String expected) {
+    assertThat(BigQueryTimestamps.format(Instant.parse(instant))).isEqualTo(expected);
   }
 }

@@ -90,6 +90,9 @@ class EventMapperTest {
     for (String[] b : bools) {
       JsonNode row = row(mapper.map("{\"is_attribution_event\":" + b[0] + "}", WINDOW));
       assertThat(row.get("is_attribution_event").asText()).as(b[0]).isEqualTo(b[1]);
+      // the tree path (lines the streaming one hands over) spells them the same
+      JsonNode tree = row(mapper.mapTree("{\"is_attribution_event\":" + b[0] + "}", WINDOW));
+      assertThat(tree.get("is_attribution_event").asText()).as("tree: " + b[0]).isEqualTo(b[1]);
     }
     for (String kept : new String[] {"2", "\"yes\"", "1.0"}) {
       JsonNode row = row(mapper.map("{\"is_attribution_event\":" + kept + "}", WINDOW));
@@ -102,6 +105,12 @@ class EventMapperTest {
         .isEqualTo("north");
     assertThat(row(mapper.map("{\"user_id\":1e3}", WINDOW)).get("user_id").asText())
         .as("a number in a STRING column keeps its source text").isEqualTo("1e3");
+    for (String number : new String[] {"1e3", "-0", "10", "1.50"}) {
+      assertThat(row(mapper.mapTree("{\"user_id\":" + number + "}", WINDOW)).get("user_id").asText())
+          .as("tree: a number in a STRING column keeps its source text").isEqualTo(number);
+      assertThat(row(mapper.map("{\"user_id\":" + number + "}", WINDOW)).get("user_id").asText())
+          .as("a number in a STRING column keeps its source text").isEqualTo(number);
+    }
     assertThat(row(mapper.map("{\"event_id\":\"9223372036854775807\"}", WINDOW)).get("event_id").asLong())
         .isEqualTo(Long.MAX_VALUE);
     assertThat(row(mapper.map("{\"event_id\":\"-9223372036854775808\"}", WINDOW)).get("event_id").asLong())

@@ -59,6 +59,8 @@ final class ExporterHarness implements AutoCloseable {
   ExporterConfig.Integrity integrity;
   /** data.events.filter; null exports every event. */
   ExporterConfig.EventFilter filter;
+  /** data.events.enabled. */
+  boolean eventsEnabled = true;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -100,7 +102,7 @@ final class ExporterHarness implements AutoCloseable {
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         null,
         new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
-        new ExporterConfig.Data(new ExporterConfig.Events(true, TABLE, filter)),
+        new ExporterConfig.Data(new ExporterConfig.Events(eventsEnabled, TABLE, filter)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
         resumeFromLedger, integrity);
   }
@@ -149,7 +151,7 @@ final class ExporterHarness implements AutoCloseable {
       ExportRun run = new ExportRun(config, new ExportRun.Options(window, mode, Clock.fixed(now, ZoneOffset.UTC),
           retryQuarantined),
           source, client, observer);
-      run.committer().withChunkSize(chunkSize).withBackoff(20);
+      run.committers().forEach(c -> c.withChunkSize(chunkSize).withBackoff(20));
       return run.run();
     }
   }
