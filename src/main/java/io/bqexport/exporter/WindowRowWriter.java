@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -128,22 +129,23 @@ final class WindowRowWriter implements RowWriter {
   private void submit(ExecutorService pool, Deque<Future<List<Mapped>>> inFlight, List<SourceLine> batch) {
     inFlight.addLast(pool.submit(() -> {
       List<Mapped> mapped = new ArrayList<>(batch.size());
+      Routing routing = new Routing();
       for (SourceLine line : batch) {
         if (line.problem() != null) {
-          mapped.add(new Mapped(line, routing(line).start(), null, new MalformedEventException(line.problem())));
+          mapped.add(new Mapped(line, routing.of(line).start(), null, new MalformedEventException(line.problem())));
           continue;
         }
         if (!filter.keepsEverything() && !filter.keeps(line.text())) {
-          mapped.add(new Mapped(line, routing(line).start(), null, null));
+          mapped.add(new Mapped(line, routing.of(line).start(), null, null));
           continue;
         }
         try {
           byte[] utf8 = line.utf8(); // no String per line: the mapper parses the bytes
-          ExportWindow routing = routing(line);
-          MappedEvent event = utf8 != null ? mapper.mapUtf8(utf8, routing) : mapper.map(line.text(), routing);
+          ExportWindow routed = routing.of(line);
+          MappedEvent event = utf8 != null ? mapper.mapUtf8(utf8, routed) : mapper.map(line.text(), routed);
           mapped.add(new Mapped(line, event.hour(), event, null));
         } catch (MalformedEventException e) {
-          mapped.add(new Mapped(line, routing(line).start(), null, e));
+          mapped.add(new Mapped(line, routing.of(line).start(), null, e));
         }
       }
       return mapped;
@@ -154,11 +156,21 @@ final class WindowRowWriter implements RowWriter {
    * The window an event is routed within: its file's hour when the file name tells it. An event's hour must not
    * depend on the window that carried it (hours are committed one by one, whatever the windows): an event without a
    * usable server_upload_time would otherwise go to the window's first hour, so a two-hour window and a one-hour
-   * window would commit it in different hours, twice or never.
+   * window would commit it in different hours, twice or never. A batch's lines mostly share a file, so the name is
+   * parsed once per file and batch, not per line.
    */
-  private ExportWindow routing(SourceLine line) {
-    Instant hour = source.fileHour(line.file());
-    return hour != null && window.contains(hour) ? ExportWindow.ofHour(hour) : window;
+  private final class Routing {
+    private String file;
+    private ExportWindow routing;
+
+    ExportWindow of(SourceLine line) {
+      if (routing == null || !Objects.equals(file, line.file())) {
+        file = line.file();
+        Instant hour = source.fileHour(file);
+        routing = hour != null && window.contains(hour) ? ExportWindow.ofHour(hour) : window;
+      }
+      return routing;
+    }
   }
 
   private static List<Mapped> take(Deque<Future<List<Mapped>>> inFlight) throws IOException {

@@ -37,6 +37,7 @@ import java.util.Map;
  * same archives against the same floor. The last line is the summary scripts read:
  * {@code exporter: ratio_256mb=.. ratio_1gb=.. rss_mib=.. rss_spread_pct=.. count_ratio=..}.
  * Options: --small-mb=256 --large-mb=1024 --e2e-mb=32 --work=target/bench --jar=target/bqexport.jar
+ * --runs=small,large,e2e (a subset, e.g. to profile one size; the summary needs both sizes)
  * --count-only=true (the counting pass alone) --jvm-opts="-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" --java-tool-options="..." (to
  * try other settings; "{label}" in an option becomes the run's label, e.g. for
  * -XX:StartFlightRecording=filename=target/{label}.jfr).
@@ -95,22 +96,34 @@ public final class ExporterBench {
     Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS",
         o.get("java-tool-options", ExportPodTemplate.DEFAULT_JAVA_TOOL_OPTIONS));
     System.out.println("exporter JVM: " + String.join(" ", java) + " with JAVA_TOOL_OPTIONS=" + env.values());
+    List<String> runs = List.of(o.get("runs", "small,large,e2e").split(","));
     List<Figures> all = new ArrayList<>();
-    Figures s = measure("small", small, true, java, env, work);
-    System.out.println(s.line());
-    Figures l = measure("large", large, true, java, env, work);
-    System.out.println(l.line());
-    Figures e = measure("e2e", e2e, false, java, env, work);
-    System.out.println(e.line() + " (end to end into the BigQuery emulator, whose DuckDB loader bounds it)");
-    all.add(s);
-    all.add(l);
-    all.add(e);
+    Figures s = null;
+    Figures l = null;
+    if (runs.contains("small")) {
+      s = measure("small", small, true, java, env, work);
+      System.out.println(s.line());
+      all.add(s);
+    }
+    if (runs.contains("large")) {
+      l = measure("large", large, true, java, env, work);
+      System.out.println(l.line());
+      all.add(l);
+    }
+    if (runs.contains("e2e")) {
+      Figures e = measure("e2e", e2e, false, java, env, work);
+      System.out.println(e.line() + " (end to end into the BigQuery emulator, whose DuckDB loader bounds it)");
+      all.add(e);
+    }
     for (Figures f : all) {
       if (f.run().exitCode() != 0 || f.summary() == null || !"Succeeded".equals(f.summary().result())
           || f.summary().rows() != f.archive().events()) {
         System.out.println("exporter FAILED in run " + f.label() + "; see " + f.run().log());
         System.exit(1);
       }
+    }
+    if (s == null || l == null) { // a partial run (e.g. a profile of one size): no summary line
+      return;
     }
     countRatio(small); // warms the counting code up, as a re-check of several hours would be
     double countRatio = countRatio(large);

@@ -22,7 +22,8 @@ class ExportPodTemplateMemoryTest {
     Container container = container(ExportFixtures.export("analytics", "product-events", null));
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
     assertThat(javaToolOptions(container)).isEqualTo(ExportPodTemplate.DEFAULT_JAVA_TOOL_OPTIONS)
-        .contains("-Xms128m", "-Xmx128m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp");
+        .contains("-Xms128m", "-Xmx128m", "-Xmn64m", "-XX:SurvivorRatio=2", "-XX:TargetSurvivorRatio=90",
+            "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp");
   }
 
   @Test
