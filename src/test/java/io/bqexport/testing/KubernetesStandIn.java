@@ -188,13 +188,17 @@ public final class KubernetesStandIn implements AutoCloseable {
    * Stores objects as they are, without an API request, as if controllers had created them earlier (the
    * benchmark's run history: hundreds of thousands of Jobs and Pods, which the CRUD mock, scanning every stored
    * object on each request, would take hours to create one by one). Each object needs its uid and
-   * creationTimestamp; it gets resourceVersion 1. Watches started later see them in their initial list only.
+   * creationTimestamp; it gets resourceVersion 1 and, without one,
+   * generation 1. Watches started later see them in their initial list only.
    */
   public void preload(java.util.Collection<? extends HasMetadata> objects) {
     var serialization = client.getKubernetesSerialization();
     var extractor = dispatcher.getAttributeExtractor();
     for (HasMetadata object : objects) {
       object.getMetadata().setResourceVersion("1");
+      if (object.getMetadata().getGeneration() == null) {
+        object.getMetadata().setGeneration(1L); // as the API server sets it on create; the mock's PATCH needs it
+      }
       String json = serialization.asJson(object);
       String apiVersion = object.getApiVersion();
       String path = (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion + "/namespaces/"
