@@ -62,8 +62,10 @@ a missing grant and on an unused one); no wildcards, no delete (children go with
 - Secrets: read-only. Informers (list, watch) to reconcile again when a referenced Secret changes, and a get of the
   two referenced ones; never written, export pods mount them directly.
 - ConfigMaps, CronJobs, Jobs: the children per export (job configuration, schedule, backfill and run-now Jobs):
-  informers, create, update; get when create finds the name taken; patch of a backfill Job's suspend/parallelism.
-- Pods: informers only (list, watch), to read the exporter's termination message and failure reasons.
+  informers, create, update; get when create finds the name taken; patch of a backfill Job's suspend/parallelism
+  and of a finished export Job's bqexport.io/run-recorded label once status.runs holds its record.
+- Pods: list and watch, to read the exporter's termination message and failure reasons (unfinished Pods are
+  watched; a finished run's Pods are listed once, by job-name).
 - Events (core/v1): created, and patched when the same reason recurs.
 */}}
 {{- define "bqexport-operator.rules" -}}

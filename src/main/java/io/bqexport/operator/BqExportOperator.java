@@ -7,6 +7,7 @@ import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.CredentialValidations;
 import io.bqexport.operator.export.ExportMetrics;
 import io.bqexport.operator.export.ExportRetries;
+import io.bqexport.operator.export.ExportStore;
 import io.bqexport.operator.export.TransferDelivery;
 import io.bqexport.operator.export.ExportUpdateFilter;
 import io.bqexport.operator.status.EventRecorder;
@@ -97,6 +98,8 @@ public final class BqExportOperator implements AutoCloseable {
         settings.exporterImage(), settings.allowEndpointOverrides(), settings.allowWorkloadIdentity(), clock,
         new TransferDelivery(transfers, ambient), transferPoll, retries.applyRetry()),
         c -> watch(c.withName("bigqueryexport")
+        // Packed: 10,000 exports with their run history did not fit the chart's heap as Java objects.
+        .withItemStore(ExportStore.create(client.getKubernetesSerialization()))
         // The run-now annotation changes no generation: the filter lets it through, and no status write.
         .withGenerationAware(false)
         .withOnUpdateFilter(new ExportUpdateFilter())

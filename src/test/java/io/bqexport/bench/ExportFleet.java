@@ -36,6 +36,8 @@ final class ExportFleet {
   private final List<ObjectTemplate> pods = new ArrayList<>();
   private final List<Map<String, String>> jobLabels = new ArrayList<>();
   private final List<Map<String, String>> podLabels = new ArrayList<>();
+  private final List<Map<String, String>> jobFields = new ArrayList<>();
+  private final List<Map<String, String>> podFields = new ArrayList<>();
 
   ExportFleet(Original original, int exports) throws Exception {
     this.exports = exports;
@@ -57,6 +59,8 @@ final class ExportFleet {
       pods.add(new ObjectTemplate(original.pods().get(k), variables));
       jobLabels.add(labels(original.jobs().get(k)));
       podLabels.add(labels(original.pods().get(k)));
+      jobFields.add(fields(original.jobs().get(k)));
+      podFields.add(fields(original.pods().get(k)));
     }
   }
 
@@ -103,6 +107,24 @@ final class ExportFleet {
 
   Map<String, String> podLabels(int i, int run) {
     return labelsOf(podLabels.get(run), i);
+  }
+
+  /** The fields a field selector may ask of run {@code run}'s Job or Pod of export {@code i}. */
+  Map<String, String> jobFields(int i, int run) {
+    return labelsOf(jobFields.get(run), i);
+  }
+
+  Map<String, String> podFields(int i, int run) {
+    return labelsOf(podFields.get(run), i);
+  }
+
+  private static Map<String, String> fields(String json) throws Exception {
+    JsonNode object = JSON.readTree(json);
+    Map<String, String> fields = new HashMap<>();
+    fields.put("metadata.name", object.path("metadata").path("name").asText());
+    fields.put("metadata.namespace", object.path("metadata").path("namespace").asText());
+    fields.put("status.phase", object.path("status").path("phase").asText());
+    return fields;
   }
 
   private Map<String, String> labelsOf(Map<String, String> original, int i) {

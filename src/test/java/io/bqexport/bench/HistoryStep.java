@@ -89,13 +89,19 @@ final class HistoryStep {
     kubernetes.preload(history);
   }
 
-  /** Waits until every export's status shows its history (min(runs, historyLimit 24) records). */
+  /**
+   * Waits until every export's status shows its history (min(runs, historyLimit 24) records) and every Job is
+   * labelled recorded, as the steady step's template needs them.
+   */
   private void awaitRunsRecorded(KubernetesClient bench) {
     int expected = Math.min(runs, 24);
     await("run history in every export's status").atMost(bed.timeout).pollInterval(Duration.ofSeconds(1))
         .until(() -> bench.resources(BigQueryExport.class).inNamespace(OperatorBench.NAMESPACE).list().getItems()
             .stream().filter(e -> e.getStatus() != null && e.getStatus().runs() != null
                 && e.getStatus().runs().size() >= expected).count() == count);
+    await("every Job labelled recorded").atMost(bed.timeout).pollInterval(Duration.ofSeconds(1))
+        .until(() -> bench.batch().v1().jobs().inNamespace(OperatorBench.NAMESPACE)
+            .withLabel(ExportLabels.RUN_RECORDED).list().getItems().size() == count * runs);
   }
 
   private static Template template(KubernetesClient bench) {

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks). Watches
  * stay idle but for the stored children's writes (ADDED/MODIFIED, as the API server sends them). Status patches and
  * Events are counted and answered but not applied: a steady state has none. Every request is counted by verb and
- * resource.
+ * resource. Label and field selectors are honoured as the API server honours them ({@link LabelSelector},
+ * {@link FieldSelector}: an unsupported field is refused with 400).
  */
 final class ScaleApiStandIn implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,7 +103,15 @@ final class ScaleApiStandIn implements AutoCloseable {
         return status(404, "NotFound", "not served by the benchmark's API: " + request.getPath());
       }
       if ("GET".equals(method) && path.name() == null) {
-        return path.watch() ? watch(path.plural()) : list(path);
+        FieldSelector fields;
+        try {
+          fields = FieldSelector.parse(path.plural(), path.query().get("fieldSelector"));
+        } catch (FieldSelector.Refused e) {
+          return status(400, "BadRequest", "Unable to find \"" + path.plural() + "\" that match label selector \""
+              + path.query().getOrDefault("labelSelector", "") + "\", field selector \""
+              + path.query().get("fieldSelector") + "\": " + e.getMessage());
+        }
+        return path.watch() ? watch(path.plural()) : list(path, fields);
       }
       if ("GET".equals(method)) {
         return get(path);
@@ -139,7 +148,7 @@ final class ScaleApiStandIn implements AutoCloseable {
   }
 
   /** One page of a list; the continue token is the position to go on from. */
-  private MockResponse list(ApiRequestPath path) throws Exception {
+  private MockResponse list(ApiRequestPath path, FieldSelector fields) throws Exception {
     String plural = path.plural();
     LabelSelector selector = LabelSelector.parse(path.query().get("labelSelector"));
     int limit = path.query().containsKey("limit") ? Integer.parseInt(path.query().get("limit")) : Integer.MAX_VALUE;
@@ -153,7 +162,7 @@ final class ScaleApiStandIn implements AutoCloseable {
         .append("List\",\"items\":[");
     int taken = 0;
     while (position < items.size() && taken < limit) {
-      if (selector.matches(items.labels(position))) {
+      if (selector.matches(items.labels(position)) && (fields.isEmpty() || fields.matches(items.fields(position)))) {
         out.append(taken == 0 ? "" : ",");
         items.render(position, out);
         taken++;
@@ -176,6 +185,15 @@ final class ScaleApiStandIn implements AutoCloseable {
     Map<String, String> labels(int position) throws Exception;
 
     void render(int position, StringBuilder out);
+
+    /** metadata.name, metadata.namespace and what else a field selector may ask of the item. */
+    default Map<String, String> fields(int position) throws Exception {
+      StringBuilder json = new StringBuilder();
+      render(position, json);
+      var metadata = JSON.readTree(json.toString()).path("metadata");
+      return Map.of("metadata.name", metadata.path("name").asText(), "metadata.namespace",
+          metadata.path("namespace").asText());
+    }
   }
 
   private Items items(String plural) throws Exception {
@@ -194,6 +212,10 @@ final class ScaleApiStandIn implements AutoCloseable {
         public void render(int position, StringBuilder out) {
           fleet.export(position, out);
         }
+
+        public Map<String, String> fields(int position) {
+          return Map.of("metadata.name", ExportFleet.name(position), "metadata.namespace", OperatorBench.NAMESPACE);
+        }
       };
       case "jobs", "pods" -> new Items() {
         public int size() {
@@ -210,6 +232,10 @@ final class ScaleApiStandIn implements AutoCloseable {
           } else {
             fleet.pod(p / runs, p % runs, out);
           }
+        }
+
+        public Map<String, String> fields(int p) {
+          return "jobs".equals(plural) ? fleet.jobFields(p / runs, p % runs) : fleet.podFields(p / runs, p % runs);
         }
       };
       case "cronjobs", "configmaps" -> snapshot(List.copyOf(stored.get(plural).values()).stream()

@@ -87,6 +87,30 @@ class ScaleApiStandInTest {
   }
 
   @Test
+  void podsAreSelectedByPhaseAndUnsupportedFieldSelectorsAreRefusedLikeTheApiServer() {
+    // "Field Selectors": Pods support status.phase, Jobs only status.successful of their status; an unsupported
+    // field is a 400 BadRequest naming it.
+    assertThat(client.pods().inNamespace(NS).withoutField("status.phase", "Succeeded")
+        .withoutField("status.phase", "Failed").list().getItems()).hasSize(EXPORTS)
+        .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+    assertThat(client.pods().inNamespace(NS).withField("status.phase", "Succeeded")
+        .list(new ListOptionsBuilder().withLimit(4L).build()).getItems())
+        .hasSize(4);
+    assertThat(client.pods().inNamespace(NS).withField("metadata.name", "export-00001-29412340-abcde").list()
+        .getItems()).singleElement().satisfies(p -> assertThat(p.getMetadata().getUid())
+            .isEqualTo(ExportFleet.uid(ExportFleet.POD, 0, 1)));
+    assertThatThrownBy(() -> client.batch().v1().jobs().inNamespace(NS).withField("status.phase", "Succeeded")
+        .list()).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(400);
+          assertThat(e.getMessage()).contains("\"status.phase\" is not a known field selector");
+        });
+    assertThatThrownBy(() -> client.pods().inNamespace(NS).withField("spec.foo", "bar").list())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(400));
+    assertThat(client.batch().v1().jobs().inNamespace(NS).withoutLabel("bqexport.io/run-recorded").list()
+        .getItems()).hasSize(EXPORTS * RUNS);
+  }
+
+  @Test
   void anInformerSyncsFromPagedListsAndSeesWrittenChildrenOnItsWatch() {
     try (SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(NS).withLimit(2L).inform()) {
       assertThat(informer.getStore().list()).isEmpty();
@@ -140,7 +164,7 @@ class ScaleApiStandInTest {
       Pod pod = new PodBuilder().withNewMetadata().withName(jobName + "-abcde").withNamespace(NS)
           .withUid("bbbbbbb" + k + "-2222-4333-8444-555555555555").withLabels(labels).addNewOwnerReference()
           .withKind("Job").withName(jobName).withUid(jobUid).endOwnerReference().endMetadata()
-          .withNewStatus().addNewContainerStatus().withName("exporter").withNewState().withNewTerminated()
+          .withNewStatus().withPhase(k == RUNS - 1 ? "Running" : "Succeeded").addNewContainerStatus().withName("exporter").withNewState().withNewTerminated()
           .withExitCode(0).withMessage("{\"export\":\"export-00000\",\"rows\":4200" + k + "}").endTerminated()
           .endState().endContainerStatus().endStatus().build();
       jobs.add(json.asJson(job));

@@ -63,6 +63,8 @@ public final class KubernetesStandIn implements AutoCloseable {
     return logger;
   }
 
+  private volatile boolean podPhaseSelector;
+
   public KubernetesStandIn() {
     dispatcher = new KubernetesCrudDispatcher() {
       @Override
@@ -85,7 +87,14 @@ public final class KubernetesStandIn implements AutoCloseable {
           return reviewRules(body);
         }
         try {
-          return super.dispatch(request);
+          java.util.Set<String> phases = podPhaseSelector ? PodPhaseSelector.excluded(request.getPath())
+              : java.util.Set.of();
+          MockResponse response = super.dispatch(request);
+          if (!phases.isEmpty() && "GET".equals(request.getMethod()) && response.getBody() != null
+              && !request.getPath().contains("watch=true")) {
+            response.setBody(PodPhaseSelector.filterList(response.getBody().readUtf8(), phases));
+          }
+          return response;
         } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
           return unprocessable(e);
         }
@@ -94,7 +103,9 @@ public final class KubernetesStandIn implements AutoCloseable {
       @Override
       public MockResponse handleWatch(String path) {
         MockResponse watch = super.handleWatch(path);
-        return watch.withWebSocketUpgrade(lag.wrap(path, watch.getWebSocketListener()));
+        java.util.Set<String> phases = podPhaseSelector ? PodPhaseSelector.excluded(path) : java.util.Set.of();
+        return watch.withWebSocketUpgrade(lag.wrap(path, phases.isEmpty() ? watch.getWebSocketListener()
+            : PodPhaseSelector.wrap(watch.getWebSocketListener(), phases)));
       }
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -129,6 +140,15 @@ public final class KubernetesStandIn implements AutoCloseable {
         .setBody(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(
             new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(422)
                 .withReason("Invalid").withMessage(e.getMessage()).build()));
+  }
+
+  /**
+   * From now on, lists and watches of Pods honour a status.phase!=X field selector as the API server does
+   * ({@link PodPhaseSelector}); fabric8's CRUD mock ignores it. Opt-in so far: informers started earlier keep what
+   * they have.
+   */
+  public void honourPodPhaseSelector() {
+    podPhaseSelector = true;
   }
 
   /**
@@ -200,13 +220,17 @@ public final class KubernetesStandIn implements AutoCloseable {
    * Stores objects as they are, without an API request, as if controllers had created them earlier (the
    * benchmark's run history: hundreds of thousands of Jobs and Pods, which the CRUD mock, scanning every stored
    * object on each request, would take hours to create one by one). Each object needs its uid and
-   * creationTimestamp; it gets resourceVersion 1. Watches started later see them in their initial list only.
+   * creationTimestamp; it gets resourceVersion 1 and, without one,
+   * generation 1. Watches started later see them in their initial list only.
    */
   public void preload(java.util.Collection<? extends HasMetadata> objects) {
     var serialization = client.getKubernetesSerialization();
     var extractor = dispatcher.getAttributeExtractor();
     for (HasMetadata object : objects) {
       object.getMetadata().setResourceVersion("1");
+      if (object.getMetadata().getGeneration() == null) {
+        object.getMetadata().setGeneration(1L); // as the API server sets it on create; the mock's PATCH needs it
+      }
       String json = serialization.asJson(object);
       String apiVersion = object.getApiVersion();
       String path = (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion + "/namespaces/"

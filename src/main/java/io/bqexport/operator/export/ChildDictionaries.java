@@ -82,7 +82,7 @@ final class ChildDictionaries {
         .build();
   }
 
-  private static BigQueryExport export() {
+  static BigQueryExport export() {
     BigQueryExport export = new BigQueryExport();
     export.setMetadata(new ObjectMetaBuilder().withNamespace("namespace").withName("export").withUid(UID).build());
     export.setSpec(new BigQueryExportSpec(

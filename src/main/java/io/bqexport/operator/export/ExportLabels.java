@@ -12,6 +12,13 @@ public final class ExportLabels {
   public static final String TRIGGER = "bqexport.io/trigger";
   /** The export's own children: a backfill's carry the managed-by label too, but not the export label. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + EXPORT;
+  /**
+   * Set on a finished Job once status.runs holds its record ({@link FinishedRuns}): the Job informer selects Jobs
+   * without it, so the operator caches running and unrecorded runs only, not the whole history.
+   */
+  public static final String RUN_RECORDED = "bqexport.io/run-recorded";
+  /** The Jobs the export informer caches: its own, not yet recorded. */
+  public static final String UNRECORDED_JOBS = SELECTOR + ",!" + RUN_RECORDED;
 
   private ExportLabels() {}
 

@@ -3,6 +3,7 @@ package io.bqexport.operator.export;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
 import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.status.EventRecorder;
@@ -69,6 +70,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final TransferEvents transferEvents;
   private final Duration transferPoll;
   private final Duration applyRetry;
+  private final FinishedRuns finishedRuns;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
@@ -98,6 +100,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.transferEvents = new TransferEvents(recorder);
     this.transferPoll = transferPoll;
     this.applyRetry = applyRetry;
+    this.finishedRuns = new FinishedRuns(client);
   }
 
   @Override
@@ -148,6 +151,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
           seen.runs(), next.runs()), seen.runs());
     }
+    // The status holds every observed run now: the finished ones leave the cache.
+    finishedRuns.markRecorded(export.getMetadata().getNamespace(), seen.runs());
     if (seen.transfer() != null) {
       transferEvents.recordChanges(export, seen.transfer().changes(),
           previous == null || !Objects.equals(previous.observedGeneration(), export.getMetadata().getGeneration()));
@@ -177,7 +182,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
     ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
-    List<RunHistory.Run> runs = RunHistory.observe(context.getSecondaryResources(Job.class),
+    List<RunHistory.Run> runs = finishedRuns.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
@@ -259,11 +264,16 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     return nonce;
   }
 
-  /** A run that failed on credentials after the last validation means the credentials changed: check again. */
+  /**
+   * A run that failed on credentials after the last validation means the credentials changed: check again. Recorded
+   * runs count too: their Jobs are no longer observed.
+   */
   private static boolean authFailedSinceValidation(BigQueryExport export, List<RunHistory.Run> runs) {
     String validatedAt = export.getStatus() == null || export.getStatus().credentials() == null ? null
         : export.getStatus().credentials().validatedAt();
-    return validatedAt != null && runs.stream().map(RunHistory.Run::record)
+    List<RunRecord> recorded = export.getStatus() == null || export.getStatus().runs() == null ? List.of()
+        : export.getStatus().runs();
+    return validatedAt != null && Stream.concat(recorded.stream(), runs.stream().map(RunHistory.Run::record))
         .anyMatch(r -> r.reason() != null && AUTH_FAILURES.contains(r.reason()) && r.completionTime() != null
             && r.completionTime().compareTo(validatedAt) > 0);
   }
@@ -318,13 +328,17 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     return sources;
   }
 
-  /** Children of any kind, selected by label and mapped back by the export label (Jobs are owned by the CronJob). */
+  /**
+   * Children of any kind, selected by label and mapped back by the export label (Jobs are owned by the CronJob).
+   * Of Jobs and Pods only the unrecorded and unfinished ones ({@link FinishedRuns}).
+   */
   private static <R extends HasMetadata> EventSource<?, BigQueryExport> children(Class<R> type,
       EventSourceContext<BigQueryExport> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, BigQueryExport.class)
         .withName("export-" + type.getSimpleName().toLowerCase())
         .withNamespacesInheritedFromController()
-        .withLabelSelector(ExportLabels.SELECTOR)
+        .withLabelSelector(type == Job.class ? ExportLabels.UNRECORDED_JOBS : ExportLabels.SELECTOR)
+        .withFieldSelector(type == Pod.class ? FinishedRuns.UNFINISHED_PODS : null)
         .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
         .withInformerListLimit(OperatorSettings.LIST_PAGE)
         .withSecondaryToPrimaryMapper(child -> {

@@ -48,6 +48,11 @@ public final class RunHistory {
         .limit(limit).toList();
   }
 
+  /** The Job has finished: Complete or Failed. */
+  static boolean finished(Job job) {
+    return condition(job, "Complete").or(() -> condition(job, "Failed")).isPresent();
+  }
+
   static Run observe(Job job, List<Pod> pods) {
     String name = job.getMetadata().getName();
     String trigger = job.getMetadata().getLabels() == null ? null

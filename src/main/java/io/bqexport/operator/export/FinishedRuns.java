@@ -1,0 +1,77 @@
+package io.bqexport.operator.export;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelectorBuilder;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An export's runs without caching its history: the Job informer holds only Jobs not labelled
+ * {@link ExportLabels#RUN_RECORDED} and the Pod informer only Pods not yet finished (field selector on
+ * {@code status.phase}, which the API server supports for Pods, while Jobs support none that tells a finished one:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors/#list-of-supported-fields).
+ * A finished Job's Pods are read once (a list by its job-name label) while its record goes into status.runs; once
+ * the status holds it, the Job is labelled and leaves the cache. A run that finished while the operator was down is
+ * still unlabelled after the restart and recorded then. Records merge by Job name, so a crash between the status
+ * write and the label records nothing twice.
+ */
+final class FinishedRuns {
+  /** Pods still pending or running (or Unknown): the only ones an unfinished Job's record needs. */
+  static final FieldSelector UNFINISHED_PODS = new FieldSelectorBuilder()
+      .withoutField("status.phase", "Succeeded").withoutField("status.phase", "Failed").build();
+  /** The Job controller labels each Pod with its Job's name (also as batch.kubernetes.io/job-name since 1.27). */
+  static final String JOB_NAME_LABEL = "job-name";
+  private static final String RECORDED_PATCH = "{\"metadata\":{\"labels\":{\"" + ExportLabels.RUN_RECORDED
+      + "\":\"true\"}}}";
+
+  private final KubernetesClient client;
+
+  FinishedRuns(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The runs of {@code jobs} not yet recorded: an unfinished one with its Pods from {@code cachedPods}, a finished
+   * one with its Pods read from the API. A recorded Job is skipped even when the API hands it over (fabric8's mock
+   * server ignores the selectors).
+   */
+  List<RunHistory.Run> observe(Collection<Job> jobs, Collection<Pod> cachedPods) {
+    return jobs.stream().filter(job -> !recorded(job))
+        .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) ? podsOf(job) : cachedPods).get(0))
+        .toList();
+  }
+
+  /** Labels the finished ones of {@code runs} recorded; call only once the status holds their records. */
+  void markRecorded(String namespace, List<RunHistory.Run> runs) {
+    for (RunHistory.Run run : runs) {
+      if (RunHistory.RUNNING.equals(run.record().result())) {
+        continue;
+      }
+      try {
+        client.batch().v1().jobs().inNamespace(namespace).withName(run.record().job())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), RECORDED_PATCH);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e; // the next reconcile labels it: the status already holds the record, so nothing is repeated
+        }
+      }
+    }
+  }
+
+  static boolean recorded(Job job) {
+    Map<String, String> labels = job.getMetadata().getLabels();
+    return labels != null && labels.containsKey(ExportLabels.RUN_RECORDED);
+  }
+
+  private List<Pod> podsOf(Job job) {
+    return client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel(JOB_NAME_LABEL, job.getMetadata().getName()).list().getItems();
+  }
+}
