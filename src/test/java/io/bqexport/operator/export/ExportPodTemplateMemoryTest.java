@@ -23,7 +23,7 @@ class ExportPodTemplateMemoryTest {
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
     assertThat(javaToolOptions(container)).isEqualTo(ExportPodTemplate.DEFAULT_JAVA_TOOL_OPTIONS)
         .contains("-Xms128m", "-Xmx128m", "-Xmn64m", "-XX:SurvivorRatio=2", "-XX:TargetSurvivorRatio=90",
-            "-XX:+UseSerialGC", "-Djava.io.tmpdir=/tmp");
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp");
   }
 
   @Test
