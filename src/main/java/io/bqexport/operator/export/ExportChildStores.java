@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *       Job), creationTimestamp (the latest Pod of a Job);</li>
  *   <li>ConfigMap and CronJob: annotations, data or spec ({@code ChildApplier} diffs them for hand edits, and a
  *       run-now Job copies the CronJob's template);</li>
- *   <li>Job: status start and completion times and conditions ({@link RunHistory});</li>
+ *   <li>Job: status start and completion times and conditions ({@link RunHistory}), and its count of failed Pods
+ *       (a retrying Job's failed attempt has left the Pod cache: {@link FinishedRuns});</li>
  *   <li>Pod: status reason and container statuses (termination message, waiting and terminated reasons).</li>
  * </ul>
  */
@@ -30,7 +31,7 @@ final class ExportChildStores {
   private static final Map<Class<?>, List<String>> KEPT = Map.of(
       ConfigMap.class, List.of("metadata.annotations", "data", "binaryData"),
       CronJob.class, List.of("metadata.annotations", "spec"),
-      Job.class, List.of("status.startTime", "status.completionTime", "status.conditions"),
+      Job.class, List.of("status.startTime", "status.completionTime", "status.conditions", "status.failed"),
       Pod.class, List.of("status.reason", "status.containerStatuses"));
 
   private ExportChildStores() {}

@@ -128,7 +128,8 @@ public final class ExportStatusAssembler {
         ? RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit())
         : transferSeen ? transfer.records(export.getSpec().historyLimit())
         : previous.runs() == null ? List.of() : previous.runs();
-    String exportedThrough = transfer == null ? latestSummary(seen.runs()).map(RunSummary::exportedThrough)
+    List<RunHistory.Run> current = notSuperseded(seen.runs(), previous.runs());
+    String exportedThrough = transfer == null ? latestSummary(current).map(RunSummary::exportedThrough)
         .filter(t -> t != null).orElse(previous.exportedThrough())
         : transferSeen ? transfer.loadedThrough(ExporterConfigMap.startFrom(export, now)).map(Instant::toString).orElse(null) : previous.exportedThrough();
     Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export, now),
@@ -198,9 +199,9 @@ public final class ExportStatusAssembler {
     }
     return new BigQueryExportStatus(export.getMetadata().getGeneration(), conditions.list(), credentials,
         exportedThrough, freshness.missingHours(), lastRun, lastSuccess, runs.isEmpty() ? null : runs,
-        drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, seen.runs()),
+        drift(previous.schemaDrift(), seen.runs()), runNow, quarantined(previous, current),
         IntegrityProgress.next(previous.integrity(), IntegrityProgress.newlyReported(previous.runs(), seen.runs(),
-            runs), seen.runs()), transfer == null ? null : transferSeen ? transfer.status() : previous.transfer());
+            runs), current), transfer == null ? null : transferSeen ? transfer.status() : previous.transfer());
   }
 
   /** The quarantine as the run that finished last reported it (hour, reason, since). */
@@ -265,6 +266,22 @@ public final class ExportStatusAssembler {
     }
     return " Last run " + lastRun.job() + ": " + lastRun.result()
         + (lastRun.reason() == null ? "" : " (" + lastRun.reason() + ")") + ".";
+  }
+
+  /**
+   * The observed runs that finished after every other run status.runs holds as finished. The cache holds only runs
+   * not yet recorded ({@link FinishedRuns}), so an older run can be observed alone (its label lost, a restart
+   * midway through labelling): its summary must not take exportedThrough, the quarantine or verifiedThrough back to
+   * what they were when it finished.
+   */
+  private static List<RunHistory.Run> notSuperseded(List<RunHistory.Run> observed, List<RunRecord> recorded) {
+    if (recorded == null) {
+      return observed;
+    }
+    return observed.stream().filter(run -> run.record().completionTime() == null || recorded.stream()
+        .noneMatch(r -> !r.job().equals(run.record().job()) && r.completionTime() != null
+            && Instant.parse(r.completionTime()).isAfter(Instant.parse(run.record().completionTime()))))
+        .toList();
   }
 
   /** The summary of the run that finished last: its exportedThrough is the ledger's watermark at that time. */

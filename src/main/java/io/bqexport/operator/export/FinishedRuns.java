@@ -23,6 +23,7 @@ import java.util.Map;
  * write and the label records nothing twice.
  */
 final class FinishedRuns {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FinishedRuns.class);
   /** Pods still pending or running (or Unknown): the only ones an unfinished Job's record needs. */
   static final FieldSelector UNFINISHED_PODS = new FieldSelectorBuilder()
       .withoutField("status.phase", "Succeeded").withoutField("status.phase", "Failed").build();
@@ -44,8 +45,17 @@ final class FinishedRuns {
    */
   List<RunHistory.Run> observe(Collection<Job> jobs, Collection<Pod> cachedPods) {
     return jobs.stream().filter(job -> !recorded(job))
-        .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) ? podsOf(job) : cachedPods).get(0))
+        .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) || retrying(job) ? podsOf(job)
+            : cachedPods).get(0))
         .toList();
+  }
+
+  /**
+   * A running Job with a failed attempt: that Pod left the cache when it failed, but until the next attempt starts
+   * it is the run's latest word (its summary, its repairs), as it was when the cache held every Pod.
+   */
+  private static boolean retrying(Job job) {
+    return job.getStatus() != null && job.getStatus().getFailed() != null && job.getStatus().getFailed() > 0;
   }
 
   /** Labels the finished ones of {@code runs} recorded; call only once the status holds their records. */
@@ -58,8 +68,13 @@ final class FinishedRuns {
         client.batch().v1().jobs().inNamespace(namespace).withName(run.record().job())
             .patch(PatchContext.of(PatchType.JSON_MERGE), RECORDED_PATCH);
       } catch (KubernetesClientException e) {
+        // Gone (404) needs no label; any other refusal (a webhook, RBAC lagging an upgrade) must not fail the
+        // reconcile after its status write: the Job stays cached and the next reconcile labels it, and since the
+        // status already holds the record nothing is counted twice.
         if (e.getCode() != 404) {
-          throw e; // the next reconcile labels it: the status already holds the record, so nothing is repeated
+          LOG.warn("Job {}/{} not labelled {} (HTTP {}: {}); it stays cached until a later reconcile labels it",
+              namespace, run.record().job(), ExportLabels.RUN_RECORDED, e.getCode(), e.getStatus() == null
+                  ? e.getMessage() : e.getStatus().getMessage());
         }
       }
     }

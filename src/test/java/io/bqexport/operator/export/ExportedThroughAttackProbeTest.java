@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,9 +45,6 @@ class ExportedThroughAttackProbeTest {
   }
 
   @Test
-  @Disabled("BREAK: exportedThrough is the latest summary among the observed runs, else the previous value"
-      + " (ExportStatusAssembler.java:131); with recorded Jobs no longer observed, an older unrecorded run observed"
-      + " alone moves it back (08:00 -> 07:00); quarantinedHours (:208) and integrity verifiedThrough likewise")
   void anOlderRunRecordedAgainAfterARestartDoesNotMoveExportedThroughBack() {
     finish("run-3", "2026-11-28T07:00:00Z", NOW.minusSeconds(200));
     finish("run-4", "2026-11-28T08:00:00Z", NOW.minusSeconds(100));

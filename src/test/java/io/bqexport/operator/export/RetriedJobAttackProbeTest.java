@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,9 +59,6 @@ class RetriedJobAttackProbeTest {
   }
 
   @Test
-  @Disabled("BREAK: the failed attempt's Pod leaves the Pod informer (field selector status.phase) while its Job"
-      + " still runs, and FinishedRuns.observe reads an unfinished Job's Pods from the cache only"
-      + " (FinishedRuns.java:47): status.runs never shows the attempt's reason, no HourRepaired Event")
   void aFailedAttemptOfARunningJobShowsInStatusWhileTheJobRetries() {
     Job job = job("run-1");
     Pod first = pod(job, "run-1-a");
@@ -71,19 +67,21 @@ class RetriedJobAttackProbeTest {
         && "run-1-a".equals(record("run-1").pod()));
     finish(first, 1, summary(RunSummary.FAILED, "BigQueryError", 3,
         new RunSummary.Repaired("2026-11-27T13:00:00Z", 1200, 1260, "2026-11-28T10:08:00Z")));
+    attemptFailed(job);
     // The Job controller waits 10 s before the next attempt: the status shows this one meanwhile (as on main).
     await().atMost(Duration.ofMinutes(2)).until(() -> "BigQueryError".equals(record("run-1").reason()));
     await().atMost(Duration.ofMinutes(2)).until(() -> repairEvents().size() == 1);
   }
 
   @Test
-  @Disabled("BREAK: once the Job finishes, its Pods are listed from the API but RunHistory.observe takes the newest"
-      + " Pod only (RunHistory.java:69): the failed attempt's verified and repaired hours are never counted")
   void everyAttemptOfARetriedJobIsCountedOnceItsJobIsRecorded() {
     Job job = job("run-1");
     Pod first = pod(job, "run-1-a");
     finish(first, 1, summary(RunSummary.FAILED, "BigQueryError", 3,
         new RunSummary.Repaired("2026-11-27T13:00:00Z", 1200, 1260, "2026-11-28T10:08:00Z")));
+    attemptFailed(job);
+    // The next attempt starts after the Job controller's backoff (10 s at least), in which the operator sees this one.
+    await().atMost(Duration.ofMinutes(2)).until(() -> "BigQueryError".equals(record("run-1").reason()));
     Pod second = pod(job, "run-1-b");
     finish(second, 0, summary(RunSummary.SUCCEEDED, null, 1));
     complete(job);
@@ -134,6 +132,14 @@ class RetriedJobAttackProbeTest {
                 : "Error").withMessage(message).withFinishedAt(NOW.toString()).endTerminated().endState().build())
         .build());
     client.resource(pod).updateStatus();
+  }
+
+  /** As the Job controller counts a failed Pod: failed 1, none active during the backoff before the next one. */
+  private void attemptFailed(Job job) {
+    Job current = client.batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE)
+        .withName(job.getMetadata().getName()).get();
+    current.setStatus(new JobStatusBuilder().withStartTime(NOW.toString()).withActive(0).withFailed(1).build());
+    client.resource(current).updateStatus();
   }
 
   private void complete(Job job) {
