@@ -35,6 +35,11 @@ public final class BqExportOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BqExportOperator.class);
   /** No reconcile takes this long unless something hangs: every external call in one is bounded far below it. */
   static final Duration STUCK_RECONCILE = Duration.ofMinutes(10);
+  /**
+   * How long the informers may take to list everything at start before the operator gives up (JOSDK's default is
+   * 2 minutes): 10,000 exports with their run history are about 150 MB of JSON to read and pack.
+   */
+  static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(10);
 
   private final Operator operator;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -78,6 +83,7 @@ public final class BqExportOperator implements AutoCloseable {
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
+          .withCacheSyncTimeout(CACHE_SYNC_TIMEOUT)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withMetrics(watchdog);

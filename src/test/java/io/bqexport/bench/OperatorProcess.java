@@ -49,6 +49,10 @@ final class OperatorProcess {
     // HTTP/1.1 to the stand-ins, which speak plain HTTP: the JDK client's h2c upgrade garbles large list pages on
     // them ("Frame type(105) ... exceeds MAX_FRAME_SIZE"); a real API server negotiates HTTP/2 over TLS instead.
     command.add("-Dkubernetes.http2.disable=true");
+    // The stand-in serves every request on one event loop, and a list page of Jobs or Pods that finds no match
+    // scans all 240,000 of them: on a loaded machine a request behind it outwaits fabric8's 10 s default, and the
+    // operator stops on the failed list. A real API server answers from its watch cache.
+    command.add("-Dkubernetes.request.timeout=120000");
     command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-jar", jar,
         "operator", "--leader-election=false", "--http-port=" + port, "--namespaces=" + OperatorBench.NAMESPACE,
         "--exporter-image=" + EXPORTER_IMAGE, "--allow-endpoint-overrides"));

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The export controller's informer store: every BigQueryExport packed ({@link PackedItemStore}) with all the
@@ -24,12 +25,22 @@ public final class ExportStore {
   static final List<String> FIELDS = List.of("metadata.uid", "metadata.generation", "metadata.creationTimestamp",
       "metadata.labels", "metadata.annotations", "metadata.finalizers", "metadata.ownerReferences",
       "metadata.deletionTimestamp", "metadata.deletionGracePeriodSeconds", "spec", "status");
+  /** What the backfill controller reads of an export: all but the run history. */
+  static final List<String> WITHOUT_RUN_HISTORY = Stream.concat(FIELDS.stream().filter(f -> !f.equals("status")),
+      Stream.of("observedGeneration", "conditions", "credentials", "exportedThrough", "missingHours", "schemaDrift",
+          "lastRunNow", "quarantinedHours", "integrity", "transfer").map(f -> "status." + f)).toList();
   private static final String TIME = "2026-01-01T00:00:00Z";
 
   private ExportStore() {}
 
   public static ItemStore<BigQueryExport> create(KubernetesSerialization serialization) {
     return new PackedItemStore<>(BigQueryExport.class, serialization, FIELDS, sample(), ExportStore::dropUnread);
+  }
+
+  /** For the backfill controller's informer of exports: packed too, without the run history. */
+  public static ItemStore<BigQueryExport> withoutRunHistory(KubernetesSerialization serialization) {
+    return new PackedItemStore<>(BigQueryExport.class, serialization, WITHOUT_RUN_HISTORY, sample(),
+        ExportStore::dropUnread);
   }
 
   static void dropUnread(BigQueryExport export) {
