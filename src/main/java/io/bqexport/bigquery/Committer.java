@@ -13,11 +13,13 @@ import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.WriteChannelConfiguration;
 import io.bqexport.ExportWindow;
+import io.bqexport.amplitude.Sleeper;
 import io.bqexport.exporter.ExportFailure;
 import io.bqexport.exporter.FailureReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +57,7 @@ public final class Committer {
   private final Clock clock;
   private int chunkSize = DEFAULT_CHUNK_SIZE;
   private long backoffMillis = 250;
+  private Sleeper sleeper = Sleeper.system();
 
   public Committer(BigQuery bigquery, TableId target, String source, JobLabels labels, String exporterVersion,
       CommitObserver observer, Clock clock) {
@@ -91,6 +94,12 @@ public final class Committer {
   /** First pause before retrying an aborted transaction (doubled each time, with jitter). */
   public Committer withBackoff(long millis) {
     this.backoffMillis = millis;
+    return this;
+  }
+
+  /** How the pauses between job polls and between aborted attempts wait; tests record them instead. */
+  public Committer withSleeper(Sleeper sleeper) {
+    this.sleeper = sleeper;
     return this;
   }
 
@@ -271,9 +280,9 @@ public final class Committer {
     return entries;
   }
 
-  private static void pause(long millis) {
+  private void pause(long millis) {
     try {
-      Thread.sleep(millis);
+      sleeper.sleep(Duration.ofMillis(millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while committing", e);

@@ -217,6 +217,18 @@ class CommitterTest {
   }
 
   @Test
+  void aRunningLoadJobIsPolledWithPausesDoublingFrom50MsUpTo2s() {
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    emulator.faults().reportRunning("bqexport_[0-9a-f]+", 7); // the load job's id is the commit id
+
+    committer().withSleeper(pauses::add).commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 3})), false);
+
+    assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 3));
+    assertThat(pauses).extracting(Duration::toMillis).startsWith(50L, 100L, 200L, 400L, 800L, 1600L, 2000L)
+        .as("then at most 2 s apart").allMatch(ms -> ms <= 2000);
+  }
+
+  @Test
   void aReplaceSwapsTheRowsOfHoursWithRowsAndKeepsAnHourTheNewAnswerHasNone() {
     committer().commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 4}, H1, new long[] {0, 3})), false);
 
@@ -317,18 +329,33 @@ class CommitterTest {
     }
   }
 
-  /** A committer whose transaction attempts are counted; the holder lets go before attempt {@code releaseAt}. */
-  private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts) {
+  /**
+   * A committer whose transaction attempts are counted and whose pauses are recorded, not slept (first backoff
+   * 100 ms); the holder lets go before attempt {@code releaseAt}.
+   */
+  private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts,
+      List<Duration> pauses) {
     return new Committer(bigquery, TableId.of(PROJECT, DATASET, "events"), SOURCE, JobLabels.NONE, "test",
         (step, window) -> {
           steps.add(step);
           if (step == CommitStep.BEFORE_TRANSACTION) {
             attempts.add(attempts.size() + 1);
+            if (attempts.size() == 1) {
+              pauses.clear(); // those were the load job's polls
+            }
             if (attempts.size() == releaseAt) {
               holder.release();
             }
           }
-        }, clock).withBackoff(1);
+        }, clock).withBackoff(100).withSleeper(pauses::add);
+  }
+
+  /** Pause k (k = 1, 2, ...) after an aborted attempt: jittered within [c/2, c], c = 100 ms doubled up to 32 times. */
+  private static void assertAbortBackoff(List<Duration> pauses) {
+    for (int k = 1; k <= pauses.size(); k++) {
+      long ceiling = 100L << Math.min(k - 1, 5);
+      assertThat(pauses.get(k - 1).toMillis()).as("pause %d", k).isBetween(ceiling / 2, ceiling);
+    }
   }
 
   private static void await(CountDownLatch latch) {
@@ -343,12 +370,15 @@ class CommitterTest {
   @Test
   void aTransactionAbortedByAConcurrentCommitIsRetriedAndCommitsOnce() {
     List<Integer> attempts = new CopyOnWriteArrayList<>();
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
     LockHolder holder = new LockHolder();
 
-    CommitResult result = committerReleasingAt(holder, 2, attempts).commit(HOURS_0_2,
+    CommitResult result = committerReleasingAt(holder, 2, attempts, pauses).commit(HOURS_0_2,
         events(HOURS_0_2, Map.of(H0, new long[] {0, 5})), false);
 
     assertThat(attempts).as("aborted once, committed by the second attempt").containsExactly(1, 2);
+    assertThat(pauses).hasSize(1);
+    assertAbortBackoff(pauses);
     assertThat(abortedCommits()).hasSize(1);
     assertThat(result.entries()).hasSize(2);
     assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 5));
@@ -359,9 +389,10 @@ class CommitterTest {
   @Test
   void aTransactionAbortedEveryTimeGivesUpAfterTenAttemptsHavingCommittedNothing() {
     List<Integer> attempts = new CopyOnWriteArrayList<>();
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
     LockHolder holder = new LockHolder();
     try {
-      assertThatThrownBy(() -> committerReleasingAt(holder, 0, attempts).commit(HOURS_0_2,
+      assertThatThrownBy(() -> committerReleasingAt(holder, 0, attempts, pauses).commit(HOURS_0_2,
           events(HOURS_0_2, Map.of(H0, new long[] {0, 5})), false))
           .isInstanceOfSatisfying(ExportFailure.class,
               e -> assertThat(e.reason()).isEqualTo(FailureReason.TransactionAborted));
@@ -370,6 +401,8 @@ class CommitterTest {
     }
 
     assertThat(attempts).hasSize(10);
+    assertThat(pauses).as("a pause between attempts, none after the last").hasSize(9);
+    assertAbortBackoff(pauses);
     assertThat(abortedCommits()).hasSize(10);
     assertThat(rowsInTable()).isZero();
     assertThat(ledger()).isEmpty();
