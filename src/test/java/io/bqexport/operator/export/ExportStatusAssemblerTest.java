@@ -299,13 +299,15 @@ class ExportStatusAssemblerTest {
     RunHistory.Run earlier = run("product-events-1", "2026-11-28T10:05:00Z", RunSummary.SUCCEEDED,
         summary(RunSummary.SUCCEEDED, "2026-11-28T09:00:00Z", "2026-11-28T10:06:00Z", List.of("a_key"), List.of()));
 
+    RunHistory.Run running = run("product-events-3", "2026-11-28T12:05:00Z", RunHistory.RUNNING, null);
     BigQueryExportStatus status = assembler.assemble(export, new ExportStatusAssembler.Observation(List.of(),
-        SECRETS, VALIDATED, Optional.of(cronJob(export, false)), List.of(earlier, later), "run-2", null), NOW);
+        SECRETS, VALIDATED, Optional.of(cronJob(export, false)), List.of(earlier, running, later), "run-2", null),
+        NOW);
 
-    assertThat(status.runs()).extracting(RunRecord::job).containsExactly("product-events-2", "product-events-1");
-    assertThat(status.lastRun().job()).isEqualTo("product-events-2");
-    assertThat(status.lastSuccessfulRun().job()).isEqualTo("product-events-1");
-    assertThat(status.exportedThrough()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(status.runs()).extracting(RunRecord::job).containsExactly("product-events-3", "product-events-2");
+    assertThat(status.lastRun().job()).isEqualTo("product-events-3");
+    assertThat(status.lastSuccessfulRun()).as("none of the runs kept; the previous one").isNull();
+    assertThat(status.exportedThrough()).as("the run that finished last").isEqualTo("2026-11-28T10:00:00Z");
     assertThat(status.schemaDrift()).containsExactly("a_key", "b_key", "z_old");
     assertThat(status.quarantinedHours()).containsExactly(new QuarantinedHourStatus("2026-11-28T03:00:00Z",
         Reasons.LOAD_REJECTED, "2026-11-28T10:06:00Z", 3L));
@@ -327,6 +329,10 @@ class ExportStatusAssemblerTest {
         .isEqualTo(export.getStatus().quarantinedHours());
     assertThat(assembler.assemble(export, seen(export, VALIDATED, List.of(), null), NOW).lastRunNow())
         .isEqualTo("run-1");
+    RunHistory.Run noWatermark = run("product-events-3", "2026-11-28T12:05:00Z", RunSummary.FAILED,
+        summary(RunSummary.FAILED, null, "2026-11-28T12:06:00Z", null, null));
+    assertThat(assembler.assemble(export, seen(export, VALIDATED, List.of(noWatermark), null), NOW)
+        .exportedThrough()).as("a run that reports none keeps the last").isEqualTo("2026-11-28T09:00:00Z");
   }
 
   @Test
@@ -375,6 +381,8 @@ class ExportStatusAssemblerTest {
 
     assertCondition(status, ConditionType.CREDENTIALS_VALID, "False", Reasons.SECRET_NOT_FOUND, missing.message());
     assertCondition(status, ConditionType.STALLED, "True", Reasons.SECRET_NOT_FOUND, missing.message());
+    assertCondition(status, ConditionType.SCHEDULED, "False", Reasons.CREDENTIALS_NOT_VALID,
+        "The CronJob stays suspended until the credentials are valid.");
     assertThat(condition(status, ConditionType.DATA_FRESH)).isEqualTo(fresh);
     assertThat(status.credentials()).isNull();
     assertThat(status.exportedThrough()).isEqualTo("2026-11-28T10:00:00Z");
