@@ -118,6 +118,8 @@ class RunHistoryTest {
     assertThat(record.reason()).isEqualTo("Error");
     assertThat(record.message()).isEqualTo("x".repeat(300) + "...");
     assertThat(shortTail.message()).isEqualTo("NullPointerException at Mapper.java:12");
+    assertThat(record(failed, terminated("p", "events-7", "2026-11-28T10:05:02Z", "Error", "y".repeat(300)))
+        .message()).as("exactly 300 characters are kept whole").isEqualTo("y".repeat(300));
   }
 
   @Test
@@ -126,10 +128,10 @@ class RunHistoryTest {
     Job b = job("events-b", null, null, null);
     Pod byOldLabel = new PodBuilder().withNewMetadata().withName("pa").withCreationTimestamp("1")
         .addToLabels("job-name", "events-a").endMetadata().build();
-    Pod byOwner = new PodBuilder().withNewMetadata().withName("pb").withCreationTimestamp("1")
+    Pod byOwner = new PodBuilder().withNewMetadata().withName("pb").withCreationTimestamp("2")
         .addNewOwnerReference().withUid("events-b-uid").withName("x").withKind("Job").withApiVersion("batch/v1")
         .endOwnerReference().endMetadata().build();
-    Pod other = new PodBuilder().withNewMetadata().withName("pc").withCreationTimestamp("2")
+    Pod other = new PodBuilder().withNewMetadata().withName("pc").withCreationTimestamp("3")
         .withLabels(Map.of("job-name", "events-c")).endMetadata().build();
 
     List<RunHistory.Run> runs = RunHistory.observe(List.of(a, b), List.of(byOldLabel, byOwner, other));
@@ -156,6 +158,10 @@ class RunHistoryTest {
             new RunHistory.Run(sameTime, java.util.Optional.empty())), 3);
 
     assertThat(merged).containsExactly(sameTime, later, done);
+    RunRecord newerButFirstByName = new RunRecord("events-10", null, null, "2026-11-28T11:05:00Z", null,
+        RunHistory.RUNNING, null, null, null, null, null, null, null);
+    assertThat(RunHistory.merge(List.of(later), List.of(new RunHistory.Run(newerButFirstByName,
+        java.util.Optional.empty())), 5)).as("by start time, not by name").containsExactly(newerButFirstByName, later);
     assertThat(RunHistory.merge(null, List.of(new RunHistory.Run(unstarted, java.util.Optional.empty())), 5))
         .containsExactly(unstarted);
   }
