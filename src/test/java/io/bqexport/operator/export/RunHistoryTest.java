@@ -165,4 +165,36 @@ class RunHistoryTest {
     assertThat(RunHistory.merge(null, List.of(new RunHistory.Run(unstarted, java.util.Optional.empty())), 5))
         .containsExactly(unstarted);
   }
+
+  @Test
+  void onlyTrueConditionsTheExporterContainerAndRealFailuresCount() {
+    Job notYetFailed = job("events-8", "Failed", "BackoffLimitExceeded", null);
+    notYetFailed.getStatus().getConditions().get(0).setStatus("False");
+    Pod sidecar = pod("p", "events-9", "2026-11-28T10:05:02Z").withNewStatus().withContainerStatuses(
+        new ContainerStatusBuilder().withName("proxy").withNewState().withNewTerminated().withExitCode(137)
+            .withReason("OOMKilled").endTerminated().endState().build()).endStatus().build();
+    Job failed = job("events-9", "Failed", "DeadlineExceeded", null);
+
+    assertThat(record(notYetFailed).result()).isEqualTo(RunHistory.RUNNING);
+    assertThat(record(failed, sidecar).reason()).as("a sidecar's end is not the exporter's")
+        .isEqualTo("DeadlineExceeded");
+    assertThat(record(failed, terminated("p", "events-9", "2026-11-28T10:05:02Z", "Completed", null)).reason())
+        .as("a container that completed is no failure reason").isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
+  void repairedHoursAreCountedAndNoFilteredEventsLeaveTheFieldUnset() {
+    RunSummary summary = new RunSummary(RunSummary.SUCCEEDED, null, "done", 0, "recurring", null, List.of(), 1, 10,
+        100, null, 0, List.of(), "a", "b", 0, 0, 0, List.of(), 4, List.of(
+            new RunSummary.Repaired("2026-11-27T03:00:00Z", 10, 12, "2026-11-28T10:06:00Z", "events"),
+            new RunSummary.Repaired("2026-11-27T04:00:00Z", 7, 5, "2026-11-28T10:06:00Z", "events")),
+        null, 0, 0);
+
+    RunRecord record = record(job("events-1", "Complete", null, null),
+        terminated("p", "events-1", "2026-11-28T10:05:02Z", "Completed", summary.toJson()));
+
+    assertThat(record.repairedHours()).isEqualTo(2L);
+    assertThat(record.filteredEvents()).isNull();
+    assertThat(record.mergeIdRows()).isNull();
+  }
 }
