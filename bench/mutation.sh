@@ -2,7 +2,7 @@
 # `make mutation`: PIT over the packages of issue 17, each against the tests that cover it, then the score per
 # package and the surviving mutants (bench/mutation_report.py). A measurement like `make bench`, not part of
 # `make test`. Env: MUTATION_THREADS (default 1: the machine is shared), MUTATION_PACKAGES (default: all five),
-# MUTATION_ARGS (more -D options, e.g. -Dverbose=true: each mutant's "detected = KILLED" line in the log as it ends).
+# MUTATION_OPERATOR_TESTS (set: the operator packages also run their quicker operator tests), MUTATION_ARGS (more -D options, e.g. -Dverbose=true: each mutant's "detected = KILLED" line in the log as it ends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B}
@@ -16,6 +16,8 @@ PACKAGES=${MUTATION_PACKAGES:-"bigquery exporter amplitude operator.export opera
 # ProbesAtScale, TransferBackfill, Demo): PIT runs every covering test on each surviving mutant, so one slow class
 # costs minutes per survivor. What they alone cover shows up as survivors (bench/MUTATION.md says which).
 E=io.bqexport.exporter
+X=io.bqexport.operator.export
+B=io.bqexport.operator.backfill
 tests_for() {
   case "$1" in
     # bigquery's own unit tests (the mappers' too), and the exporter runs that drive Committer, Ledger, StagingTables,
@@ -30,8 +32,21 @@ $E.EventFilterTest,$E.EventHourRoutingTest,$E.StorageSourceFailuresTest,$E.Workl
 $E.IntegrityRecheckTest" ;;
     # all fast (the contract test's 40 cases take 11 s in all)
     amplitude) echo "io.bqexport.amplitude.*Test" ;;
-    operator.export) echo "io.bqexport.operator.export.*Test,io.bqexport.operator.OperatorSamplesTest" ;;
-    operator.backfill) echo "io.bqexport.operator.backfill.*Test" ;;
+    # The operator packages: only tests that start no operator (unit tests, and the Secret readers against the
+    # Kubernetes stand-in). The operator tests start JOSDK against the stand-in per test (seconds to tens of
+    # seconds each) and PIT reruns all covering tests on each surviving mutant: with them a package takes hours
+    # (bench/MUTATION.md, mutop). The reconcilers and the Transfer Service paths they alone cover count as
+    # NO_COVERAGE here; MUTATION_OPERATOR_TESTS=1 adds the quicker operator tests (hours at load 20+).
+    operator.export) echo "$X.FreshnessTest,$X.CronScheduleTest,$X.ExportSpecValidatorTest,$X.StorageSpecRulesTest,\
+$X.TransferSpecRulesTest,$X.TransferObservationTest,$X.IntegrityProgressTest,$X.ExportUpdateFilterTest,\
+$X.ExportChildStoresTest,$X.ExportMetricsTest,$X.StorageExportChildrenTest,$X.ExportPodTemplateMemoryTest,\
+$X.TransferConfigsOfExportTest,$X.PackedItemStoreTest,$X.ExportRetriesDefaultsProbeTest,$X.ExportSecretsStormTest,\
+$X.ExportSecretsTest,$X.ExportStatusAssemblerTest${MUTATION_OPERATOR_TESTS:+,$X.ExportReconcilerConditionsTest,\
+$X.CredentialsInDoubtTest,$X.ExportChildrenTest,$X.SecretReferencePathTest,$X.WorkloadIdentityTenancyTest,\
+io.bqexport.operator.OperatorSamplesTest}" ;;
+    operator.backfill) echo "$B.BackfillChunksTest,$B.BackfillSpecValidatorTest,$B.TransferBackfillPlanTest,\
+$B.BackfillStatusAssemblerTest${MUTATION_OPERATOR_TESTS:+,$B.BackfillStaleExportStatusTest,$B.BackfillLifecycleTest,\
+$B.BackfillPinnedConfigTest,$B.BackfillConditionsTest}" ;;
     *) echo "unknown package $1" >&2; exit 2 ;;
   esac
 }

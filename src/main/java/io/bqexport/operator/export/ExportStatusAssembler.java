@@ -204,12 +204,17 @@ public final class ExportStatusAssembler {
             runs), current), transfer == null ? null : transferSeen ? transfer.status() : previous.transfer());
   }
 
-  /** The quarantine as the run that finished last reported it (hour, reason, since). */
+  /**
+   * The quarantine as the run that finished last reported it (hour, reason, since); an empty report clears it (the
+   * hours were retried), a run without the field keeps the last one.
+   */
   private static List<QuarantinedHourStatus> quarantined(BigQueryExportStatus previous, List<RunHistory.Run> runs) {
-    return latestSummary(runs).filter(s -> s.quarantined() != null)
-        .map(s -> s.quarantined().isEmpty() ? null : s.quarantined().stream()
-            .map(q -> new QuarantinedHourStatus(q.hour(), q.reason(), q.since(), q.failures())).toList())
-        .orElse(previous.quarantinedHours());
+    Optional<List<RunSummary.Quarantined>> reported = latestSummary(runs).map(RunSummary::quarantined);
+    if (reported.isEmpty()) {
+      return previous.quarantinedHours();
+    }
+    return reported.get().isEmpty() ? null : reported.get().stream()
+        .map(q -> new QuarantinedHourStatus(q.hour(), q.reason(), q.since(), q.failures())).toList();
   }
 
   /**

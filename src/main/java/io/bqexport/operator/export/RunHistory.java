@@ -77,10 +77,11 @@ public final class RunHistory {
       String podReason = latest.flatMap(RunHistory::podFailureReason).orElse(null);
       String jobReason = finished.filter(c -> c.getType().equals("Failed")).map(JobCondition::getReason).orElse(null);
       reason = podReason != null ? podReason : jobReason;
-      message = failureMessage(reason, terminated.map(ContainerStateTerminated::getMessage).orElse(null),
-          finished.map(JobCondition::getMessage).orElse(null));
+      String podMessage = terminated.map(ContainerStateTerminated::getMessage)
+          .or(() -> latest.flatMap(RunHistory::waitingMessage)).orElse(null);
+      message = failureMessage(reason, podMessage, finished.map(JobCondition::getMessage).orElse(null));
       if (RUNNING.equals(result) && reason != null && WAITING_FAILURES.contains(reason)) {
-        message = "The exporter pod cannot start: " + message;
+        message = "The exporter pod cannot start: " + (message != null ? message : reason + ".");
       }
     }
     RunRecord record = new RunRecord(name, latest.map(p -> p.getMetadata().getName()).orElse(null), trigger, start,
@@ -126,6 +127,12 @@ public final class RunHistory {
 
   private static Optional<ContainerStateTerminated> terminated(Pod pod) {
     return exporterStatus(pod).map(s -> s.getState() == null ? null : s.getState().getTerminated());
+  }
+
+  /** Why the kubelet cannot start the container, e.g. the Secret a CreateContainerConfigError names. */
+  private static Optional<String> waitingMessage(Pod pod) {
+    return exporterStatus(pod).map(s -> s.getState() == null || s.getState().getWaiting() == null ? null
+        : s.getState().getWaiting().getMessage());
   }
 
   private static Optional<String> podFailureReason(Pod pod) {

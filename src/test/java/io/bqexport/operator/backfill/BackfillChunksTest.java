@@ -79,4 +79,114 @@ class BackfillChunksTest {
     assertThat(IndexSet.parse("0-2,5,7-8")).containsExactly(0, 1, 2, 5, 7, 8);
     assertThat(IndexSet.parse(null)).isEmpty();
   }
+
+  /** A Job failed by its pod failure policy lists no failed index: the chunks whose last attempt failed are named. */
+  @Test
+  void aJobFailedByPolicyNamesTheChunksWhoseLastAttemptFailed() {
+    List<Pod> pods = List.of(
+        pod(1, 0, "Completed", summary(true, null, 10), "2026-11-28T10:30:00Z"),
+        pod(1, 4, "Error", summary(false, "SourceUnavailable", 0), "2026-11-28T10:10:00Z"),
+        pod(2, 0, "Completed", summary(true, null, 5), "2026-11-28T10:10:00Z"),
+        pod(2, 1, null, null, "2026-11-28T10:20:00Z"),
+        pod(0, 0, "Completed", summary(true, null, 7), "2026-11-28T10:05:00Z"));
+    Job job = job("0", null, "Failed", "PodFailurePolicy");
+    job.getStatus().getConditions().get(0).setMessage("Container exporter exited with 1");
+
+    BackfillChunks chunks = BackfillChunks.observe(job, pods, PLAN, BackfillMode.Replace);
+
+    assertThat(chunks.state()).isEqualTo(BackfillChunks.JobState.Failed);
+    assertThat(chunks.failed()).singleElement().satisfies(f -> {
+      assertThat(f.index()).isEqualTo(2);
+      assertThat(f.reason()).as("no summary, no container reason").isEqualTo("Error");
+      assertThat(f.message()).isEqualTo("exit code 1");
+    });
+    assertThat(chunks.hoursDone()).isEqualTo(24);
+    assertThat(chunks.hoursFailed()).isEqualTo(24);
+    assertThat(chunks.rows()).as("Replace counts each chunk's last attempt").isEqualTo(7 + 10);
+    assertThat(chunks.jobFailure()).isEqualTo("PodFailurePolicy: Container exporter exited with 1");
+    assertThat(chunks.completionTime()).isEqualTo("2026-11-28T11:00:00Z");
+    assertThat(chunks.chunksDone()).isEqualTo(1);
+    assertThat(chunks.chunks()).isEqualTo(3);
+  }
+
+  @Test
+  void aFailedIndexWithoutPodsSaysWhereToLook() {
+    BackfillChunks chunks = BackfillChunks.observe(job(null, "1", "Failed", "BackoffLimitExceeded"), List.of(),
+        PLAN, BackfillMode.FillGaps);
+
+    assertThat(chunks.failed()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo("Unknown");
+      assertThat(f.message()).isEqualTo("the chunk's pods left no termination message; see `kubectl describe job"
+          + " history-backfill`");
+    });
+    assertThat(chunks.jobFailure()).isEqualTo("BackoffLimitExceeded");
+  }
+
+  @Test
+  void indexesBeyondThePlanAndPodsThatAreNotFinishedExporterAttemptsAreIgnored() {
+    Pod running = new PodBuilder().withNewMetadata().withName("running")
+        .addToAnnotations(BackfillChunks.INDEX_ANNOTATION, "0").endMetadata().withNewStatus()
+        .withContainerStatuses(new ContainerStatusBuilder().withName("exporter").withNewState().withNewRunning()
+            .endRunning().endState().build()).endStatus().build();
+    Pod sidecar = new PodBuilder().withNewMetadata().withName("sidecar")
+        .addToAnnotations(BackfillChunks.INDEX_ANNOTATION, "0").endMetadata().withNewStatus()
+        .withContainerStatuses(new ContainerStatusBuilder().withName("proxy").withNewState().withNewTerminated()
+            .withExitCode(0).withMessage(summary(true, null, 999).toJson()).endTerminated().endState().build())
+        .endStatus().build();
+    Pod unindexed = new PodBuilder(pod(0, 0, "Completed", summary(true, null, 999), "2026-11-28T10:05:00Z"))
+        .editMetadata().withAnnotations(null).endMetadata().build();
+    Pod noStatus = new PodBuilder().withNewMetadata().withName("new").addToAnnotations(
+        BackfillChunks.INDEX_ANNOTATION, "1").endMetadata().build();
+
+    BackfillChunks chunks = BackfillChunks.observe(job("0-7", "9", null, null),
+        List.of(running, sidecar, unindexed, noStatus, pod(0, 0, "Completed", summary(true, null, 3), "t")), PLAN,
+        BackfillMode.FillGaps);
+
+    assertThat(chunks.hoursDone()).isEqualTo(72);
+    assertThat(chunks.failed()).isEmpty();
+    assertThat(chunks.hoursFailed()).isZero();
+    assertThat(chunks.rows()).isEqualTo(3);
+    assertThat(chunks.chunksDone()).as("the Job's own count").isEqualTo(8);
+  }
+
+  @Test
+  void aSuspendedJobAndAJobWithoutStatus() {
+    Job suspended = job("0", null, null, null);
+    suspended.getSpec().setSuspend(true);
+    Job fresh = new JobBuilder(job(null, null, null, null)).withStatus(null).build();
+    Job complete = job("0-2", null, "Complete", null);
+
+    assertThat(BackfillChunks.observe(suspended, List.of(), PLAN, BackfillMode.FillGaps).state())
+        .isEqualTo(BackfillChunks.JobState.Suspended);
+    BackfillChunks none = BackfillChunks.observe(fresh, List.of(), PLAN, BackfillMode.FillGaps);
+    assertThat(none.state()).isEqualTo(BackfillChunks.JobState.Running);
+    assertThat(none.hoursDone()).isZero();
+    assertThat(none.hoursTotal()).isEqualTo(72);
+    assertThat(none.startTime()).isNull();
+    assertThat(none.completionTime()).isNull();
+    BackfillChunks done = BackfillChunks.observe(complete, List.of(), PLAN, BackfillMode.FillGaps);
+    assertThat(done.state()).isEqualTo(BackfillChunks.JobState.Succeeded);
+    assertThat(done.completionTime()).as("no completionTime and no Failed condition").isNull();
+    assertThat(done.jobFailure()).isNull();
+  }
+
+  /** Pods finished in the same second are ordered by the exporter's own end time. */
+  @Test
+  void attemptsOfTheSameSecondAreOrderedByTheExportersEndTime() {
+    RunSummary failed = new RunSummary(RunSummary.FAILED, "LoadRejected", "bad row", 5, "Replace", null, List.of(),
+        0, 0, 0, null, 0, List.of(), "a", "2026-11-28T10:10:00.900Z");
+    RunSummary ok = new RunSummary(RunSummary.SUCCEEDED, null, "done", 0, "Replace", null, List.of(), 24, 40, 0,
+        null, 0, List.of(), "a", "2026-11-28T10:10:00.100Z");
+    List<Pod> pods = List.of(pod(0, 5, "Error", failed, "2026-11-28T10:10:00Z"),
+        pod(0, 0, "Completed", ok, "2026-11-28T10:10:00Z"));
+
+    BackfillChunks chunks = BackfillChunks.observe(job(null, null, "Failed", "PodFailurePolicy"), pods, PLAN,
+        BackfillMode.Replace);
+
+    assertThat(chunks.failed()).singleElement().satisfies(f -> {
+      assertThat(f.reason()).isEqualTo("LoadRejected");
+      assertThat(f.message()).isEqualTo("bad row");
+    });
+    assertThat(chunks.rows()).isZero();
+  }
 }

@@ -47,4 +47,27 @@ class BackfillSpecValidatorTest {
     assertThat(validator.validate(spec("2025-01-02T00:00:00Z", "2025-01-01T00:00:00Z", 24)))
         .extracting(Problem::reason).containsExactly(Reasons.INVALID_RANGE);
   }
+
+  @Test
+  void theRangeAndParallelismLimitsAreInclusive() {
+    assertThat(BackfillSpecValidator.sizeProblem(BackfillSpecValidator.MAX_RANGE_HOURS, 168)).as("five years").isEmpty();
+    assertThat(BackfillSpecValidator.sizeProblem(BackfillSpecValidator.MAX_RANGE_HOURS + 1, 168)).get()
+        .extracting(Problem::reason).isEqualTo(Reasons.RANGE_TOO_LONG);
+    assertThat(BackfillSpecValidator.sizeProblem(9_000, 1)).get().extracting(Problem::message).asString()
+        .contains("9000 chunks", "Set spec.chunkHours to 9 or more");
+    assertThat(BackfillSpecValidator.sizeProblem(9_000, 9)).as("exactly 1,000 chunks").isEmpty();
+    for (int parallelism : new int[] {1, 4}) {
+      assertThat(validator.validate(withParallelism(parallelism))).as("parallelism %d", parallelism).isEmpty();
+    }
+    for (int parallelism : new int[] {0, 5}) {
+      assertThat(validator.validate(withParallelism(parallelism))).extracting(Problem::message)
+          .containsExactly("spec.parallelism " + parallelism + " must be between 1 and 4: Amplitude allows about 5"
+              + " concurrent Export API requests per project");
+    }
+  }
+
+  private static BigQueryBackfillSpec withParallelism(int parallelism) {
+    return new BigQueryBackfillSpec(new ExportRef("product-events"), "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z",
+        BackfillMode.FillGaps, 24, parallelism, false);
+  }
 }
