@@ -66,8 +66,11 @@ public final class RunHistory {
     if (completion == null && finished.isPresent()) {
       completion = finished.get().getLastTransitionTime();
     }
-    Optional<Pod> latest = pods.stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()
-        == null ? "" : p.getMetadata().getCreationTimestamp()));
+    // Creation times have whole seconds: of two attempts created in one second, the one still running is the
+    // newer, else the one that finished last.
+    Optional<Pod> latest = pods.stream().max(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()
+        == null ? "" : p.getMetadata().getCreationTimestamp())
+        .thenComparing(p -> terminated(p).map(t -> t.getFinishedAt() == null ? "" : t.getFinishedAt()).orElse("~")));
     Optional<ContainerStateTerminated> terminated = latest.flatMap(RunHistory::terminated);
     Optional<RunSummary> summary = terminated.map(ContainerStateTerminated::getMessage).flatMap(RunHistory::parse);
 

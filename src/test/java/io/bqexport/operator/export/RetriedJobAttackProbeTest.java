@@ -83,7 +83,7 @@ class RetriedJobAttackProbeTest {
     // The next attempt starts after the Job controller's backoff (10 s at least), in which the operator sees this one.
     await().atMost(Duration.ofMinutes(2)).until(() -> "BigQueryError".equals(record("run-1").reason()));
     Pod second = pod(job, "run-1-b");
-    finish(second, 0, summary(RunSummary.SUCCEEDED, null, 1));
+    finish(second, 0, summary(RunSummary.SUCCEEDED, null, 1), NOW.plusSeconds(15));
     complete(job);
 
     await().atMost(Duration.ofMinutes(2)).until(() -> FinishedRuns.recorded(
@@ -126,10 +126,14 @@ class RetriedJobAttackProbeTest {
   }
 
   private void finish(Pod pod, int exitCode, String message) {
+    finish(pod, exitCode, message, NOW);
+  }
+
+  private void finish(Pod pod, int exitCode, String message, Instant finishedAt) {
     pod.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
         .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
             .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed"
-                : "Error").withMessage(message).withFinishedAt(NOW.toString()).endTerminated().endState().build())
+                : "Error").withMessage(message).withFinishedAt(finishedAt.toString()).endTerminated().endState().build())
         .build());
     client.resource(pod).updateStatus();
   }
