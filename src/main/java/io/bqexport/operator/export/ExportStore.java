@@ -10,7 +10,9 @@ import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -34,7 +36,53 @@ public final class ExportStore {
   private ExportStore() {}
 
   public static ItemStore<BigQueryExport> create(KubernetesSerialization serialization) {
-    return new PackedItemStore<>(BigQueryExport.class, serialization, FIELDS, sample(), ExportStore::dropUnread);
+    return new PackedItemStore<>(BigQueryExport.class, serialization, FIELDS, sample(), ExportStore::dropUnread,
+        ExportStore::runsOnFirstUse);
+  }
+
+  /**
+   * The export with its run records unpacked only when first used. JOSDK reads an export from the store when it
+   * queues its reconcile and again when the reconcile runs; at start it queues one for every export, and with their
+   * run records unpacked (about 27 KiB each) 10,000 queued exports filled the chart's heap.
+   */
+  static BigQueryExport runsOnFirstUse(BigQueryExport export, Supplier<BigQueryExport> again) {
+    BigQueryExportStatus s = export.getStatus();
+    if (s == null || s.runs() == null || s.runs().isEmpty()) {
+      return export;
+    }
+    export.setStatus(new BigQueryExportStatus(s.observedGeneration(), s.conditions(), s.credentials(),
+        s.exportedThrough(), s.missingHours(), s.lastRun(), s.lastSuccessfulRun(),
+        new OnFirstUse<>(() -> again.get().getStatus().runs()), s.schemaDrift(), s.lastRunNow(),
+        s.quarantinedHours(), s.integrity(), s.transfer()));
+    return export;
+  }
+
+  /** A list made when first read. */
+  static final class OnFirstUse<T> extends AbstractList<T> {
+    private Supplier<List<T>> source;
+    private List<T> list;
+
+    OnFirstUse(Supplier<List<T>> source) {
+      this.source = source;
+    }
+
+    private synchronized List<T> list() {
+      if (list == null) {
+        list = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(source.get()));
+        source = null;
+      }
+      return list;
+    }
+
+    @Override
+    public T get(int index) {
+      return list().get(index);
+    }
+
+    @Override
+    public int size() {
+      return list().size();
+    }
   }
 
   /** For the backfill controller's informer of exports: packed too, without the run history. */

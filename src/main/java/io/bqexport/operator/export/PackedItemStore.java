@@ -38,7 +38,17 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
   private final KubernetesSerialization serialization;
   private final List<String[]> kept;
   private final Consumer<R> dropUnread;
+  private final Reader<R> reader;
   private final byte[] dictionary;
+
+  /** Finishes an object read from the store; may defer a bulky part until it is used. */
+  interface Reader<R> {
+    /**
+     * @param unpacked the object as unpacked
+     * @param again unpacks the same stored bytes once more, for a part deferred until first use
+     */
+    R read(R unpacked, java.util.function.Supplier<R> again);
+  }
 
   /**
    * @param fields the dotted paths kept besides namespace, name and resourceVersion, e.g. "status.conditions"
@@ -48,6 +58,13 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
    */
   PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields, HasMetadata sample,
       Consumer<R> dropUnread) {
+    this(type, serialization, fields, sample, dropUnread, (unpacked, again) -> unpacked);
+  }
+
+  /** @param reader finishes each object handed out by {@link #get} and {@link #values} */
+  PackedItemStore(Class<R> type, KubernetesSerialization serialization, List<String> fields, HasMetadata sample,
+      Consumer<R> dropUnread, Reader<R> reader) {
+    this.reader = reader;
     this.type = type;
     this.dropUnread = dropUnread;
     this.serialization = serialization;
@@ -79,7 +96,7 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   @Override
   public Stream<R> values() {
-    return items.values().stream().map(this::unpack);
+    return items.values().stream().map(this::read);
   }
 
   @Override
@@ -89,7 +106,11 @@ final class PackedItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   @Override
   public R get(String key) {
-    return unpack(items.get(key));
+    return read(items.get(key));
+  }
+
+  private R read(byte[] packed) {
+    return packed == null ? null : reader.read(unpack(packed), () -> unpack(packed));
   }
 
   /** Initial add events go out page by page: the informer cannot wait for a complete list of packed objects. */

@@ -19,9 +19,15 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.GraphLayout;
 
 /** The packed export store under a real fabric8 informer against the Kubernetes API stand-in. */
 class ExportStoreTest {
+  static {
+    // Records' field offsets are not available through Unsafe; JOL finds them another way.
+    System.setProperty("jol.magicFieldOffset", "true");
+  }
+
   private static final String NS = "analytics";
 
   private KubernetesStandIn kubernetes;
@@ -94,6 +100,32 @@ class ExportStoreTest {
     assertThat(handed).isNotEmpty().allSatisfy(e -> assertThat(e.getStatus()).isNull());
     assertThat(informer.getIndexer().byIndex("secrets", NS + "/" + ExportFixtures.GOOGLE_SECRET))
         .singleElement().satisfies(e -> assertThat(e.getStatus()).isEqualTo(live.getStatus()));
+  }
+
+  @Test
+  void anExportReadFromTheStoreUnpacksItsRunRecordsOnlyWhenFirstUsed() {
+    BigQueryExport export = ExportFixtures.export(NS, "queued", null);
+    export.getMetadata().setResourceVersion("7");
+    List<RunRecord> runs = IntStream.range(0, 24).mapToObj(i -> new RunRecord("queued-294114" + (10 + i),
+        "queued-294114" + (10 + i) + "-x7k2p", "Scheduled", "2026-11-28T0" + (i % 10) + ":00:03Z",
+        "2026-11-28T0" + (i % 10) + ":01:41Z", "Succeeded", 1L, 4200L + i, "2026-11-28T0" + (i % 10) + ":00:00Z",
+        0L, 0L, null, null, null, null)).toList();
+    BigQueryExportStatus status = new BigQueryExportStatus(1L, List.of(), null, "2026-11-28T09:00:00Z", 0L,
+        runs.get(0), runs.get(0), runs, null, null, null, null);
+    export.setStatus(status);
+    store.put(Cache.metaNamespaceKeyFunc(export), export); // hands the informer's object on without its status
+
+    // What JOSDK holds for each queued reconcile: the export as read, its run records not yet used.
+    BigQueryExport queued = store.get(Cache.metaNamespaceKeyFunc(export));
+    // The store (its packed bytes, its serializer) is held anyway: only what the read export adds counts.
+    long queuedBytes = GraphLayout.parseInstance(queued).subtract(GraphLayout.parseInstance(store)).totalSize();
+    assertThat(queued.getStatus().runs()).isEqualTo(runs); // first use
+    long usedBytes = GraphLayout.parseInstance(queued).subtract(GraphLayout.parseInstance(store)).totalSize();
+    assertThat(queuedBytes).as("held before the runs are used, against %d after", usedBytes)
+        .isLessThan(usedBytes / 2);
+    assertThat(queued.getStatus()).isEqualTo(status);
+    assertThat(kubernetes.client().getKubernetesSerialization().asJson(queued.getStatus()))
+        .isEqualTo(kubernetes.client().getKubernetesSerialization().asJson(status));
   }
 
   /** The backfill controller's copy: the status but its run history. */
