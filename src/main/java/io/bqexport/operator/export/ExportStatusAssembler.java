@@ -149,8 +149,10 @@ public final class ExportStatusAssembler {
       conditions.set(ConditionType.DATA_FRESH, true, freshness.lag().isZero() && exportedThrough == null
           ? Reasons.NOTHING_DUE_YET : Reasons.FRESH, freshness.lag().isZero() && exportedThrough == null
           ? "No hour is due yet; the first is due at " + freshness.reevaluateAt() + "."
-          : "Exported through " + (exportedThrough == null ? freshness.dueThrough() : exportedThrough)
-              + "; hours are due through " + freshness.dueThrough() + ".");
+          : "Exported through " + (exportedThrough == null ? "nothing yet (startFrom "
+              + ExporterConfigMap.startFrom(export, now) + ")" : exportedThrough) + "; hours are due through "
+              + freshness.dueThrough() + (exportedThrough == null ? ", within spec.freshnessThreshold ("
+              + export.getSpec().freshnessThreshold() + ")" : "") + ".");
     } else {
       conditions.set(ConditionType.DATA_FRESH, false, Reasons.STALE, "Exported through "
           + (exportedThrough == null ? "nothing yet (startFrom " + ExporterConfigMap.startFrom(export, now) + ")"

@@ -260,6 +260,18 @@ class ExportStatusAssemblerTest {
   }
 
   @Test
+  void nothingExportedYetButWithinTheThresholdIsFreshAndSaysNothingIsExported() {
+    BigQueryExport export = export();
+    export.setSpec(withStartFrom(export.getSpec(), "2026-11-28T09:00:00Z"));
+
+    BigQueryExportStatus status = assembler.assemble(export, seen(export, VALIDATED, List.of(), null), NOW);
+
+    assertCondition(status, ConditionType.DATA_FRESH, "True", Reasons.FRESH, "Exported through nothing yet"
+        + " (startFrom 2026-11-28T09:00:00Z); hours are due through 2026-11-28T10:00:00Z, within"
+        + " spec.freshnessThreshold (2h).");
+  }
+
+  @Test
   void nothingExportedAndNoRunYetSaysSoInTheStaleMessage() {
     BigQueryExport export = export();
 
