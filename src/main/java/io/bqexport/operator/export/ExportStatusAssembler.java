@@ -13,7 +13,6 @@ import io.bqexport.operator.status.Conditions;
 import io.bqexport.operator.status.Problem;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
@@ -285,18 +284,9 @@ public final class ExportStatusAssembler {
       return observed;
     }
     return observed.stream().filter(run -> run.record().completionTime() == null || recorded.stream()
-        .noneMatch(r -> !r.job().equals(run.record().job()) && instant(r.completionTime())
+        .noneMatch(r -> !r.job().equals(run.record().job()) && RunHistory.instant(r.completionTime())
             .filter(t -> t.isAfter(Instant.parse(run.record().completionTime()))).isPresent()))
         .toList();
-  }
-
-  /** A recorded time, or none when it is no instant: status.runs can be edited and the CRD checks no format. */
-  private static Optional<Instant> instant(String time) {
-    try {
-      return time == null ? Optional.empty() : Optional.of(Instant.parse(time));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 
   /** The summary of the run that finished last: its exportedThrough is the ledger's watermark at that time. */

@@ -12,6 +12,7 @@ import io.bqexport.bigquery.CredentialProbe;
 import io.bqexport.bigquery.ServiceAccountKeyInfo;
 import io.bqexport.exporter.RunSummary;
 import io.bqexport.testing.ExportFixtures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +79,24 @@ class RunOrderAttackProbeTest {
 
     assertThat(next.exportedThrough()).isEqualTo("2026-11-28T11:00:00Z");
     assertThat(next.runs()).extracting(RunRecord::job).contains("product-events-2", "product-events-1");
+  }
+
+  /** The same edited record as the export's last success: the metrics skip its timestamp, the reconcile goes on. */
+  @Test
+  void aMalformedLastSuccessCompletionTimeDoesNotFailTheMetrics() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BigQueryExportStatus previous = previous("2026-11-28T10:00:00Z",
+        List.of(record("product-events-1", "2026-11-28T11:05:00Z", "yesterday")), null);
+    BigQueryExport export = export(previous);
+    RunHistory.Run running = new RunHistory.Run(new RunRecord("product-events-2", null, "Scheduled",
+        "2026-11-28T12:05:00Z", null, RunHistory.RUNNING, null, null, null, null, null, null, null), Optional.empty());
+
+    BigQueryExportStatus next = assemble(previous, running);
+    new ExportMetrics(registry).record(export, next, List.of(running), NOW);
+
+    assertThat(next.lastSuccessfulRun().job()).isEqualTo("product-events-1");
+    assertThat(registry.find("bqexport_export_lag_seconds").gauge()).isNotNull();
+    assertThat(registry.find("bqexport_export_last_success_timestamp_seconds").gauge()).isNull();
   }
 
   /**
