@@ -61,10 +61,8 @@ public final class ExportMetrics {
         export.getSpec().availabilityDelay(), export.getSpec().freshnessThreshold(), now);
     gauge("bqexport_export_lag_seconds", tags, lag, key).set(f.lag().toSeconds());
     RunRecord success = status.lastSuccessfulRun();
-    if (success != null && success.completionTime() != null) {
-      gauge("bqexport_export_last_success_timestamp_seconds", tags, lastSuccess, key)
-          .set(Instant.parse(success.completionTime()).getEpochSecond());
-    }
+    RunHistory.instant(success == null ? null : success.completionTime()).ifPresent(at ->
+        gauge("bqexport_export_last_success_timestamp_seconds", tags, lastSuccess, key).set(at.getEpochSecond()));
     verificationLag(export, status, tags, key, now);
     for (RunHistory.Run run : runs) {
       RunRecord r = run.record();

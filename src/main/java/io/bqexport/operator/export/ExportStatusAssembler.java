@@ -286,8 +286,8 @@ public final class ExportStatusAssembler {
       return observed;
     }
     return observed.stream().filter(run -> run.record().completionTime() == null || recorded.stream()
-        .noneMatch(r -> !r.job().equals(run.record().job()) && r.completionTime() != null
-            && Instant.parse(r.completionTime()).isAfter(Instant.parse(run.record().completionTime()))))
+        .noneMatch(r -> !r.job().equals(run.record().job()) && RunHistory.instant(r.completionTime())
+            .filter(t -> t.isAfter(Instant.parse(run.record().completionTime()))).isPresent()))
         .toList();
   }
 

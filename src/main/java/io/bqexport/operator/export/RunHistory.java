@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -46,6 +48,15 @@ public final class RunHistory {
         .sorted(Comparator.comparing((RunRecord r) -> r.startTime() == null ? "" : r.startTime()).reversed()
             .thenComparing(RunRecord::job, Comparator.reverseOrder()))
         .limit(limit).toList();
+  }
+
+  /** A record's time, or none when it is no instant: status.runs can be edited and the CRD checks no format. */
+  static Optional<Instant> instant(String time) {
+    try {
+      return time == null ? Optional.empty() : Optional.of(Instant.parse(time));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** The Job has finished: Complete or Failed. */
