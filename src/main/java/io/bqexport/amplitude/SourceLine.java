@@ -79,6 +79,11 @@ public final class SourceLine {
     return utf8 == null || problem() != null ? null : utf8;
   }
 
+  /** The line's length as read: bytes, or chars for a line made from text. Does not check the line. */
+  public int length() {
+    return utf8 != null ? utf8.length : text == null ? 0 : text.length();
+  }
+
   /** "file 123/123_2026-11-28_17#0.json.gz line 42", for error messages. */
   public String location() {
     return "file " + file + " line " + lineNumber;

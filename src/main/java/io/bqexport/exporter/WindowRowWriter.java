@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * IDs) into a load job: line by line, never holding the hour.
  * Mapping (JSON parse and re-serialization) is the costly step, so batches of lines are mapped on a small pool while
  * this thread keeps reading; results are written strictly in source order, and at most {@code 2 x threads} batches
- * are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Bad
+ * (of at most 256 lines or 1 MiB) are in flight, so memory stays bounded (a few MB, whatever the node's core count) however large the window. Bad
  * lines of every kind (not JSON, not an object, a value BigQuery would reject that cannot be repaired) are skipped up
  * to maxBadRecords per window; one more fails the window. Messages name the file, line and column, never the text.
  * Events the filter drops are counted, never mapped.
@@ -40,6 +40,11 @@ final class WindowRowWriter implements RowWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowRowWriter.class);
   private static final int BATCH = 256;
+  /**
+   * A batch is also cut at this many bytes of lines: with 256 events of 50 KB a batch, the batches in flight (raw and
+   * mapped) outgrew the pod's 128 MiB heap. Bounded so, they hold about 2 x (2 x threads + 1) MiB at most.
+   */
+  static final int BATCH_BYTES = 1 << 20;
   /** Beyond a few mappers the single reader and uploader are the limit; more would only hold more batches. */
   private static final int MAX_THREADS = 4;
 
@@ -104,11 +109,14 @@ final class WindowRowWriter implements RowWriter {
     try (LineSource lines = source.open(window)) {
       stats.markHoursWithoutData(lines.hoursWithoutData(), window.hourList());
       List<SourceLine> batch = new ArrayList<>(BATCH);
+      long batchBytes = 0;
       for (SourceLine line = lines.next(); line != null; line = lines.next()) {
         batch.add(line);
-        if (batch.size() == BATCH) {
+        batchBytes += line.length();
+        if (batch.size() == BATCH || batchBytes >= BATCH_BYTES) {
           submit(pool, inFlight, batch);
           batch = new ArrayList<>(BATCH);
+          batchBytes = 0;
           if (inFlight.size() >= 2 * threads) {
             write(take(inFlight), out, stats);
           }

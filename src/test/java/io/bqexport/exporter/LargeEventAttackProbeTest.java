@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,9 +21,6 @@ class LargeEventAttackProbeTest {
   private static final int EVENTS = 1_600;
 
   @Test
-  @Disabled("BREAK: OutOfMemoryError: Java heap space with 50 KB events (an 80 MB hour), with the pod's options and "
-      + "main's alike (20 KB lines pass): WindowRowWriter batches 256 lines by count, not bytes, and keeps up to "
-      + "2 x threads batches in flight plus the one it fills (WindowRowWriter.java:42, :109-113)")
   void anHourOfFiftyKilobyteEventsIsExportedWithThePodsJvmOptions() throws Exception {
     LargeEventsSource events = new LargeEventsSource(hour(10), EVENTS, 400, 50_000);
     try (ExporterHarness h = new ExporterHarness(events)) {
