@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 
 /** Turns what one reconcile observed into the complete status of a BigQueryExport. The only place that sets it. */
 public final class ExportStatusAssembler {
+  /** How far ahead of this clock another's recorded time may be and still count (the API server's clock). */
+  private static final java.time.Duration SKEW = java.time.Duration.ofMinutes(5);
   /** Failures that clear up by themselves; everything else needs a person. */
   private static final Set<String> TRANSIENT = Set.of(Reasons.DESTINATION_UNAVAILABLE, Reasons.SOURCE_UNAVAILABLE,
       Reasons.UNEXPECTED_RESPONSE, Reasons.VALIDATION_TIMED_OUT);
@@ -128,7 +130,7 @@ public final class ExportStatusAssembler {
         ? RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit())
         : transferSeen ? transfer.records(export.getSpec().historyLimit())
         : previous.runs() == null ? List.of() : previous.runs();
-    List<RunHistory.Run> current = notSuperseded(seen.runs(), previous.runs());
+    List<RunHistory.Run> current = notSuperseded(seen.runs(), previous.runs(), now);
     String exportedThrough = transfer == null ? latestSummary(current).map(RunSummary::exportedThrough)
         .filter(t -> t != null).orElse(previous.exportedThrough())
         : transferSeen ? transfer.loadedThrough(ExporterConfigMap.startFrom(export, now)).map(Instant::toString).orElse(null) : previous.exportedThrough();
@@ -281,14 +283,29 @@ public final class ExportStatusAssembler {
    * midway through labelling): its summary must not take exportedThrough, the quarantine or verifiedThrough back to
    * what they were when it finished.
    */
-  private static List<RunHistory.Run> notSuperseded(List<RunHistory.Run> observed, List<RunRecord> recorded) {
+  private static List<RunHistory.Run> notSuperseded(List<RunHistory.Run> observed, List<RunRecord> recorded,
+      Instant now) {
     if (recorded == null) {
       return observed;
     }
-    return observed.stream().filter(run -> run.record().completionTime() == null || recorded.stream()
-        .noneMatch(r -> !r.job().equals(run.record().job()) && RunHistory.instant(r.completionTime())
-            .filter(t -> t.isAfter(Instant.parse(run.record().completionTime()))).isPresent()))
-        .toList();
+    return observed.stream().filter(run -> recorded.stream()
+        .noneMatch(r -> !r.job().equals(run.record().job()) && finishedAfter(r, run.record(), now))).toList();
+  }
+
+  /**
+   * Whether {@code recorded} finished after {@code run}. Completion times have whole seconds: in the same second the
+   * one started later counts as later. A time that is no time, or later than now (an edited status, a skewed
+   * clock), counts as nothing: it would hold every new run back for as long as it stays in the history.
+   */
+  private static boolean finishedAfter(RunRecord recorded, RunRecord run, Instant now) {
+    Optional<Instant> done = RunHistory.instant(recorded.completionTime()).filter(t -> !t.isAfter(now.plus(SKEW)));
+    Optional<Instant> runDone = RunHistory.instant(run.completionTime());
+    if (done.isEmpty() || runDone.isEmpty()) {
+      return false;
+    }
+    int order = done.get().compareTo(runDone.get());
+    return order > 0 || order == 0 && RunHistory.instant(recorded.startTime()).flatMap(start -> RunHistory
+        .instant(run.startTime()).map(start::isAfter)).orElse(false);
   }
 
   /** The summary of the run that finished last: its exportedThrough is the ledger's watermark at that time. */
