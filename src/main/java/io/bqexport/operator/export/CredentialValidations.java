@@ -179,7 +179,11 @@ public final class CredentialValidations implements AutoCloseable {
             c.type().equals(io.bqexport.operator.status.ConditionType.CREDENTIALS_VALID) && c.isTrue())) {
       return Optional.empty();
     }
-    Instant validatedAt = Instant.parse(status.credentials().validatedAt());
+    Optional<Instant> validatedTime = RunHistory.instant(status.credentials().validatedAt());
+    if (validatedTime.isEmpty()) {
+      return Optional.empty(); // no time (an edited status): validate again rather than fail every reconcile
+    }
+    Instant validatedAt = validatedTime.get();
     Instant retryAt = validatedAt.plus(interval(export));
     if (!now.isBefore(retryAt)) {
       return Optional.empty();

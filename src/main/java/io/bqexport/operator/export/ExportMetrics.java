@@ -57,7 +57,7 @@ public final class ExportMetrics {
     String key = export.getMetadata().getNamespace() + "/" + export.getMetadata().getName();
     // Also before the first success: an export that never exported anything is the laggiest of all.
     Freshness f = Freshness.of(ExporterConfigMap.startFrom(export, now),
-        status.exportedThrough() == null ? null : Instant.parse(status.exportedThrough()),
+        RunHistory.instant(status.exportedThrough()).orElse(null),
         export.getSpec().availabilityDelay(), export.getSpec().freshnessThreshold(), now);
     gauge("bqexport_export_lag_seconds", tags, lag, key).set(f.lag().toSeconds());
     RunRecord success = status.lastSuccessfulRun();

@@ -131,11 +131,13 @@ public final class ExportStatusAssembler {
         : transferSeen ? transfer.records(export.getSpec().historyLimit())
         : previous.runs() == null ? List.of() : previous.runs();
     List<RunHistory.Run> current = notSuperseded(seen.runs(), previous.runs(), now);
+    // A previous value that is no time (an edited status) counts as nothing exported, rather than failing here.
     String exportedThrough = transfer == null ? latestSummary(current).map(RunSummary::exportedThrough)
-        .filter(t -> t != null).orElse(previous.exportedThrough())
+        .filter(t -> t != null).orElse(RunHistory.instant(previous.exportedThrough()).isPresent()
+            ? previous.exportedThrough() : null)
         : transferSeen ? transfer.loadedThrough(ExporterConfigMap.startFrom(export, now)).map(Instant::toString).orElse(null) : previous.exportedThrough();
     Freshness freshness = Freshness.of(ExporterConfigMap.startFrom(export, now),
-        exportedThrough == null ? null : Instant.parse(exportedThrough), export.getSpec().availabilityDelay(),
+        RunHistory.instant(exportedThrough).orElse(null), export.getSpec().availabilityDelay(),
         export.getSpec().freshnessThreshold(), now);
     RunRecord lastRun = runs.isEmpty() ? previous.lastRun() : runs.get(0);
     RunRecord lastSuccess = runs.stream().filter(r -> RunSummary.SUCCEEDED.equals(r.result())).findFirst()

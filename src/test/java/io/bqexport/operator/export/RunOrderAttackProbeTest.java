@@ -98,6 +98,28 @@ class RunOrderAttackProbeTest {
     assertThat(registry.find("bqexport_export_last_success_timestamp_seconds").gauge()).isNull();
   }
 
+  /** An exportedThrough edited into the status that is no time fails neither the status nor the metrics. */
+  @Test
+  void aMalformedExportedThroughCountsAsNothingExported() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BigQueryExportStatus previous = previous("last tuesday",
+        List.of(record("product-events-1", "2026-11-28T11:05:00Z", "2026-11-28T11:06:00Z")), null);
+    RunHistory.Run running = new RunHistory.Run(new RunRecord("product-events-2", null, "Scheduled",
+        "2026-11-28T12:05:00Z", null, RunHistory.RUNNING, null, null, null, null, null, null, null), Optional.empty());
+
+    BigQueryExportStatus next = assemble(previous, running);
+    new ExportMetrics(registry).record(export(previous), previous, List.of(running), NOW);
+
+    assertThat(next.exportedThrough()).isNull();
+    assertThat(next.conditions()).filteredOn(c -> c.type().equals("DataFresh")).singleElement()
+        .satisfies(c -> assertThat(c.message()).startsWith("Exported through nothing yet"));
+    SimpleMeterRegistry nothingExported = new SimpleMeterRegistry();
+    new ExportMetrics(nothingExported).record(export(previous), previous(null, previous.runs(), null),
+        List.of(running), NOW);
+    assertThat(registry.find("bqexport_export_lag_seconds").gauge().value()).isPositive()
+        .isEqualTo(nothingExported.find("bqexport_export_lag_seconds").gauge().value());
+  }
+
   /**
    * A recorded run whose completionTime lies in the future (edited, or written by a skewed clock) supersedes every
    * newly finished run: exportedThrough stalls and DataFresh goes stale until that record leaves the history.
