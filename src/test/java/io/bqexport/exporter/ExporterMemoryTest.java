@@ -31,6 +31,7 @@ class ExporterMemoryTest {
       Process child = new ProcessBuilder(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xms96m", "-Xmx96m", "-Xmn48m", "-XX:SurvivorRatio=2", "-XX:TargetSurvivorRatio=90", "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
           "-XX:+ExitOnOutOfMemoryError",
           "-cp", System.getProperty("java.class.path"),
           "io.bqexport.cli.BqExportCommand", "export", "--config", config.toString(), "--now", hour(13).toString()))
