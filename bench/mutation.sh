@@ -54,14 +54,14 @@ $B.BackfillPinnedConfigTest,$B.BackfillConditionsTest}" ;;
 # have thorough unit tests, but every end-to-end run maps rows too: PIT runs all covering tests on a surviving mutant,
 # so each (equivalent) survivor of StreamingEventMapper's screens cost a pass over the exporter runs. A part is
 # "name|classes|classes left to another part|tests"; its report is target/pit-reports/<package>/<name>.
-B=io.bqexport.bigquery
-MAPPERS="$B.EventMapper*,$B.StreamingEventMapper*,$B.BigQueryTimestamps*,$B.LoneSurrogates*,$B.MergeIdMapper*,\
-$B.JobFailures*,$B.ErrorText*,$B.JobLabels*"
+G=io.bqexport.bigquery
+MAPPERS="$G.EventMapper*,$G.StreamingEventMapper*,$G.BigQueryTimestamps*,$G.LoneSurrogates*,$G.MergeIdMapper*,\
+$G.JobFailures*,$G.ErrorText*,$G.JobLabels*"
 parts_for() {
   case "$1" in
-    bigquery) echo "mappers|$MAPPERS||$B.EventMapperTest,$B.EventMapperEquivalenceTest,$B.BytePathAttackProbeTest,\
-$B.BigQueryTimestampsTest,$B.JobFailuresTest,$B.ErrorTextTest,$B.JobLabelsTest,$B.MergeIdMapperTest"
-      echo "emulator|$B.*|,$MAPPERS|$(tests_for bigquery)" ;;
+    bigquery) echo "mappers|$MAPPERS||$G.EventMapperTest,$G.EventMapperEquivalenceTest,$G.BytePathAttackProbeTest,\
+$G.BigQueryTimestampsTest,$G.JobFailuresTest,$G.ErrorTextTest,$G.JobLabelsTest,$G.MergeIdMapperTest"
+      echo "emulator|$G.*|,$MAPPERS|$(tests_for bigquery)" ;;
     *) echo "all|io.bqexport.$1.*||$(tests_for "$1")" ;;
   esac
 }
