@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelectorBuilder;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An export's runs without caching its history: the Job informer holds only Jobs not labelled
@@ -20,7 +23,8 @@ import java.util.Map;
  * A finished Job's Pods are read once (a list by its job-name label) while its record goes into status.runs; once
  * the status holds it, the Job is labelled and leaves the cache. A run that finished while the operator was down is
  * still unlabelled after the restart and recorded then. Records merge by Job name, so a crash between the status
- * write and the label records nothing twice.
+ * write and the label records nothing twice. A Job labelled here is skipped until the informer drops it: another
+ * export event can start a reconcile before the informer sees the label, and would list its Pods again.
  */
 final class FinishedRuns {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FinishedRuns.class);
@@ -31,8 +35,17 @@ final class FinishedRuns {
   static final String JOB_NAME_LABEL = "job-name";
   private static final String RECORDED_PATCH = "{\"metadata\":{\"labels\":{\"" + ExportLabels.RUN_RECORDED
       + "\":\"true\"}}}";
+  /** Enough for every Job labelled while the informer catches up; forgetting an older one costs one Pod list. */
+  private static final int RECENTLY_LABELLED = 1024;
 
   private final KubernetesClient client;
+  private final Set<String> recentlyLabelled = Collections.synchronizedSet(Collections.newSetFromMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > RECENTLY_LABELLED;
+        }
+      }));
 
   FinishedRuns(KubernetesClient client) {
     this.client = client;
@@ -44,7 +57,7 @@ final class FinishedRuns {
    * server ignores the selectors).
    */
   List<RunHistory.Run> observe(Collection<Job> jobs, Collection<Pod> cachedPods) {
-    return jobs.stream().filter(job -> !recorded(job))
+    return jobs.stream().filter(job -> !recorded(job) && !recentlyLabelled.contains(key(job)))
         .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) || retrying(job) ? podsOf(job)
             : cachedPods).get(0))
         .toList();
@@ -65,8 +78,8 @@ final class FinishedRuns {
         continue;
       }
       try {
-        client.batch().v1().jobs().inNamespace(namespace).withName(run.record().job())
-            .patch(PatchContext.of(PatchType.JSON_MERGE), RECORDED_PATCH);
+        recentlyLabelled.add(key(client.batch().v1().jobs().inNamespace(namespace).withName(run.record().job())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), RECORDED_PATCH)));
       } catch (KubernetesClientException e) {
         // Gone (404) needs no label; any other refusal (a webhook, RBAC lagging an upgrade) must not fail the
         // reconcile after its status write: the Job stays cached and the next reconcile labels it, and since the
@@ -83,6 +96,11 @@ final class FinishedRuns {
   static boolean recorded(Job job) {
     Map<String, String> labels = job.getMetadata().getLabels();
     return labels != null && labels.containsKey(ExportLabels.RUN_RECORDED);
+  }
+
+  /** By uid too: a Job re-created under the same name is another run. */
+  private static String key(Job job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName() + "/" + job.getMetadata().getUid();
   }
 
   private List<Pod> podsOf(Job job) {

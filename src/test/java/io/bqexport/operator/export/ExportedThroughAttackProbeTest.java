@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Attack on "everything computed from runs still works once finished Jobs leave the cache": the operator dies while
  * labelling a batch of recorded runs, after the newer one's label and before the older one's. After the restart
- * only the older run is observed; status.exportedThrough and quarantinedHours come from "the run that finished last"
- * among the observed runs, which is now the older one.
+ * only the older run is observed; status.exportedThrough and quarantinedHours must stay the newer run's, since a run
+ * superseded by a newer recorded one sets neither (ExportStatusAssembler.notSuperseded).
  */
 class ExportedThroughAttackProbeTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");

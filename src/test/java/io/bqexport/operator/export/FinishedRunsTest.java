@@ -101,6 +101,35 @@ class FinishedRunsTest {
     assertThat(scenario.get(EXPORT).getStatus().exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
   }
 
+  @Test
+  void aJobLabelledHereIsNotListedAgainFromAStaleCacheCopyButOneReCreatedUnderItsNameIs() {
+    scenario.create(scenario.export(EXPORT, START));
+    scenario.await(EXPORT, ConditionType.SCHEDULED, c -> c.isTrue());
+    scenario.stopOperator();
+    Job job = jobOfCronJob();
+    scenario.jobs.killWithoutMessage(job, NOW, "OOMKilled");
+    Job cached = client.batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE)
+        .withName(job.getMetadata().getName()).get();
+    FinishedRuns runs = new FinishedRuns(client);
+
+    List<RunHistory.Run> seen = runs.observe(List.of(cached), List.of());
+    assertThat(seen).singleElement().satisfies(r -> assertThat(r.record().reason()).isEqualTo("OOMKilled"));
+    runs.markRecorded(ExportScenario.NAMESPACE, seen);
+    awaitLabelled(job);
+    // A reconcile another event starts before the informer drops the Job still hands over the unlabelled copy.
+    int before = scenario.kubernetes.requests().size();
+    assertThat(runs.observe(List.of(cached), List.of())).isEmpty();
+    assertThat(scenario.kubernetes.requests().subList(before, scenario.kubernetes.requests().size())).isEmpty();
+
+    client.resource(cached).delete();
+    await().atMost(Duration.ofMinutes(2)).until(() -> client.batch().v1().jobs()
+        .inNamespace(ExportScenario.NAMESPACE).withName(job.getMetadata().getName()).get() == null);
+    Job again = jobOfCronJob();
+    scenario.jobs.killWithoutMessage(again, NOW, "DeadlineExceeded");
+    assertThat(runs.observe(List.of(client.resource(again).get()), List.of())).singleElement()
+        .satisfies(r -> assertThat(r.record().reason()).isEqualTo("DeadlineExceeded"));
+  }
+
   private RunRecord awaitRecorded(Job job) {
     await().atMost(Duration.ofMinutes(2)).until(() -> recordOf(job) != null
         && !RunHistory.RUNNING.equals(recordOf(job).result()));

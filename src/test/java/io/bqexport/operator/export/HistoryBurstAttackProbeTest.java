@@ -82,6 +82,8 @@ class HistoryBurstAttackProbeTest {
         scenario.kubernetes.requests().size());
     long podLists = afterRestart.stream().filter(r -> r.byOperator() && r.method().equals("GET")
         && r.path().contains("/pods?") && r.path().contains("job-name")).count();
+    // At most one each: a Job labelled in this reconcile is not listed again by a reconcile that starts before the
+    // informer sees its label.
     assertThat(podLists).as("one list per finished, unrecorded Job").isLessThanOrEqualTo(4);
 
     // Another restart: nothing is unrecorded, so no Pod list by job-name and no write at all.

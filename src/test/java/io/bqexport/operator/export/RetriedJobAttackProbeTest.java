@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Attack on "the operator caches no finished Pod": a Job retries (backoffLimit 2) in a new Pod. Where the API server
  * honours the Pod informer's field selector (the stand-in made to, here), a failed attempt's Pod leaves the cache
- * the moment it fails, while its Job still runs; once the Job finishes, the record takes the newest Pod only.
+ * the moment it fails, while its Job still runs. The status must still show the failed attempt while the Job
+ * retries, and count every attempt once the Job is recorded.
  */
 class RetriedJobAttackProbeTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:10:00Z");

@@ -67,7 +67,7 @@ class RunOrderAttackProbeTest {
         Optional.of(ExportCronJob.desired(export, "bqexport:test", false)), List.of(observed), null, null), NOW);
   }
 
-  /** An unparsable completionTime in status.runs (hand-edited status) fails every reconcile of the export. */
+  /** An unparsable completionTime in status.runs (hand-edited status) must not fail the export's reconciles. */
   @Test
   void aMalformedRecordedCompletionTimeDoesNotFailTheReconcile() {
     BigQueryExportStatus previous = previous("2026-11-28T10:00:00Z",
@@ -121,8 +121,8 @@ class RunOrderAttackProbeTest {
   }
 
   /**
-   * A recorded run whose completionTime lies in the future (edited, or written by a skewed clock) supersedes every
-   * newly finished run: exportedThrough stalls and DataFresh goes stale until that record leaves the history.
+   * A recorded run whose completionTime lies in the future (edited, or written by a skewed clock) must not supersede
+   * every newly finished run, which would stall exportedThrough until that record left the history.
    */
   @Test
   void aRecordedRunFinishingInTheFutureDoesNotStallExportedThrough() {
@@ -138,8 +138,7 @@ class RunOrderAttackProbeTest {
   /**
    * Two runs finished in the same second (a RunNow beside the scheduled run); the newer one (later start, later
    * watermark) was labelled recorded, the operator restarted before labelling the older one. Observed alone, the
-   * older run is not "superseded" (isAfter is false on equal times) and takes exportedThrough and the quarantine
-   * back.
+   * older run must count as superseded (same second, earlier start) and leave exportedThrough and the quarantine.
    */
   @Test
   void anOlderRunFinishedInTheSameSecondAsARecordedOneDoesNotMoveExportedThroughBack() {
