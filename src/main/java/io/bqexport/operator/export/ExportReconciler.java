@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -52,7 +51,6 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final ExportSecrets secrets;
   private final CredentialValidations validations;
   private final ChildApplier children;
-  private final KubernetesClient client;
   private final StatusEvents events;
   private final EventRecorder recorder;
   private final RunEvents runEvents;
@@ -66,6 +64,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final Duration transferPoll;
   private final Duration applyRetry;
   private final FinishedRuns finishedRuns;
+  private final RunNowStarter runNow;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
@@ -78,7 +77,6 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
       Clock clock, TransferDelivery transfers, Duration transferPoll, Duration applyRetry) {
-    this.client = client;
     this.validator = new ExportSpecValidator(allowEndpointOverrides, allowWorkloadIdentity);
     this.secrets = new ExportSecrets(client);
     this.validations = validations;
@@ -96,6 +94,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.transferPoll = transferPoll;
     this.applyRetry = applyRetry;
     this.finishedRuns = new FinishedRuns(client);
+    this.runNow = new RunNowStarter(client);
   }
 
   @Override
@@ -195,7 +194,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
         cronJob = Optional.of(children.apply(export, ExportCronJob.desired(export, exporterImage,
             gate.suspendsCronJob(export.getSpec().suspend())), cronJob));
-        runNowHandled = gate.startsRunNow() ? startRunNow(export, cronJob.get()).orElse(null) : null;
+        runNowHandled = gate.startsRunNow() ? runNow.start(export, cronJob.get()).orElse(null) : null;
       }
     } catch (ChildApplier.ApplyException e) {
       applyProblem = Problem.of(e.reason(), e.getMessage());
@@ -240,22 +239,6 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     recorder.forget(export);
     integrityEvents.forget(export);
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
-  }
-
-  private Optional<String> startRunNow(BigQueryExport export, CronJob cronJob) {
-    Optional<String> nonce = RunNow.pending(export);
-    nonce.ifPresent(n -> {
-      Job job = RunNow.job(export, cronJob, n);
-      job.getMetadata().setOwnerReferences(cronJob.getMetadata().getOwnerReferences());
-      try {
-        client.resource(job).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e; // 409: created by an earlier attempt of this reconcile
-        }
-      }
-    });
-    return nonce;
   }
 
   @Override
