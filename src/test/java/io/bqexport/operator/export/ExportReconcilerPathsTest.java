@@ -148,6 +148,22 @@ class ExportReconcilerPathsTest {
         .as("nothing written for an export being deleted").isNull();
   }
 
+  @Test
+  void theEventSourcesIndexExportsSoASecretOrChildFindsItsExport() {
+    BigQueryExport export = create(ExportFixtures.export(NS, "product-events", null));
+    var exports = controller.getEventSourceManager().getControllerEventSource();
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2))
+        .until(() -> exports.get(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(export))
+            .isPresent());
+
+    assertThat(exports.byIndex(ExportReconciler.SECRET_INDEX, NS + "/" + ExportFixtures.GOOGLE_SECRET))
+        .extracting(e -> e.getMetadata().getName()).containsExactly("product-events");
+    assertThat(exports.byIndex(ExportReconciler.LABEL_INDEX, ExportReconciler.labelIndexKey(export)))
+        .extracting(e -> e.getMetadata().getName()).containsExactly("product-events");
+    assertThat(controller.getEventSourceManager().getEventSourcesStream().map(es -> es.name()).toList())
+        .contains("referenced-secrets", "export-configmap", "export-cronjob", "export-job", "export-pod");
+  }
+
   private BigQueryExport create(BigQueryExport export) {
     return client.resource(export).create();
   }
