@@ -113,6 +113,15 @@ class PackedItemStoreTest {
   }
 
   @Test
+  void aChildWithAlmostNothingKeptPacksAndUnpacks() {
+    // {"metadata":{"namespace":"b","name":"a"}}: smaller than any buffer estimate made from its size.
+    Job tiny = new JobBuilder().withNewMetadata().withNamespace("b").withName("a").endMetadata().build();
+    String key = jobs.getKey(tiny);
+    jobs.put(key, tiny);
+    assertThat(jobs.get(key).getMetadata().getName()).isEqualTo("a");
+  }
+
+  @Test
   void initialAddEventsGoOutPageByPage() {
     assertThat(jobs.isFullState()).as("the informer must not wait for the complete list").isFalse();
   }
