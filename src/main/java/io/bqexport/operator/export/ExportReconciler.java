@@ -2,8 +2,6 @@ package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
-import io.bqexport.api.v1alpha1.Reasons;
-import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.OperatorSettings;
 import io.bqexport.operator.status.EventRecorder;
@@ -17,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -47,17 +44,13 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   static final String SECRET_INDEX = "bqexport.io/referenced-secrets";
   /** Exports by the value of their children's export label (a long name is hashed to fit 63 characters). */
   static final String LABEL_INDEX = "bqexport.io/export-label";
-  static final Duration MAX_REQUEUE = Duration.ofMinutes(10);
   static final Duration APPLY_RETRY = Duration.ofMinutes(1);
-  private static final Set<String> AUTH_FAILURES =
-      Set.of(Reasons.AMPLITUDE_AUTH_FAILED, Reasons.BIGQUERY_AUTH_FAILED, Reasons.PERMISSION_DENIED);
 
   private final ExportSpecValidator validator;
   private final ExportStatusAssembler statusAssembler = new ExportStatusAssembler();
   private final ExportSecrets secrets;
   private final CredentialValidations validations;
   private final ChildApplier children;
-  private final KubernetesClient client;
   private final StatusEvents events;
   private final EventRecorder recorder;
   private final RunEvents runEvents;
@@ -71,6 +64,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private final Duration transferPoll;
   private final Duration applyRetry;
   private final FinishedRuns finishedRuns;
+  private final RunNowStarter runNow;
 
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
@@ -83,7 +77,6 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   public ExportReconciler(KubernetesClient client, CredentialValidations validations, EventRecorder recorder,
       ExportMetrics metrics, String exporterImage, boolean allowEndpointOverrides, boolean allowWorkloadIdentity,
       Clock clock, TransferDelivery transfers, Duration transferPoll, Duration applyRetry) {
-    this.client = client;
     this.validator = new ExportSpecValidator(allowEndpointOverrides, allowWorkloadIdentity);
     this.secrets = new ExportSecrets(client);
     this.validations = validations;
@@ -101,6 +94,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     this.transferPoll = transferPoll;
     this.applyRetry = applyRetry;
     this.finishedRuns = new FinishedRuns(client);
+    this.runNow = new RunNowStarter(client);
   }
 
   @Override
@@ -112,9 +106,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     Instant now = clock.instant();
     List<Problem> problems = validator.validate(export.getSpec(), now);
     boolean transferService = problems.isEmpty() && export.getSpec().transferService();
-    if (export.hasFinalizer(TransferFinalizer.NAME) && (export.isMarkedForDeletion()
-        || (problems.isEmpty() && !transferService))) {
-      // Deleted, or switched back to Direct: the transfer configs go first.
+    if (releasesTransferConfigs(export, problems.isEmpty(), transferService)) {
       Optional<BigQueryExport> released = transferFinalizer.release(export, labelledSecrets(context),
           context.getClient(), now);
       if (released.isEmpty()) {
@@ -161,10 +153,15 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     if (seen.applyProblem() != null) {
       return control.rescheduleAfter(applyRetry);
     }
-    Duration requeue = requeueAfter(export, seen, now);
-    return problems.isEmpty() ? control.rescheduleAfter(seen.transfer() == null ? requeue : min(requeue, transferPoll))
-        : ExportSpecValidator.validAt(export.getSpec(), now).map(at -> control.rescheduleAfter(
-            min(Duration.between(now, at).plusSeconds(1), MAX_REQUEUE))).orElse(control);
+    return problems.isEmpty() ? control.rescheduleAfter(ExportRequeue.validSpec(export, seen.credentials(),
+        seen.transfer() == null ? null : transferPoll, now))
+        : ExportRequeue.invalidSpec(export.getSpec(), now).map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** Deleted, or switched back to Direct delivery (with a valid spec): the transfer configs go first. */
+  static boolean releasesTransferConfigs(BigQueryExport export, boolean validSpec, boolean transferService) {
+    return export.hasFinalizer(TransferFinalizer.NAME) && (export.isMarkedForDeletion()
+        || (validSpec && !transferService));
   }
 
   /** An invalid spec stops the runs of the last valid one: the CronJob is suspended, nothing else is touched. */
@@ -185,22 +182,19 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     List<RunHistory.Run> runs = finishedRuns.observe(context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
-        ? validations.current(export, observedSecrets, authFailedSinceValidation(export, runs)) : null;
-    boolean valid = credentials != null && credentials.result() != null && credentials.result().ok();
-    // A probe with no result to go on (after an operator restart nothing is in memory) may be of a changed spec
-    // or Secret too: an existing CronJob was last written for validated inputs, so it is left as it is.
-    boolean checkingChange = credentials != null && (credentials.changePending() || credentials.result() == null);
+        ? validations.current(export, observedSecrets, AuthFailedRuns.sinceValidation(export.getStatus(), runs))
+        : null;
+    CredentialGate gate = new CredentialGate(credentials);
 
     Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
     String runNowHandled = null;
     Problem applyProblem = null;
     try {
-      // While a changed spec or Secret is checked, the children keep the last validated configuration.
-      if (!(checkingChange && cronJob.isPresent())) {
+      if (!gate.keepsChildren(cronJob.isPresent())) {
         children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
         cronJob = Optional.of(children.apply(export, ExportCronJob.desired(export, exporterImage,
-            export.getSpec().suspend() || !valid || checkingChange), cronJob));
-        runNowHandled = valid && !checkingChange ? startRunNow(export, cronJob.get()).orElse(null) : null;
+            gate.suspendsCronJob(export.getSpec().suspend())), cronJob));
+        runNowHandled = gate.startsRunNow() ? runNow.start(export, cronJob.get()).orElse(null) : null;
       }
     } catch (ChildApplier.ApplyException e) {
       applyProblem = Problem.of(e.reason(), e.getMessage());
@@ -219,8 +213,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, false) : null;
-    boolean valid = credentials != null && credentials.result() != null && credentials.result().ok()
-        && !credentials.changePending();
+    boolean valid = new CredentialGate(credentials).validForTransfers();
     Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
     Problem applyProblem = null;
     try {
@@ -248,62 +241,10 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     metrics.forget(export.getMetadata().getNamespace(), export.getMetadata().getName());
   }
 
-  private Optional<String> startRunNow(BigQueryExport export, CronJob cronJob) {
-    Optional<String> nonce = RunNow.pending(export);
-    nonce.ifPresent(n -> {
-      Job job = RunNow.job(export, cronJob, n);
-      job.getMetadata().setOwnerReferences(cronJob.getMetadata().getOwnerReferences());
-      try {
-        client.resource(job).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e; // 409: created by an earlier attempt of this reconcile
-        }
-      }
-    });
-    return nonce;
-  }
-
-  /**
-   * A run that failed on credentials after the last validation means the credentials changed: check again. Recorded
-   * runs count too: their Jobs are no longer observed.
-   */
-  private static boolean authFailedSinceValidation(BigQueryExport export, List<RunHistory.Run> runs) {
-    String validatedAt = export.getStatus() == null || export.getStatus().credentials() == null ? null
-        : export.getStatus().credentials().validatedAt();
-    List<RunRecord> recorded = export.getStatus() == null || export.getStatus().runs() == null ? List.of()
-        : export.getStatus().runs();
-    return validatedAt != null && Stream.concat(recorded.stream(), runs.stream().map(RunHistory.Run::record))
-        .anyMatch(r -> r.reason() != null && AUTH_FAILURES.contains(r.reason()) && r.completionTime() != null
-            && r.completionTime().compareTo(validatedAt) > 0);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) < 0 ? a : b;
-  }
-
-  private static Duration requeueAfter(BigQueryExport export, ExportStatusAssembler.Observation seen, Instant now) {
-    Duration next = MAX_REQUEUE;
-    List<Instant> candidates = new ArrayList<>();
-    if (seen.credentials() != null && seen.credentials().retryAt() != null) {
-      candidates.add(seen.credentials().retryAt());
-    }
-    candidates.add(Freshness.of(ExporterConfigMap.startFrom(export, now), null, export.getSpec().availabilityDelay(),
-        export.getSpec().freshnessThreshold(), now).reevaluateAt());
-    for (Instant at : candidates) {
-      Duration d = Duration.between(now, at).plusSeconds(1);
-      if (!d.isNegative() && d.compareTo(next) < 0) {
-        next = d;
-      }
-    }
-    return next;
-  }
-
   @Override
   public List<EventSource<?, BigQueryExport>> prepareEventSources(EventSourceContext<BigQueryExport> context) {
     context.getPrimaryCache().addIndexer(SECRET_INDEX, ExportReconciler::referencedSecrets);
-    context.getPrimaryCache().addIndexer(LABEL_INDEX, e -> List.of(key(e.getMetadata().getNamespace(),
-        ChildNames.labelValue(e.getMetadata().getName()))));
+    context.getPrimaryCache().addIndexer(LABEL_INDEX, e -> List.of(labelIndexKey(e)));
     // Secrets are watched so a fixed or rotated Secret is picked up within seconds; only metadata is cached, and
     // only Secrets that opt in are listed at all, so no other Secret's data ever reaches the operator.
     var secretsConfig = InformerEventSourceConfiguration.from(Secret.class, BigQueryExport.class)
@@ -341,17 +282,25 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         .withFieldSelector(type == Pod.class ? FinishedRuns.UNFINISHED_PODS : null)
         .withItemStore(ExportChildStores.of(type, context.getClient().getKubernetesSerialization()))
         .withInformerListLimit(OperatorSettings.LIST_PAGE)
-        .withSecondaryToPrimaryMapper(child -> {
-          var labels = child.getMetadata().getLabels();
-          String export = labels == null ? null : labels.get(ExportLabels.EXPORT);
-          return export == null ? Set.of() : context.getPrimaryCache()
-              .byIndex(LABEL_INDEX, key(child.getMetadata().getNamespace(), export)).stream()
-              .map(ResourceID::fromResource).collect(Collectors.toSet());
-        })
+        .withSecondaryToPrimaryMapper(child -> labelIndexKey(child).map(key -> context.getPrimaryCache()
+            .byIndex(LABEL_INDEX, key).stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .orElse(Set.of()))
         .build(), context);
   }
 
-  private static Set<ResourceID> referencedSecretIds(BigQueryExport export) {
+  /** The export's key in {@link #LABEL_INDEX}. */
+  static String labelIndexKey(BigQueryExport export) {
+    return key(export.getMetadata().getNamespace(), ChildNames.labelValue(export.getMetadata().getName()));
+  }
+
+  /** The key in {@link #LABEL_INDEX} of the export a child is labelled with; empty for a child without the label. */
+  static Optional<String> labelIndexKey(HasMetadata child) {
+    var labels = child.getMetadata().getLabels();
+    return Optional.ofNullable(labels == null ? null : labels.get(ExportLabels.EXPORT))
+        .map(export -> key(child.getMetadata().getNamespace(), export));
+  }
+
+  static Set<ResourceID> referencedSecretIds(BigQueryExport export) {
     return referencedSecrets(export).stream().map(k -> new ResourceID(k.substring(k.indexOf('/') + 1),
         k.substring(0, k.indexOf('/')))).collect(Collectors.toSet());
   }

@@ -74,6 +74,42 @@ class ExportChildStoresTest {
     assertThat(RunNow.job(export, cronJob, "1700000000").getSpec().getTtlSecondsAfterFinished()).isEqualTo(86_400);
   }
 
+  @Test
+  void theObjectHandedToTheEventHandlersLosesWhatNoHandlerReads() {
+    var managed = List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder().withManager("kube").build());
+    Job job = run.job();
+    job.getMetadata().setManagedFields(managed);
+    stored(Job.class, job);
+    assertThat(job.getSpec()).isNull();
+    assertThat(job.getStatus()).isNull();
+    assertThat(job.getMetadata().getManagedFields()).isNull();
+    assertThat(job.getMetadata().getLabels()).as("labels map it to its export").isNotEmpty();
+
+    Pod pod = run.pod();
+    stored(Pod.class, pod);
+    assertThat(pod.getSpec()).isNull();
+    assertThat(pod.getStatus()).isNull();
+
+    cronJob.setStatus(new CronJobStatusBuilder().withLastScheduleTime("2026-11-28T09:05:00Z").build());
+    stored(CronJob.class, cronJob);
+    assertThat(cronJob.getSpec()).isNull();
+    assertThat(cronJob.getStatus()).isNull();
+
+    var configMap = ExporterConfigMap.desired(export, Instant.parse("2026-11-28T10:00:00Z"));
+    configMap.setBinaryData(Map.of("blob", "AAAA"));
+    stored(io.fabric8.kubernetes.api.model.ConfigMap.class, configMap);
+    assertThat(configMap.getData()).isNull();
+    assertThat(configMap.getBinaryData()).isNull();
+    assertThat(ExportChildStores.fields(io.fabric8.kubernetes.api.model.ConfigMap.class)).contains("data",
+        "binaryData", "metadata.annotations");
+  }
+
+  @Test
+  void onlyTheFourChildKindsHaveAStore() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExportChildStores.fields(
+        io.fabric8.kubernetes.api.model.Secret.class)).hasMessage("no pruned store for Secret");
+  }
+
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R stored(Class<R> type, R full) {
     full.getMetadata().setResourceVersion("17");
     ItemStore<R> store = ExportChildStores.of(type, SERIALIZATION);

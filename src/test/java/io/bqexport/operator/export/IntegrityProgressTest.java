@@ -64,6 +64,88 @@ class IntegrityProgressTest {
     assertThat(IntegrityProgress.next(next, List.of(), List.of(run))).as("nothing new: unchanged").isEqualTo(next);
   }
 
+  @Test
+  void aRunStartedWithTheOldestKnownOneIsStillNew() {
+    List<RunRecord> before = List.of(run("job-b", "pod-b", "2026-11-28T11:00:00Z", 2).record());
+    RunHistory.Run sameStart = run("job-a", "pod-a", "2026-11-28T11:00:00Z", 3);
+    assertThat(IntegrityProgress.newlyReported(before, List.of(sameStart), List.of(sameStart.record(),
+        before.get(0)))).containsExactly(sameStart);
+  }
+
+  @Test
+  void verifiedThroughComesFromTheLastFinishedRunThatSaysIt() {
+    RunHistory.Run says = runWith("job-a", summary(2, List.of(), "2026-11-27T10:00:00Z", "2026-11-28T10:30:00Z"));
+    RunHistory.Run silent = runWith("job-b", summary(0, List.of(), null, "2026-11-28T11:30:00Z"));
+    RunHistory.Run unfinished = runWith("job-c", summary(0, List.of(), "2026-11-27T23:00:00Z", null));
+    IntegrityStatus previous = new IntegrityStatus("2026-11-26T00:00:00Z", 1L, 0L, null, "2026-11-28T09:00:00Z");
+
+    assertThat(IntegrityProgress.next(previous, List.of(), List.of(says, silent, unfinished)).verifiedThrough())
+        .isEqualTo("2026-11-27T10:00:00Z");
+  }
+
+  @Test
+  void lastVerifiedAtMovesOnlyForwardAndOnlyForRunsThatVerified() {
+    IntegrityStatus previous = new IntegrityStatus(null, 1L, 0L, null, "2026-11-28T10:00:00Z");
+    RunHistory.Run nothingVerified = runWith("job-a", summary(0, List.of(), null, "2026-11-28T11:00:00Z"));
+    RunHistory.Run olderPod = runWith("job-b", summary(2, List.of(), null, "2026-11-28T09:00:00Z"));
+    RunHistory.Run newer = runWith("job-c", summary(1, List.of(), null, "2026-11-28T12:00:00Z"));
+
+    assertThat(IntegrityProgress.next(previous, List.of(nothingVerified), List.of()).lastVerifiedAt())
+        .isEqualTo("2026-11-28T10:00:00Z");
+    IntegrityStatus afterOlder = IntegrityProgress.next(previous, List.of(olderPod), List.of());
+    assertThat(afterOlder.lastVerifiedAt()).isEqualTo("2026-11-28T10:00:00Z");
+    assertThat(afterOlder.hoursVerified()).isEqualTo(3);
+    assertThat(IntegrityProgress.next(previous, List.of(newer), List.of()).lastVerifiedAt())
+        .isEqualTo("2026-11-28T12:00:00Z");
+    assertThat(IntegrityProgress.next(null, List.of(newer), List.of()).lastVerifiedAt())
+        .isEqualTo("2026-11-28T12:00:00Z");
+  }
+
+  @Test
+  void anyOneFigureMakesAStatusAndNoneKeepsThePreviousOne() {
+    assertThat(IntegrityProgress.next(null, List.of(), List.of())).isNull();
+    IntegrityStatus empty = new IntegrityStatus(null, 0L, 0L, null, null);
+    assertThat(IntegrityProgress.next(empty, List.of(), List.of())).isSameAs(empty);
+
+    RunHistory.Run throughOnly = runWith("job-a", summary(0, List.of(), "2026-11-27T10:00:00Z", "2026-11-28T10:30:00Z"));
+    assertThat(IntegrityProgress.next(null, List.of(), List.of(throughOnly)))
+        .isEqualTo(new IntegrityStatus("2026-11-27T10:00:00Z", 0L, 0L, null, null));
+
+    RunHistory.Run verifiedOnly = runWith("job-b", summary(2, List.of(), null, null));
+    assertThat(IntegrityProgress.next(null, List.of(verifiedOnly), List.of()))
+        .isEqualTo(new IntegrityStatus(null, 2L, 0L, null, null));
+
+    RunSummary.Repaired hour = new RunSummary.Repaired("2026-11-27T03:00:00Z", 5, 6, "2026-11-28T10:00:00Z");
+    RunHistory.Run repairedOnly = runWith("job-c", summary(0, List.of(hour), null, null));
+    assertThat(IntegrityProgress.next(null, List.of(repairedOnly), List.of())).isEqualTo(new IntegrityStatus(null,
+        0L, 1L, List.of(new RepairedHourStatus("2026-11-27T03:00:00Z", 5L, 6L, "2026-11-28T10:00:00Z")), null));
+
+    RunHistory.Run noRepairList = runWith("job-d", summary(1, null, null, null));
+    assertThat(IntegrityProgress.next(null, List.of(noRepairList), List.of()).hoursRepaired()).isZero();
+  }
+
+  @Test
+  void lastRepairsAreNewestRepairFirstThenLatestHour() {
+    RunSummary.Repaired earlyHourRepairedLate = new RunSummary.Repaired("2026-11-27T01:00:00Z", 1, 2,
+        "2026-11-28T12:00:00Z");
+    RunSummary.Repaired lateHourRepairedEarly = new RunSummary.Repaired("2026-11-27T09:00:00Z", 1, 2,
+        "2026-11-28T08:00:00Z");
+    RunSummary.Repaired sameTimeLaterHour = new RunSummary.Repaired("2026-11-27T05:00:00Z", 1, 2,
+        "2026-11-28T12:00:00Z");
+    RunSummary.Repaired noTime = new RunSummary.Repaired("2026-11-27T10:00:00Z", 1, 2, null);
+    RunHistory.Run run = runWith("job-a", summary(4, List.of(lateHourRepairedEarly, noTime, earlyHourRepairedLate,
+        sameTimeLaterHour), null, null));
+
+    assertThat(IntegrityProgress.next(null, List.of(run), List.of()).lastRepairs())
+        .extracting(RepairedHourStatus::hour).containsExactly("2026-11-27T05:00:00Z", "2026-11-27T01:00:00Z",
+            "2026-11-27T09:00:00Z", "2026-11-27T10:00:00Z");
+  }
+
+  private static RunHistory.Run runWith(String job, RunSummary summary) {
+    return new RunHistory.Run(record(job, job + "-pod", "2026-11-28T10:00:00Z", summary.verifiedHours()),
+        Optional.of(summary));
+  }
+
   private static RunHistory.Run run(String job, String pod, String start, long verified) {
     return new RunHistory.Run(record(job, pod, start, verified), Optional.of(summary(verified, List.of(), null,
         start)));

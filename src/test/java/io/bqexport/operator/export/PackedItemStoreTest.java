@@ -101,6 +101,46 @@ class PackedItemStoreTest {
     assertThat(jobs.values().map(j -> j.getMetadata().getName())).containsExactly(a.job().getMetadata().getName());
   }
 
+  @Test
+  void theSampleChildOfEachKindMakesItsChildrenPackSmaller() {
+    RunHistoryFixtures.FinishedRun run = run(3, 1_234);
+    var configMap = ExporterConfigMap.desired(export, Instant.parse("2026-11-28T10:00:00Z"));
+    assertPacksSmallerWithItsSample(Job.class, run.job(), new Job());
+    assertPacksSmallerWithItsSample(Pod.class, run.pod(), new Pod());
+    assertPacksSmallerWithItsSample(CronJob.class, cronJob, new CronJob());
+    assertPacksSmallerWithItsSample(io.fabric8.kubernetes.api.model.ConfigMap.class, configMap,
+        new io.fabric8.kubernetes.api.model.ConfigMap());
+  }
+
+  @Test
+  void aChildWithAlmostNothingKeptPacksAndUnpacks() {
+    // {"metadata":{"namespace":"b","name":"a"}}: smaller than any buffer estimate made from its size.
+    Job tiny = new JobBuilder().withNewMetadata().withNamespace("b").withName("a").endMetadata().build();
+    String key = jobs.getKey(tiny);
+    jobs.put(key, tiny);
+    assertThat(jobs.get(key).getMetadata().getName()).isEqualTo("a");
+  }
+
+  @Test
+  void initialAddEventsGoOutPageByPage() {
+    assertThat(jobs.isFullState()).as("the informer must not wait for the complete list").isFalse();
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void assertPacksSmallerWithItsSample(
+      Class<R> type, R child, R empty) {
+    child.getMetadata().setResourceVersion("17");
+    R copy = SERIALIZATION.clone(child);
+    PackedItemStore<R> withSample = ExportChildStores.of(type, SERIALIZATION);
+    PackedItemStore<R> withoutSample = new PackedItemStore<>(type, SERIALIZATION, ExportChildStores.fields(type),
+        empty, c -> { });
+    String key = withSample.getKey(child);
+    withSample.put(key, child);
+    withoutSample.put(key, copy);
+    assertThat(withSample.packedSize(key)).as(type.getSimpleName() + ": packed with the sample as dictionary")
+        .isLessThan(withoutSample.packedSize(key) * 3 / 4);
+    assertThat(withSample.get(key)).as("and unpacked alike").isEqualTo(withoutSample.get(key));
+  }
+
   private void assertSameRun(Job job, Pod pod, String reason) {
     RunHistory.Run fromFull = RunHistory.observe(List.of(job), List.of(pod)).get(0);
     RunHistory.Run fromPacked = RunHistory.observe(List.of(put(jobs, job)), List.of(put(pods, pod))).get(0);

@@ -197,4 +197,27 @@ class RunHistoryTest {
     assertThat(record.filteredEvents()).isNull();
     assertThat(record.mergeIdRows()).isNull();
   }
+
+  @Test
+  void aCompleteJobsReasonIsNoFailureAndAFailedJobWithoutAReasonShowsItsMessage() {
+    // Newer clusters set reason CompletionsReached on Complete; it must not read as a failure reason.
+    Job complete = job("events-10", "Complete", "CompletionsReached", "Reached expected number of succeeded pods");
+    RunRecord succeeded = record(complete, terminated("p", "events-10", "2026-11-28T10:05:02Z", "Completed",
+        "starting\nno summary written"));
+    assertThat(succeeded.result()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(succeeded.message()).isEqualTo("Reached expected number of succeeded pods");
+
+    Job failed = job("events-11", "Failed", null, "Job was active longer than specified deadline");
+    assertThat(record(failed).message()).isEqualTo("Job was active longer than specified deadline");
+    assertThat(record(failed).reason()).isNull();
+  }
+
+  @Test
+  void aTrueConditionOfAnotherTypeLeavesTheJobRunning() {
+    Job suspended = job("events-12", "Suspended", "JobSuspended", "Job suspended");
+    assertThat(record(suspended).result()).isEqualTo(RunHistory.RUNNING);
+    assertThat(RunHistory.finished(suspended)).isFalse();
+    assertThat(RunHistory.finished(job("events-13", "Failed", "BackoffLimitExceeded", null))).isTrue();
+    assertThat(RunHistory.finished(job("events-14", "Complete", null, null))).isTrue();
+  }
 }
