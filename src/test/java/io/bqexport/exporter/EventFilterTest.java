@@ -210,6 +210,8 @@ class EventFilterTest {
     assertThat(EventTypeFilter.of(reordered).canonical()).isEqualTo(CANONICAL)
         .isEqualTo(EventTypeFilter.of(FILTER).canonical());
     assertThat(EventTypeFilter.of(new ExporterConfig.EventFilter(List.of(), null)).canonical()).isNull();
+    assertThat(EventTypeFilter.of(new ExporterConfig.EventFilter(List.of(), null)).keepsEverything()).isTrue();
+    assertThat(EventTypeFilter.of(FILTER).keepsEverything()).isFalse();
     assertThat(EventTypeFilter.of(new ExporterConfig.EventFilter(List.of(new ExporterConfig.FilterRule(
         "say \"hi\"", null)), null)).canonical()).isEqualTo("{\"include\":[{\"eventType\":\"say \\\"hi\\\"\"}],"
         + "\"exclude\":[]}");

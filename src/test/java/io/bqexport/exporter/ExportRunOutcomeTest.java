@@ -4,6 +4,7 @@ import static io.bqexport.exporter.ExporterHarness.hour;
 import static io.bqexport.exporter.ExporterHarness.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.bigquery.CommitObserver;
 import io.bqexport.bigquery.CommitStep;
@@ -140,5 +141,19 @@ class ExportRunOutcomeTest {
     assertThat(h.bigquery.tableExists(ExporterHarness.PROJECT, ExporterHarness.DATASET, "_bqexport_ledger"))
         .isFalse();
     assertThat(h.bigquery.jobs()).isEmpty();
+  }
+
+  /** destination.createDataset: a missing dataset is created in the destination's location, then the hour commits. */
+  @Test
+  void aMissingDatasetIsCreatedInItsLocationWhenCreateDatasetIsSet() {
+    h.dataset = "created_by_the_run";
+    h.createDataset = true;
+
+    RunSummary summary = h.run(hour(13));
+
+    assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+    assertThat(h.client().getDataset(DatasetId.of(ExporterHarness.PROJECT, h.dataset)).getLocation())
+        .isEqualTo("US");
+    assertThat(h.bigquery.rowCount(ExporterHarness.PROJECT, h.dataset, ExporterHarness.TABLE)).isEqualTo(EVENTS);
   }
 }

@@ -61,6 +61,8 @@ final class ExporterHarness implements AutoCloseable {
   ExporterConfig.EventFilter filter;
   /** data.events.enabled. */
   boolean eventsEnabled = true;
+  /** destination.createDataset. */
+  boolean createDataset;
 
   /** Thrown by a crash hook: an Error, so that no exporter code handles it, as if the process died there. */
   static final class SimulatedCrash extends Error {
@@ -101,7 +103,8 @@ final class ExporterHarness implements AutoCloseable {
         new ExporterConfig.Source("US", project().baseUri().toString(), dir.resolve("api-key").toString(),
             dir.resolve("secret-key").toString(), maxBadRecords, 5, 30),
         null,
-        new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(), false),
+        new ExporterConfig.Destination(null, dataset, "US", keyFile.toString(), bigquery.endpoint(),
+            createDataset),
         new ExporterConfig.Data(new ExporterConfig.Events(eventsEnabled, TABLE, filter)),
         startFrom.toString(), "PT2H", maxHoursPerRun, dir.resolve("termination-log").toString(),
         resumeFromLedger, integrity);

@@ -3,6 +3,7 @@ package io.bqexport.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -63,5 +64,24 @@ class RunSummaryTest {
     assertThat(parsed.committed()).anyMatch(r -> r.contains("more"));
     assertThat(parsed.rows()).isEqualTo(48211);
     assertThat(parsed.exportedThrough()).isEqualTo("2026-11-28T13:00:00Z");
+  }
+
+  /** Over 4 KiB, the first pass keeps 8 + 8 entries of a long list and 640 characters of the message. */
+  @Test
+  void theFirstShorteningKeepsEightEntriesAtEachEndAndSixHundredFortyCharactersOfTheMessage() {
+    List<String> ranges = IntStream.range(0, 300).mapToObj(i -> "range-" + i).toList();
+    List<String> drift = IntStream.range(0, 17).mapToObj(i -> "key_" + i).toList();
+
+    RunSummary parsed = RunSummary.parse(summary(ranges, drift, "m".repeat(1000)).toJson());
+
+    List<String> kept = new ArrayList<>(ranges.subList(0, 8));
+    kept.add("...284 more...");
+    kept.addAll(ranges.subList(292, 300));
+    assertThat(parsed.committed()).containsExactlyElementsOf(kept);
+    assertThat(parsed.schemaDrift()).as("17 = 16 + 1 entries are kept whole").isEqualTo(drift);
+    assertThat(parsed.message()).isEqualTo("m".repeat(640) + "...");
+    assertThat(parsed.succeeded()).isTrue();
+    assertThat(RunSummary.parse(summary(List.of(), List.of(), "m").toJson().replace("\"Succeeded\"", "\"Failed\""))
+        .succeeded()).isFalse();
   }
 }

@@ -55,6 +55,8 @@ final class StorageExporterHarness implements AutoCloseable {
   /** Workload Identity for BigQuery and Cloud Storage: no key file in the config. */
   boolean workloadIdentity;
   ExporterConfig.Integrity integrity;
+  /** storage.maxBadRecords. */
+  int maxBadRecords;
   GoogleCredentialsSource google = GoogleCredentialsSource.DEFAULT;
 
   StorageExporterHarness() {
@@ -95,7 +97,7 @@ final class StorageExporterHarness implements AutoCloseable {
         new ExporterConfig.ExportRef("default", "product-events"),
         null,
         new ExporterConfig.Storage(bucket, "amplitude", APP_ID, legacyLayout ? null : ORG_ID,
-            legacyLayout ? Boolean.TRUE : null, gcs.endpoint(), key, wi, 0),
+            legacyLayout ? Boolean.TRUE : null, gcs.endpoint(), key, wi, maxBadRecords),
         new ExporterConfig.Destination(PROJECT, DATASET, "US", key, bigquery.endpoint(), false, wi),
         new ExporterConfig.Data(new ExporterConfig.Events(true, "events", filter),
             new ExporterConfig.MergeIds(mergeIds, null)),

@@ -2,17 +2,24 @@ package io.bqexport.exporter;
 
 import static io.bqexport.exporter.StorageExporterHarness.hour;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bqexport.bigquery.CommitObserver;
+import io.bqexport.bigquery.CommitStep;
+import io.bqexport.testing.storage.AmplitudeStorageExport;
 import io.bqexport.testing.storage.StorageFault;
 import io.bqexport.testing.storage.StorageOperation;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cloud Storage faults during a run: 429 and 5xx are retried by the client within its budget; 403 and a missing
- * bucket are permanent, named, and commit nothing.
+ * bucket are permanent, named, and commit nothing. Also a bad line within storage.maxBadRecords, and a run that died
+ * between a window's two tables (quick storage runs: the slow StorageSourceExportTest is left out of `make mutation`).
  */
 class StorageSourceFailuresTest {
 
@@ -97,5 +104,49 @@ class StorageSourceFailuresTest {
     RunSummary next = h.run(NOW);
     assertThat(next.result()).as(next.message()).isEqualTo(RunSummary.SUCCEEDED);
     assertThat(h.rows("events")).isEqualTo(80);
+  }
+
+  /** storage.maxBadRecords, not source.maxBadRecords, bounds the bad lines of a storage export. */
+  @Test
+  void aBadLineWithinStorageMaxBadRecordsIsSkippedAndTheHourCommits() {
+    h.maxBadRecords = 1;
+    h.gcs.put(StorageExporterHarness.BUCKET, "amplitude/187520/187520_2026-11-28_2#9.json.gz",
+        AmplitudeStorageExport.gzip(List.of("not json")));
+
+    RunSummary run = h.run(NOW);
+
+    assertThat(run.result()).as(run.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(run.message()).contains("skipped 1 bad line(s) (storage.maxBadRecords)");
+    assertThat(h.rows("events")).isEqualTo(80);
+  }
+
+  /**
+   * An hour is exported when both its tables have it: a run that died between the events' and the merged IDs' commit
+   * of an hour leaves that hour to the next run, which commits only its merged IDs.
+   */
+  @Test
+  void hoursCommittedInTheEventsTableOnlyAreExportedAgainForTheirMergedIds() {
+    h.mergeIds = true;
+    h.export.writeMergeIds(hour(1), 11, 7);
+    h.export.writeMergeIds(hour(2), 12, 7);
+    AtomicInteger loads = new AtomicInteger();
+    CommitObserver crashAtTheMergedIdsLoad = (step, window) -> {
+      if (step == CommitStep.BEFORE_LOAD && loads.incrementAndGet() == 2) {
+        throw new ExporterHarness.SimulatedCrash(step);
+      }
+    };
+    assertThatThrownBy(() -> h.run(NOW, null, ExportMode.FillGaps, crashAtTheMergedIdsLoad))
+        .isInstanceOf(ExporterHarness.SimulatedCrash.class);
+    assertThat(h.rows("events")).as("hour 1's events committed").isEqualTo(50);
+    assertThat(h.rows("merge_ids")).as("hour 1's merged IDs not").isZero();
+
+    RunSummary recovery = h.run(NOW);
+
+    assertThat(recovery.result()).as(recovery.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(recovery.rows()).as("hour 1's events are not committed again").isEqualTo(30);
+    assertThat(recovery.mergeIdRows()).isEqualTo(11 + 12);
+    assertThat(h.rows("events")).isEqualTo(80);
+    assertThat(h.distinct("events", "uuid")).isEqualTo(80);
+    assertThat(h.rows("merge_ids")).isEqualTo(11 + 12);
   }
 }
