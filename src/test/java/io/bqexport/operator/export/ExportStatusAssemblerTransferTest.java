@@ -1,15 +1,16 @@
 package io.bqexport.operator.export;
 
+import static io.bqexport.operator.export.ExportStatusAssemblerTest.assertCondition;
+import static io.bqexport.operator.export.ExportStatusAssemblerTest.condition;
+import static io.bqexport.operator.export.TransferObservationTest.run;
 import static io.bqexport.testing.ExportSpecs.withStartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.bigquery.datatransfer.v1.TransferConfig;
 import com.google.cloud.bigquery.datatransfer.v1.TransferRun;
 import com.google.cloud.bigquery.datatransfer.v1.TransferState;
-import com.google.protobuf.Timestamp;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
-import io.bqexport.api.v1alpha1.Condition;
 import io.bqexport.api.v1alpha1.Reasons;
 import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.api.v1alpha1.TransferConfigStatus;
@@ -98,7 +99,7 @@ class ExportStatusAssemblerTransferTest {
     BigQueryExportStatus status = assembler.assemble(export(null), seen(transfer), NOW);
 
     assertCondition(status, ConditionType.DATA_FRESH, "False", Reasons.TRANSFER_RUN_FAILED, "1 hour(s) failed to load"
-        + " and were not loaded since; the first: events hour 2026-11-28T08:00:00Z (transfer run e1): bad file Fix"
+        + " and were not loaded since; the first: events hour 2026-11-28T08:00:00Z (transfer run e1): boom Fix"
         + " the cause, then load the hours again with a BigQueryBackfill over them (or bqexport.io/run-now for the"
         + " latest due hour).");
     assertCondition(status, ConditionType.READY, "False", Reasons.TRANSFER_RUN_FAILED,
@@ -192,25 +193,5 @@ class ExportStatusAssemblerTransferTest {
   private static TransferConfig config(String name) {
     return TransferConfig.newBuilder().setName(name).setDisplayName("bqexport team-a/product-events x")
         .setSchedule(SCHEDULE.transferSchedule()).build();
-  }
-
-  private static TransferRun run(String config, String id, String time, TransferState state) {
-    Instant runTime = Instant.parse("2026-11-28T" + time + ":00Z");
-    TransferRun.Builder run = TransferRun.newBuilder().setName(config + "/runs/" + id)
-        .setRunTime(Timestamp.newBuilder().setSeconds(runTime.getEpochSecond())).setState(state);
-    if (state == TransferState.FAILED) {
-      run.setErrorStatus(com.google.rpc.Status.newBuilder().setMessage("bad file"));
-    }
-    return run.build();
-  }
-
-  private static Condition condition(BigQueryExportStatus status, String type) {
-    return status.conditions().stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
-  }
-
-  private static void assertCondition(BigQueryExportStatus status, String type, String value, String reason,
-      String message) {
-    Condition c = condition(status, type);
-    assertThat(List.of(c.status(), c.reason(), c.message())).as(type).containsExactly(value, reason, message);
   }
 }

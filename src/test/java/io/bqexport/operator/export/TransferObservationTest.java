@@ -96,7 +96,8 @@ class TransferObservationTest {
     return TransferConfig.newBuilder().setName(name).setDisplayName("bqexport ns/x").build();
   }
 
-  private static TransferRun run(String config, String id, String time, TransferState state) {
+  /** A run of {@code config} at run time 2026-11-28T{@code time}; a failed one says "boom". */
+  static TransferRun run(String config, String id, String time, TransferState state) {
     Instant runTime = Instant.parse("2026-11-28T" + time + ":00Z");
     TransferRun.Builder run = TransferRun.newBuilder().setName(config + "/runs/" + id)
         .setRunTime(Timestamp.newBuilder().setSeconds(runTime.getEpochSecond())).setState(state);
