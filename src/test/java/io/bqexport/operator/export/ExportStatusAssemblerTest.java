@@ -59,11 +59,11 @@ class ExportStatusAssemblerTest {
         Optional.of(cronJob(export, outcome != VALIDATED)), runs, null, applyProblem);
   }
 
-  private static Condition condition(BigQueryExportStatus status, String type) {
+  static Condition condition(BigQueryExportStatus status, String type) {
     return status.conditions().stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
   }
 
-  private static void assertCondition(BigQueryExportStatus status, String type, String value, String reason,
+  static void assertCondition(BigQueryExportStatus status, String type, String value, String reason,
       String message) {
     Condition c = condition(status, type);
     assertThat(List.of(c.status(), c.reason(), c.message())).as(type).containsExactly(value, reason, message);

@@ -58,6 +58,33 @@ class TransferObservationTest {
     assertThat(seen.status().configs()).extracting(c -> c.table()).containsExactly("events", "merge_ids_raw");
   }
 
+  @Test
+  void runsOfTheSameTimeAreOrderedByJobAndOnlyPendingOrRunningOnesAreWorthPollingSooner() {
+    TransferObservation seen = new TransferObservation(SCHEDULE, List.of(
+        new TransferObservation.ConfigRuns("merge_ids_raw", config(MERGES),
+            List.of(run(MERGES, "m1", "10:05", TransferState.SUCCEEDED))),
+        new TransferObservation.ConfigRuns("events", config(EVENTS),
+            List.of(run(EVENTS, "e1", "10:05", TransferState.FAILED)))), List.of(), null, false, null);
+    assertThat(seen.records(5)).extracting(RunRecord::job).containsExactly("events/e1", "merge_ids_raw/m1");
+    assertThat(seen.running()).as("finished runs only").isFalse();
+    assertThat(observation(List.of(run(EVENTS, "e2", "11:05", TransferState.PENDING)), List.of()).running())
+        .isTrue();
+    assertThat(observation(List.of(), List.of(run(MERGES, "m2", "11:05", TransferState.RUNNING))).running())
+        .isTrue();
+  }
+
+  @Test
+  void beforeTheServiceIsAskedOrAfterItFailedNothingIsKnownButTheProblem() {
+    assertThat(TransferObservation.notYet()).isEqualTo(new TransferObservation(null, List.of(), List.of(), null,
+        false, null));
+    io.bqexport.operator.status.Problem problem = io.bqexport.operator.status.Problem.of("TransferQuotaExceeded",
+        "quota");
+    TransferObservation failed = TransferObservation.failed(problem, true);
+    assertThat(failed).isEqualTo(new TransferObservation(null, List.of(), List.of(), problem, true, null));
+    assertThat(failed.status()).as("no config known").isNull();
+    assertThat(failed.records(5)).isEmpty();
+  }
+
   private static TransferObservation observation(List<TransferRun> events, List<TransferRun> merges) {
     List<TransferObservation.ConfigRuns> configs = List.of(
         new TransferObservation.ConfigRuns("events", config(EVENTS), events),
@@ -69,7 +96,8 @@ class TransferObservationTest {
     return TransferConfig.newBuilder().setName(name).setDisplayName("bqexport ns/x").build();
   }
 
-  private static TransferRun run(String config, String id, String time, TransferState state) {
+  /** A run of {@code config} at run time 2026-11-28T{@code time}; a failed one says "boom". */
+  static TransferRun run(String config, String id, String time, TransferState state) {
     Instant runTime = Instant.parse("2026-11-28T" + time + ":00Z");
     TransferRun.Builder run = TransferRun.newBuilder().setName(config + "/runs/" + id)
         .setRunTime(Timestamp.newBuilder().setSeconds(runTime.getEpochSecond())).setState(state);

@@ -3,32 +3,18 @@ package io.bqexport.testing.transfer;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.Condition;
-import io.bqexport.api.v1alpha1.DataSpec;
-import io.bqexport.api.v1alpha1.Delivery;
-import io.bqexport.api.v1alpha1.DestinationSpec;
-import io.bqexport.api.v1alpha1.EventsSpec;
-import io.bqexport.api.v1alpha1.GcsLocation;
-import io.bqexport.api.v1alpha1.GoogleCredentialsSpec;
-import io.bqexport.api.v1alpha1.MergeIdsSpec;
-import io.bqexport.api.v1alpha1.SecretKeyRef;
-import io.bqexport.api.v1alpha1.SourceSpec;
-import io.bqexport.api.v1alpha1.StorageSourceSpec;
-import io.bqexport.api.v1alpha1.TransferSpec;
-import io.bqexport.storage.StorageLayout;
 import io.bqexport.testing.ExportConditions;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.MutableClock;
 import io.bqexport.testing.OperatorUnderTest;
 import io.bqexport.testing.ServiceAccountKeys;
-import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.storage.AmplitudeStorageExport;
 import io.bqexport.testing.storage.CloudStorageStandIn;
 import io.bqexport.transfer.TransferClient;
 import io.bqexport.transfer.TransferClientSettings;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
@@ -37,41 +23,40 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Transfer Service delivery on loopback: the Kubernetes API stand-in, the BigQuery emulator with a registered
- * service-account key, the Cloud Storage stand-in holding Amplitude's export files, the Transfer Service stand-in
- * (which trusts the emulator's tokens, as every Google API trusts Google's) and the real operator, whose
- * DataTransferServiceClient reaches the stand-in over its in-process channel and polls runs every second.
+ * Transfer Service delivery on loopback: {@link TransferServices} (the BigQuery emulator, the Cloud Storage and
+ * Transfer Service stand-ins), the Kubernetes API stand-in and the real operator, whose DataTransferServiceClient
+ * reaches the Transfer Service stand-in over its in-process channel and polls runs every second.
  */
 public final class TransferExportScenario implements AutoCloseable {
-  public static final String NAMESPACE = "analytics";
-  public static final String PROJECT = "acme-analytics";
-  public static final String DATASET = "amplitude";
-  public static final String BUCKET = "acme-amplitude-export";
-  public static final String APP_ID = "187000";
-  public static final String ORG_ID = "189524";
-  public static final String[] PERMISSIONS = {"bigquery.transfers.get", "bigquery.transfers.update"};
+  public static final String NAMESPACE = TransferServices.NAMESPACE;
+  public static final String PROJECT = TransferServices.PROJECT;
+  public static final String DATASET = TransferServices.DATASET;
+  public static final String BUCKET = TransferServices.BUCKET;
+  public static final String APP_ID = TransferServices.APP_ID;
+  public static final String ORG_ID = TransferServices.ORG_ID;
+  public static final String[] PERMISSIONS = TransferServices.PERMISSIONS;
 
   public final MutableClock clock;
   public final KubernetesStandIn kubernetes;
   public final BigQueryEmulator bigquery;
   public final CloudStorageStandIn gcs;
   public final AmplitudeStorageExport storage;
-  public final GeneratedEvents events = new GeneratedEvents(new AmplitudeEventGenerator(7, 187_000));
+  public final GeneratedEvents events;
   public final TransferServiceStandIn transfer;
   public final ServiceAccountKeys.Key key;
+  private final TransferServices services;
   private final OperatorUnderTest operator;
 
   public TransferExportScenario(Instant now) {
-    clock = new MutableClock(now);
+    services = new TransferServices(now);
+    clock = services.clock;
+    bigquery = services.bigquery;
+    gcs = services.gcs;
+    storage = services.storage;
+    events = services.events;
+    transfer = services.transfer;
+    key = services.key;
     kubernetes = new KubernetesStandIn().namespace(NAMESPACE);
-    bigquery = BigQueryEmulator.start(clock);
-    bigquery.requireAuthentication(true);
-    bigquery.createDataset(PROJECT, DATASET);
-    gcs = CloudStorageStandIn.start(clock);
-    storage = new AmplitudeStorageExport(gcs, BUCKET, new StorageLayout("amplitude", APP_ID, ORG_ID));
-    key = ServiceAccountKeys.create(bigquery, PROJECT, "bq-writer");
-    transfer = TransferServiceStandIn.start(clock, gcs, bigquery).trustTokensOf(bigquery::serviceAccountOf)
-        .grant(key.clientEmail(), PERMISSIONS);
     kubernetes.client().resource(ExportFixtures.googleKeySecret(NAMESPACE, key.json())).create();
     operator = new OperatorUnderTest(kubernetes, clock, credentials -> TransferClient.create(
         TransferClientSettings.over(transfer.channelProvider(), credentials)), Duration.ofSeconds(1));
@@ -79,22 +64,11 @@ public final class TransferExportScenario implements AutoCloseable {
 
   /** A storage-source export delivered by the Transfer Service, with merged IDs when {@code mergeIds}. */
   public BigQueryExport export(String name, Instant startFrom, boolean mergeIds) {
-    BigQueryExport export = new BigQueryExport();
-    export.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
-    export.setSpec(spec(startFrom, mergeIds, "5 * * * *", null));
-    return export;
+    return services.export(name, startFrom, mergeIds);
   }
 
   public BigQueryExportSpec spec(Instant startFrom, boolean mergeIds, String schedule, String topic) {
-    return new BigQueryExportSpec(
-        new SourceSpec(null, new StorageSourceSpec(new GcsLocation(BUCKET, "amplitude"), APP_ID,
-            mergeIds ? ORG_ID : null, null, gcs.endpoint(), new GoogleCredentialsSpec(
-                new SecretKeyRef(ExportFixtures.GOOGLE_SECRET, null), null), null)),
-        new DestinationSpec(PROJECT, DATASET, null, new SecretKeyRef(ExportFixtures.GOOGLE_SECRET, null), null,
-            bigquery.endpoint()),
-        new DataSpec(new EventsSpec(null, null), mergeIds ? new MergeIdsSpec(true, null) : null),
-        schedule, null, startFrom.toString(), null, null, null, null, null, null, null,
-        Delivery.TransferService, topic == null ? null : new TransferSpec(topic));
+    return services.spec(startFrom, mergeIds, schedule, topic);
   }
 
   public BigQueryExport create(BigQueryExport export) {
@@ -129,15 +103,13 @@ public final class TransferExportScenario implements AutoCloseable {
   }
 
   public long rows(String table) {
-    return bigquery.rowCount(PROJECT, DATASET, table);
+    return services.rows(table);
   }
 
   @Override
   public void close() {
     operator.close();
-    transfer.close();
-    gcs.close();
-    bigquery.close();
+    services.close();
     kubernetes.close();
   }
 }

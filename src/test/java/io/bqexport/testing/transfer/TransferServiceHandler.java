@@ -386,7 +386,10 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
 
   // ---- plumbing ----
 
-  /** Answers as the real service does: disabled API, then authentication, then the IAM permission, then the call. */
+  /**
+   * Answers as the real service does: disabled API, then authentication, then the IAM permission, then the quota,
+   * then the call.
+   */
   private <T> void respond(StreamObserver<T> response, String permission, String project, Supplier<T> call) {
     try {
       if (standIn.serviceDisabled()) {
@@ -399,6 +402,10 @@ public final class TransferServiceHandler extends DataTransferServiceGrpc.DataTr
       }
       if (!standIn.permitted(principal, permission, project)) {
         throw Status.PERMISSION_DENIED.withDescription("The caller does not have permission").asRuntimeException();
+      }
+      if (standIn.quotaExhausted(project)) {
+        throw Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for quota metric 'Requests' of service "
+            + "bigquerydatatransfer.googleapis.com for consumer 'project:" + project + "'.").asRuntimeException();
       }
       response.onNext(call.get());
       response.onCompleted();

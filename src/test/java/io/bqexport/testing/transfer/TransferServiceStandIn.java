@@ -59,6 +59,7 @@ public final class TransferServiceStandIn implements AutoCloseable {
   private final Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Function<String, String> tokenAuthority = token -> null;
   private volatile boolean serviceDisabled;
+  private final Set<String> quotaExhausted = ConcurrentHashMap.newKeySet();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> calls = new ConcurrentHashMap<>();
 
   private TransferServiceStandIn(Clock clock, Storage gcs, BigQueryEmulator bigQuery) throws IOException {
@@ -140,6 +141,24 @@ public final class TransferServiceStandIn implements AutoCloseable {
 
   boolean serviceDisabled() {
     return serviceDisabled;
+  }
+
+  /**
+   * Every permitted call on the project's resources answers RESOURCE_EXHAUSTED, as Google APIs do when a quota or
+   * rate limit is reached (HTTP 429, "Either out of resource quota or reaching rate limiting":
+   * https://cloud.google.com/apis/design/errors); quotas are per project.
+   */
+  public TransferServiceStandIn exhaustQuota(String project, boolean exhausted) {
+    if (exhausted) {
+      quotaExhausted.add(project);
+    } else {
+      quotaExhausted.remove(project);
+    }
+    return this;
+  }
+
+  boolean quotaExhausted(String project) {
+    return quotaExhausted.contains(project);
   }
 
   /**

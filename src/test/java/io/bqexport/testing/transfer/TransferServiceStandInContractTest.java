@@ -201,6 +201,22 @@ class TransferServiceStandInContractTest {
   }
 
   @Test
+  void anExhaustedQuotaAnswersResourceExhaustedWhichTheClientReportsAsTransient() {
+    transfers.exhaustQuota(PROJECT, true);
+    assertThatThrownBy(() -> raw.listTransferConfigs(PARENT).iterateAll().iterator().hasNext())
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getStatusCode().getCode())
+            .isEqualTo(StatusCode.Code.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(() -> client.list(PARENT)).isInstanceOfSatisfying(
+        io.bqexport.transfer.TransferFailure.class, e -> {
+          assertThat(e.reason()).isEqualTo(io.bqexport.transfer.TransferFailure.Reason.QUOTA_EXCEEDED);
+          assertThat(e.reason().isTransient()).isTrue();
+        });
+    assertThat(client.list("projects/another/locations/us")).as("quotas are per project").isEmpty();
+    transfers.exhaustQuota(PROJECT, false);
+    assertThat(client.list(PARENT)).isEmpty();
+  }
+
+  @Test
   void aRunAppendsTheHoursFilesAndDropsKeysThatAreNotColumns() {
     List<String> hour = writeHour(HOUR, 2, 3);
     writeHour(HOUR.plus(Duration.ofHours(1)), 1, 4);
