@@ -169,7 +169,11 @@ class BackfillEventsTest {
     events.record(backfill, status("Pending", notStalled), status("Pending", notStalled));
     assertThat(written()).isEmpty();
     events.record(backfill, status("Pending", notStalled), status("Pending", missing));
+    assertThat(described(written())).as("False before, same reason").containsExactly(
+        "Warning ExportNotFound x1: BigQueryExport x does not exist");
     events.record(backfill, status("Pending", missing), status("Pending", missing));
+    assertThat(described(written())).as("still stalled for the same reason").containsExactly(
+        "Warning ExportNotFound x1: BigQueryExport x does not exist");
     events.record(backfill, status("Pending", missing), status("Pending", refused));
 
     assertThat(described(written())).containsExactly("Warning ApplyFailed x1: webhook said no",

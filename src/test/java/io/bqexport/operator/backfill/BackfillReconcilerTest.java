@@ -271,6 +271,7 @@ class BackfillReconcilerTest {
         + "spec.end changed to " + RANGE + " after the backfill started with " + START + "/2026-11-22T00:00:00Z; the"
         + " range is immutable. Restore it, or create a new BigQueryBackfill for the other range");
     assertThat(decision.next().startedRange()).isEqualTo(START + "/2026-11-22T00:00:00Z");
+    assertThat(decision.recheckAfter()).as("only a range not yet exportable is looked at again by time").isEmpty();
     assertThat(job("history-backfill")).isNull();
   }
 
@@ -305,6 +306,11 @@ class BackfillReconcilerTest {
         + " change while it runs. Restore them, or delete this backfill (committed chunks stay) and create a new one");
     assertThat(decision.next().progress().hoursTotal()).isEqualTo(72);
     assertThat(decision.next().job()).isEqualTo("history-backfill");
+
+    Job failedChunk = new JobBuilder(job).editOrNewStatus().withFailedIndexes("1").endStatus().build();
+    assertThat(decide(changed, failedChunk, validExport()).next().failedChunks())
+        .as("chunk 1 of the Job's 24-hour plan, not of the spec's 12-hour one").singleElement()
+        .satisfies(c -> assertThat(c.window()).isEqualTo("2026-11-21T00:00:00Z/2026-11-22T00:00:00Z"));
   }
 
   @Test

@@ -9,6 +9,11 @@ import io.bqexport.api.v1alpha1.BigQueryBackfillSpec;
 import io.bqexport.api.v1alpha1.BigQueryBackfillStatus;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
+import io.bqexport.api.v1alpha1.BigQueryExportStatus;
+import io.bqexport.api.v1alpha1.Condition;
+import io.bqexport.operator.status.ConditionType;
+import io.bqexport.operator.status.EventRecorder;
+import java.util.Set;
 import io.bqexport.api.v1alpha1.DataSpec;
 import io.bqexport.api.v1alpha1.Delivery;
 import io.bqexport.api.v1alpha1.DestinationSpec;
@@ -351,4 +356,42 @@ class TransferBackfillStepTest {
     assertThat(outcome.recheckAfter()).isEmpty();
   }
 
+  @Test
+  void theReconcilerRecordsTheStartedConfigsAndTheRangeAndCreatesNoJob() {
+    BigQueryExport export = export();
+    export.setStatus(new BigQueryExportStatus(1L, List.of(new Condition(ConditionType.CREDENTIALS_VALID, "True",
+        Reasons.VALIDATED, "", "2026-11-28T10:00:00Z", 1L)), null, null, null, null, null, null, null, null, null,
+        null));
+    List<String> configs = exportCreatesItsConfigs(export);
+    BackfillReconciler reconciler = new BackfillReconciler(kubernetes.client(),
+        new EventRecorder(kubernetes.client(), clock), "exporter:test", clock, transfers.clients(),
+        () -> TransferServiceStandIn.credentials(TOKEN));
+    BigQueryBackfill backfill = backfill();
+
+    BackfillReconciler.Decision started = reconciler.decide(backfill, Optional.empty(),
+        () -> Optional.of(export), Set::of);
+
+    BigQueryBackfillStatus status = started.next();
+    assertThat(status.transferConfigs()).containsExactlyInAnyOrderElementsOf(configs);
+    assertThat(status.startedRange()).isEqualTo(START + "/" + END);
+    assertThat(status.job()).isNull();
+    assertThat(status.progress().hoursTotal()).isEqualTo(24);
+    assertThat(kubernetes.client().batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+
+    // The range changed afterwards: refused, and the configs started stay recorded; nothing else is called.
+    BigQueryBackfill changed = backfill(START, END.plus(Duration.ofHours(1)), BackfillMode.FillGaps, false, null);
+    changed.setStatus(status);
+    long listed = transfers.calls("ListTransferRuns");
+    BackfillReconciler.Decision refused = reconciler.decide(changed, Optional.empty(), () -> Optional.of(export),
+        Set::of);
+    assertThat(refused.next().transferConfigs()).isEqualTo(status.transferConfigs());
+    assertThat(refused.next().startedRange()).isEqualTo(START + "/" + END);
+    assertThat(refused.next().conditions()).anySatisfy(c -> assertThat(c.reason()).isEqualTo(Reasons.RANGE_CHANGED));
+    assertThat(transfers.calls("ListTransferRuns")).isEqualTo(listed);
+
+    BackfillReconciler.Decision waiting = reconciler.decide(backfill(), Optional.empty(), () -> Optional.of(export()),
+        Set::of);
+    assertThat(waiting.next().conditions()).anySatisfy(c -> assertThat(c.message()).contains("valid credentials"));
+    assertThat(waiting.next().startedRange()).as("no config started yet").isNull();
+  }
 }
