@@ -121,4 +121,15 @@ class TransferRunProgressTest {
     assertThat(chunks.failed()).extracting(FailedChunk::message).containsExactly(exactly300,
         "y".repeat(300) + "...");
   }
+
+  @Test
+  void ofAnHoursFailedRunsTheLastOneIsQuoted() {
+    TransferBackfillPlan plan = plan(1);
+    List<TransferRun> runs = List.of(run(plan, hour(0), TransferState.FAILED, "first attempt: quota", hour(4)),
+        run(plan, hour(0), TransferState.FAILED, "retry: No files found", hour(5)));
+
+    BackfillChunks chunks = TransferRunProgress.observe(plan, Map.of("events", runs), "t0");
+
+    assertThat(chunks.failed()).singleElement().extracting(FailedChunk::message).isEqualTo("retry: No files found");
+  }
 }
