@@ -46,7 +46,9 @@ $X.ExportSecretsTest,$X.ExportStatusAssemblerTest${MUTATION_OPERATOR_TESTS:+,$X.
 $X.CredentialsInDoubtTest,$X.ExportChildrenTest,$X.SecretReferencePathTest,$X.WorkloadIdentityTenancyTest,\
 io.bqexport.operator.OperatorSamplesTest}" ;;
     operator.backfill) echo "$B.BackfillChunksTest,$B.BackfillSpecValidatorTest,$B.TransferBackfillPlanTest,\
-$B.BackfillStatusAssemblerTest${MUTATION_OPERATOR_TESTS:+,$B.BackfillStaleExportStatusTest,$B.BackfillLifecycleTest,\
+$B.BackfillStatusAssemblerTest,$B.BackfillEventsTest,$B.TransferRunProgressTest,$B.BackfillReconcilerTest,\
+$B.TransferBackfillStepTest\
+${MUTATION_OPERATOR_TESTS:+,$B.BackfillStaleExportStatusTest,$B.BackfillLifecycleTest,\
 $B.BackfillPinnedConfigTest,$B.BackfillConditionsTest}" ;;
     *) echo "unknown package $1" >&2; exit 2 ;;
   esac

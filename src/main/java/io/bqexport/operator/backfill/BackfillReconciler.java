@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -85,13 +86,40 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       recorder.forget(backfill); // the Event counts kept for it; its Job and Pods go by ownerReference
       return UpdateControl.noUpdate();
     }
+    BigQueryBackfillStatus previous = backfill.getStatus();
+    Decision decision = decide(backfill, context.getSecondaryResource(Job.class),
+        () -> context.getSecondaryResource(BigQueryExport.class), () -> context.getSecondaryResources(Pod.class));
+    BigQueryBackfillStatus next = decision.next();
+    if (!Objects.equals(previous, next)) {
+      StatusWriter.Outcome outcome = StatusWriter.write(backfill, next, context, recorder);
+      if (outcome != StatusWriter.Outcome.WRITTEN) {
+        return UpdateControl.<BigQueryBackfill>noUpdate().rescheduleAfter(outcome == StatusWriter.Outcome.STALE
+            ? StatusWriter.STALE_RETRY : StatusWriter.REJECTED_RETRY);
+      }
+      events.record(backfill, previous, next);
+    }
+    UpdateControl<BigQueryBackfill> control = UpdateControl.noUpdate();
+    return decision.recheckAfter().map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** What one reconcile decided: the status to write, and when to look again if nothing else changes. */
+  record Decision(BigQueryBackfillStatus next, Optional<Duration> recheckAfter) {}
+
+  /**
+   * All of a reconcile but writing the status and its Events: validate, act (pin the configuration and create the
+   * Job, keep its suspend and parallelism in line, or step the transfer runs) and observe.
+   *
+   * @param job the backfill's Job, if the informer has one
+   * @param exports the referenced export from the informer (only looked up for a valid spec)
+   * @param pods the Job's pods from the informer
+   */
+  Decision decide(BigQueryBackfill backfill, Optional<Job> job, Supplier<Optional<BigQueryExport>> exports,
+      Supplier<Set<Pod>> pods) {
     Instant now = clock.instant();
     BigQueryBackfillStatus previous = backfill.getStatus();
     String startedRange = previous == null ? null : previous.startedRange();
-    Optional<Job> job = context.getSecondaryResource(Job.class);
     List<Problem> problems = new ArrayList<>(validator.validate(backfill.getSpec()));
-    Optional<BigQueryExport> export = problems.isEmpty()
-        ? context.getSecondaryResource(BigQueryExport.class) : Optional.empty();
+    Optional<BigQueryExport> export = problems.isEmpty() ? exports.get() : Optional.empty();
     if (problems.isEmpty()) {
       problems.addAll(checkAgainstExportAndStart(backfill, export, startedRange, job, now));
     }
@@ -136,25 +164,14 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       }
     }
     if (job.isPresent()) {
-      chunks = Optional.of(BackfillChunks.observe(job.get(), context.getSecondaryResources(Pod.class),
-          plan(backfill, job.get()), backfill.getSpec().mode()));
+      chunks = Optional.of(BackfillChunks.observe(job.get(), pods.get(), plan(backfill, job.get()),
+          backfill.getSpec().mode()));
       jobName = job.get().getMetadata().getName();
     }
     BigQueryBackfillStatus next = statusAssembler.assemble(backfill, new BackfillStatusAssembler.Observation(
         problems, waiting, chunks, startedRange, jobName, transferConfigs), now);
-
-    if (!Objects.equals(previous, next)) {
-      StatusWriter.Outcome outcome = StatusWriter.write(backfill, next, context, recorder);
-      if (outcome != StatusWriter.Outcome.WRITTEN) {
-        return UpdateControl.<BigQueryBackfill>noUpdate().rescheduleAfter(outcome == StatusWriter.Outcome.STALE
-            ? StatusWriter.STALE_RETRY : StatusWriter.REJECTED_RETRY);
-      }
-      events.record(backfill, previous, next);
-    }
-    UpdateControl<BigQueryBackfill> control = UpdateControl.noUpdate();
     // The Transfer Service sends no events: its runs are looked at again after the recheck it asked for.
-    return transferRecheck.or(() -> retryAt(problems, export, backfill, now)).map(control::rescheduleAfter)
-        .orElse(control);
+    return new Decision(next, transferRecheck.or(() -> retryAt(problems, export, backfill, now)));
   }
 
   /** The export exists, the range is exportable, and neither range nor plan changed since the Job was created. */

@@ -150,6 +150,15 @@ class BackfillChunksTest {
   }
 
   @Test
+  void aFailedIndexEqualToTheChunkCountIsBeyondThePlanButTheLastChunkIsNot() {
+    BackfillChunks chunks = BackfillChunks.observe(job("0-1", "2,3", null, null), List.of(), PLAN,
+        BackfillMode.FillGaps);
+
+    assertThat(chunks.failed()).extracting(f -> f.index()).containsExactly(2);
+    assertThat(chunks.hoursFailed()).isEqualTo(24);
+  }
+
+  @Test
   void aSuspendedJobAndAJobWithoutStatus() {
     Job suspended = job("0", null, null, null);
     suspended.getSpec().setSuspend(true);
