@@ -33,16 +33,21 @@ $E.EventFilterTest,$E.EventHourRoutingTest,$E.StorageSourceFailuresTest,$E.Workl
 $E.IntegrityRecheckTest" ;;
     # all fast (the contract test's 40 cases take 11 s in all)
     amplitude) echo "io.bqexport.amplitude.*Test" ;;
-    # The operator packages: only tests that start no operator (unit tests, and the Secret readers against the
-    # Kubernetes stand-in). The operator tests start JOSDK against the stand-in per test (seconds to tens of
+    # The operator packages: only tests that start no operator (unit tests, and the reconcilers' parts, the Secret
+    # readers, the Event recorders and the Transfer Service paths against the stand-ins). The operator tests start JOSDK against the stand-in per test (seconds to tens of
     # seconds each) and PIT reruns all covering tests on each surviving mutant: with them a package takes hours
-    # (bench/MUTATION.md, mutop). The reconcilers and the Transfer Service paths they alone cover count as
-    # NO_COVERAGE here; MUTATION_OPERATOR_TESTS=1 adds the quicker operator tests (hours at load 20+).
+    # (bench/MUTATION.md, mutop). What only a running operator reaches (the reconcile shells, the event-source
+    # wiring) counts as NO_COVERAGE here; MUTATION_OPERATOR_TESTS=1 adds the quicker operator tests (hours at load 20+).
     operator.export) echo "$X.FreshnessTest,$X.CronScheduleTest,$X.ExportSpecValidatorTest,$X.StorageSpecRulesTest,\
 $X.TransferSpecRulesTest,$X.TransferObservationTest,$X.IntegrityProgressTest,$X.ExportUpdateFilterTest,\
 $X.ExportChildStoresTest,$X.ExportMetricsTest,$X.StorageExportChildrenTest,$X.ExportPodTemplateMemoryTest,\
 $X.TransferConfigsOfExportTest,$X.PackedItemStoreTest,$X.ExportRetriesDefaultsProbeTest,$X.ExportSecretsStormTest,\
-$X.ExportSecretsTest,$X.ExportStatusAssemblerTest${MUTATION_OPERATOR_TESTS:+,$X.ExportReconcilerConditionsTest,\
+$X.ExportSecretsTest,$X.ExportStatusAssemblerTest,$X.RunHistoryTest,$X.RunEventsTest,$X.IntegrityEventsTest,\
+$X.CredentialGateTest,$X.AuthFailedRunsTest,$X.ExportRequeueTest,$X.ExportReconcilerKeysTest,\
+$X.ExportReconcilerPathsTest,$X.RunNowStarterTest,$X.ExportCronJobTest,$X.TransferDeliveryWithoutOperatorTest,\
+$X.TransferFinalizerTest,$X.TransferEventsTest,$X.ExportStatusAssemblerTransferTest,$X.CredentialValidationsTest,\
+$X.ChildNamesTest,$X.ExportRetriesTest,$X.ExportSecretsChecksTest,$X.ExporterConfigMapTest,$X.RunNowTest,\
+$X.SecretFactsTest,$X.SourceChecksTest${MUTATION_OPERATOR_TESTS:+,$X.ExportReconcilerConditionsTest,\
 $X.CredentialsInDoubtTest,$X.ExportChildrenTest,$X.SecretReferencePathTest,$X.WorkloadIdentityTenancyTest,\
 io.bqexport.operator.OperatorSamplesTest}" ;;
     operator.backfill) echo "$B.BackfillChunksTest,$B.BackfillSpecValidatorTest,$B.TransferBackfillPlanTest,\
