@@ -141,7 +141,13 @@ public final class Committer {
           written.size(), written.stream().mapToLong(LedgerEntry::rowCount).sum(), commitId);
       return new CommitResult(window, written, commitId, replacing);
     } catch (RuntimeException e) {
+      // An interrupted commit (the pod stopping) still drops its staging table: the drop's HTTP call runs with the
+      // interrupt cleared, and the interrupt is restored for the caller, which must stop rather than retry.
+      boolean interrupted = Thread.interrupted();
       staging.drop(stage); // a crash (an Error) leaves it behind; it expires by itself
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       throw e;
     }
   }

@@ -229,6 +229,24 @@ class CommitterTest {
   }
 
   @Test
+  void aCommitInterruptedWhileItWaitsDropsItsStagingTableAndKeepsTheInterrupt() {
+    emulator.faults().reportRunning("bqexport_[0-9a-f]+", 3);
+    Committer interrupted = committer().withSleeper(d -> {
+      throw new InterruptedException("stopping");
+    });
+    try {
+      assertThatThrownBy(() -> interrupted.commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 3})), false))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("interrupted while committing");
+      assertThat(Thread.currentThread().isInterrupted()).as("the caller sees the interrupt").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(stagingTables()).as("dropped although the thread was interrupted").isEmpty();
+    assertThat(rowsInTable()).isZero();
+    assertThat(ledger()).isEmpty();
+  }
+
+  @Test
   void aReplaceSwapsTheRowsOfHoursWithRowsAndKeepsAnHourTheNewAnswerHasNone() {
     committer().commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 4}, H1, new long[] {0, 3})), false);
 
