@@ -319,6 +319,51 @@ class CredentialValidationsTest {
   }
 
   @Test
+  void aSpecChangedWhileAProbeRunsIsProbedItselfAndSettlesOnItsOwnResult() {
+    validations();
+    BigQueryExport export = export("a");
+    CountDownLatch release = new CountDownLatch(1);
+    answer = t -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return valid();
+    };
+    validations.current(export, SECRETS, false);
+    export.setSpec(io.bqexport.testing.ExportSpecs.withDataset(export.getSpec(), "other_ds"));
+    assertThat(validations.current(export, SECRETS, false).inFlight()).isTrue();
+    await("a probe of the changed spec").atMost(Duration.ofMinutes(2)).until(() -> probed.size() == 2);
+    assertThat(probed.get(1).dataset()).isEqualTo("other_ds");
+    release.countDown();
+    awaitEnded(1);
+    await("the changed spec's result").atMost(Duration.ofMinutes(2))
+        .until(() -> !validations.current(export, SECRETS, false).inFlight());
+    assertThat(validations.current(export, SECRETS, false).changePending()).isFalse();
+    assertThat(probed).hasSize(2);
+  }
+
+  @Test
+  void closingInterruptsARunningProbe() {
+    validations();
+    CountDownLatch never = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    answer = t -> {
+      try {
+        never.await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+      return valid();
+    };
+    validations.current(export("a"), SECRETS, false);
+    await("the probe running").atMost(Duration.ofMinutes(2)).until(() -> probed.size() == 1);
+    validations.close();
+    await("the probe interrupted").atMost(Duration.ofMinutes(2)).until(() -> interrupted.getCount() == 0);
+  }
+
+  @Test
   void aForcedProbeRunsBeforeTheIntervalEnds() {
     validations();
     BigQueryExport export = export("a");
