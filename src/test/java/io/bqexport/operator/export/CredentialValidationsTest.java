@@ -562,6 +562,39 @@ class CredentialValidationsTest {
     assertThat(probed.get(0).keyJson()).isEqualTo("{\"key\":1}");
   }
 
+  @Test
+  void anIdentityThatYieldsNoTokenIsUnavailable() {
+    validations(Duration.ofMinutes(3), () -> new GoogleCredentials() {
+      @Override
+      public AccessToken refreshAccessToken() throws IOException {
+        throw new IOException("the metadata server refused");
+      }
+    });
+    var outcome = probedOnce(keylessExport("a"), KEYLESS, false);
+    assertThat(outcome.result().reason()).isEqualTo(Reasons.WORKLOAD_IDENTITY_UNAVAILABLE);
+    assertThat(probed).isEmpty();
+  }
+
+  @Test
+  void aKeyedStorageSourceIsReadWithItsKeyEvenWhenTheDestinationIsKeyless() {
+    validations(Duration.ofMinutes(3), TokenCredentials::new);
+    answer = t -> {
+      try {
+        return new CredentialProbe.Result(true, Reasons.VALIDATED, t.source().verify(), null, null);
+      } catch (io.bqexport.amplitude.AmplitudeException e) {
+        return new CredentialProbe.Result(false, e.reason(), e.getMessage(), null, null);
+      }
+    };
+    BigQueryExport export = storageExport("a", Delivery.Direct, false);
+    export.setSpec(new BigQueryExportSpec(export.getSpec().source(), keylessExport("a").getSpec().destination(),
+        null, null, null, null, null, null, null, null, null, null, null));
+    var outcome = probedOnce(export, new ExportSecrets.Observation(null, null,
+        new ExportSecrets.Values(null, null, null, "{not json"), "storage-reader@1"), false);
+    assertThat(probed.get(0).ambient()).as("the destination's Workload Identity").isNotNull();
+    assertThat(outcome.result().reason()).as("the storage key, not the operator's identity, reads the bucket")
+        .isEqualTo(Reasons.STORAGE_AUTH_FAILED);
+  }
+
   /** Credentials whose refresh yields a token without a server. */
   private static class TokenCredentials extends GoogleCredentials {
     @Override

@@ -69,6 +69,14 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void probesRunOnDaemonThreadsSoAHungOneNeverKeepsTheOperatorFromExiting() throws Exception {
+    try (ProbeRunner runner = new ProbeRunner(Duration.ofMinutes(1), 1000)) {
+      assertThat(runner.run(() -> Thread.currentThread().isDaemon(), () -> null).get(2, TimeUnit.MINUTES))
+          .isTrue();
+    }
+  }
+
+  @Test
   void startsAreSpreadAtTheGivenRate() throws Exception {
     // 10 a second: the fifth start is at least 400 ms after the first could start (a lower bound only, which a busy
     // machine cannot break).

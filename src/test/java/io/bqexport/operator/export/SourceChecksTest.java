@@ -21,7 +21,9 @@ import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.GeneratedEvents;
+import io.bqexport.testing.storage.AmplitudeStorageExport;
 import io.bqexport.testing.storage.CloudStorageStandIn;
+import io.bqexport.storage.StorageLayout;
 import java.time.Instant;
 import java.util.Date;
 import org.junit.jupiter.api.Test;
@@ -64,8 +66,8 @@ class SourceChecksTest {
     try (CloudStorageStandIn gcs = CloudStorageStandIn.start()) {
       gcs.requireBearerToken(true);
       gcs.acceptToken("operator-token", "operator@proj.iam.gserviceaccount.com");
-      gcs.createBucket("amp-bucket");
       var spec = storage(gcs.endpoint(), new GoogleCredentialsSpec(null, new WorkloadIdentitySpec()));
+      var amplitudeExport = new AmplitudeStorageExport(gcs, "amp-bucket", new StorageLayout("prod", "187520", null));
       // The bucket answers as the operator: it lists the app's folder, still empty.
       assertThatThrownBy(() -> SourceChecks.of(spec, new ExportSecrets.Values(null, null, null, null),
           new Token("operator-token"), "proj").verify()).isInstanceOfSatisfying(AmplitudeException.class, e -> {
@@ -73,6 +75,13 @@ class SourceChecksTest {
             assertThat(e.getMessage()).contains("gs://amp-bucket/prod/187520/");
           });
       assertThat(gcs.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+
+      // Once Amplitude delivered a file, the check lists and reads it.
+      Instant hour = Instant.parse("2026-11-28T10:00:00Z");
+      amplitudeExport.writeEvents(new GeneratedEvents(new AmplitudeEventGenerator(42, 187520)).hour(hour, 10), hour);
+      assertThat(SourceChecks.of(spec, new ExportSecrets.Values(null, null, null, null), new Token("operator-token"),
+          "proj").verify()).startsWith("gs://amp-bucket/prod/187520/ lists Amplitude's export files, and ")
+          .endsWith(" reads");
     }
   }
 
