@@ -676,6 +676,7 @@ class CredentialValidationsTest {
     noConditions.setStatus(new BigQueryExportStatus(2L, null, noConditions.getStatus().credentials(), null, null,
         null, null, null, null, null, null, null));
     assertThat(whileHeld(() -> validations.current(noConditions, SECRETS, false)).inFlight()).isTrue();
+    clock.advance(Duration.ofMinutes(2)); // past the minute noConditions' identical probe may be shared
     BigQueryExport noCredentials = validatedInStatus("2026-11-28T09:00:00Z", SECRETS.versions(), 2L, "True");
     noCredentials.getMetadata().setUid("other");
     noCredentials.setStatus(new BigQueryExportStatus(2L, noCredentials.getStatus().conditions(), null, null, null,
