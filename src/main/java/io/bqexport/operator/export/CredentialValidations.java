@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * resources. A probe runs when its inputs (spec generation, Secret versions) change, when validationInterval has
  * passed, or when asked to (a run reported an auth error). Failures are retried with exponential backoff. Each probe
  * is bounded in time; when it ends, the export is reconciled again through an inbound event source. Exports whose
- * probe would be identical (same key, Amplitude keys, source, destination and data spec) share one probe while it
- * runs, and a successful one for {@link #SHARE_SUCCESS_FOR} after it started, so many exports on one service account
- * cost one test upload, not one each (a forced probe never takes a finished result).
+ * probe would be identical (same key, Amplitude keys, source, destination, data spec and delivery: a direct export's
+ * probe also creates its Merge IDs table, a Transfer Service export's does not) share one probe while it runs, and a
+ * successful one for {@link #SHARE_SUCCESS_FOR} after it started, so many exports on one service account cost one
+ * test upload, not one each (a forced probe never takes a finished result).
  */
 public final class CredentialValidations implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialValidations.class);
@@ -52,7 +53,13 @@ public final class CredentialValidations implements AutoCloseable {
   private record Entry(Inputs inputs, CompletableFuture<CredentialProbe.Result> future, Instant finishedAt,
       int failures, CredentialProbe.Result last, Instant lastFinishedAt, Inputs lastInputs) {}
 
-  private final CredentialProbe probe;
+  /** What probes one target; {@link CredentialProbe#probe} in production, a stand-in in unit tests. */
+  @FunctionalInterface
+  interface Prober {
+    CredentialProbe.Result probe(CredentialProbe.Target target);
+  }
+
+  private final Prober probe;
   private final Clock clock;
   private final Duration timeout;
   private final Duration firstRetry;
@@ -102,6 +109,11 @@ public final class CredentialValidations implements AutoCloseable {
    */
   public CredentialValidations(CredentialProbe probe, Clock clock, Duration timeout, Duration firstRetry,
       AmbientCredentials ambient) {
+    this(probe::probe, clock, timeout, firstRetry, ambient);
+  }
+
+  CredentialValidations(Prober probe, Clock clock, Duration timeout, Duration firstRetry,
+      AmbientCredentials ambient) {
     this.ambient = ambient;
     this.probe = probe;
     this.clock = clock;
@@ -121,8 +133,7 @@ public final class CredentialValidations implements AutoCloseable {
    */
   public Outcome current(BigQueryExport export, ExportSecrets.Observation secrets, boolean force) {
     String uid = export.getMetadata().getUid();
-    var spec = export.getSpec();
-    Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
+    Inputs inputs = inputs(export, secrets);
     Instant now = clock.instant();
     Entry entry = entries.get(uid);
     // A probe that just finished counts as in flight until its callback has recorded when (finishedAt): the future
@@ -193,11 +204,16 @@ public final class CredentialValidations implements AutoCloseable {
         .findFirst().orElseThrow().message();
     var result = new CredentialProbe.Result(true, io.bqexport.api.v1alpha1.Reasons.VALIDATED, message,
         status.credentials().serviceAccount(), status.credentials().keyProjectId());
-    var spec = export.getSpec();
-    Inputs inputs = new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data()), secrets.versions());
+    Inputs inputs = inputs(export, secrets);
     entries.put(export.getMetadata().getUid(), new Entry(inputs, CompletableFuture.completedFuture(result),
         validatedAt, 0, result, validatedAt, inputs));
     return Optional.of(new Outcome(result, validatedAt, false, retryAt, false));
+  }
+
+  private static Inputs inputs(BigQueryExport export, ExportSecrets.Observation secrets) {
+    var spec = export.getSpec();
+    return new Inputs(Objects.hash(spec.source(), spec.destination(), spec.data(), spec.delivery()),
+        secrets.versions());
   }
 
   /** Drops the probe state of a deleted export. */
@@ -247,7 +263,7 @@ public final class CredentialValidations implements AutoCloseable {
     var spec = export.getSpec();
     String inputs = String.join("\u0000", String.valueOf(secrets.fingerprint()),
         String.valueOf(spec.source()), String.valueOf(spec.destination()),
-        String.valueOf(spec.data()));
+        String.valueOf(spec.data()), String.valueOf(spec.delivery()));
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
           .digest(inputs.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

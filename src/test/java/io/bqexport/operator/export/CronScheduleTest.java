@@ -56,4 +56,37 @@ class CronScheduleTest {
     assertThatThrownBy(() -> CronSchedule.parse("0 0 30 2 *")).hasMessageContaining("never fires");
     assertThatThrownBy(() -> CronSchedule.parse("")).hasMessageContaining("spec.schedule is empty");
   }
+
+  @Test
+  void dayOfMonthAndDayOfWeekBothRestrictedFireOnEitherAsCronDoes() {
+    ZonedDateTime monday = ZonedDateTime.parse("2024-01-01T00:00:00Z");
+    // the 13th or any Friday: Friday the 5th comes first
+    assertThat(CronSchedule.parse("0 0 13 * FRI").next(monday, 40))
+        .contains(ZonedDateTime.parse("2024-01-05T00:00:00Z"));
+    assertThat(CronSchedule.parse("0 0 2 * FRI").next(monday, 40))
+        .contains(ZonedDateTime.parse("2024-01-02T00:00:00Z"));
+    // one of them any ('*' or '?'): only the other one restricts
+    assertThat(CronSchedule.parse("0 0 ? * FRI").next(monday, 40))
+        .contains(ZonedDateTime.parse("2024-01-05T00:00:00Z"));
+    assertThat(CronSchedule.parse("0 0 13 * ?").next(monday, 40))
+        .contains(ZonedDateTime.parse("2024-01-13T00:00:00Z"));
+    assertThat(CronSchedule.parse("0 0 13 * *").next(monday, 40))
+        .contains(ZonedDateTime.parse("2024-01-13T00:00:00Z"));
+  }
+
+  @Test
+  void eachFieldAcceptsItsBoundsAndStepsUpToItsWidth() {
+    ZonedDateTime start = ZonedDateTime.parse("2024-01-01T00:00:00Z");
+    assertThat(CronSchedule.parse("0 0 1 1 0").next(start, 3 * 366)).isPresent();
+    assertThat(CronSchedule.parse("59 23 31 12 6").next(start, 3 * 366)).isPresent();
+    assertThat(CronSchedule.parse("5-5 * * * *").next(start, 1)).contains(ZonedDateTime.parse("2024-01-01T00:05:00Z"));
+    assertThat(CronSchedule.parse("*/60 * * * *").shortestInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(CronSchedule.parse("0 0 */31 * *").next(start, 40)).contains(
+        ZonedDateTime.parse("2024-02-01T00:00:00Z")); // days 1, 32, ...: the first of each month
+    assertThatThrownBy(() -> CronSchedule.parse("*/61 * * * *")).hasMessageContaining("'*/61' is outside 1-60");
+    assertThatThrownBy(() -> CronSchedule.parse("0 0 */32 * *")).hasMessageContaining("'*/32' is outside 1-31");
+    assertThatThrownBy(() -> CronSchedule.parse("0 24 * * *")).hasMessageContaining("'24' is outside 0-23");
+    assertThatThrownBy(() -> CronSchedule.parse("0 0 0 * *")).hasMessageContaining("'0' is outside 1-31");
+    assertThatThrownBy(() -> CronSchedule.parse("30-10 * * * *")).hasMessageContaining("'30-10' runs backwards");
+  }
 }

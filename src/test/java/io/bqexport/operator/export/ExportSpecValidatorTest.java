@@ -117,4 +117,79 @@ class ExportSpecValidatorTest {
   private List<String> messages(BigQueryExportSpec spec) {
     return validator.validate(spec, NOW).stream().map(Problem::message).toList();
   }
+
+  private static BigQueryExportSpec spec(AmplitudeSourceSpec source, DestinationSpec destination, String table,
+      String validationInterval) {
+    return new BigQueryExportSpec(new SourceSpec(source), destination,
+        new io.bqexport.api.v1alpha1.DataSpec(new io.bqexport.api.v1alpha1.EventsSpec(null, table)), null, null,
+        null, null, null, null, null, validationInterval, null);
+  }
+
+  private static final AmplitudeSourceSpec AMPLITUDE =
+      new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("amplitude", null, null), null);
+  private static final DestinationSpec DESTINATION =
+      new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", null), null, null);
+
+  private List<String> messagesOf(ExportSpecValidator validator, BigQueryExportSpec spec) {
+    return validator.validate(spec, NOW).stream().map(Problem::message).toList();
+  }
+
+  @Test
+  void theTableProjectAndSecretNamesAreChecked() {
+    assertThat(messagesOf(validator, spec(AMPLITUDE, DESTINATION, "1events", null))).singleElement().asString()
+        .startsWith("spec.data.events.table '1events' is not valid");
+    assertThat(messagesOf(validator, spec(AMPLITUDE, new DestinationSpec("Acme Analytics", "amplitude", null,
+        new SecretKeyRef("bq-writer", null), null, null), null, null))).singleElement().asString()
+        .startsWith("spec.destination.projectId 'Acme Analytics' is not valid");
+    assertThat(messagesOf(validator, spec(AMPLITUDE, new DestinationSpec("acme-analytics", "amplitude", null,
+        new SecretKeyRef("bq-writer", null), null, null), null, null))).isEmpty();
+    var badRef = new AmplitudeSourceSpec(null, null, new AmplitudeSecretRef("../other", "..", "a/b"), null);
+    assertThat(messagesOf(validator, spec(badRef, DESTINATION, null, null))).containsExactly(
+        "spec.source.amplitude.credentialsSecretRef.name '../other' is not valid: name a Secret in this namespace"
+            + " (lowercase letters, digits, '-' and '.')",
+        "spec.source.amplitude.credentialsSecretRef.apiKeyKey '..' is not a Secret key: use letters, digits, '-',"
+            + " '_' and '.', not '.' alone and not starting with '..'",
+        "spec.source.amplitude.credentialsSecretRef.secretKeyKey 'a/b' is not a Secret key: use letters, digits,"
+            + " '-', '_' and '.', not '.' alone and not starting with '..'");
+  }
+
+  @Test
+  void endpointsMustBeHttpUrlsWhereOverridesAreAllowed() {
+    var overrides = new ExportSpecValidator(true);
+    var proxied = new AmplitudeSourceSpec(null, "ftp://amplitude.example.com",
+        new AmplitudeSecretRef("amplitude", null, null), null);
+    assertThat(messagesOf(overrides, spec(proxied, DESTINATION, null, null))).containsExactly(
+        "spec.source.amplitude.endpoint 'ftp://amplitude.example.com' is not an http(s) URL; use e.g."
+            + " https://proxy.example.com");
+    var noHost = new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", null), null, "http:x");
+    assertThat(messagesOf(overrides, spec(AMPLITUDE, noHost, null, null))).singleElement().asString()
+        .startsWith("spec.destination.endpoint 'http:x' is not an http(s) URL");
+    var good = new AmplitudeSourceSpec(null, "http://amplitude.local:8080",
+        new AmplitudeSecretRef("amplitude", null, null), null);
+    var goodDestination = new DestinationSpec(null, "amplitude", null, new SecretKeyRef("bq-writer", null), null,
+        "https://bigquery.proxy.example.com");
+    assertThat(messagesOf(overrides, spec(good, goodDestination, null, null))).isEmpty();
+    assertThat(validator.validate(spec(good, goodDestination, null, null), NOW)).extracting(Problem::reason)
+        .containsExactly("EndpointOverrideNotAllowed", "EndpointOverrideNotAllowed");
+  }
+
+  @Test
+  void theValidationIntervalIsAtLeastFiveMinutes() {
+    assertThat(messagesOf(validator, spec(AMPLITUDE, DESTINATION, null, "5m"))).isEmpty();
+    assertThat(messagesOf(validator, spec(AMPLITUDE, DESTINATION, null, "4m"))).containsExactly(
+        "spec.validationInterval 4m is shorter than 5m; each validation makes a test upload, so use 5m or more"
+            + " (default 12h)");
+  }
+
+  @Test
+  void aStartFromTooFarAheadBecomesValidAnHourBeforeIt() {
+    var ahead = spec("amplitude", null, "2026-11-28T16:00:00Z", null);
+    assertThat(ExportSpecValidator.validAt(ahead, NOW)).contains(Instant.parse("2026-11-28T15:00:00Z"));
+    assertThat(ExportSpecValidator.validAt(spec("amplitude", null, "2026-11-28T13:00:00Z", null), NOW)).isEmpty();
+    assertThat(ExportSpecValidator.validAt(spec("amplitude", null, "2026-11-28T13:34:00Z", null),
+        Instant.parse("2026-11-28T12:34:00Z"))).as("valid from exactly now").isEmpty();
+    assertThat(ExportSpecValidator.validAt(spec("amplitude", null, null, null), NOW)).isEmpty();
+    assertThat(ExportSpecValidator.validAt(spec("amplitude", null, "tomorrow", null), NOW)).isEmpty();
+    assertThat(ExportSpecValidator.validAt(null, NOW)).isEmpty();
+  }
 }

@@ -179,6 +179,67 @@ class StorageSpecRulesTest {
     return validator.validate(spec, NOW).stream().map(Problem::message).toList();
   }
 
+  @Test
+  void bucketLengthsAtTheirBoundsAreAcceptedAndBeyondThemRefused() {
+    String dotted = String.join(".", "a".repeat(55), "b".repeat(55), "c".repeat(55), "d".repeat(54));
+    for (String ok : List.of("abc", "x".repeat(63), dotted)) {
+      assertThat(messages(spec(storage(ok, "187520", null, false, KEY), keyDestination(), null, null)))
+          .as(ok).isEmpty();
+    }
+    assertThat(messages(spec(storage("ab", "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().isEqualTo("spec.source.storage.gcs.bucket 'ab' has 2 characters: a bucket name"
+            + " has 3 to 63 (up to 222 with dots)");
+    String tooLong = dotted + "d";
+    assertThat(messages(spec(storage(tooLong, "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("has 223 characters");
+    assertThat(messages(spec(storage("googbucket", "187520", null, false, KEY), keyDestination(), null, null)))
+        .singleElement().asString().contains("cannot start with 'goog'");
+  }
+
+  @Test
+  void thePrefixAndTheServiceAccountNameAreChecked() {
+    var badPrefix = new StorageSourceSpec(new GcsLocation("acme-export", "amp\nlitude\n"), "187520", null, false,
+        null, KEY, null);
+    assertThat(messages(spec(badPrefix, keyDestination(), null, null))).singleElement().asString()
+        .startsWith("spec.source.storage.gcs.prefix '");
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(), null,
+        "Not_A_Name"))).singleElement().asString().startsWith("spec.pod.serviceAccountName 'Not_A_Name' is not valid");
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(), null, "")))
+        .as("empty is no name").isEmpty();
+  }
+
+  @Test
+  void theMergeIdsTableNameIsChecked() {
+    var data = new DataSpec(new EventsSpec(null, null, null), new MergeIdsSpec(true, "1-merge"));
+    assertThat(messages(spec(storage("acme-export", "187520", "189524", false, KEY), keyDestination(), data, null)))
+        .singleElement().asString().startsWith("spec.data.mergeIds.table '1-merge' is not valid");
+  }
+
+  @Test
+  void filterRulesAtTheirLimitsAreAcceptedAndBeyondThemRefused() {
+    var hundred = Collections.nCopies(EventFilterSpec.MAX_RULES, new FilterRuleSpec("page_view", null));
+    var longest = new FilterRuleSpec(null, "p".repeat(FilterRuleSpec.MAX_LENGTH));
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(),
+        data(false, new EventFilterSpec(hundred, List.of(longest))), null))).isEmpty();
+
+    var tooMany = Collections.nCopies(EventFilterSpec.MAX_RULES + 1, new FilterRuleSpec("page_view", null));
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(),
+        data(false, new EventFilterSpec(tooMany, null)), null))).singleElement().asString()
+        .startsWith("spec.data.events.filter.include has 101 rules, at most 100");
+    var tooLongType = new FilterRuleSpec("e".repeat(FilterRuleSpec.MAX_LENGTH + 1), null);
+    var tooLongPrefix = new FilterRuleSpec(null, "p".repeat(FilterRuleSpec.MAX_LENGTH + 1));
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(),
+        data(false, new EventFilterSpec(null, List.of(tooLongType, tooLongPrefix))), null))).containsExactly(
+            "spec.data.events.filter.exclude[0].eventType has 1025 characters, at most 1024 are allowed; use a"
+                + " shorter prefix",
+            "spec.data.events.filter.exclude[1].prefix has 1025 characters, at most 1024 are allowed; use a shorter"
+                + " prefix");
+    var emptyPrefix = new FilterRuleSpec(null, "");
+    assertThat(messages(spec(storage("acme-export", "187520", null, false, KEY), keyDestination(),
+        data(false, new EventFilterSpec(List.of(emptyPrefix), null)), null))).singleElement().asString()
+        .startsWith("spec.data.events.filter.include[0]: an empty prefix matches nothing useful");
+  }
+
   static StorageSourceSpec storage(String bucket, String appId, String orgId, boolean legacy,
       GoogleCredentialsSpec credentials) {
     return new StorageSourceSpec(new GcsLocation(bucket, "amplitude"), appId, orgId, legacy, null, credentials,
