@@ -182,7 +182,8 @@ public final class ChildApplier {
     }
   }
 
-  private static void requireControlledBy(HasMetadata owner, HasMetadata child) {
+  /** @throws ApplyException ({@code NameConflict}) unless {@code owner} controls {@code child} */
+  public static void requireControlledBy(HasMetadata owner, HasMetadata child) {
     boolean controlled = child.getMetadata().getOwnerReferences() != null && child.getMetadata().getOwnerReferences()
         .stream().anyMatch(r -> Boolean.TRUE.equals(r.getController())
             && owner.getMetadata().getUid().equals(r.getUid()));

@@ -1,6 +1,7 @@
 package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.operator.ChildApplier;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +10,9 @@ import java.util.Optional;
 
 /**
  * Starts the run-now Job of a pending nonce ({@link RunNow}), owned as the CronJob is, so it goes with the export. A
- * Job of that name already there was created by an earlier attempt of this reconcile: the nonce counts as handled.
+ * Job of that name already there that the export controls was created by an earlier attempt of this reconcile: the
+ * nonce counts as handled. One it does not control (another's, whose name is predictable from the nonce, or the
+ * Job of a deleted export of the same name not yet collected) is a NameConflict, not a run: the nonce stays pending.
  */
 final class RunNowStarter {
   private final KubernetesClient client;
@@ -29,6 +32,10 @@ final class RunNowStarter {
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
+        }
+        Job existing = client.resource(job).get();
+        if (existing != null) {
+          ChildApplier.requireControlledBy(export, existing);
         }
       }
     });

@@ -20,6 +20,7 @@ import io.bqexport.api.v1alpha1.SecretKeyRef;
 import io.bqexport.api.v1alpha1.SourceSpec;
 import io.bqexport.operator.export.AmbientCredentials;
 import io.bqexport.operator.export.ExportLabels;
+import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.export.ExportPodTemplate;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.EventRecorder;
@@ -30,7 +31,9 @@ import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
@@ -311,6 +314,27 @@ class BackfillReconcilerTest {
     assertThat(decide(changed, failedChunk, validExport()).next().failedChunks())
         .as("chunk 1 of the Job's 24-hour plan, not of the spec's 12-hour one").singleElement()
         .satisfies(c -> assertThat(c.window()).isEqualTo("2026-11-21T00:00:00Z/2026-11-22T00:00:00Z"));
+  }
+
+  @Test
+  void theProgressOfARunningJobIsReadFromThePodsTheInformerHolds() {
+    BigQueryBackfill backfill = backfill();
+    decide(backfill, null, validExport());
+    Job job = job("history-backfill");
+    BigQueryBackfill started = withStatus(backfill, new BigQueryBackfillStatus(1L, "Running", List.of(), null, null,
+        RANGE, "history-backfill", null, null));
+    RunSummary summary = new RunSummary(RunSummary.SUCCEEDED, null, "done", 0, "FillGaps", null, List.of(), 24, 480,
+        0, null, 0, List.of(), "a", "b");
+    Pod chunk0 = new PodBuilder().withNewMetadata().withName("history-backfill-0-abcde")
+        .addToAnnotations("batch.kubernetes.io/job-completion-index", "0").endMetadata()
+        .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName(ExportPodTemplate.CONTAINER)
+            .withNewState().withNewTerminated().withExitCode(0).withReason("Completed").withMessage(summary.toJson())
+            .withFinishedAt("2026-11-28T10:05:00Z").endTerminated().endState().build()).endStatus().build();
+
+    BackfillReconciler.Decision decision = reconciler.decide(started, Optional.of(job), informerHas(validExport()),
+        () -> Set.of(chunk0));
+
+    assertThat(decision.next().progress().rows()).as("chunk 0's rows, from its Pod's summary").isEqualTo(480L);
   }
 
   @Test

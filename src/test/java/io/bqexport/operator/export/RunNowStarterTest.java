@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportStatus;
+import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.operator.ChildApplier;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.RunHistoryFixtures;
@@ -29,6 +31,7 @@ class RunNowStarterTest {
   private final CronJob cronJob = RunHistoryFixtures.cronJob(export, "registry.test/bqexport:1");
 
   RunNowStarterTest() {
+    export.getMetadata().setUid("uid-product-events"); // as the API server hands it over
     cronJob.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("bqexport.io/v1alpha1")
         .withKind("BigQueryExport").withName("product-events").withUid("uid-product-events").withController(true)
         .build()));
@@ -64,6 +67,26 @@ class RunNowStarterTest {
         null));
     assertThat(starter.start(export, cronJob)).isEmpty();
     assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aJobOfTheRunNowsNameTheExportDoesNotControlIsANameConflictAndTheNonceStaysPending() {
+    // The name derives from the nonce (`date +%s` by the README): anyone who may create Jobs here can take it first,
+    // and a deleted export's Job of that name lingers until garbage collection.
+    export.getMetadata().setAnnotations(Map.of(RunNow.ANNOTATION, "1700000002"));
+    Job squatter = RunNow.job(export, cronJob, "1700000002");
+    squatter.getSpec().getTemplate().getSpec().getContainers().get(0).setArgs(List.of("sleep"));
+    client.resource(squatter).create();
+
+    assertThatThrownBy(() -> starter.start(export, cronJob)).isInstanceOfSatisfying(
+        ChildApplier.ApplyException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reasons.NAME_CONFLICT);
+          assertThat(e.getMessage()).startsWith("Job " + squatter.getMetadata().getName()
+              + " already exists and is not controlled by BigQueryExport product-events");
+        });
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).singleElement()
+        .satisfies(job -> assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+            .as("the other Job is left as it is").containsExactly("sleep"));
   }
 
   @Test
