@@ -110,16 +110,24 @@ public final class RunHistory {
     return new Run(record, summary);
   }
 
+  /**
+   * The Job's Pods: those a Job owner reference ties to its uid; one without such a reference by its job-name
+   * label. A Pod owned by another uid belongs to an earlier Job of the same name, deleted with its Pods not yet
+   * collected (or orphaned), and would otherwise lend the new run its end.
+   */
   private static List<Pod> podsOf(Job job, Collection<Pod> pods) {
     String uid = job.getMetadata().getUid();
     String name = job.getMetadata().getName();
     return pods.stream().filter(p -> {
+      List<String> owners = p.getMetadata().getOwnerReferences() == null ? List.of()
+          : p.getMetadata().getOwnerReferences().stream().filter(o -> "Job".equals(o.getKind()) && o.getUid() != null)
+              .map(o -> o.getUid()).toList();
+      if (!owners.isEmpty()) {
+        return owners.contains(uid);
+      }
       Map<String, String> labels = p.getMetadata().getLabels();
-      boolean byLabel = labels != null && (name.equals(labels.get("job-name"))
+      return labels != null && (name.equals(labels.get("job-name"))
           || name.equals(labels.get("batch.kubernetes.io/job-name")));
-      boolean byOwner = p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
-          .stream().anyMatch(o -> uid != null && uid.equals(o.getUid()));
-      return byLabel || byOwner;
     }).toList();
   }
 

@@ -140,6 +140,23 @@ class RunHistoryTest {
   }
 
   @Test
+  void aPodOfAnEarlierJobOfTheSameNameIsNotTheRunsPod() {
+    Job again = job("events-a", "Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
+    Pod ofTheDeletedJob = terminated("pa-old", "events-a", "2026-11-28T10:05:02Z", "OOMKilled", null).toBuilder()
+        .editMetadata().addNewOwnerReference().withUid("deleted-uid").withName("events-a").withKind("Job")
+        .withApiVersion("batch/v1").withController(true).endOwnerReference().endMetadata().build();
+    Pod ofThisJob = terminated("pa-new", "events-a", "2026-11-28T10:05:02Z", "Error", null).toBuilder()
+        .editMetadata().addNewOwnerReference().withUid("events-a-uid").withName("events-a").withKind("Job")
+        .withApiVersion("batch/v1").withController(true).endOwnerReference().endMetadata().build();
+
+    assertThat(record(again, ofTheDeletedJob, ofThisJob).pod()).isEqualTo("pa-new");
+    assertThat(record(again, ofThisJob, ofTheDeletedJob).pod()).isEqualTo("pa-new");
+    RunRecord alone = record(again, ofTheDeletedJob);
+    assertThat(alone.pod()).isNull();
+    assertThat(alone.reason()).isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
   void mergeKeepsTheNewestRunsFirstAndTheObservedRecordWins() {
     RunRecord old = new RunRecord("events-1", null, null, "2026-11-28T08:05:00Z", null, RunHistory.RUNNING, null,
         null, null, null, null, null, null);
