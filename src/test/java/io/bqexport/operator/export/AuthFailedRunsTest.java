@@ -41,6 +41,19 @@ class AuthFailedRunsTest {
   }
 
   @Test
+  void timesCompareAsInstantsNotAsText() {
+    String validatedWithFraction = "2026-11-28T10:00:00.500Z";
+    assertThat(AuthFailedRuns.sinceValidation(status(validatedWithFraction), List.of(
+        observed(Reasons.AMPLITUDE_AUTH_FAILED, "2026-11-28T10:00:00Z")))).as("half a second before").isFalse();
+    assertThat(AuthFailedRuns.sinceValidation(status(validatedWithFraction), List.of(
+        observed(Reasons.AMPLITUDE_AUTH_FAILED, "2026-11-28T10:00:01Z")))).as("after").isTrue();
+    assertThat(AuthFailedRuns.sinceValidation(status(VALIDATED_AT), List.of(
+        observed(Reasons.AMPLITUDE_AUTH_FAILED, "yesterday")))).as("an edited record that is no time").isFalse();
+    assertThat(AuthFailedRuns.sinceValidation(status("not a time"), List.of(
+        observed(Reasons.AMPLITUDE_AUTH_FAILED, "2026-11-28T11:00:00Z")))).as("an edited validation time").isFalse();
+  }
+
+  @Test
   void withoutAValidationNothingCounts() {
     List<RunHistory.Run> denied = List.of(observed(Reasons.PERMISSION_DENIED, "2026-11-28T11:00:00Z"));
     assertThat(AuthFailedRuns.sinceValidation(null, denied)).isFalse();
