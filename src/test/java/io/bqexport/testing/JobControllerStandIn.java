@@ -57,19 +57,32 @@ public final class JobControllerStandIn {
     if (cronJob == null || Boolean.TRUE.equals(cronJob.getSpec().getSuspend())) {
       return null;
     }
-    var template = cronJob.getSpec().getJobTemplate();
-    Job job = client.resource(new JobBuilder()
-        .withNewMetadata().withName(cronJobName + "-" + now.getEpochSecond() / 60).withNamespace(namespace)
-        .withLabels(template.getMetadata().getLabels())
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("CronJob")
-            .withName(cronJobName).withUid(cronJob.getMetadata().getUid()).withController(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .build()).create();
+    Job job = startFrom(cronJob, cronJobName + "-" + now.getEpochSecond() / 60);
     cronJob.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.CronJobStatusBuilder()
         .withLastScheduleTime(now.toString()).build());
     client.resource(cronJob).updateStatus();
     return run(job, now);
+  }
+
+  /**
+   * Creates a Job named {@code jobName} from the CronJob's template, controlled by the CronJob, as the CronJob
+   * controller (and {@code kubectl create job --from=cronjob/...}) does; left to the test to run or finish.
+   */
+  public Job startFrom(String namespace, String cronJobName, String jobName) {
+    return startFrom(client.batch().v1().cronjobs().inNamespace(namespace).withName(cronJobName).get(), jobName);
+  }
+
+  private Job startFrom(CronJob cronJob, String jobName) {
+    var template = cronJob.getSpec().getJobTemplate();
+    return client.resource(new JobBuilder()
+        .withNewMetadata().withName(jobName).withNamespace(cronJob.getMetadata().getNamespace())
+        .withLabels(template.getMetadata().getLabels())
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("CronJob")
+            .withName(cronJob.getMetadata().getName()).withUid(cronJob.getMetadata().getUid()).withController(true)
+            .build())
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .build()).create();
   }
 
   /** Runs an existing Job (e.g. one the operator created for run-now) once, to completion. */

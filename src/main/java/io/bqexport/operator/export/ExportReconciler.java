@@ -179,14 +179,14 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
     ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
-    List<RunHistory.Run> runs = finishedRuns.observe(context.getSecondaryResources(Job.class),
+    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    List<RunHistory.Run> runs = finishedRuns.observe(export, cronJob, context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, AuthFailedRuns.sinceValidation(export.getStatus(), runs))
         : null;
     CredentialGate gate = new CredentialGate(credentials);
 
-    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
     String runNowHandled = null;
     Problem applyProblem = null;
     try {

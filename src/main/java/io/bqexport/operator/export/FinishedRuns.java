@@ -1,6 +1,8 @@
 package io.bqexport.operator.export;
 
+import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -10,9 +12,11 @@ import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelectorBuilder;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,13 +43,9 @@ final class FinishedRuns {
   private static final int RECENTLY_LABELLED = 1024;
 
   private final KubernetesClient client;
-  private final Set<String> recentlyLabelled = Collections.synchronizedSet(Collections.newSetFromMap(
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > RECENTLY_LABELLED;
-        }
-      }));
+  private final Set<String> recentlyLabelled = bounded();
+  /** Jobs not counted as runs that were logged already: each is logged once, not at every reconcile. */
+  private final Set<String> ignored = bounded();
 
   FinishedRuns(KubernetesClient client) {
     this.client = client;
@@ -54,13 +54,50 @@ final class FinishedRuns {
   /**
    * The runs of {@code jobs} not yet recorded: an unfinished one with its Pods from {@code cachedPods}, a finished
    * one with its Pods read from the API. A recorded Job is skipped even when the API hands it over (fabric8's mock
-   * server ignores the selectors).
+   * server ignores the selectors). So is a Job the export does not control ({@link #runControllers}).
+   *
+   * @param cronJob the export's CronJob from the informer, if any
    */
-  List<RunHistory.Run> observe(Collection<Job> jobs, Collection<Pod> cachedPods) {
-    return jobs.stream().filter(job -> !recorded(job) && !recentlyLabelled.contains(key(job)))
+  List<RunHistory.Run> observe(BigQueryExport export, Optional<CronJob> cronJob, Collection<Job> jobs,
+      Collection<Pod> cachedPods) {
+    Set<String> controllers = runControllers(export, cronJob);
+    return jobs.stream().filter(job -> !recorded(job) && !recentlyLabelled.contains(key(job))
+            && controlled(export, job, controllers))
         .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) || retrying(job) ? podsOf(job)
             : cachedPods).get(0))
         .toList();
+  }
+
+  /**
+   * The uids that may control an export's runs: the export (its run-now Jobs) and its CronJob (the scheduled ones,
+   * and a {@code kubectl create job --from=cronjob/...}), when the export controls that CronJob. The informers
+   * select Jobs by label, and labels prove nothing: whoever may create Jobs and Pods in the namespace could label a
+   * Job as the export's and have its Pod end with any summary, moving status.exportedThrough and DataFresh. Such a
+   * Job is no run: never recorded, labelled or counted. A controller reference is no signature either (one who can
+   * read the CronJob's uid can write it), but it is what Kubernetes itself goes by. A run whose CronJob was deleted
+   * and re-created before the run was recorded is lost with that Job, which the garbage collector deletes anyway.
+   */
+  static Set<String> runControllers(BigQueryExport export, Optional<CronJob> cronJob) {
+    String exportUid = export.getMetadata().getUid();
+    Set<String> controllers = new HashSet<>();
+    if (exportUid != null) {
+      controllers.add(exportUid);
+      cronJob.filter(c -> RunHistory.controllerUid(c).filter(exportUid::equals).isPresent())
+          .map(c -> c.getMetadata().getUid()).ifPresent(controllers::add);
+    }
+    return controllers;
+  }
+
+  private boolean controlled(BigQueryExport export, Job job, Set<String> controllers) {
+    if (RunHistory.controllerUid(job).filter(controllers::contains).isPresent()) {
+      return true;
+    }
+    if (ignored.add(key(job))) {
+      LOG.info("Job {}/{} carries the labels of BigQueryExport {} but neither the export nor its CronJob controls"
+          + " it; it is not counted as a run", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+          export.getMetadata().getName());
+    }
+    return false;
   }
 
   /**
@@ -91,6 +128,16 @@ final class FinishedRuns {
         }
       }
     }
+  }
+
+  /** At most {@link #RECENTLY_LABELLED} keys, the eldest forgotten first. */
+  private static Set<String> bounded() {
+    return Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > RECENTLY_LABELLED;
+      }
+    }));
   }
 
   static boolean recorded(Job job) {

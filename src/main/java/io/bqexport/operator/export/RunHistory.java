@@ -4,6 +4,8 @@ import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.exporter.RunSummary;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -111,24 +113,22 @@ public final class RunHistory {
   }
 
   /**
-   * The Job's Pods: those a Job owner reference ties to its uid; one without such a reference by its job-name
-   * label. A Pod owned by another uid belongs to an earlier Job of the same name, deleted with its Pods not yet
-   * collected (or orphaned), and would otherwise lend the new run its end.
+   * The Job's Pods: those whose controller reference names its uid, as the Job controller sets on every Pod it
+   * creates. Labels prove nothing: anyone who may create Pods in the namespace can label one with the Job's name and
+   * write its termination message, and a Pod owned by another uid belongs to an earlier Job of the same name, deleted
+   * with its Pods not yet collected; either would otherwise lend the run its end.
    */
   private static List<Pod> podsOf(Job job, Collection<Pod> pods) {
     String uid = job.getMetadata().getUid();
-    String name = job.getMetadata().getName();
-    return pods.stream().filter(p -> {
-      List<String> owners = p.getMetadata().getOwnerReferences() == null ? List.of()
-          : p.getMetadata().getOwnerReferences().stream().filter(o -> "Job".equals(o.getKind()) && o.getUid() != null)
-              .map(o -> o.getUid()).toList();
-      if (!owners.isEmpty()) {
-        return owners.contains(uid);
-      }
-      Map<String, String> labels = p.getMetadata().getLabels();
-      return labels != null && (name.equals(labels.get("job-name"))
-          || name.equals(labels.get("batch.kubernetes.io/job-name")));
-    }).toList();
+    return pods.stream().filter(p -> uid != null && controllerUid(p).filter(uid::equals).isPresent()).toList();
+  }
+
+  /** The uid in the object's controller reference (the API server allows at most one), if it has one. */
+  static Optional<String> controllerUid(HasMetadata object) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners == null ? Optional.empty() : owners.stream()
+        .filter(o -> Boolean.TRUE.equals(o.getController()) && o.getUid() != null).map(OwnerReference::getUid)
+        .findFirst();
   }
 
   private static Optional<JobCondition> condition(Job job, String type) {

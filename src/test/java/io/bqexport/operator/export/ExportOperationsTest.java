@@ -120,11 +120,8 @@ class ExportOperationsTest {
 
   @Test
   void aRunThatDiesWithoutAMessageShowsThePodsReason() {
-    CronJob cronJob = cronJob();
-    Job job = scenario.kubernetes.client().resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
-        .withNewMetadata().withName("product-events-oom").withNamespace(ExportScenario.NAMESPACE)
-        .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
+    Job job = scenario.jobs.startFrom(ExportScenario.NAMESPACE, cronJob().getMetadata().getName(),
+        "product-events-oom");
     scenario.jobs.killWithoutMessage(job, scenario.clock.instant(), "OOMKilled");
 
     await().untilAsserted(() -> {

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,10 +66,7 @@ class ExportedThroughAttackProbeTest {
   }
 
   private void finish(String name, String exportedThrough, Instant finishedAt) {
-    CronJob cronJob = client.batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(NAME).get();
-    Job job = client.resource(new JobBuilder().withNewMetadata().withName(name)
-        .withNamespace(ExportScenario.NAMESPACE).withLabels(cronJob.getSpec().getJobTemplate().getMetadata()
-            .getLabels()).endMetadata().withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
+    Job job = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, name);
     scenario.jobs.finishWithMessage(job, finishedAt, 0, new RunSummary(RunSummary.SUCCEEDED, null,
         "committed 1 hour(s)", 0, "FillGaps", null, List.of(), 1, 10, 100, exportedThrough, 0, List.of(),
         finishedAt.minusSeconds(60).toString(), finishedAt.toString(), 0, 0, 0, List.of(), 0, List.of(), null, 0, 0)

@@ -8,14 +8,12 @@ import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.ExportScenario;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,14 +109,17 @@ class FinishedRunsTest {
     Job cached = client.batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE)
         .withName(job.getMetadata().getName()).get();
     FinishedRuns runs = new FinishedRuns(client);
+    var export = scenario.get(EXPORT);
+    var cronJob = Optional.of(client.batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(EXPORT)
+        .get());
 
-    List<RunHistory.Run> seen = runs.observe(List.of(cached), List.of());
+    List<RunHistory.Run> seen = runs.observe(export, cronJob, List.of(cached), List.of());
     assertThat(seen).singleElement().satisfies(r -> assertThat(r.record().reason()).isEqualTo("OOMKilled"));
     runs.markRecorded(ExportScenario.NAMESPACE, seen);
     awaitLabelled(job);
     // A reconcile another event starts before the informer drops the Job still hands over the unlabelled copy.
     int before = scenario.kubernetes.requests().size();
-    assertThat(runs.observe(List.of(cached), List.of())).isEmpty();
+    assertThat(runs.observe(export, cronJob, List.of(cached), List.of())).isEmpty();
     assertThat(scenario.kubernetes.requests().subList(before, scenario.kubernetes.requests().size())).isEmpty();
 
     client.resource(cached).delete();
@@ -126,7 +127,7 @@ class FinishedRunsTest {
         .inNamespace(ExportScenario.NAMESPACE).withName(job.getMetadata().getName()).get() == null);
     Job again = jobOfCronJob();
     scenario.jobs.killWithoutMessage(again, NOW, "DeadlineExceeded");
-    assertThat(runs.observe(List.of(client.resource(again).get()), List.of())).singleElement()
+    assertThat(runs.observe(export, cronJob, List.of(client.resource(again).get()), List.of())).singleElement()
         .satisfies(r -> assertThat(r.record().reason()).isEqualTo("DeadlineExceeded"));
   }
 
@@ -154,15 +155,6 @@ class FinishedRunsTest {
 
   /** A Job as the CronJob controller starts it, left to the test to finish. */
   private Job jobOfCronJob() {
-    CronJob cronJob = client.batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(EXPORT).get();
-    var template = cronJob.getSpec().getJobTemplate();
-    return client.resource(new JobBuilder()
-        .withNewMetadata().withName(EXPORT + "-29411410").withNamespace(ExportScenario.NAMESPACE)
-        .withLabels(template.getMetadata().getLabels())
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("CronJob")
-            .withName(EXPORT).withUid(cronJob.getMetadata().getUid()).withController(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .build()).create();
+    return scenario.jobs.startFrom(ExportScenario.NAMESPACE, EXPORT, EXPORT + "-29411410");
   }
 }

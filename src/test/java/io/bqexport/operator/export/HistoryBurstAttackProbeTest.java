@@ -10,9 +10,7 @@ import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.KubernetesStandIn;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +55,8 @@ class HistoryBurstAttackProbeTest {
   @Test
   void aBurstOfRunsFinishedWhileDownIsRecordedOnceEachAndThenCostsNoRequest() {
     scenario.stopOperator();
-    List<Job> jobs = IntStream.rangeClosed(1, 4).mapToObj(i -> client.resource(job("run-" + i)).create()).toList();
+    List<Job> jobs = IntStream.rangeClosed(1, 4).mapToObj(i -> scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME,
+        "run-" + i)).toList();
     scenario.jobs.killWithoutMessage(jobs.get(0), NOW.minusSeconds(400), "OOMKilled");
     for (int i = 1; i < 4; i++) {
       scenario.jobs.finishWithMessage(jobs.get(i), NOW.minusSeconds(400 - 100L * i), 0,
@@ -97,13 +96,6 @@ class HistoryBurstAttackProbeTest {
     assertThat(steady).filteredOn(KubernetesStandIn.ApiRequest::byOperator)
         .noneMatch(r -> r.path().contains("job-name"))
         .noneMatch(r -> !r.method().equals("GET") && r.path().contains("/jobs"));
-  }
-
-  private Job job(String name) {
-    CronJob cronJob = client.batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(NAME).get();
-    return new JobBuilder().withNewMetadata().withName(name).withNamespace(ExportScenario.NAMESPACE)
-        .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build();
   }
 
   /** Identical for every run but exportedThrough and times: records that differ only by Job name and times. */

@@ -9,9 +9,7 @@ import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -130,12 +128,7 @@ class IntegrityStatusTest {
 
   /** A Job of the export's CronJob whose pod ends with this run summary. */
   private void run(String job, long verifiedHours, String verifiedThrough, RunSummary.Repaired... repaired) {
-    CronJob cronJob = scenario.kubernetes.client().batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE)
-        .withName(NAME).get();
-    Job created = scenario.kubernetes.client().resource(new JobBuilder()
-        .withNewMetadata().withName(job).withNamespace(ExportScenario.NAMESPACE)
-        .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
+    Job created = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, job);
     Instant now = scenario.clock.instant();
     RunSummary summary = new RunSummary(RunSummary.SUCCEEDED, null, "committed 0 hour(s)", 0, "FillGaps", null,
         List.of(), 0, 0, 0, null, 0, List.of(), now.minusSeconds(60).toString(), now.toString(), 0, 0, 0,

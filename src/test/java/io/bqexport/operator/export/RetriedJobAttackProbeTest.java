@@ -14,9 +14,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -105,11 +103,7 @@ class RetriedJobAttackProbeTest {
   }
 
   private Job job(String name) {
-    CronJob cronJob = client.batch().v1().cronjobs().inNamespace(ExportScenario.NAMESPACE).withName(NAME).get();
-    Job job = client.resource(new JobBuilder()
-        .withNewMetadata().withName(name).withNamespace(ExportScenario.NAMESPACE)
-        .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
-        .withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
+    Job job = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, name);
     job.setStatus(new JobStatusBuilder().withStartTime(NOW.toString()).withActive(1).build());
     return client.resource(job).updateStatus();
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.exporter.RunSummary;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -28,9 +30,16 @@ class RunHistoryTest {
     return builder.endStatus().build();
   }
 
+  /** A Pod as the Job controller creates it: labelled with the Job's name and controlled by its uid. */
   private static PodBuilder pod(String name, String job, String created) {
     return new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(created)
-        .addToLabels("batch.kubernetes.io/job-name", job).endMetadata();
+        .addToLabels("batch.kubernetes.io/job-name", job).withOwnerReferences(jobOwner(job, job + "-uid"))
+        .endMetadata();
+  }
+
+  private static OwnerReference jobOwner(String job, String uid) {
+    return new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job).withUid(uid)
+        .withController(true).build();
   }
 
   private static Pod terminated(String name, String job, String created, String reason, String message) {
@@ -123,31 +132,28 @@ class RunHistoryTest {
   }
 
   @Test
-  void podsBelongToTheirJobByEitherJobNameLabelOrByOwner() {
+  void podsBelongToTheirJobOnlyByItsControllerReferenceNotByTheirLabels() {
     Job a = job("events-a", null, null, null);
     Job b = job("events-b", null, null, null);
-    Pod byOldLabel = new PodBuilder().withNewMetadata().withName("pa").withCreationTimestamp("1")
-        .addToLabels("job-name", "events-a").endMetadata().build();
-    Pod byOwner = new PodBuilder().withNewMetadata().withName("pb").withCreationTimestamp("2")
-        .addNewOwnerReference().withUid("events-b-uid").withName("x").withKind("Job").withApiVersion("batch/v1")
+    Pod byOwner = pod("pb", "events-b", "2").build();
+    // Anyone who may create Pods can label one with a Job's name and end it with any summary.
+    Pod labelledOnly = new PodBuilder().withNewMetadata().withName("pa").withCreationTimestamp("9")
+        .withLabels(Map.of("job-name", "events-a", "batch.kubernetes.io/job-name", "events-b")).endMetadata()
+        .build();
+    Pod notController = pod("pc", "events-a", "9").editMetadata().editFirstOwnerReference().withController(false)
         .endOwnerReference().endMetadata().build();
-    Pod other = new PodBuilder().withNewMetadata().withName("pc").withCreationTimestamp("3")
-        .withLabels(Map.of("job-name", "events-c")).endMetadata().build();
 
-    List<RunHistory.Run> runs = RunHistory.observe(List.of(a, b), List.of(byOldLabel, byOwner, other));
+    List<RunHistory.Run> runs = RunHistory.observe(List.of(a, b), List.of(labelledOnly, byOwner, notController));
 
-    assertThat(runs).extracting(r -> r.record().pod()).containsExactly("pa", "pb");
+    assertThat(runs).extracting(r -> r.record().pod()).containsExactly(null, "pb");
   }
 
   @Test
   void aPodOfAnEarlierJobOfTheSameNameIsNotTheRunsPod() {
     Job again = job("events-a", "Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
     Pod ofTheDeletedJob = terminated("pa-old", "events-a", "2026-11-28T10:05:02Z", "OOMKilled", null).toBuilder()
-        .editMetadata().addNewOwnerReference().withUid("deleted-uid").withName("events-a").withKind("Job")
-        .withApiVersion("batch/v1").withController(true).endOwnerReference().endMetadata().build();
-    Pod ofThisJob = terminated("pa-new", "events-a", "2026-11-28T10:05:02Z", "Error", null).toBuilder()
-        .editMetadata().addNewOwnerReference().withUid("events-a-uid").withName("events-a").withKind("Job")
-        .withApiVersion("batch/v1").withController(true).endOwnerReference().endMetadata().build();
+        .editMetadata().withOwnerReferences(jobOwner("events-a", "deleted-uid")).endMetadata().build();
+    Pod ofThisJob = terminated("pa-new", "events-a", "2026-11-28T10:05:02Z", "Error", null);
 
     assertThat(record(again, ofTheDeletedJob, ofThisJob).pod()).isEqualTo("pa-new");
     assertThat(record(again, ofThisJob, ofTheDeletedJob).pod()).isEqualTo("pa-new");
