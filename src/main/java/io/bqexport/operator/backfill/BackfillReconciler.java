@@ -90,6 +90,8 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       return UpdateControl.noUpdate();
     }
     BigQueryBackfillStatus previous = backfill.getStatus();
+    // The export alone may be taken by getSecondaryResource: its informer maps the backfill to it by name, so to at
+    // most one; Jobs are mapped by label, of which a tenant may make more than one (ownJob).
     Decision decision = decide(backfill, context.getSecondaryResources(Job.class),
         () -> context.getSecondaryResource(BigQueryExport.class), () -> context.getSecondaryResources(Pod.class));
     BigQueryBackfillStatus next = decision.next();

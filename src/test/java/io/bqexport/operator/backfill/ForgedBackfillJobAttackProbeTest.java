@@ -1,6 +1,7 @@
 package io.bqexport.operator.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bqexport.api.v1alpha1.BackfillMode;
 import io.bqexport.api.v1alpha1.BigQueryBackfill;
@@ -77,6 +78,7 @@ class ForgedBackfillJobAttackProbeTest {
     assertThat(conflict.getStatus().phase()).isNotEqualTo("Succeeded");
     assertThat(conflict.getStatus().job()).isNull();
     assertThat(client.resource(forged).get().getSpec().getSuspend()).as("never patched").isNull();
+    await("a NameConflict Event").until(() -> h.eventReasons().contains(Reasons.NAME_CONFLICT));
 
     completedJob("history-decoy"); // a second labelled Job: two Jobs map to the backfill from now on
     client.resource(forged).delete(); // what the condition tells the owner to do

@@ -62,7 +62,8 @@ class DecoyChildrenAttackProbeTest {
     assertThat(run.exitCode()).as(run.output()).isZero();
     String job = run.job().getMetadata().getName();
     await().until(() -> scenario.get(NAME).getStatus().runs() != null
-        && scenario.get(NAME).getStatus().runs().stream().anyMatch(r -> job.equals(r.job())));
+        && scenario.get(NAME).getStatus().runs().stream().anyMatch(r -> job.equals(r.job())
+            && r.completionTime() != null));
 
     var status = scenario.get(NAME).getStatus();
     assertThat(status.runs()).extracting(RunRecord::job).containsExactly(job);
