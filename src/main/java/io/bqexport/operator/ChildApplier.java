@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,12 +183,28 @@ public final class ChildApplier {
     }
   }
 
+  /**
+   * The child named {@code name} that {@code owner} controls, among the objects an informer maps to the owner by
+   * label. Labels prove nothing: whoever may create such objects in the namespace can copy them onto their own, and
+   * JOSDK's {@code getSecondaryResource(Class)} throws when two objects of a kind map to one owner, which would fail
+   * every reconcile of it. An object of that name the owner does not control is left out: writing the child then
+   * meets it and reports a NameConflict.
+   */
+  public static <T extends HasMetadata> Optional<T> controlledChild(HasMetadata owner, String name,
+      Collection<T> mapped) {
+    return mapped.stream().filter(c -> name.equals(c.getMetadata().getName()) && controls(owner, c)).findFirst();
+  }
+
+  /** Whether {@code child}'s controller reference names {@code owner}'s uid. */
+  public static boolean controls(HasMetadata owner, HasMetadata child) {
+    String uid = owner.getMetadata().getUid();
+    return uid != null && child.getMetadata().getOwnerReferences() != null && child.getMetadata()
+        .getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()) && uid.equals(r.getUid()));
+  }
+
   /** @throws ApplyException ({@code NameConflict}) unless {@code owner} controls {@code child} */
   public static void requireControlledBy(HasMetadata owner, HasMetadata child) {
-    boolean controlled = child.getMetadata().getOwnerReferences() != null && child.getMetadata().getOwnerReferences()
-        .stream().anyMatch(r -> Boolean.TRUE.equals(r.getController())
-            && owner.getMetadata().getUid().equals(r.getUid()));
-    if (!controlled) {
+    if (!controls(owner, child)) {
       throw new ApplyException(Reasons.NAME_CONFLICT, child.getKind() + " " + child.getMetadata().getName()
           + " already exists and is not controlled by " + owner.getKind() + " " + owner.getMetadata().getName()
           + "; the operator does not take over objects it did not create. Rename or delete that " + child.getKind()

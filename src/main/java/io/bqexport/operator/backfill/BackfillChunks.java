@@ -4,6 +4,7 @@ import io.bqexport.api.v1alpha1.BackfillMode;
 import io.bqexport.api.v1alpha1.FailedChunk;
 import io.bqexport.exporter.ChunkPlan;
 import io.bqexport.exporter.RunSummary;
+import io.bqexport.operator.ChildApplier;
 import io.bqexport.operator.export.ExportPodTemplate;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,6 +31,10 @@ public record BackfillChunks(JobState state, long hoursTotal, long hoursDone, lo
 
   static final String INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 
+  /**
+   * @param pods the Pods the informer maps to the backfill by label; only those {@code job} controls count, as for
+   *     the Job controller: a labelled Pod anyone made could otherwise end a chunk with any rows and reason
+   */
   public static BackfillChunks observe(Job job, Collection<Pod> pods, ChunkPlan plan, BackfillMode mode) {
     var status = job.getStatus();
     Set<Integer> completed = IndexSet.parse(status == null ? null : status.getCompletedIndexes());
@@ -39,7 +44,9 @@ public record BackfillChunks(JobState state, long hoursTotal, long hoursDone, lo
 
     Map<Integer, List<Attempt>> attempts = new HashMap<>();
     for (Pod pod : pods) {
-      attempt(pod).ifPresent(a -> attempts.computeIfAbsent(a.index(), i -> new ArrayList<>()).add(a));
+      if (ChildApplier.controls(job, pod)) {
+        attempt(pod).ifPresent(a -> attempts.computeIfAbsent(a.index(), i -> new ArrayList<>()).add(a));
+      }
     }
     attempts.values().forEach(list -> list.sort(Comparator.comparing(Attempt::finishedAt)
         .thenComparing(Attempt::exporterFinishedAt)));

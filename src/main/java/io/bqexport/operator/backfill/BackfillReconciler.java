@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,8 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
   /** What a backfill reads of its export: everything except status.runs, lastRun and lastSuccessfulRun. */
   /** Backfills by the value of their children's backfill label (a long name is hashed to fit 63 characters). */
   static final String LABEL_INDEX = "bqexport.io/backfill-label";
+  /** As an export's: the wait before writing a child again after it could not be written. */
+  static final Duration APPLY_RETRY = Duration.ofMinutes(1);
 
   private final BackfillSpecValidator validator = new BackfillSpecValidator();
   private final BackfillStatusAssembler statusAssembler = new BackfillStatusAssembler();
@@ -87,7 +90,9 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
       return UpdateControl.noUpdate();
     }
     BigQueryBackfillStatus previous = backfill.getStatus();
-    Decision decision = decide(backfill, context.getSecondaryResource(Job.class),
+    // The export alone may be taken by getSecondaryResource: its informer maps the backfill to it by name, so to at
+    // most one; Jobs are mapped by label, of which a tenant may make more than one (ownJob).
+    Decision decision = decide(backfill, context.getSecondaryResources(Job.class),
         () -> context.getSecondaryResource(BigQueryExport.class), () -> context.getSecondaryResources(Pod.class));
     BigQueryBackfillStatus next = decision.next();
     if (!Objects.equals(previous, next)) {
@@ -109,12 +114,13 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
    * All of a reconcile but writing the status and its Events: validate, act (pin the configuration and create the
    * Job, keep its suspend and parallelism in line, or step the transfer runs) and observe.
    *
-   * @param job the backfill's Job, if the informer has one
+   * @param labelledJobs the Jobs the informer maps to the backfill by label; only its own counts ({@link #ownJob})
    * @param exports the referenced export from the informer (only looked up for a valid spec)
    * @param pods the Job's pods from the informer
    */
-  Decision decide(BigQueryBackfill backfill, Optional<Job> job, Supplier<Optional<BigQueryExport>> exports,
+  Decision decide(BigQueryBackfill backfill, Collection<Job> labelledJobs, Supplier<Optional<BigQueryExport>> exports,
       Supplier<Set<Pod>> pods) {
+    Optional<Job> job = ownJob(backfill, labelledJobs);
     Instant now = clock.instant();
     BigQueryBackfillStatus previous = backfill.getStatus();
     String startedRange = previous == null ? null : previous.startedRange();
@@ -172,6 +178,16 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         problems, waiting, chunks, startedRange, jobName, transferConfigs), now);
     // The Transfer Service sends no events: its runs are looked at again after the recheck it asked for.
     return new Decision(next, transferRecheck.or(() -> retryAt(problems, export, backfill, now)));
+  }
+
+  /**
+   * The backfill's Job: the one of its name it controls. Labels prove nothing (anyone who may create Jobs in the
+   * namespace can copy them), so a labelled Job of another name is ignored, and one of this name the backfill does not
+   * control is never taken over: creating the Job meets it and reports a NameConflict naming it. Nor is
+   * getSecondaryResource used: it throws when two Jobs map to the backfill, failing every reconcile.
+   */
+  static Optional<Job> ownJob(BigQueryBackfill backfill, Collection<Job> labelledJobs) {
+    return ChildApplier.controlledChild(backfill, BackfillJob.name(backfill), labelledJobs);
   }
 
   /** The export exists, the range is exportable, and neither range nor plan changed since the Job was created. */
@@ -256,9 +272,17 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     return backfill.getSpec().start() + "/" + backfill.getSpec().end();
   }
 
-  /** A range that is not exportable yet becomes exportable by itself: look again when it does. */
+  /**
+   * A range that is not exportable yet becomes exportable by itself: look again when it does. A child that could not
+   * be written is tried again every minute, as an export's: the object in the way may go without an event that maps
+   * to the backfill (a Job of its name without its labels).
+   */
   private static Optional<Duration> retryAt(List<Problem> problems, Optional<BigQueryExport> export,
       BigQueryBackfill backfill, Instant now) {
+    if (problems.stream().anyMatch(p -> p.reason().equals(Reasons.NAME_CONFLICT)
+        || p.reason().equals(Reasons.APPLY_FAILED))) {
+      return Optional.of(APPLY_RETRY);
+    }
     if (export.isEmpty() || problems.stream().noneMatch(p -> p.reason().equals(Reasons.RANGE_NOT_AVAILABLE))) {
       return Optional.empty();
     }

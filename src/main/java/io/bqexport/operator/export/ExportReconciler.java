@@ -167,7 +167,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   /** An invalid spec stops the runs of the last valid one: the CronJob is suspended, nothing else is touched. */
   private ExportStatusAssembler.Observation invalidSpec(BigQueryExport export, Context<BigQueryExport> context,
       List<Problem> problems) {
-    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    Optional<CronJob> cronJob = ownCronJob(export, context);
     try {
       return ExportStatusAssembler.Observation.invalidSpec(problems, cronJob.map(c -> children.suspend(export, c)),
           null);
@@ -179,7 +179,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
   private ExportStatusAssembler.Observation observeAndAct(BigQueryExport export, Context<BigQueryExport> context,
       Instant now) {
     ExportSecrets.Observation observedSecrets = secrets.observe(export, labelledSecrets(context));
-    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    Optional<CronJob> cronJob = ownCronJob(export, context);
     List<RunHistory.Run> runs = finishedRuns.observe(export, cronJob, context.getSecondaryResources(Job.class),
         context.getSecondaryResources(Pod.class));
     CredentialValidations.Outcome credentials = observedSecrets.ok()
@@ -191,7 +191,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     Problem applyProblem = null;
     try {
       if (!gate.keepsChildren(cronJob.isPresent())) {
-        children.apply(export, ExporterConfigMap.desired(export, now), context.getSecondaryResource(ConfigMap.class));
+        children.apply(export, ExporterConfigMap.desired(export, now), ChildApplier.controlledChild(export,
+            ExporterConfigMap.name(export), context.getSecondaryResources(ConfigMap.class)));
         cronJob = Optional.of(children.apply(export, ExportCronJob.desired(export, exporterImage,
             gate.suspendsCronJob(export.getSpec().suspend())), cronJob));
         runNowHandled = gate.startsRunNow() ? runNow.start(export, cronJob.get()).orElse(null) : null;
@@ -214,7 +215,7 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
     CredentialValidations.Outcome credentials = observedSecrets.ok()
         ? validations.current(export, observedSecrets, false) : null;
     boolean valid = new CredentialGate(credentials).validForTransfers();
-    Optional<CronJob> cronJob = context.getSecondaryResource(CronJob.class);
+    Optional<CronJob> cronJob = ownCronJob(export, context);
     Problem applyProblem = null;
     try {
       cronJob = cronJob.map(c -> Boolean.TRUE.equals(c.getSpec().getSuspend()) ? c : children.suspend(export, c));
@@ -225,6 +226,15 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
         : TransferObservation.notYet();
     return new ExportStatusAssembler.Observation(List.of(), observedSecrets, credentials, cronJob, List.of(),
         transfer.runNowHandled(), applyProblem, transfer);
+  }
+
+  /**
+   * The CronJob by its name and controller, not {@code getSecondaryResource}: a tenant's second CronJob with the
+   * export's labels would make that throw at every reconcile ({@link ChildApplier#controlledChild}).
+   */
+  private static Optional<CronJob> ownCronJob(BigQueryExport export, Context<BigQueryExport> context) {
+    return ChildApplier.controlledChild(export, ExportCronJob.name(export),
+        context.getSecondaryResources(CronJob.class));
   }
 
   private static Set<Secret> labelledSecrets(Context<BigQueryExport> context) {

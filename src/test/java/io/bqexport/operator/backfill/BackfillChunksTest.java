@@ -6,6 +6,8 @@ import io.bqexport.api.v1alpha1.BackfillMode;
 import io.bqexport.exporter.ChunkPlan;
 import io.bqexport.exporter.RunSummary;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.Test;
 /** Progress per chunk from the Job status and the pods' termination messages, without any server. */
 class BackfillChunksTest {
   private static final ChunkPlan PLAN = ChunkPlan.parse("2025-01-01T00:00:00Z/2025-01-04T00:00:00Z/24");
+  private static final String JOB_UID = "4f1c2a9e-job";
+  /** The controller reference the Job controller gives each Pod it creates. */
+  private static final OwnerReference BY_THE_JOB = new OwnerReferenceBuilder().withApiVersion("batch/v1")
+      .withKind("Job").withName("history-backfill").withUid(JOB_UID).withController(true).build();
 
   private static Job job(String completed, String failed, String condition, String reason) {
     var status = new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withCompletedIndexes(completed)
@@ -24,12 +30,12 @@ class BackfillChunksTest {
       status.addNewCondition().withType(condition).withStatus("True").withReason(reason)
           .withLastTransitionTime("2026-11-28T11:00:00Z").endCondition();
     }
-    return new JobBuilder().withNewMetadata().withName("history-backfill").endMetadata()
+    return new JobBuilder().withNewMetadata().withName("history-backfill").withUid(JOB_UID).endMetadata()
         .withNewSpec().withSuspend(false).withCompletions(3).endSpec().withStatus(status.build()).build();
   }
 
   private static Pod pod(int index, int exitCode, String reason, RunSummary summary, String finishedAt) {
-    return new PodBuilder().withNewMetadata().withName("p" + index + finishedAt)
+    return new PodBuilder().withNewMetadata().withName("p" + index + finishedAt).withOwnerReferences(BY_THE_JOB)
         .addToAnnotations(BackfillChunks.INDEX_ANNOTATION, Integer.toString(index)).endMetadata()
         .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("exporter").withNewState()
             .withNewTerminated().withExitCode(exitCode).withReason(reason)
@@ -124,18 +130,18 @@ class BackfillChunksTest {
 
   @Test
   void indexesBeyondThePlanAndPodsThatAreNotFinishedExporterAttemptsAreIgnored() {
-    Pod running = new PodBuilder().withNewMetadata().withName("running")
+    Pod running = new PodBuilder().withNewMetadata().withName("running").withOwnerReferences(BY_THE_JOB)
         .addToAnnotations(BackfillChunks.INDEX_ANNOTATION, "0").endMetadata().withNewStatus()
         .withContainerStatuses(new ContainerStatusBuilder().withName("exporter").withNewState().withNewRunning()
             .endRunning().endState().build()).endStatus().build();
-    Pod sidecar = new PodBuilder().withNewMetadata().withName("sidecar")
+    Pod sidecar = new PodBuilder().withNewMetadata().withName("sidecar").withOwnerReferences(BY_THE_JOB)
         .addToAnnotations(BackfillChunks.INDEX_ANNOTATION, "0").endMetadata().withNewStatus()
         .withContainerStatuses(new ContainerStatusBuilder().withName("proxy").withNewState().withNewTerminated()
             .withExitCode(0).withMessage(summary(true, null, 999).toJson()).endTerminated().endState().build())
         .endStatus().build();
     Pod unindexed = new PodBuilder(pod(0, 0, "Completed", summary(true, null, 999), "2026-11-28T10:05:00Z"))
         .editMetadata().withAnnotations(null).endMetadata().build();
-    Pod noStatus = new PodBuilder().withNewMetadata().withName("new").addToAnnotations(
+    Pod noStatus = new PodBuilder().withNewMetadata().withName("new").withOwnerReferences(BY_THE_JOB).addToAnnotations(
         BackfillChunks.INDEX_ANNOTATION, "1").endMetadata().build();
 
     BackfillChunks chunks = BackfillChunks.observe(job("0-7", "9", null, null),
@@ -197,5 +203,26 @@ class BackfillChunksTest {
       assertThat(f.message()).isEqualTo("bad row");
     });
     assertThat(chunks.rows()).isZero();
+  }
+
+  @Test
+  void onlyPodsTheJobControlsEndAChunk() {
+    Pod genuine = pod(0, 0, "Completed", summary(true, null, 480), "2026-11-28T10:10:00Z");
+    Pod unowned = new PodBuilder(pod(1, 0, "Completed", summary(true, null, 1_000_000), "2026-11-28T10:20:00Z"))
+        .editMetadata().withOwnerReferences().endMetadata().build();
+    Pod notController = new PodBuilder(pod(1, 0, "Completed", summary(true, null, 1_000_000), "2026-11-28T10:21:00Z"))
+        .editMetadata().withOwnerReferences(new OwnerReferenceBuilder(BY_THE_JOB).withController(false).build())
+        .endMetadata().build();
+    Pod otherJobs = new PodBuilder(pod(1, 0, "Completed", summary(true, null, 1_000_000), "2026-11-28T10:22:00Z"))
+        .editMetadata().withOwnerReferences(new OwnerReferenceBuilder(BY_THE_JOB).withUid("another-job").build())
+        .endMetadata().build();
+    Pod failsChunk2 = new PodBuilder(pod(2, 4, "Error", summary(false, "Forged", 0), "2026-11-28T10:23:00Z"))
+        .editMetadata().withOwnerReferences().endMetadata().build();
+
+    BackfillChunks chunks = BackfillChunks.observe(job("0", null, "Failed", "PodFailurePolicy"),
+        List.of(genuine, unowned, notController, otherJobs, failsChunk2), PLAN, BackfillMode.FillGaps);
+
+    assertThat(chunks.rows()).as("chunk 0's own Pod only").isEqualTo(480);
+    assertThat(chunks.failed()).as("a failed last attempt only from a Pod of the Job").isEmpty();
   }
 }

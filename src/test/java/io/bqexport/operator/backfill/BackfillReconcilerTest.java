@@ -31,6 +31,7 @@ import io.bqexport.transfer.TransferClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -119,7 +120,13 @@ class BackfillReconcilerTest {
   private static final Supplier<Set<Pod>> NO_PODS = Set::of;
 
   private BackfillReconciler.Decision decide(BigQueryBackfill backfill, Job job, BigQueryExport export) {
-    return reconciler.decide(backfill, Optional.ofNullable(job), informerHas(export), NO_PODS);
+    return reconciler.decide(backfill, job == null ? List.of() : List.of(job), informerHas(export), NO_PODS);
+  }
+
+  /** {@code variant} (created under another name) as a later version of {@code original}: its name and uid. */
+  private static void sameBackfill(BigQueryBackfill variant, BigQueryBackfill original) {
+    variant.getMetadata().setName(original.getMetadata().getName());
+    variant.getMetadata().setUid(original.getMetadata().getUid());
   }
 
   private static Condition condition(BigQueryBackfillStatus status, String type) {
@@ -227,7 +234,7 @@ class BackfillReconcilerTest {
   void anInvalidSpecIsReportedWithoutLookingUpTheExport() {
     BigQueryBackfill backfill = backfill("bad", START, END, 0, 2, false);
 
-    BackfillReconciler.Decision decision = reconciler.decide(backfill, Optional.empty(),
+    BackfillReconciler.Decision decision = reconciler.decide(backfill, List.of(),
         () -> fail("the export is not looked up for an invalid spec"), NO_PODS);
 
     assertThat(condition(decision.next(), ConditionType.STALLED).reason()).isEqualTo(Reasons.INVALID_SPEC);
@@ -297,7 +304,7 @@ class BackfillReconcilerTest {
     decide(original, null, validExport());
     Job job = job("history-backfill");
     BigQueryBackfill changed = backfill("history2", START, END, 12, 2, false);
-    changed.getMetadata().setName("history");
+    sameBackfill(changed, original);
     changed.setStatus(new BigQueryBackfillStatus(1L, "Running", List.of(), null, null, RANGE, "history-backfill",
         null, null));
 
@@ -326,12 +333,14 @@ class BackfillReconcilerTest {
     RunSummary summary = new RunSummary(RunSummary.SUCCEEDED, null, "done", 0, "FillGaps", null, List.of(), 24, 480,
         0, null, 0, List.of(), "a", "b");
     Pod chunk0 = new PodBuilder().withNewMetadata().withName("history-backfill-0-abcde")
+        .withOwnerReferences(new OwnerReferenceBuilder().withKind("Job").withName("history-backfill")
+            .withUid(job.getMetadata().getUid()).withController(true).build())
         .addToAnnotations("batch.kubernetes.io/job-completion-index", "0").endMetadata()
         .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName(ExportPodTemplate.CONTAINER)
             .withNewState().withNewTerminated().withExitCode(0).withReason("Completed").withMessage(summary.toJson())
             .withFinishedAt("2026-11-28T10:05:00Z").endTerminated().endState().build()).endStatus().build();
 
-    BackfillReconciler.Decision decision = reconciler.decide(started, Optional.of(job), informerHas(validExport()),
+    BackfillReconciler.Decision decision = reconciler.decide(started, List.of(job), informerHas(validExport()),
         () -> Set.of(chunk0));
 
     assertThat(decision.next().progress().rows()).as("chunk 0's rows, from its Pod's summary").isEqualTo(480L);
@@ -346,7 +355,7 @@ class BackfillReconcilerTest {
     assertThat(patchesOfJobs()).as("the Job already matches the spec").isZero();
 
     BigQueryBackfill suspended = backfill("history-s", START, END, 24, 4, true);
-    suspended.getMetadata().setName("history");
+    sameBackfill(suspended, backfill);
     suspended.setStatus(started.getStatus());
     decide(suspended, created, validExport());
 
@@ -356,7 +365,7 @@ class BackfillReconcilerTest {
         .as("parallelism 4 capped at the 3 chunks").containsExactly(true, 3);
 
     BigQueryBackfill oneAtATime = backfill("history-r", START, END, 24, 1, true);
-    oneAtATime.getMetadata().setName("history");
+    sameBackfill(oneAtATime, backfill);
     oneAtATime.setStatus(started.getStatus());
     decide(oneAtATime, patched, validExport());
     assertThat(job("history-backfill").getSpec().getParallelism()).isEqualTo(1);
@@ -371,7 +380,7 @@ class BackfillReconcilerTest {
       Job finished = new JobBuilder(job("history-backfill")).editOrNewStatus().withCompletedIndexes("0-2")
           .addNewCondition().withType(type).withStatus("True").endCondition().endStatus().build();
       BigQueryBackfill suspended = backfill("history-" + type.toLowerCase(), START, END, 24, 2, true);
-      suspended.getMetadata().setName("history");
+      sameBackfill(suspended, backfill);
       suspended.setStatus(new BigQueryBackfillStatus(1L, "Running", List.of(), null, null, RANGE, "history-backfill",
           null, null));
 
@@ -380,7 +389,7 @@ class BackfillReconcilerTest {
     Job notFinished = new JobBuilder(job("history-backfill")).editOrNewStatus().addNewCondition()
         .withType("Complete").withStatus("False").endCondition().endStatus().build();
     BigQueryBackfill suspended = backfill("history-x", START, END, 24, 2, true);
-    suspended.getMetadata().setName("history");
+    sameBackfill(suspended, backfill);
     assertThat(patchesOfJobs()).isZero();
     decide(suspended, notFinished, validExport());
     assertThat(patchesOfJobs()).as("a condition that is not True has not finished the Job").isEqualTo(1);
@@ -410,5 +419,43 @@ class BackfillReconcilerTest {
     assertThat(stalled.isTrue()).isTrue();
     assertThat(stalled.message()).contains("history-backfill");
     assertThat(decision.next().startedRange()).as("nothing started").isNull();
+  }
+
+  @Test
+  void aLabelledJobOfItsNameTheBackfillDoesNotControlIsNeverUsedNorPatched() {
+    Job forged = kubernetes.client().resource(new JobBuilder().withNewMetadata().withName("history-backfill")
+        .withNamespace(NS).withLabels(Map.of(ExportLabels.MANAGED_BY, ExportLabels.MANAGED_BY_VALUE,
+            BackfillLabels.BACKFILL, "history")).endMetadata().withNewSpec().withCompletions(3).withSuspend(true)
+        .withNewTemplate().withNewSpec().addNewContainer().withName("exporter").withImage("busybox").endContainer()
+        .withRestartPolicy("Never").endSpec().endTemplate().endSpec().withNewStatus().withCompletedIndexes("0-2")
+        .endStatus().build()).create();
+
+    BackfillReconciler.Decision decision = decide(backfill(), forged, validExport());
+
+    Condition stalled = condition(decision.next(), ConditionType.STALLED);
+    assertThat(List.of(stalled.status(), stalled.reason())).containsExactly("True", Reasons.NAME_CONFLICT);
+    assertThat(stalled.message()).startsWith("Job history-backfill already exists and is not controlled by"
+        + " BigQueryBackfill history").contains("Rename or delete that Job");
+    assertThat(decision.next().job()).isNull();
+    assertThat(decision.next().progress().hoursDone()).as("not the forged Job's three chunks").isZero();
+    assertThat(decision.recheckAfter()).as("looked at again after it may be deleted").contains(Duration.ofMinutes(1));
+    assertThat(patchesOfJobs()).as("its suspend is not the backfill's to set").isZero();
+  }
+
+  @Test
+  void ofTheLabelledJobsOnlyTheOneOfItsNameItControlsIsTheBackfillsJob() {
+    BigQueryBackfill backfill = backfill();
+    decide(backfill, null, validExport());
+    Job own = job("history-backfill");
+    Job otherName = new JobBuilder(own).editMetadata().withName("history-decoy").withUid("decoy-uid").endMetadata()
+        .editOrNewStatus().withCompletedIndexes("0-2").endStatus().build(); // controlled by the backfill, even
+    BigQueryBackfill started = withStatus(backfill, new BigQueryBackfillStatus(1L, "Running", List.of(), null, null,
+        RANGE, "history-backfill", null, null));
+
+    BackfillReconciler.Decision decision = reconciler.decide(started, List.of(otherName, own),
+        informerHas(validExport()), NO_PODS);
+
+    assertThat(decision.next().job()).isEqualTo("history-backfill");
+    assertThat(decision.next().progress().hoursDone()).as("the own Job has no chunk done").isZero();
   }
 }

@@ -368,7 +368,7 @@ class TransferBackfillStepTest {
         () -> TransferServiceStandIn.credentials(TOKEN));
     BigQueryBackfill backfill = backfill();
 
-    BackfillReconciler.Decision started = reconciler.decide(backfill, Optional.empty(),
+    BackfillReconciler.Decision started = reconciler.decide(backfill, List.of(),
         () -> Optional.of(export), Set::of);
 
     BigQueryBackfillStatus status = started.next();
@@ -382,14 +382,14 @@ class TransferBackfillStepTest {
     BigQueryBackfill changed = backfill(START, END.plus(Duration.ofHours(1)), BackfillMode.FillGaps, false, null);
     changed.setStatus(status);
     long listed = transfers.calls("ListTransferRuns");
-    BackfillReconciler.Decision refused = reconciler.decide(changed, Optional.empty(), () -> Optional.of(export),
+    BackfillReconciler.Decision refused = reconciler.decide(changed, List.of(), () -> Optional.of(export),
         Set::of);
     assertThat(refused.next().transferConfigs()).isEqualTo(status.transferConfigs());
     assertThat(refused.next().startedRange()).isEqualTo(START + "/" + END);
     assertThat(refused.next().conditions()).anySatisfy(c -> assertThat(c.reason()).isEqualTo(Reasons.RANGE_CHANGED));
     assertThat(transfers.calls("ListTransferRuns")).isEqualTo(listed);
 
-    BackfillReconciler.Decision waiting = reconciler.decide(backfill(), Optional.empty(), () -> Optional.of(export()),
+    BackfillReconciler.Decision waiting = reconciler.decide(backfill(), List.of(), () -> Optional.of(export()),
         Set::of);
     assertThat(waiting.next().conditions()).anySatisfy(c -> assertThat(c.message()).contains("valid credentials"));
     assertThat(waiting.next().startedRange()).as("no config started yet").isNull();
