@@ -171,6 +171,37 @@ class CommitterTest {
     assertThat(querySteps()).contains("commit").doesNotContain("replace");
   }
 
+  /**
+   * NDJSON of exactly one 256 KiB upload chunk: the client flushes the whole chunk and its close() then sends
+   * nothing, so without care the upload is never completed, no load job exists, and the transaction would commit
+   * the hour's ledger row (2,048 rows) over an empty staging table.
+   */
+  @Test
+  void aWindowWhoseRowsAreExactlyOneUploadChunkCommitsEveryRow() {
+    int rowBytes = 128;
+    int rows = 256 * 1024 / rowBytes;
+    RowWriter exactlyOneChunk = out -> {
+      WindowStats stats = new WindowStats();
+      for (int i = 0; i < rows; i++) {
+        String start = "{\"uuid\":\"" + String.format("u%06d", i) + "\",\"bqexport_hour\":\""
+            + EventMapper.OUTPUT_TIME.format(H0) + "\",\"event_type\":\"";
+        byte[] row = (start + "x".repeat(rowBytes - start.length() - 3) + "\"}").getBytes(StandardCharsets.UTF_8);
+        out.write(row);
+        out.write('\n');
+        assertThat(row.length + 1).isEqualTo(rowBytes);
+        stats.add(new MappedEvent(row, H0, null, Set.of(), 0, 0), rowBytes, "file");
+      }
+      return stats;
+    };
+
+    committer().withChunkSize(256 * 1024).commit(HOURS_0_2, exactlyOneChunk, false);
+
+    assertThat(emulator.jobs()).filteredOn(j -> j.type().equals("LOAD")).as("the upload created its load job")
+        .hasSize(1);
+    assertThat(rowsInTable()).isEqualTo(rows);
+    assertThat(ledger()).containsExactly(ledgerRow(H0, rows, 1), ledgerRow(H1, 0, 1));
+  }
+
   @Test
   void committingCommittedHoursAgainWritesNothing() {
     committer().commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 5}, H1, new long[] {0, 3})), false);
