@@ -171,6 +171,50 @@ class CommitterTest {
     assertThat(querySteps()).contains("commit").doesNotContain("replace");
   }
 
+  @Test
+  void aCommittedHoursLedgerRowCarriesItsRowsEventTimeRangeSourceFilesAndBytes() {
+    // Hour 0's ten events come from two files (even and odd events); hour 1 has none. The range is what a later
+    // Replace's DELETE prunes partitions by, so it must be the range of the rows the table really holds.
+    long[] bytes = new long[1];
+    RowWriter twoFiles = out -> {
+      WindowStats stats = new WindowStats();
+      EventMapper mapper = new EventMapper();
+      Iterator<String> lines = generator.lines(H0, 0, 10);
+      for (int i = 0; lines.hasNext(); i++) {
+        MappedEvent event;
+        try {
+          event = mapper.map(lines.next(), HOURS_0_2);
+        } catch (MalformedEventException e) {
+          throw new AssertionError(e);
+        }
+        out.write(event.row());
+        out.write('\n');
+        bytes[0] += event.row().length + 1;
+        stats.add(event, event.row().length + 1, "part-" + i % 2 + ".json.gz");
+        stats.addSourceLine(event.hour());
+      }
+      return stats;
+    };
+
+    committer().commit(HOURS_0_2, twoFiles, false);
+
+    Map<String, Object> inTable = emulator.query(PROJECT, "SELECT MIN(event_time) AS lo, MAX(event_time) AS hi FROM `"
+        + PROJECT + "." + DATASET + ".events`").get(0);
+    assertThat(inTable.get("lo")).as("the generator's events are not all at one instant")
+        .isNotEqualTo(inTable.get("hi"));
+    List<Map<String, Object>> ledger = emulator.query(PROJECT, "SELECT hour, min_event_time, max_event_time,"
+        + " source_files, byte_count FROM `" + PROJECT + "." + DATASET + "._bqexport_ledger` ORDER BY hour");
+    assertThat(ledger).hasSize(2);
+    assertThat(ledger.get(0).get("min_event_time")).isEqualTo(inTable.get("lo"));
+    assertThat(ledger.get(0).get("max_event_time")).isEqualTo(inTable.get("hi"));
+    assertThat(ledger.get(0).get("source_files")).isEqualTo(2L);
+    assertThat(ledger.get(0).get("byte_count")).as("the NDJSON bytes uploaded, newlines included")
+        .isEqualTo(bytes[0]);
+    assertThat(ledger.get(1)).as("an hour without rows has no range, files or bytes")
+        .containsEntry("min_event_time", null).containsEntry("max_event_time", null)
+        .containsEntry("source_files", 0L).containsEntry("byte_count", 0L);
+  }
+
   /**
    * NDJSON of exactly one 256 KiB upload chunk: the client flushes the whole chunk and its close() then sends
    * nothing, so without care the upload is never completed, no load job exists, and the transaction would commit
