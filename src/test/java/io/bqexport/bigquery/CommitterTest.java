@@ -428,6 +428,11 @@ class CommitterTest {
    */
   private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts,
       List<Duration> pauses) {
+    return committerReleasingAt(holder, releaseAt, attempts, pauses, 100);
+  }
+
+  private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts,
+      List<Duration> pauses, long firstBackoff) {
     return new Committer(bigquery, TableId.of(PROJECT, DATASET, "events"), SOURCE, JobLabels.NONE, "test",
         (step, window) -> {
           steps.add(step);
@@ -440,13 +445,17 @@ class CommitterTest {
               holder.release();
             }
           }
-        }, clock).withBackoff(100).withSleeper(pauses::add);
+        }, clock).withBackoff(firstBackoff).withSleeper(pauses::add);
   }
 
   /** Pause k (k = 1, 2, ...) after an aborted attempt: jittered within [c/2, c], c = 100 ms doubled up to 32 times. */
   private static void assertAbortBackoff(List<Duration> pauses) {
+    assertAbortBackoff(pauses, 100);
+  }
+
+  private static void assertAbortBackoff(List<Duration> pauses, long firstBackoff) {
     for (int k = 1; k <= pauses.size(); k++) {
-      long ceiling = 100L << Math.min(k - 1, 5);
+      long ceiling = firstBackoff << Math.min(k - 1, 5);
       assertThat(pauses.get(k - 1).toMillis()).as("pause %d", k).isBetween(ceiling / 2, ceiling);
     }
   }
@@ -477,6 +486,22 @@ class CommitterTest {
     assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 5));
     assertThat(ledger()).containsExactly(ledgerRow(H0, 5, 1), ledgerRow(H1, 0, 1));
     assertThat(stagingTables()).isEmpty();
+  }
+
+  @Test
+  void theSmallestBackoffStillPausesWithinItsJitterRange() {
+    // A ceiling of 1 ms leaves a jitter range of [0, 1] ms: half the ceiling plus a draw below half of it plus one.
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    LockHolder holder = new LockHolder();
+
+    committerReleasingAt(holder, 3, attempts, pauses, 1).commit(HOURS_0_2,
+        events(HOURS_0_2, Map.of(H0, new long[] {0, 5})), false);
+
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(pauses).hasSize(2);
+    assertAbortBackoff(pauses, 1);
+    assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 5));
   }
 
   @Test

@@ -176,6 +176,32 @@ class CredentialProbeTest {
     assertThat(emulator.jobs()).noneMatch(j -> j.type().equals("LOAD"));
   }
 
+  @Test
+  void aMissingDatasetThatMayBeCreatedIsCreatedAndProbed() {
+    CredentialProbe.Target target = new CredentialProbe.Target(key.json(), keyInfo(), null, null, PROJECT,
+        "fresh", "US", emulator.endpoint(), true, "events", null, SOURCE_ANSWERS);
+
+    CredentialProbe.Result result = probe.probe(target);
+
+    assertThat(result.ok()).as(result.message()).isTrue();
+    assertThat(emulator.tableExists(PROJECT, "fresh", "events")).isTrue();
+  }
+
+  @Test
+  void aTestLoadJobThatVanishesIsTestUploadFailed() {
+    // Once the upload has completed (its only, final request), the job's first GET answers 404: jobs.get finds no
+    // such job, which the client's waitFor() reports as null.
+    emulator.faults().onRequest("PUT", "^/upload/", request -> emulator.faults()
+        .failNext("GET", "/jobs/[^/]+$", 1, 404, "notFound"));
+
+    CredentialProbe.Result result = probe.probe(withKey(PROJECT, null, SOURCE_ANSWERS));
+
+    assertThat(result.ok()).isFalse();
+    assertThat(result.reason()).isEqualTo(CredentialProbe.TEST_UPLOAD_FAILED);
+    assertThat(result.message()).contains("failed (job vanished)");
+    assertThat(probeTables()).isEmpty();
+  }
+
   private List<String> probeTables() {
     List<String> names = new java.util.ArrayList<>();
     keyClient().listTables(com.google.cloud.bigquery.DatasetId.of(PROJECT, DATASET)).iterateAll()

@@ -102,4 +102,23 @@ class TableManagerTest {
 
     assertThat(emulator.tableExists(PROJECT, "fresh", "events")).isTrue();
   }
+
+  @Test
+  void aDatasetCreatedOnRequestIsInTheGivenLocation() {
+    new TableManager(bigquery, DatasetId.of(PROJECT, "eu_events")).ensureDataset("EU", true);
+
+    assertThat(bigquery.getDataset(DatasetId.of(PROJECT, "eu_events")).getLocation()).isEqualTo("EU");
+  }
+
+  @Test
+  void theMergeIdsTableGetsItsOwnCommitLockRow() {
+    tables.ensureTables("events");
+    tables.ensureMergeIdTable("merge_ids", JobLabels.NONE);
+
+    // Without its row, a Merge IDs commit's UPDATE of the lock would touch no row and take no lock.
+    assertThat(emulator.query(PROJECT, "SELECT table_name, commits FROM `" + PROJECT + ".amplitude."
+        + CommitLock.TABLE + "` ORDER BY table_name"))
+        .extracting(r -> r.get("table_name") + " " + r.get("commits"))
+        .containsExactly("events 0", "merge_ids 0");
+  }
 }
