@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.amplitude.AmplitudeAuthException;
+import io.bqexport.amplitude.AmplitudeClientSettings;
+import io.bqexport.amplitude.AmplitudeCredentials;
+import io.bqexport.amplitude.AmplitudeRegion;
 import io.bqexport.testing.ServiceAccountKeys;
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
+import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.bigquery.JobSummary;
 import java.io.IOException;
@@ -200,6 +206,30 @@ class CredentialProbeTest {
     assertThat(result.reason()).isEqualTo(CredentialProbe.TEST_UPLOAD_FAILED);
     assertThat(result.message()).contains("failed (job vanished)");
     assertThat(probeTables()).isEmpty();
+  }
+
+  @Test
+  void theExportApiSourceIsProvenWithTheProjectsKeysAndATargetNeverPrintsItsKey() {
+    try (AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(
+        new GeneratedEvents(new AmplitudeEventGenerator(1, 187520)), "probe-api-key", "probe-secret-key")) {
+      CredentialProbe.Target right = exportApiTarget(amplitude.baseUri(),
+          new AmplitudeCredentials("probe-api-key", "probe-secret-key"));
+      CredentialProbe.Target wrong = exportApiTarget(amplitude.baseUri(),
+          new AmplitudeCredentials("probe-api-key", "not-the-secret-key"));
+
+      CredentialProbe.Result accepted = probe.probe(right);
+      CredentialProbe.Result rejected = probe.probe(wrong);
+
+      assertThat(accepted.ok()).as(accepted.message()).isTrue();
+      assertThat(accepted.message()).endsWith(", and Amplitude accepts the project's keys.");
+      assertThat(rejected.reason()).isEqualTo(AmplitudeAuthException.REASON);
+      assertThat(right).hasToString("Target[" + PROJECT + "." + DATASET + "]");
+    }
+  }
+
+  private CredentialProbe.Target exportApiTarget(java.net.URI amplitude, AmplitudeCredentials credentials) {
+    return new CredentialProbe.Target(key.json(), keyInfo(), PROJECT, DATASET, "US", emulator.endpoint(), false,
+        "events", AmplitudeClientSettings.of(AmplitudeRegion.US, amplitude, credentials));
   }
 
   private List<String> probeTables() {
