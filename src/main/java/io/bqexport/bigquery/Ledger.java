@@ -75,10 +75,6 @@ public final class Ledger {
     this.labels = labels;
   }
 
-  public TableId tableId() {
-    return ledger;
-  }
-
   String sqlName() {
     return Sql.name(ledger);
   }

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 final class LoadUpload extends OutputStream {
 
   private static final int BUFFER = 64 * 1024;
+  /** The client's chunk granularity: chunk sizes are multiples of 256 KiB. */
+  private static final int LAST_CHUNK_MARGIN = 256 * 1024;
 
   private final BigQuery bigquery;
   private final JobId jobId;
@@ -78,12 +80,15 @@ final class LoadUpload extends OutputStream {
     }
   }
 
-  long bytesWritten() {
-    return written + buffer.position();
-  }
-
   /** Sends the last chunk, which creates the load job; null when no byte was written (no job). */
   Job finish() throws IOException {
+    if (writer != null) {
+      // The client flushes whenever it holds a whole chunk, and its close() sends nothing when it then holds no
+      // byte (google-cloud-bigquery skips a 0-length write): an upload of exactly k chunks would never send the
+      // request that completes it, and no load job would exist although every row went out. A larger chunk size
+      // for the last bytes (at most one write buffer on top of less than a chunk) keeps them for close().
+      writer.setChunkSize(chunkSize + LAST_CHUNK_MARGIN);
+    }
     drain();
     if (writer == null) {
       return null;

@@ -24,11 +24,6 @@ final class Sql {
 
   private Sql() {}
 
-  /** Runs GoogleSQL with named parameters; errors become failures that name {@code action}. */
-  static TableResult query(BigQuery bigquery, String sql, Map<String, QueryParameterValue> params, String action) {
-    return query(bigquery, sql, params, Map.of(), action);
-  }
-
   /** Runs GoogleSQL as a job carrying {@code labels}; a failed job becomes an {@link ExportFailure} by its status. */
   static TableResult query(BigQuery bigquery, String sql, Map<String, QueryParameterValue> params,
       Map<String, String> labels, String action) {

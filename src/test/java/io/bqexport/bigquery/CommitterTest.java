@@ -172,6 +172,81 @@ class CommitterTest {
   }
 
   @Test
+  void aCommittedHoursLedgerRowCarriesItsRowsEventTimeRangeSourceFilesAndBytes() {
+    // Hour 0's ten events come from two files (even and odd events); hour 1 has none. The range is what a later
+    // Replace's DELETE prunes partitions by, so it must be the range of the rows the table really holds.
+    long[] bytes = new long[1];
+    RowWriter twoFiles = out -> {
+      WindowStats stats = new WindowStats();
+      EventMapper mapper = new EventMapper();
+      Iterator<String> lines = generator.lines(H0, 0, 10);
+      for (int i = 0; lines.hasNext(); i++) {
+        MappedEvent event;
+        try {
+          event = mapper.map(lines.next(), HOURS_0_2);
+        } catch (MalformedEventException e) {
+          throw new AssertionError(e);
+        }
+        out.write(event.row());
+        out.write('\n');
+        bytes[0] += event.row().length + 1;
+        stats.add(event, event.row().length + 1, "part-" + i % 2 + ".json.gz");
+        stats.addSourceLine(event.hour());
+      }
+      return stats;
+    };
+
+    committer().commit(HOURS_0_2, twoFiles, false);
+
+    Map<String, Object> inTable = emulator.query(PROJECT, "SELECT MIN(event_time) AS lo, MAX(event_time) AS hi FROM `"
+        + PROJECT + "." + DATASET + ".events`").get(0);
+    assertThat(inTable.get("lo")).as("the generator's events are not all at one instant")
+        .isNotEqualTo(inTable.get("hi"));
+    List<Map<String, Object>> ledger = emulator.query(PROJECT, "SELECT hour, min_event_time, max_event_time,"
+        + " source_files, byte_count FROM `" + PROJECT + "." + DATASET + "._bqexport_ledger` ORDER BY hour");
+    assertThat(ledger).hasSize(2);
+    assertThat(ledger.get(0).get("min_event_time")).isEqualTo(inTable.get("lo"));
+    assertThat(ledger.get(0).get("max_event_time")).isEqualTo(inTable.get("hi"));
+    assertThat(ledger.get(0).get("source_files")).isEqualTo(2L);
+    assertThat(ledger.get(0).get("byte_count")).as("the NDJSON bytes uploaded, newlines included")
+        .isEqualTo(bytes[0]);
+    assertThat(ledger.get(1)).as("an hour without rows has no range, files or bytes")
+        .containsEntry("min_event_time", null).containsEntry("max_event_time", null)
+        .containsEntry("source_files", 0L).containsEntry("byte_count", 0L);
+  }
+
+  /**
+   * NDJSON of exactly one 256 KiB upload chunk: the client flushes the whole chunk and its close() then sends
+   * nothing, so without care the upload is never completed, no load job exists, and the transaction would commit
+   * the hour's ledger row (2,048 rows) over an empty staging table.
+   */
+  @Test
+  void aWindowWhoseRowsAreExactlyOneUploadChunkCommitsEveryRow() {
+    int rowBytes = 128;
+    int rows = 256 * 1024 / rowBytes;
+    RowWriter exactlyOneChunk = out -> {
+      WindowStats stats = new WindowStats();
+      for (int i = 0; i < rows; i++) {
+        String start = "{\"uuid\":\"" + String.format("u%06d", i) + "\",\"bqexport_hour\":\""
+            + EventMapper.OUTPUT_TIME.format(H0) + "\",\"event_type\":\"";
+        byte[] row = (start + "x".repeat(rowBytes - start.length() - 3) + "\"}").getBytes(StandardCharsets.UTF_8);
+        out.write(row);
+        out.write('\n');
+        assertThat(row.length + 1).isEqualTo(rowBytes);
+        stats.add(new MappedEvent(row, H0, null, Set.of(), 0, 0), rowBytes, "file");
+      }
+      return stats;
+    };
+
+    committer().withChunkSize(256 * 1024).commit(HOURS_0_2, exactlyOneChunk, false);
+
+    assertThat(emulator.jobs()).filteredOn(j -> j.type().equals("LOAD")).as("the upload created its load job")
+        .hasSize(1);
+    assertThat(rowsInTable()).isEqualTo(rows);
+    assertThat(ledger()).containsExactly(ledgerRow(H0, rows, 1), ledgerRow(H1, 0, 1));
+  }
+
+  @Test
   void committingCommittedHoursAgainWritesNothing() {
     committer().commit(HOURS_0_2, events(HOURS_0_2, Map.of(H0, new long[] {0, 5}, H1, new long[] {0, 3})), false);
 
@@ -353,6 +428,11 @@ class CommitterTest {
    */
   private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts,
       List<Duration> pauses) {
+    return committerReleasingAt(holder, releaseAt, attempts, pauses, 100);
+  }
+
+  private Committer committerReleasingAt(LockHolder holder, int releaseAt, List<Integer> attempts,
+      List<Duration> pauses, long firstBackoff) {
     return new Committer(bigquery, TableId.of(PROJECT, DATASET, "events"), SOURCE, JobLabels.NONE, "test",
         (step, window) -> {
           steps.add(step);
@@ -365,13 +445,17 @@ class CommitterTest {
               holder.release();
             }
           }
-        }, clock).withBackoff(100).withSleeper(pauses::add);
+        }, clock).withBackoff(firstBackoff).withSleeper(pauses::add);
   }
 
   /** Pause k (k = 1, 2, ...) after an aborted attempt: jittered within [c/2, c], c = 100 ms doubled up to 32 times. */
   private static void assertAbortBackoff(List<Duration> pauses) {
+    assertAbortBackoff(pauses, 100);
+  }
+
+  private static void assertAbortBackoff(List<Duration> pauses, long firstBackoff) {
     for (int k = 1; k <= pauses.size(); k++) {
-      long ceiling = 100L << Math.min(k - 1, 5);
+      long ceiling = firstBackoff << Math.min(k - 1, 5);
       assertThat(pauses.get(k - 1).toMillis()).as("pause %d", k).isBetween(ceiling / 2, ceiling);
     }
   }
@@ -402,6 +486,22 @@ class CommitterTest {
     assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 5));
     assertThat(ledger()).containsExactly(ledgerRow(H0, 5, 1), ledgerRow(H1, 0, 1));
     assertThat(stagingTables()).isEmpty();
+  }
+
+  @Test
+  void theSmallestBackoffStillPausesWithinItsJitterRange() {
+    // A ceiling of 1 ms leaves a jitter range of [0, 1] ms: half the ceiling plus a draw below half of it plus one.
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    List<Duration> pauses = new CopyOnWriteArrayList<>();
+    LockHolder holder = new LockHolder();
+
+    committerReleasingAt(holder, 3, attempts, pauses, 1).commit(HOURS_0_2,
+        events(HOURS_0_2, Map.of(H0, new long[] {0, 5})), false);
+
+    assertThat(attempts).containsExactly(1, 2, 3);
+    assertThat(pauses).hasSize(2);
+    assertAbortBackoff(pauses, 1);
+    assertThat(uuidsInTable()).isEqualTo(uuids(H0, 0, 5));
   }
 
   @Test

@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.bigquery.TableId;
 import io.bqexport.amplitude.AmplitudeAuthException;
+import io.bqexport.amplitude.AmplitudeClientSettings;
+import io.bqexport.amplitude.AmplitudeCredentials;
+import io.bqexport.amplitude.AmplitudeRegion;
 import io.bqexport.testing.ServiceAccountKeys;
+import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
+import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
+import io.bqexport.testing.amplitude.GeneratedEvents;
 import io.bqexport.testing.bigquery.BigQueryEmulator;
 import io.bqexport.testing.bigquery.JobSummary;
 import java.io.IOException;
@@ -174,6 +180,56 @@ class CredentialProbeTest {
     assertThat(result.ok()).isFalse();
     assertThat(result.reason()).isEqualTo("DatasetNotFound");
     assertThat(emulator.jobs()).noneMatch(j -> j.type().equals("LOAD"));
+  }
+
+  @Test
+  void aMissingDatasetThatMayBeCreatedIsCreatedAndProbed() {
+    CredentialProbe.Target target = new CredentialProbe.Target(key.json(), keyInfo(), null, null, PROJECT,
+        "fresh", "US", emulator.endpoint(), true, "events", null, SOURCE_ANSWERS);
+
+    CredentialProbe.Result result = probe.probe(target);
+
+    assertThat(result.ok()).as(result.message()).isTrue();
+    assertThat(emulator.tableExists(PROJECT, "fresh", "events")).isTrue();
+  }
+
+  @Test
+  void aTestLoadJobThatVanishesIsTestUploadFailed() {
+    // Once the upload has completed (its only, final request), the job's first GET answers 404: jobs.get finds no
+    // such job, which the client's waitFor() reports as null.
+    emulator.faults().onRequest("PUT", "^/upload/", request -> emulator.faults()
+        .failNext("GET", "/jobs/[^/]+$", 1, 404, "notFound"));
+
+    CredentialProbe.Result result = probe.probe(withKey(PROJECT, null, SOURCE_ANSWERS));
+
+    assertThat(result.ok()).isFalse();
+    assertThat(result.reason()).isEqualTo(CredentialProbe.TEST_UPLOAD_FAILED);
+    assertThat(result.message()).contains("failed (job vanished)");
+    assertThat(probeTables()).isEmpty();
+  }
+
+  @Test
+  void theExportApiSourceIsProvenWithTheProjectsKeysAndATargetNeverPrintsItsKey() {
+    try (AmplitudeExportStandIn amplitude = AmplitudeExportStandIn.start(
+        new GeneratedEvents(new AmplitudeEventGenerator(1, 187520)), "probe-api-key", "probe-secret-key")) {
+      CredentialProbe.Target right = exportApiTarget(amplitude.baseUri(),
+          new AmplitudeCredentials("probe-api-key", "probe-secret-key"));
+      CredentialProbe.Target wrong = exportApiTarget(amplitude.baseUri(),
+          new AmplitudeCredentials("probe-api-key", "not-the-secret-key"));
+
+      CredentialProbe.Result accepted = probe.probe(right);
+      CredentialProbe.Result rejected = probe.probe(wrong);
+
+      assertThat(accepted.ok()).as(accepted.message()).isTrue();
+      assertThat(accepted.message()).endsWith(", and Amplitude accepts the project's keys.");
+      assertThat(rejected.reason()).isEqualTo(AmplitudeAuthException.REASON);
+      assertThat(right).hasToString("Target[" + PROJECT + "." + DATASET + "]");
+    }
+  }
+
+  private CredentialProbe.Target exportApiTarget(java.net.URI amplitude, AmplitudeCredentials credentials) {
+    return new CredentialProbe.Target(key.json(), keyInfo(), PROJECT, DATASET, "US", emulator.endpoint(), false,
+        "events", AmplitudeClientSettings.of(AmplitudeRegion.US, amplitude, credentials));
   }
 
   private List<String> probeTables() {

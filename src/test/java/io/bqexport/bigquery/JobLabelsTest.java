@@ -15,10 +15,16 @@ class JobLabelsTest {
         .of("stage-load", Instant.parse("2026-11-28T04:00:00Z"));
 
     assertThat(labels).containsEntry("bqexport-namespace", "team_analytics")
-        .containsEntry("bqexport-step", "stage-load").containsEntry("bqexport-hour", "2026-11-28t04");
+        .containsEntry("bqexport-step", "stage-load").containsEntry("bqexport-hour", "2026-11-28t04")
+        .containsEntry("bqexport-export", ("product-events-" + "x".repeat(80)).substring(0, 63));
     labels.forEach((key, value) -> {
       assertThat(key).matches("[a-z][a-z0-9_-]{0,62}");
       assertThat(value).matches("[a-z0-9_-]{0,63}");
     });
+  }
+
+  @Test
+  void withoutAnExportOrAnHourOnlyTheStepIsLabelled() {
+    assertThat(JobLabels.NONE.of("ledger-read", null)).containsExactly(Map.entry("bqexport-step", "ledger-read"));
   }
 }

@@ -109,4 +109,43 @@ class MergeIdMapperTest {
     assertThat(MergeIdSchema.v1().version()).isEqualTo(1);
     assertThat(MergeIdSchema.v1().partitionColumn()).isEqualTo("merge_server_time");
   }
+
+  @Test
+  void theHourAndEventTimeComeFromMergeServerTimeNotFromMergeTime() throws Exception {
+    // A two-hour window: merge_time in its first hour, merge_server_time (1579975200000 = 18:00Z) in its second.
+    ExportWindow twoHours = new ExportWindow(HOUR, HOUR.plusSeconds(7200));
+    MappedEvent mapped = mapper.map("{\"amplitude_id\": 1, \"merged_amplitude_id\": 2, "
+        + "\"merge_time\": 1579972800000, \"merge_server_time\": 1579975200000}", twoHours);
+
+    assertThat(mapped.hour()).isEqualTo(Instant.parse("2020-01-25T18:00:00Z"));
+    assertThat(mapped.eventTime()).isEqualTo(Instant.ofEpochMilli(1579975200000L));
+  }
+
+  @Test
+  void timesAtTheEdgesOfBigQuerysTimestampRangeAreKept() throws Exception {
+    long first = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
+    long last = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+
+    JsonNode edges = row("{\"amplitude_id\": 1, \"merged_amplitude_id\": 2, \"merge_time\": " + first
+        + ", \"merge_server_time\": " + last + "}");
+    assertThat(edges.get("merge_event_time").asText()).isEqualTo("0001-01-01T00:00:00.000000Z");
+    assertThat(edges.get("merge_server_time").asText()).isEqualTo("9999-12-31T23:59:59.999000Z");
+    assertThat(edges.has("extra")).isFalse();
+
+    JsonNode beyond = row("{\"amplitude_id\": 1, \"merged_amplitude_id\": 2, \"merge_time\": " + (first - 1)
+        + ", \"merge_server_time\": " + (last + 1) + "}");
+    assertThat(beyond.get("extra").get("merge_time").asLong()).isEqualTo(first - 1);
+    assertThat(beyond.get("extra").get("merge_server_time").asLong()).isEqualTo(last + 1);
+  }
+
+  @Test
+  void theSmallestInt64IsAnId() throws Exception {
+    JsonNode row = row("{\"amplitude_id\": \"-9223372036854775808\", \"merged_amplitude_id\": "
+        + "-9223372036854775808}");
+
+    assertThat(row.get("amplitude_id").asLong()).isEqualTo(Long.MIN_VALUE);
+    assertThat(row.get("merged_amplitude_id").asLong()).isEqualTo(Long.MIN_VALUE);
+    assertThatThrownBy(() -> mapper.map("{\"amplitude_id\": -9223372036854775809, \"merged_amplitude_id\": 2}",
+        WINDOW)).isInstanceOf(MalformedEventException.class);
+  }
 }

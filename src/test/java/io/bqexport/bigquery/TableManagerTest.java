@@ -2,6 +2,7 @@ package io.bqexport.bigquery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
@@ -101,5 +102,37 @@ class TableManagerTest {
     missing.ensureTables("events");
 
     assertThat(emulator.tableExists(PROJECT, "fresh", "events")).isTrue();
+  }
+
+  @Test
+  void aDatasetCreatedOnRequestIsInTheGivenLocation() {
+    new TableManager(bigquery, DatasetId.of(PROJECT, "eu_events")).ensureDataset("EU", true);
+
+    assertThat(bigquery.getDataset(DatasetId.of(PROJECT, "eu_events")).getLocation()).isEqualTo("EU");
+  }
+
+  @Test
+  void theMergeIdsTableGetsItsOwnCommitLockRow() {
+    tables.ensureTables("events");
+    tables.ensureMergeIdTable("merge_ids", JobLabels.NONE);
+
+    // Without its row, a Merge IDs commit's UPDATE of the lock would touch no row and take no lock.
+    assertThat(emulator.query(PROJECT, "SELECT table_name, commits FROM `" + PROJECT + ".amplitude."
+        + CommitLock.TABLE + "` ORDER BY table_name"))
+        .extracting(r -> r.get("table_name") + " " + r.get("commits"))
+        .containsExactly("events 0", "merge_ids 0");
+  }
+
+  @Test
+  void theRawMergeIdsTableTakesAmplitudesRecordsAsWrittenIntegersIncluded() {
+    tables.ensureRawMergeIdTable("merge_ids_raw");
+
+    Schema schema = bigquery.getTable(TableId.of(PROJECT, "amplitude", "merge_ids_raw")).getDefinition().getSchema();
+    assertThat(schema.getFields()).extracting(Field::getName, f -> f.getType().getStandardType())
+        .containsExactly(tuple("scope", StandardSQLTypeName.INT64),
+            tuple("merge_time", StandardSQLTypeName.INT64),
+            tuple("merge_server_time", StandardSQLTypeName.INT64),
+            tuple("amplitude_id", StandardSQLTypeName.INT64),
+            tuple("merged_amplitude_id", StandardSQLTypeName.INT64));
   }
 }

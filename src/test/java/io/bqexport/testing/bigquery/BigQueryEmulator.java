@@ -223,6 +223,11 @@ public final class BigQueryEmulator implements AutoCloseable {
     return scripts.analyzer().accepted();
   }
 
+  /** Every chunk PUT of every resumable upload, in arrival order (repeats of a range included). */
+  public List<UploadChunk> uploadChunks() {
+    return uploads.chunks();
+  }
+
   /** Every job in creation order. */
   public List<JobSummary> jobs() {
     List<JobSummary> result = new ArrayList<>();

@@ -7,9 +7,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,7 @@ final class UploadSessions {
   private static final Pattern RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
 
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final List<UploadChunk> chunks = new CopyOnWriteArrayList<>();
 
   static final class Session {
     final String project;
@@ -73,6 +76,7 @@ final class UploadSessions {
             + "bytes a-b/* or bytes */total.");
       }
       long total = "*".equals(m.group(3)) ? -1 : Long.parseLong(m.group(3));
+      chunks.add(new UploadChunk(body.length, total >= 0));
       if (m.group(1) != null) {
         long first = Long.parseLong(m.group(1));
         long last = Long.parseLong(m.group(2));
@@ -107,6 +111,15 @@ final class UploadSessions {
       throw new ApiException(500, "backendError", "Emulator could not store the chunk: " + e.getMessage());
     }
     session.committed += body.length - alreadyCommitted;
+  }
+
+  /**
+   * Every chunk PUT to an open session, in arrival order. Not checked here: BigQuery documents that every chunk but
+   * the last is a multiple of 256 KiB (the Java client rounds its chunk size so); the raw-protocol tests send
+   * smaller chunks on purpose.
+   */
+  List<UploadChunk> chunks() {
+    return List.copyOf(chunks);
   }
 
   void deleteFiles() {
