@@ -287,6 +287,22 @@ class ExportRunTest {
     assertThat(h.rows()).isEqualTo(60);
   }
 
+  /** An explicit startFrom (resumeFromLedger unset) is where the export starts, even with earlier ledger hours. */
+  @Test
+  void anExplicitStartFromAfterTheLedgersFirstHourLeavesTheHoursBeforeItAlone() {
+    events.hours(hour(0), hour(6), 10);
+    h.maxHoursPerRun = 2;
+    h.run(hour(10)); // hours 0 and 1
+    h.startFrom = hour(4);
+    h.maxHoursPerRun = 24;
+
+    RunSummary summary = h.run(hour(10));
+
+    assertThat(summary.committed()).containsExactly(hour(4) + "/" + hour(8));
+    assertThat(summary.exportedThrough()).isEqualTo(hour(8).toString());
+    assertThat(h.rows()).isEqualTo(40); // hours 0, 1, 4 and 5; 2 and 3 are left to a backfill
+  }
+
   @Test
   void anExplicitStartFromIsKeptAndMissingHoursCountEveryGapSinceIt() {
     events.hours(hour(0), hour(6), 10);
