@@ -204,4 +204,17 @@ class ExporterConfigReaderTest {
     assertThat(ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT2H\"}"))
         .integrityOrDefault().recheckAfterOrDefault()).isEqualTo(Duration.ofHours(2));
   }
+
+  private static ExporterConfig withData(ExporterConfig.Data data) {
+    return new ExporterConfig(new ExporterConfig.ExportRef("default", "product-events"), null, null, null, data,
+        "2026-11-01T00:00:00Z", "PT2H", 24, null, null, null);
+  }
+
+  @Test
+  void theEventsTableIsDataEventsTableElseEvents() {
+    assertThat(withData(null).eventsTable()).isEqualTo("events");
+    assertThat(withData(new ExporterConfig.Data(null)).eventsTable()).isEqualTo("events");
+    assertThat(withData(new ExporterConfig.Data(new ExporterConfig.Events(true, "product_events"))).eventsTable())
+        .isEqualTo("product_events");
+  }
 }
