@@ -63,6 +63,10 @@ class ExportRunTest {
     assertThat(number(ledger.get(0).get("source_files"))).isEqualTo(3);
     assertThat(ledger.get(0).get("job_id").toString()).as("the load job into staging")
         .isIn(h.bigquery.jobs().stream().filter(j -> j.type().equals("LOAD")).map(j -> j.jobId()).toList());
+    assertThat(h.query("SELECT exporter_version FROM `" + ExporterHarness.PROJECT + "." + ExporterHarness.DATASET
+        + "._bqexport_ledger`")).extracting(r -> r.get("exporter_version"))
+        .as("the ledger names the exporter's version: dev when run from classes, without a jar manifest")
+        .containsExactly("dev");
   }
 
   @Test
