@@ -23,4 +23,14 @@ class ChunkPlanTest {
     assertThatThrownBy(() -> ChunkPlan.parse("2025-01-01T00:00:00Z/2025-01-02T00:00:00Z"))
         .hasMessageContaining("START/END/HOURS");
   }
+
+  /** One-hour chunks are the smallest plan (a pod per hour); zero hours is refused. */
+  @Test
+  void chunksOfOneHourAreAllowedAndZeroIsRefused() {
+    ChunkPlan hourly = ChunkPlan.parse("2025-01-01T00:00:00Z/2025-01-01T03:00:00Z/1");
+    assertThat(hourly.count()).isEqualTo(3);
+    assertThat(hourly.window(2)).hasToString("2025-01-01T02:00:00Z/2025-01-01T03:00:00Z");
+    assertThatThrownBy(() -> ChunkPlan.parse("2025-01-01T00:00:00Z/2025-01-01T03:00:00Z/0"))
+        .hasMessageContaining("at least 1");
+  }
 }

@@ -91,6 +91,26 @@ class ExportRunOutcomeTest {
     assertThat(summary.committed()).isEmpty();
   }
 
+  /** A run that fails after committing an hour reports that hour: exportedThrough and missingHours count it. */
+  @Test
+  void aRunThatFailsAfterCommittingAnHourReportsItAsExported() {
+    events.hour(hour(11), EVENTS);
+    AtomicInteger loads = new AtomicInteger();
+    CommitObserver hour11Broken = stagingTableGoneBeforeTheTransaction(Integer.MAX_VALUE, loads);
+
+    RunSummary summary = h.run(hour(14), null, ExportMode.FillGaps, (step, window) -> {
+      if (window.start().equals(hour(11))) {
+        hour11Broken.reached(step, window);
+      }
+    });
+
+    assertThat(summary.result()).isEqualTo("Failed");
+    assertThat(summary.committed()).containsExactly(hour(10) + "/" + hour(11));
+    assertThat(summary.exportedThrough()).isEqualTo(hour(11).toString());
+    assertThat(summary.missingHours()).as("hour 11").isEqualTo(1);
+    assertThat(h.rows()).isEqualTo(EVENTS);
+  }
+
   @Test
   void anHourAnotherExporterCommitsDuringTheRunCountsAsExported() {
     AtomicReference<RunSummary> other = new AtomicReference<>();

@@ -63,6 +63,10 @@ class ExportRunTest {
     assertThat(number(ledger.get(0).get("source_files"))).isEqualTo(3);
     assertThat(ledger.get(0).get("job_id").toString()).as("the load job into staging")
         .isIn(h.bigquery.jobs().stream().filter(j -> j.type().equals("LOAD")).map(j -> j.jobId()).toList());
+    assertThat(h.query("SELECT exporter_version FROM `" + ExporterHarness.PROJECT + "." + ExporterHarness.DATASET
+        + "._bqexport_ledger`")).extracting(r -> r.get("exporter_version"))
+        .as("the ledger names the exporter's version: dev when run from classes, without a jar manifest")
+        .containsExactly("dev");
   }
 
   @Test
@@ -285,6 +289,22 @@ class ExportRunTest {
     assertThat(summary.exportedThrough()).isEqualTo(hour(8).toString());
     assertThat(summary.missingHours()).isZero();
     assertThat(h.rows()).isEqualTo(60);
+  }
+
+  /** An explicit startFrom (resumeFromLedger unset) is where the export starts, even with earlier ledger hours. */
+  @Test
+  void anExplicitStartFromAfterTheLedgersFirstHourLeavesTheHoursBeforeItAlone() {
+    events.hours(hour(0), hour(6), 10);
+    h.maxHoursPerRun = 2;
+    h.run(hour(10)); // hours 0 and 1
+    h.startFrom = hour(4);
+    h.maxHoursPerRun = 24;
+
+    RunSummary summary = h.run(hour(10));
+
+    assertThat(summary.committed()).containsExactly(hour(4) + "/" + hour(8));
+    assertThat(summary.exportedThrough()).isEqualTo(hour(8).toString());
+    assertThat(h.rows()).isEqualTo(40); // hours 0, 1, 4 and 5; 2 and 3 are left to a backfill
   }
 
   @Test

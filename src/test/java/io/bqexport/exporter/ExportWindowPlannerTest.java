@@ -43,6 +43,15 @@ class ExportWindowPlannerTest {
     assertThat(planner.exportedThrough(committed)).isEqualTo(h(2));
   }
 
+  /** Hours committed before startFrom (a backfill) or not yet due (a --window run) are not subtracted. */
+  @Test
+  void missingHoursCountOnlyTheDueHoursSinceStartFrom() {
+    ExportWindowPlanner later = new ExportWindowPlanner(h(10), Duration.ofHours(2), 24);
+    Set<Instant> committed = Set.of(h(3), h(9), h(11), h(15), h(16));
+
+    assertThat(later.missingHours(committed, h(18))).as("due: 10..15, committed of them: 11 and 15").isEqualTo(4);
+  }
+
   @Test
   void capsCatchUpAtMaxHoursPerRun() {
     ExportWindowPlanner small = new ExportWindowPlanner(START, Duration.ofHours(2), 5);

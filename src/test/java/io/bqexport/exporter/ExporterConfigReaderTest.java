@@ -204,4 +204,30 @@ class ExporterConfigReaderTest {
     assertThat(ExporterConfigReader.parse(withIntegrity("{\"recheckAfter\": \"PT2H\"}"))
         .integrityOrDefault().recheckAfterOrDefault()).isEqualTo(Duration.ofHours(2));
   }
+
+  private static ExporterConfig withData(ExporterConfig.Data data) {
+    return new ExporterConfig(new ExporterConfig.ExportRef("default", "product-events"), null, null, null, data,
+        "2026-11-01T00:00:00Z", "PT2H", 24, null, null, null);
+  }
+
+  @Test
+  void theEventsTableIsDataEventsTableElseEvents() {
+    assertThat(withData(null).eventsTable()).isEqualTo("events");
+    assertThat(withData(new ExporterConfig.Data(null)).eventsTable()).isEqualTo("events");
+    assertThat(withData(new ExporterConfig.Data(new ExporterConfig.Events(true, "product_events"))).eventsTable())
+        .isEqualTo("product_events");
+    assertThat(withData(new ExporterConfig.Data(new ExporterConfig.Events(true, " "))).eventsTable())
+        .isEqualTo("events");
+  }
+
+  /** The documented config sets the defaults (30 s, 300 s): other values must be read, unset ones defaulted. */
+  @Test
+  void sourceTimeoutsAreReadElseDefaulted() {
+    ExporterConfig.Source set = new ExporterConfig.Source("US", null, "a", "s", 0, 7, 45);
+    assertThat(set.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(set.readTimeout()).isEqualTo(Duration.ofSeconds(45));
+    ExporterConfig.Source unset = new ExporterConfig.Source("US", null, "a", "s", 0, null, null);
+    assertThat(unset.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(unset.readTimeout()).isEqualTo(Duration.ofSeconds(300));
+  }
 }

@@ -81,6 +81,8 @@ class IntegrityPlanTest {
         .as("a missing hour ends it").isEqualTo(hour(12));
     assertThat(plan.verifiedThrough(List.of(unverified(10), verified(11)), now)).isNull();
     assertThat(plan.verifiedThrough(List.of(), now)).isNull();
+    assertThat(plan.verifiedThrough(List.of(verified(11), unverified(10)), now))
+        .as("the first hour by time, whatever the order of the rows").isNull();
     assertThat(plan.verifiedThrough(List.of(unverified(0), verified(200), verified(201)), hour(24 * 7 + 200)))
         .as("hours before lookback do not count").isEqualTo(hour(202));
   }

@@ -415,6 +415,81 @@ class IntegrityRecheckTest {
     assertThat(ledger(hour(1)).get("verified_at")).isEqualTo(hour(4));
   }
 
+  /**
+   * An hour with rows that Amplitude now answers 404 for is read once and left as it is: not read again by the run's
+   * retry round (the Export API is rate limited), and no load job (BigQuery limits them per table and day).
+   */
+  @Test
+  void anHourWithRowsNowAnswering404IsReadOnceAndLoadsNothing() {
+    events.hour(hour(0), 20);
+    exportOnly(hour(3));
+    h.amplitude.faults().forHour(hour(0), StandInFault.status(404));
+    h.amplitude.clearRequests();
+    int jobsBefore = h.bigquery.jobs().size();
+
+    RunSummary summary = h.run(hour(3));
+
+    assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+    assertThat(summary.verifiedHours()).isZero();
+    assertThat(h.amplitude.exportRequests()).extracting(RecordedRequest::query)
+        .filteredOn(q -> q.contains(hourParam(hour(0)))).hasSize(1);
+    assertThat(h.bigquery.jobs().subList(jobsBefore, h.bigquery.jobs().size())).extracting(JobSummary::type)
+        .doesNotContain("LOAD");
+    assertThat(ledger(hour(0)).get("verified")).isNotEqualTo(true);
+    assertThat(number(ledger(hour(0)).get("generation"))).isEqualTo(1);
+    assertThat(h.rows()).isEqualTo(20);
+  }
+
+  private static List<String> playEvents(int hour, int count) {
+    return java.util.stream.IntStream.range(0, count).mapToObj(i -> String.format("{\"uuid\":\"u%d-%d\","
+        + "\"$insert_id\":\"i%d-%d\",\"event_type\":\"Play\",\"event_time\":\"2026-11-28 %02d:20:00.000000\","
+        + "\"server_upload_time\":\"2026-11-28 %02d:30:00.000000\"}", hour, i, hour, i, hour, hour)).toList();
+  }
+
+  private static List<String> plus(List<String> lines, String... more) {
+    List<String> all = new java.util.ArrayList<>(lines);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  /**
+   * A repair records the source lines it committed, the bad line it skipped included (its rows are fewer); an hour
+   * whose re-read now has more bad lines than maxBadRecords stays unverified, and the pass goes on to the next hour.
+   */
+  @Test
+  void aRepairRecordsItsSourceLinesAndAnHourWithTooManyBadLinesDoesNotStopThePass() {
+    LinesSource lines = new LinesSource();
+    for (int hour = 0; hour < 3; hour++) {
+      lines.hour(hour(hour), playEvents(hour, 3));
+    }
+    try (ExporterHarness other = new ExporterHarness(lines)) {
+      other.startFrom = hour(0);
+      other.maxBadRecords = 1;
+      other.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 0);
+      assertThat(other.run(hour(5)).hours()).isEqualTo(3);
+      lines.hour(hour(0), plus(playEvents(0, 4), "not json"));
+      lines.hour(hour(1), plus(playEvents(1, 3), "not json", "[1]"));
+      other.integrity = new ExporterConfig.Integrity(true, "PT2H", "P7D", 24);
+
+      RunSummary summary = other.run(hour(5));
+
+      assertThat(summary.result()).as(summary.toJson()).isEqualTo("Succeeded");
+      assertThat(summary.repaired()).as("5 source lines, 4 rows")
+          .containsExactly(new RunSummary.Repaired(hour(0).toString(), 3, 5, hour(5).toString()));
+      assertThat(summary.verifiedHours()).as("hour 0 repaired, hour 2 unchanged; hour 1 left").isEqualTo(2);
+      assertThat(other.query("SELECT hour, row_count, source_lines, generation, verified FROM `acme-analytics"
+          + ".amplitude._bqexport_ledger` ORDER BY hour")).satisfiesExactly(
+              h0 -> assertThat(List.of(number(h0.get("row_count")), number(h0.get("source_lines")),
+                  number(h0.get("generation")), h0.get("verified"))).containsExactly(4L, 5L, 2L, true),
+              h1 -> {
+                assertThat(List.of(number(h1.get("row_count")), number(h1.get("generation")))).containsExactly(3L, 1L);
+                assertThat(h1.get("verified")).isNotEqualTo(true);
+              },
+              h2 -> assertThat(h2.get("verified")).isEqualTo(true));
+      assertThat(other.rows()).isEqualTo(10);
+    }
+  }
+
   private List<String> ledgerColumns() {
     return h.client().getTable(TableId.of(ExporterHarness.PROJECT, ExporterHarness.DATASET, "_bqexport_ledger"))
         .getDefinition().getSchema().getFields().stream().map(f -> f.getName()).toList();

@@ -84,4 +84,65 @@ class RunSummaryTest {
     assertThat(RunSummary.parse(summary(List.of(), List.of(), "m").toJson().replace("\"Succeeded\"", "\"Failed\""))
         .succeeded()).isFalse();
   }
+  private static int bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** Exactly 4 KiB is within the limit: such a summary is written whole, not shortened. */
+  @Test
+  void aSummaryOfExactlyFourKibibytesIsWrittenWhole() {
+    int room = RunSummary.MAX_BYTES - bytes(summary(List.of("range"), List.of(), "").toJson());
+    RunSummary exact = summary(List.of("range"), List.of(), "m".repeat(room));
+
+    assertThat(bytes(exact.toJson())).isEqualTo(RunSummary.MAX_BYTES);
+    assertThat(RunSummary.parse(exact.toJson())).isEqualTo(exact);
+  }
+
+  /** The first pass keeps 640 characters of the message: a message of exactly 640 is kept whole, no ellipsis. */
+  @Test
+  void aMessageOfExactlySixHundredFortyCharactersSurvivesTheFirstShorteningWhole() {
+    List<String> ranges = IntStream.range(0, 300).mapToObj(i -> "range-" + i).toList();
+
+    RunSummary parsed = RunSummary.parse(summary(ranges, List.of(), "m".repeat(640)).toJson());
+
+    assertThat(parsed.committed()).hasSize(17);
+    assertThat(parsed.message()).isEqualTo("m".repeat(640));
+  }
+
+  /**
+   * Over 4 KiB, the first pass keeps the first 16 quarantined hours (the operator shows them all) and the last 16
+   * repairs (the operator keeps the most recent in status).
+   */
+  @Test
+  void theFirstShorteningKeepsTheFirstSixteenQuarantinedHoursAndTheLastSixteenRepairs() {
+    List<RunSummary.Quarantined> quarantined = IntStream.range(0, 40).mapToObj(i -> new RunSummary.Quarantined(
+        "2026-11-%02dT04:00:00Z".formatted(1 + i % 28), "LoadRejected", "q" + i, 3, "2026-11-28T07:05:00Z")).toList();
+    List<RunSummary.Repaired> repaired = IntStream.range(0, 40).mapToObj(i -> new RunSummary.Repaired(
+        "2026-11-%02dT05:00:00Z".formatted(1 + i % 28), i, i + 1, "2026-11-28T07:05:00Z")).toList();
+    RunSummary s = new RunSummary("Succeeded", null, "ok", 0, "FillGaps", null, List.of(), 0, 0, 0, null, 0,
+        List.of(), "a", "b", 0, 0, 0, quarantined, 40, repaired, null, 0, 0);
+
+    RunSummary parsed = RunSummary.parse(s.toJson());
+
+    assertThat(parsed.quarantined()).isEqualTo(quarantined.subList(0, 16));
+    assertThat(parsed.repaired()).isEqualTo(repaired.subList(24, 40));
+    assertThat(parsed.verifiedHours()).isEqualTo(40);
+  }
+
+  /** When the first pass's 8 + 8 entries per list are still too many, the next pass keeps 4 + 4, not none. */
+  @Test
+  void aSummaryStillTooLargeAfterTheFirstPassKeepsFourEntriesAtEachEnd() {
+    List<String> ranges = IntStream.range(0, 100).mapToObj(i -> "r%03d-".formatted(i) + "x".repeat(110)).toList();
+    List<String> drift = IntStream.range(0, 100).mapToObj(i -> "k%03d-".formatted(i) + "y".repeat(110)).toList();
+
+    String json = summary(ranges, drift, "m").toJson();
+    RunSummary parsed = RunSummary.parse(json);
+
+    List<String> kept = new ArrayList<>(ranges.subList(0, 4));
+    kept.add("...92 more...");
+    kept.addAll(ranges.subList(96, 100));
+    assertThat(parsed.committed()).containsExactlyElementsOf(kept);
+    assertThat(parsed.schemaDrift()).hasSize(9).startsWith(drift.get(0)).endsWith(drift.get(99));
+    assertThat(bytes(json)).isLessThanOrEqualTo(RunSummary.MAX_BYTES);
+  }
 }

@@ -140,9 +140,16 @@ class StorageSourceFailuresTest {
     assertThat(h.rows("events")).as("hour 1's events committed").isEqualTo(50);
     assertThat(h.rows("merge_ids")).as("hour 1's merged IDs not").isZero();
 
-    RunSummary recovery = h.run(NOW);
+    AtomicInteger recoveryLoads = new AtomicInteger();
+    RunSummary recovery = h.run(NOW, null, ExportMode.FillGaps, (step, window) -> {
+      if (step == CommitStep.BEFORE_LOAD) {
+        recoveryLoads.incrementAndGet();
+      }
+    });
 
     assertThat(recovery.result()).as(recovery.message()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(recoveryLoads.get()).as("hour 1's merged IDs, hour 2's events and merged IDs: no load of hour 1's "
+        + "events (BigQuery limits load jobs per table and day)").isEqualTo(3);
     assertThat(recovery.rows()).as("hour 1's events are not committed again").isEqualTo(30);
     assertThat(recovery.mergeIdRows()).isEqualTo(11 + 12);
     assertThat(h.rows("events")).isEqualTo(80);
