@@ -32,7 +32,7 @@ $E.ExporterConfigReaderTest,$E.ExporterConfigLimitsTest,$E.ExportRunOutcomeTest,
 $E.ReplaceAndFreshTablesTest,$E.QuarantineTest,\
 $E.TransientFailuresAreNotQuarantinedTest,$E.MergedUserQueryTest,$E.AdoptAmplitudeTableTest,$E.EventContentTest,\
 $E.EventFilterTest,$E.EventHourRoutingTest,$E.StorageSourceFailuresTest,$E.WorkloadIdentityExportTest,\
-$E.IntegrityRecheckTest" ;;
+$E.IntegrityRecheckTest,$E.WindowRowWriterTest,$E.IntegrityCheckTest,$E.ExporterClientsTest" ;;
     # all fast (the contract test's 40 cases take 11 s in all)
     amplitude) echo "io.bqexport.amplitude.*Test" ;;
     # The operator packages: only tests that start no operator (unit tests, and the reconcilers' parts, the Secret
