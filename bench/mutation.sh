@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make mutation`: PIT over the packages of issue 17, each against the tests that cover it, then the score per
 # package and the surviving mutants (bench/mutation_report.py). A measurement like `make bench`, not part of
-# `make test`. Env: MUTATION_THREADS (default 4 on issue 17's 2 cores: a minion running the emulator tests leaves a
-# core idle a third of the time, waiting on loopback HTTP and on the emulator's threads, so two minions per core
-# keep both cores busy; bench/MUTATION.md, session 7),
+# `make test`. Env: MUTATION_THREADS (default 4 on issue 17's 2 cores: with 2 minions the cores sat a third idle,
+# the minions waiting on loopback HTTP and JVM starts; with 4, PIT used 160-190 % of 200 %: bench/MUTATION.md,
+# session 7),
 # MUTATION_PACKAGES (default: all five),
 # MUTATION_OPERATOR_TESTS (set: the operator packages also run their quicker operator tests), MUTATION_ARGS (more -D options, e.g. -Dverbose=true: each mutant's "detected = KILLED" line in the log as it ends).
 set -euo pipefail
