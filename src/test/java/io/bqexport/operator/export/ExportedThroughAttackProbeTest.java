@@ -46,7 +46,8 @@ class ExportedThroughAttackProbeTest {
   void anOlderRunRecordedAgainAfterARestartDoesNotMoveExportedThroughBack() {
     finish("run-3", "2026-11-28T07:00:00Z", NOW.minusSeconds(200));
     finish("run-4", "2026-11-28T08:00:00Z", NOW.minusSeconds(100));
-    await().atMost(Duration.ofMinutes(2)).until(() -> labelled("run-3") && labelled("run-4")
+    await().atMost(Duration.ofMinutes(2)).until(() -> ProbeRuns.labelled(client, "run-3")
+        && ProbeRuns.labelled(client, "run-4")
         && "2026-11-28T08:00:00Z".equals(scenario.get(NAME).getStatus().exportedThrough()));
 
     scenario.stopOperator();
@@ -55,15 +56,11 @@ class ExportedThroughAttackProbeTest {
       return j;
     });
     scenario.startOperator();
-    await().atMost(Duration.ofMinutes(2)).until(() -> labelled("run-3"));
+    await().atMost(Duration.ofMinutes(2)).until(() -> ProbeRuns.labelled(client, "run-3"));
 
     assertThat(scenario.get(NAME).getStatus().exportedThrough()).isEqualTo("2026-11-28T08:00:00Z");
   }
 
-  private boolean labelled(String job) {
-    return FinishedRuns.recorded(client.batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE).withName(job)
-        .get());
-  }
 
   private void finish(String name, String exportedThrough, Instant finishedAt) {
     Job job = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, name);

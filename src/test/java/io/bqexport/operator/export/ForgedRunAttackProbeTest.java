@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bqexport.api.v1alpha1.RunRecord;
-import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +47,9 @@ class ForgedRunAttackProbeTest {
   @Test
   void aHandMadeJobWithTheExportsLabelsAndAFutureSummaryMovesNothing() {
     Job first = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, NAME + "-1");
-    scenario.jobs.finishWithMessage(first, NOW.minusSeconds(300), 0, summary(REAL, NOW.minusSeconds(300)));
-    await().atMost(Duration.ofMinutes(2)).until(() -> labelled(NAME + "-1")
+    scenario.jobs.finishWithMessage(first, NOW.minusSeconds(300), 0,
+        ProbeRuns.summary(REAL, NOW.minusSeconds(300)));
+    await().atMost(Duration.ofMinutes(2)).until(() -> ProbeRuns.labelled(client, NAME + "-1")
         && REAL.equals(scenario.get(NAME).getStatus().exportedThrough()));
     assertThat(scenario.condition(NAME, ConditionType.DATA_FRESH)).hasValueSatisfying(c -> assertThat(c.isTrue())
         .as("days behind before the attack").isFalse());
@@ -60,30 +59,20 @@ class ForgedRunAttackProbeTest {
         .withNamespace(ExportScenario.NAMESPACE).withLabels(cronJob.getSpec().getJobTemplate().getMetadata()
             .getLabels()).endMetadata().withSpec(cronJob.getSpec().getJobTemplate().getSpec()).build()).create();
     scenario.jobs.finishWithMessage(forged, NOW.minusSeconds(100), 0,
-        summary("2099-01-01T00:00:00Z", NOW.minusSeconds(100)));
+        ProbeRuns.summary("2099-01-01T00:00:00Z", NOW.minusSeconds(100)));
     // A genuine run after it: once its record is in, the operator has seen the forged Job (one informer, in order).
     Job second = scenario.jobs.startFrom(ExportScenario.NAMESPACE, NAME, NAME + "-2");
     scenario.jobs.killWithoutMessage(second, NOW, "OOMKilled");
-    await().atMost(Duration.ofMinutes(2)).until(() -> labelled(NAME + "-2"));
+    await().atMost(Duration.ofMinutes(2)).until(() -> ProbeRuns.labelled(client, NAME + "-2"));
 
     var status = scenario.get(NAME).getStatus();
     assertThat(status.runs()).extracting(RunRecord::job).containsExactly(NAME + "-2", NAME + "-1");
     assertThat(status.exportedThrough()).isEqualTo(REAL);
     assertThat(scenario.condition(NAME, ConditionType.DATA_FRESH)).hasValueSatisfying(c -> assertThat(c.isTrue())
         .isFalse());
-    assertThat(labelled(forged.getMetadata().getName())).as("not labelled by the operator").isFalse();
+    assertThat(ProbeRuns.labelled(client, forged.getMetadata().getName())).as("not labelled by the operator")
+        .isFalse();
     assertThat(client.v1().events().inNamespace(ExportScenario.NAMESPACE).list().getItems())
         .noneMatch(e -> e.getMessage() != null && e.getMessage().contains(forged.getMetadata().getName()));
-  }
-
-  private boolean labelled(String job) {
-    return FinishedRuns.recorded(client.batch().v1().jobs().inNamespace(ExportScenario.NAMESPACE).withName(job)
-        .get());
-  }
-
-  private static String summary(String exportedThrough, Instant finishedAt) {
-    return new RunSummary(RunSummary.SUCCEEDED, null, "committed 1 hour(s)", 0, "FillGaps", null, List.of(), 1, 10,
-        100, exportedThrough, 0, List.of(), finishedAt.minusSeconds(60).toString(), finishedAt.toString(), 0, 0, 0,
-        List.of(), 0, List.of(), null, 0, 0).toJson();
   }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
 import io.bqexport.api.v1alpha1.RunRecord;
-import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.testing.ExportScenario;
 import io.bqexport.testing.KubernetesStandIn;
@@ -60,7 +59,7 @@ class HistoryBurstAttackProbeTest {
     scenario.jobs.killWithoutMessage(jobs.get(0), NOW.minusSeconds(400), "OOMKilled");
     for (int i = 1; i < 4; i++) {
       scenario.jobs.finishWithMessage(jobs.get(i), NOW.minusSeconds(400 - 100L * i), 0,
-          summary("2026-11-28T0" + (6 + i) + ":00:00Z", NOW.minusSeconds(400 - 100L * i)));
+          ProbeRuns.summary("2026-11-28T0" + (6 + i) + ":00:00Z", NOW.minusSeconds(400 - 100L * i)));
     }
     int before = scenario.kubernetes.requests().size();
     scenario.startOperator();
@@ -96,12 +95,5 @@ class HistoryBurstAttackProbeTest {
     assertThat(steady).filteredOn(KubernetesStandIn.ApiRequest::byOperator)
         .noneMatch(r -> r.path().contains("job-name"))
         .noneMatch(r -> !r.method().equals("GET") && r.path().contains("/jobs"));
-  }
-
-  /** Identical for every run but exportedThrough and times: records that differ only by Job name and times. */
-  private static String summary(String exportedThrough, Instant finishedAt) {
-    return new RunSummary(RunSummary.SUCCEEDED, null, "committed 1 hour(s)", 0, "FillGaps", null, List.of(), 1, 10,
-        100, exportedThrough, 0, List.of(), finishedAt.minusSeconds(60).toString(), finishedAt.toString(), 0, 0, 0,
-        List.of(), 0, List.of(), null, 0, 0).toJson();
   }
 }
