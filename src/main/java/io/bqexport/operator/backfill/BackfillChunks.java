@@ -113,13 +113,13 @@ public record BackfillChunks(JobState state, long hoursTotal, long hoursDone, lo
     ContainerStateTerminated t = terminated.get();
     Optional<RunSummary> summary = summary(t.getMessage());
     boolean ok = t.getExitCode() != null && t.getExitCode() == 0;
-    String reason = summary.map(RunSummary::reason).filter(r -> r != null)
+    String reason = summary.map(RunSummary::reason)
         .orElse(t.getReason() == null ? "Error" : t.getReason());
-    String message = summary.map(RunSummary::message).filter(m -> m != null)
+    String message = summary.map(RunSummary::message)
         .orElse("exit code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")"));
     return Optional.of(new Attempt(Integer.parseInt(index), ok, summary.map(RunSummary::rows).orElse(0L), reason,
         message, t.getFinishedAt() == null ? "" : t.getFinishedAt(),
-        summary.map(RunSummary::finishedAt).filter(f -> f != null).orElse("")));
+        summary.map(RunSummary::finishedAt).orElse("")));
   }
 
   private static Optional<RunSummary> summary(String message) {
