@@ -35,8 +35,9 @@ tests_for() {
     bigquery) echo "io.bqexport.bigquery.*Test,$E.ExportRunTest,$E.ReplaceAndFreshTablesTest,$E.QuarantineTest,\
 $E.TransientFailuresAreNotQuarantinedTest,$E.MergedUserQueryTest,$E.AdoptAmplitudeTableTest" ;;
     # The exporter: its pure classes' unit tests (EXPORTER_UNIT), then the runs against the emulator (1-4 s a test).
-    # Left out although they cover the package: AdoptAmplitudeTableTest and ReplaceAndFreshTablesTest, first killer
-    # of no exporter mutant in session 7's verbose run (bench/MUTATION.md, expcut); they stay in bigquery's list.
+    # Left out although they cover the package: AdoptAmplitudeTableTest and ReplaceAndFreshTablesTest, the first
+    # killer of no exporter mutant in session 7's run (its mutations.xml), so every kill keeps its killer and each
+    # survivor reruns up to 6 tests fewer. They stay in bigquery's list.
     exporter) echo "$EXPORTER_UNIT,$E.ExportRunOutcomeTest,$E.ExportRunTest,$E.QuarantineTest,\
 $E.TransientFailuresAreNotQuarantinedTest,$E.MergedUserQueryTest,$E.EventContentTest,\
 $E.EventFilterTest,$E.EventHourRoutingTest,$E.StorageSourceFailuresTest,$E.WorkloadIdentityExportTest,\
@@ -80,8 +81,9 @@ parts_for() {
     bigquery) echo "mappers|$MAPPERS||$G.EventMapperTest,$G.EventMapperEquivalenceTest,$G.BytePathAttackProbeTest,\
 $G.BigQueryTimestampsTest,$G.JobFailuresTest,$G.ErrorTextTest,$G.JobLabelsTest,$G.MergeIdMapperTest"
       echo "emulator|$G.*|,$MAPPERS|$(tests_for bigquery)" ;;
-    # The pure part's mutants are killed by its unit tests (session 7's emulator-only kills among them got unit
-    # tests first: bench/MUTATION.md, expcut); the rest of the package runs against the whole list.
+    # The pure part against its unit tests only (the mutants of these classes that only an emulator test killed in
+    # session 7 got unit tests first: EventTypeFilterTest, ExporterConfigDefaultsTest, VersionTest and others);
+    # the rest of the package against the whole list.
     exporter) echo "pure|$EXPORTER_PURE||$EXPORTER_UNIT"
       echo "emulator|$E.*|,$EXPORTER_PURE|$(tests_for exporter)" ;;
     *) echo "all|io.bqexport.$1.*||$(tests_for "$1")" ;;
