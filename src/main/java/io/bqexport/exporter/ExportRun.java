@@ -75,7 +75,11 @@ public final class ExportRun {
   private MappingCounts mappingCounts = MappingCounts.NONE;
   private IntegrityCheck.Outcome integrity = IntegrityCheck.Outcome.NONE;
 
-  /** Where a run reads: events, and merged IDs (null unless the storage source exports them). */
+  /**
+   * Where a run reads: events, and merged IDs (null unless the storage source exports them: {@link
+   * ExporterClients#storageSources} makes one only when data.mergeIds.enabled, so a run exports merged IDs exactly
+   * when it is given their source).
+   */
   public record Sources(WindowSource events, WindowSource mergeIds) {}
 
   /** A run reading the Export API. */
@@ -97,7 +101,7 @@ public final class ExportRun {
       tables.add(new TableExport(config.eventsTable(), sources.events(), new EventMapper(), filter,
           committer(config.eventsTable(), EventSchema.v1(), filter.canonical(), observer)));
     }
-    if (mergeIdsEnabled() && sources.mergeIds() != null) {
+    if (sources.mergeIds() != null) {
       String table = config.data().mergeIds().tableOrDefault();
       tables.add(new TableExport(table, sources.mergeIds(), new MergeIdMapper()::map, EventTypeFilter.of(
           (ExporterConfig.EventFilter) null), committer(table, MergeIdSchema.v1(), null, observer)));
@@ -111,10 +115,6 @@ public final class ExportRun {
 
   private boolean eventsEnabled() {
     return config.data() == null || config.data().events() == null || config.data().events().enabledOrDefault();
-  }
-
-  private boolean mergeIdsEnabled() {
-    return config.data() != null && config.data().mergeIds() != null && config.data().mergeIds().enabledOrDefault();
   }
 
   /** Tuning for tests and benchmarks: the committer of every table. */
@@ -197,7 +197,9 @@ public final class ExportRun {
       LOG.error("run failed with an internal error", e);
     }
     committed.addAll(inEveryTable(tables.stream().map(TableExport::committedSoFar).toList()));
-    quarantined = stillQuarantined(quarantined);
+    if (quarantine != null) { // else the run failed before it read the quarantine: none to report
+      quarantined = stillQuarantined(quarantined);
+    }
     Instant through = planner.exportedThrough(committed);
     TableExport events = tables.get(0);
     return new RunSummary(reason == null ? RunSummary.SUCCEEDED : RunSummary.FAILED, reason, message, exitCode,
@@ -247,7 +249,8 @@ public final class ExportRun {
     rounds:
     for (IntegrityPlan round : List.of(plan.neverTried(), plan)) {
       for (int i = 0; i < checks.size(); i++) {
-        if (outcomes[i] != null && budget <= 0) {
+        // budget is never negative (integrity.maxHoursPerRun >= 0; a pass re-reads at most its budget's hours)
+        if (outcomes[i] != null && budget == 0) {
           continue;
         }
         IntegrityCheck.Outcome next = checks.get(i).run(now, round.withBudget(budget));
@@ -405,9 +408,6 @@ public final class ExportRun {
 
   /** The quarantine after this run: hours committed now are out, hours that reached the threshold now are in. */
   private List<QuarantinedHour> stillQuarantined(List<QuarantinedHour> atStart) {
-    if (quarantine == null) {
-      return atStart;
-    }
     try {
       return quarantine.hours(config.eventsTable(), config.sourceId());
     } catch (ExportFailure e) {
@@ -433,8 +433,9 @@ public final class ExportRun {
         if (e.reason() != FailureReason.DestinationUnavailable || attempt >= WINDOW_ATTEMPTS) {
           throw e;
         }
-        LOG.warn("{} failed on a transient BigQuery error ({}); committing it again (attempt {} of {})", window,
-            e.getMessage(), attempt + 1, WINDOW_ATTEMPTS);
+        // Names the attempt that failed (not the next one): no arithmetic only a log line would show.
+        LOG.warn("{}: attempt {} of {} failed on a transient BigQuery error ({}); committing it again", window,
+            attempt, WINDOW_ATTEMPTS, e.getMessage());
       }
     }
   }
@@ -458,10 +459,13 @@ public final class ExportRun {
     }
   }
 
+  /**
+   * The events table's committed windows as ranges, adjacent windows joined. The commits are already in time order:
+   * both plans walk the hours forward (ExportWindowPlanner) and a split exports its earlier half first.
+   */
   private List<String> committedRanges() {
-    List<ExportWindow> windows = new ArrayList<>(tables.get(0).commits.stream().filter(c -> c.hours() > 0)
-        .map(CommitResult::window).toList());
-    windows.sort((a, b) -> a.start().compareTo(b.start()));
+    List<ExportWindow> windows = tables.get(0).commits.stream().filter(c -> c.hours() > 0)
+        .map(CommitResult::window).toList();
     List<String> ranges = new ArrayList<>();
     Instant start = null;
     Instant end = null;

@@ -100,6 +100,9 @@ final class IntegrityCheck {
   Outcome run(Instant now, IntegrityPlan round) {
     List<LedgerHour> before = ledger.hoursFrom(table, sourceId, plan.from(now));
     List<LedgerHour> due = round.due(before.stream().filter(h -> !tried.contains(h.hour())).toList(), now);
+    if (due.isEmpty()) { // nothing to re-read: the ledger as read is the ledger after the pass
+      return new Outcome(0, List.of(), plan.verifiedThrough(before, now), 0, null);
+    }
     due.forEach(h -> tried.add(h.hour()));
     long verified = 0;
     long unresolved = 0;
@@ -124,12 +127,9 @@ final class IntegrityCheck {
         break;
       }
     }
-    if (!due.isEmpty()) {
-      LOG.info("integrity re-check: {} hour(s) verified, {} repaired, {} left for the next run", verified,
-          repaired.size(), unresolved);
-    }
-    return new Outcome(verified, repaired, plan.verifiedThrough(due.isEmpty() ? before : after(before, now), now),
-        unresolved, failure);
+    LOG.info("integrity re-check: {} hour(s) verified, {} repaired, {} left for the next run", verified,
+        repaired.size(), unresolved);
+    return new Outcome(verified, repaired, plan.verifiedThrough(after(before, now), now), unresolved, failure);
   }
 
   /** The ledger after the pass (a concurrent run may have verified or repaired hours too); unreadable: before. */

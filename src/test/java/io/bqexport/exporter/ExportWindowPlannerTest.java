@@ -98,4 +98,9 @@ class ExportWindowPlannerTest {
         .containsExactly(new ExportWindow(h(0), h(2)), new ExportWindow(h(2), h(5)));
     assertThat(ExportWindow.parse("2026-11-28T10:00:00Z/2026-11-28T13:00:00Z").hours()).isEqualTo(3);
   }
+
+  @Test
+  void thePlannerStartsFromItsStartFrom() {
+    assertThat(planner.startFrom()).isEqualTo(START);
+  }
 }

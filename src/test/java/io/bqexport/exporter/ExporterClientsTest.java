@@ -18,6 +18,10 @@ class ExporterClientsTest {
 
   /** A storage source read with a key file whose own project is key-project. */
   private ExporterConfig storageConfig(String destinationProject) throws Exception {
+    return storageConfig(destinationProject, null);
+  }
+
+  private ExporterConfig storageConfig(String destinationProject, ExporterConfig.Data data) throws Exception {
     Path key = dir.resolve("reader.json");
     Files.write(key, ServiceAccountKeys.unregistered("http://127.0.0.1:9/token", "key-project", "reader").bytes());
     return new ExporterConfig(
@@ -26,7 +30,7 @@ class ExporterClientsTest {
         new ExporterConfig.Storage("bucket", "amplitude", "187520", "189524", null, "http://127.0.0.1:9",
             key.toString(), null, 0),
         new ExporterConfig.Destination(destinationProject, "amplitude", "US", key.toString(), null, false, null),
-        null, "2026-11-28T00:00:00Z", "PT2H", 24, null, null, null);
+        data, "2026-11-28T00:00:00Z", "PT2H", 24, null, null, null);
   }
 
   /**
@@ -42,6 +46,27 @@ class ExporterClientsTest {
       try (Storage storage = ExporterClients.storage(storageConfig(unset), GoogleCredentialsSource.DEFAULT)) {
         assertThat(storage.getOptions().getProjectId()).as("destination project %s", unset).isEqualTo("key-project");
       }
+    }
+  }
+
+  /**
+   * Merged IDs are read only when data.mergeIds.enabled is true (unset: off): the source is the only switch, ExportRun exports merged IDs
+   * exactly when it is given their source.
+   */
+  @Test
+  void aMergedIdSourceIsMadeOnlyWhenMergedIdsAreEnabled() throws Exception {
+    ExporterConfig.Events events = new ExporterConfig.Events(true, null);
+    try (Storage storage = ExporterClients.storage(storageConfig("p"), GoogleCredentialsSource.DEFAULT)) {
+      assertThat(ExporterClients.storageSources(storageConfig("p",
+          new ExporterConfig.Data(events, new ExporterConfig.MergeIds(true, null))), storage).mergeIds()).isNotNull();
+      assertThat(ExporterClients.storageSources(storageConfig("p",
+          new ExporterConfig.Data(events, new ExporterConfig.MergeIds(null, null))), storage).mergeIds()).isNull();
+      assertThat(ExporterClients.storageSources(storageConfig("p",
+          new ExporterConfig.Data(events, new ExporterConfig.MergeIds(false, null))), storage).mergeIds()).isNull();
+      assertThat(ExporterClients.storageSources(storageConfig("p",
+          new ExporterConfig.Data(events, null)), storage).mergeIds()).isNull();
+      assertThat(ExporterClients.storageSources(storageConfig("p", null), storage).mergeIds()).isNull();
+      assertThat(ExporterClients.storageSources(storageConfig("p", null), storage).events()).isNotNull();
     }
   }
 }

@@ -92,4 +92,10 @@ class IntegrityPlanTest {
     assertThat(new LedgerHour(hour(0), 7, null, 1, null).expectedSourceLines()).isEqualTo(7);
     assertThat(new LedgerHour(hour(0), 7, 9L, 1, null).expectedSourceLines()).isEqualTo(9);
   }
+
+  @Test
+  void aPlanIsMadeFromTheConfigsIntegritySettings() {
+    assertThat(IntegrityPlan.of(new ExporterConfig.Integrity(null, "PT12H", "P3D", 5)))
+        .isEqualTo(new IntegrityPlan(Duration.ofHours(12), Duration.ofDays(3), 5));
+  }
 }
