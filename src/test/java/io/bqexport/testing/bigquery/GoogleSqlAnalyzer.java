@@ -64,11 +64,18 @@ final class GoogleSqlAnalyzer {
   /** What the analyzer accepted and rejected, for tests that check all SQL of a code path. */
   private final List<String> rejected = new ArrayList<>();
   private long accepted;
-  /** The same SQL against the same catalog analyzes the same (the exporter repeats its ledger queries). */
-  private final Map<String, Analysis> recentlyAccepted = new LinkedHashMap<>(16, 0.75f, true) {
+  /**
+   * Accepted analyses, JVM-wide, by everything an analysis depends on: the catalog's key (projects, default dataset,
+   * the full schema of every table the catalog holds, the DDL of its table functions), the parameter types and the
+   * SQL. The same SQL against the same catalog analyzes the same, in any emulator: the exporter repeats its ledger
+   * and commit statements in every test, and mutation testing reruns those tests hundreds of times in one JVM. Only
+   * statements that leave the catalog unchanged are kept; rejections are not (their message depends on which
+   * datasets exist). The entries are read-only analysis results, so no test sees another's state through them.
+   */
+  private static final Map<String, Analysis> ACCEPTED = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Analysis> eldest) {
-      return size() > 256;
+      return size() > 1024;
     }
   };
   private String cachedKey;
@@ -87,14 +94,20 @@ final class GoogleSqlAnalyzer {
     String datasetProject = defaultDataset == null || Json.text(defaultDataset, "projectId") == null ? project
         : Json.text(defaultDataset, "projectId");
     String dataset = defaultDataset == null ? null : Json.text(defaultDataset, "datasetId");
-    BigQueryCatalog catalog = catalogFor(project, datasetProject, dataset, mentioned(sql, tables,
-        datasetProject, dataset));
-    String repeatKey = cachedKey + "\n" + parameterTypes(queryParameters) + "\n" + sql;
-    Analysis repeated = recentlyAccepted.get(repeatKey);
+    Map<TableRef, JsonNode> named = mentioned(sql, tables, datasetProject, dataset);
+    List<String> functions = functionsOver(named);
+    String catalogKey = project + "\n" + datasetProject + "\n" + dataset + "\n" + named + "\n" + functions;
+    String repeatKey = catalogKey + "\n" + parameterTypes(queryParameters) + "\n" + sql;
+    Analysis repeated;
+    synchronized (ACCEPTED) {
+      repeated = ACCEPTED.get(repeatKey);
+    }
     if (repeated != null) {
+      checkTableNameCase(repeated, tables, project, datasetProject, dataset);
       accepted++;
       return repeated;
     }
+    BigQueryCatalog catalog = catalogFor(catalogKey, project, datasetProject, dataset, named, functions);
     List<AnalyzedStatement> statements = new ArrayList<>();
     boolean catalogUnchanged = true;
     try {
@@ -120,20 +133,28 @@ final class GoogleSqlAnalyzer {
         cached = null; // DDL of the script changed the catalog in place
       }
     }
-    for (AnalyzedStatement statement : statements) {
+    Analysis analysis = new Analysis(sql, statements);
+    checkTableNameCase(analysis, tables, project, datasetProject, dataset);
+    accepted++;
+    if (catalogUnchanged) {
+      synchronized (ACCEPTED) {
+        ACCEPTED.put(repeatKey, analysis);
+      }
+    }
+    return analysis;
+  }
+
+  /** BigQuery's table names are case-sensitive: a written name must match the live table's case. */
+  private void checkTableNameCase(Analysis analysis, Map<TableRef, JsonNode> tables, String project,
+      String datasetProject, String dataset) {
+    for (AnalyzedStatement statement : analysis.statements()) {
       try {
         TableNameCase.check(statement.getParsedStatement(), tables.keySet(), project, datasetProject, dataset);
       } catch (ApiException e) {
-        rejected.add(e.getMessage() + "\n" + sql);
+        rejected.add(e.getMessage() + "\n" + analysis.sql());
         throw e;
       }
     }
-    accepted++;
-    Analysis analysis = new Analysis(sql, statements);
-    if (catalogUnchanged) {
-      recentlyAccepted.put(repeatKey, analysis);
-    }
-    return analysis;
   }
 
   /** The names and types of the query parameters (not their values): what analysis depends on. */
@@ -230,10 +251,8 @@ final class GoogleSqlAnalyzer {
   }
 
   /** The catalog of the named tables and their table functions, rebuilt only when they (or the defaults) change. */
-  private BigQueryCatalog catalogFor(String project, String datasetProject, String dataset,
-      Map<TableRef, JsonNode> tables) {
-    java.util.List<String> functions = functionsOver(tables);
-    String key = project + "\n" + datasetProject + "\n" + dataset + "\n" + tables + "\n" + functions;
+  private BigQueryCatalog catalogFor(String key, String project, String datasetProject, String dataset,
+      Map<TableRef, JsonNode> tables, List<String> functions) {
     if (cached != null && key.equals(cachedKey)) {
       return cached;
     }

@@ -38,6 +38,26 @@ class GoogleSqlAnalyzerTest {
   }
 
   @Test
+  void anAnalysisAcceptedByOneEmulatorIsNotReusedAgainstAnotherCatalog() {
+    // Accepted analyses are shared JVM-wide: another analyzer whose table lacks the column, or whose parameter has
+    // another type, must analyze afresh and reject as BigQuery would.
+    String sql = "SELECT insert_id FROM `p.d.events` WHERE insert_id = @id";
+    JsonNode stringId = Json.parse("[{\"name\":\"id\",\"parameterType\":{\"type\":\"STRING\"}}]".getBytes());
+    JsonNode intId = Json.parse("[{\"name\":\"id\",\"parameterType\":{\"type\":\"INT64\"}}]".getBytes());
+    assertThat(analyzer.analyze(sql, "p", null, stringId, tables, (p, d) -> true).statements()).hasSize(1);
+    GoogleSqlAnalyzer other = new GoogleSqlAnalyzer();
+    assertThatThrownBy(() -> other.analyze(sql, "p", null, intId, tables, (p, d) -> true))
+        .hasMessageContaining("No matching signature for operator =");
+    Map<TableRef, JsonNode> renamed = Map.of(new TableRef("p", "d", "events"),
+        Json.parse("[{\"name\":\"insert_key\",\"type\":\"STRING\"}]".getBytes()));
+    assertThatThrownBy(() -> other.analyze(sql, "p", null, stringId, renamed, (p, d) -> true))
+        .hasMessageContaining("Unrecognized name: insert_id");
+    assertThat(other.analyze(sql, "p", null, stringId, tables, (p, d) -> true).statements()).hasSize(1);
+    assertThat(other.rejected()).hasSize(2);
+    assertThat(other.accepted()).isEqualTo(1);
+  }
+
+  @Test
   void unquotedGroupsIsASyntaxErrorWithPosition() {
     assertThatThrownBy(() -> analyze("INSERT INTO `p.d.events` (insert_id, groups) VALUES ('a', NULL)"))
         .isInstanceOfSatisfying(ApiException.class, e -> {
