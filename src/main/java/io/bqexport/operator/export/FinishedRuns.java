@@ -40,7 +40,7 @@ final class FinishedRuns {
   private static final String RECORDED_PATCH = "{\"metadata\":{\"labels\":{\"" + ExportLabels.RUN_RECORDED
       + "\":\"true\"}}}";
   /** Enough for every Job labelled while the informer catches up; forgetting an older one costs one Pod list. */
-  private static final int RECENTLY_LABELLED = 1024;
+  static final int RECENTLY_LABELLED = 1024;
 
   private final KubernetesClient client;
   private final Set<String> recentlyLabelled = bounded();

@@ -163,6 +163,28 @@ class RunHistoryTest {
   }
 
   @Test
+  void ofTwoAttemptsCreatedInTheSameSecondTheOneStillRunningIsTheLatestElseTheOneThatEndedLast() {
+    Job job = job("events-s", null, null, null);
+    String second = "2026-11-28T10:05:02Z";
+    Pod ended = ended("s-1", "events-s", second, "2026-11-28T10:05:40Z");
+    Pod endedLater = ended("s-2", "events-s", second, "2026-11-28T10:05:50Z");
+    Pod stillRunning = pod("s-3", "events-s", second).withNewStatus().withPhase("Running").endStatus().build();
+
+    // Both orders: of two equal attempts the first one listed would win.
+    assertThat(record(job, stillRunning, ended).pod()).isEqualTo("s-3");
+    assertThat(record(job, ended, stillRunning).pod()).isEqualTo("s-3");
+    assertThat(record(job, endedLater, ended).pod()).isEqualTo("s-2");
+    assertThat(record(job, ended, endedLater).pod()).isEqualTo("s-2");
+  }
+
+  private static Pod ended(String name, String job, String created, String finishedAt) {
+    return pod(name, job, created).withNewStatus().withPhase("Failed").withContainerStatuses(
+        new ContainerStatusBuilder().withName(ExportPodTemplate.CONTAINER).withNewState().withNewTerminated()
+            .withExitCode(1).withReason("Error").withFinishedAt(finishedAt).endTerminated().endState().build())
+        .endStatus().build();
+  }
+
+  @Test
   void mergeKeepsTheNewestRunsFirstAndTheObservedRecordWins() {
     RunRecord old = new RunRecord("events-1", null, null, "2026-11-28T08:05:00Z", null, RunHistory.RUNNING, null,
         null, null, null, null, null, null);
