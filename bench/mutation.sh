@@ -63,7 +63,8 @@ $X.CredentialGateTest,$X.AuthFailedRunsTest,$X.ExportRequeueTest,$X.ExportReconc
 $X.ExportReconcilerPathsTest,$X.RunNowStarterTest,$X.ExportCronJobTest,$X.TransferDeliveryWithoutOperatorTest,\
 $X.TransferFinalizerTest,$X.TransferEventsTest,$X.ExportStatusAssemblerTransferTest,$X.CredentialValidationsTest,\
 $X.ChildNamesTest,$X.ExportRetriesTest,$X.ExportSecretsChecksTest,$X.ExporterConfigMapTest,$X.RunNowTest,\
-$X.SecretFactsTest,$X.SourceChecksTest,$X.ProbeRunnerTest,$X.ForgedRunsTest${MUTATION_OPERATOR_TESTS:+,$X.ExportReconcilerConditionsTest,\
+$X.SecretFactsTest,$X.SourceChecksTest,$X.ProbeRunnerTest,$X.ForgedRunsTest,\
+$X.FinishedRunsWithoutOperatorTest${MUTATION_OPERATOR_TESTS:+,$X.ExportReconcilerConditionsTest,\
 $X.CredentialsInDoubtTest,$X.ExportChildrenTest,$X.SecretReferencePathTest,$X.WorkloadIdentityTenancyTest,\
 io.bqexport.operator.OperatorSamplesTest}" ;;
     operator.backfill) echo "$B.BackfillChunksTest,$B.BackfillSpecValidatorTest,$B.TransferBackfillPlanTest,\
