@@ -74,7 +74,7 @@ a missing grant and on an unused one); no wildcards, no delete (children go with
   verbs: ["list", "watch"]
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports"]
-  verbs: ["patch"]
+  verbs: ["get", "patch"]
 - apiGroups: ["bqexport.io"]
   resources: ["bigqueryexports/status", "bigquerybackfills/status"]
   verbs: ["patch"]

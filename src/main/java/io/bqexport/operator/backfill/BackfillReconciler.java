@@ -93,7 +93,8 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
     // The export alone may be taken by getSecondaryResource: its informer maps the backfill to it by name, so to at
     // most one; Jobs are mapped by label, of which a tenant may make more than one (ownJob).
     Decision decision = decide(backfill, context.getSecondaryResources(Job.class),
-        () -> context.getSecondaryResource(BigQueryExport.class), () -> context.getSecondaryResources(Pod.class));
+        () -> context.getSecondaryResource(BigQueryExport.class), () -> readExport(backfill),
+        () -> context.getSecondaryResources(Pod.class));
     BigQueryBackfillStatus next = decision.next();
     if (!Objects.equals(previous, next)) {
       StatusWriter.Outcome outcome = StatusWriter.write(backfill, next, context, recorder);
@@ -116,23 +117,27 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
    *
    * @param labelledJobs the Jobs the informer maps to the backfill by label; only its own counts ({@link #ownJob})
    * @param exports the referenced export from the informer (only looked up for a valid spec)
+   * @param current the referenced export read from the API server: only asked for right before the backfill would
+   *     start on the informer's copy
    * @param pods the Job's pods from the informer
    */
   Decision decide(BigQueryBackfill backfill, Collection<Job> labelledJobs, Supplier<Optional<BigQueryExport>> exports,
-      Supplier<Set<Pod>> pods) {
+      Supplier<Optional<BigQueryExport>> current, Supplier<Set<Pod>> pods) {
     Optional<Job> job = ownJob(backfill, labelledJobs);
     Instant now = clock.instant();
     BigQueryBackfillStatus previous = backfill.getStatus();
     String startedRange = previous == null ? null : previous.startedRange();
+    boolean finished = previous != null && BackfillStatusAssembler.isFinished(previous.phase());
     List<Problem> problems = new ArrayList<>(validator.validate(backfill.getSpec()));
-    Optional<BigQueryExport> export = problems.isEmpty() ? exports.get() : Optional.empty();
+    Optional<BigQueryExport> export = problems.isEmpty()
+        ? exportToStartFrom(exports.get(), job.isEmpty() && startedRange == null && !finished, current)
+        : Optional.empty();
     if (problems.isEmpty()) {
       problems.addAll(checkAgainstExportAndStart(backfill, export, startedRange, job, now));
     }
 
     BackfillStatusAssembler.Waiting waiting = null;
     String jobName = previous == null ? null : previous.job();
-    boolean finished = previous != null && BackfillStatusAssembler.isFinished(previous.phase());
     boolean viaTransfer = export.isPresent() && export.get().getSpec().transferService() && job.isEmpty();
     List<String> transferConfigs = null;
     Optional<Duration> transferRecheck = Optional.empty();
@@ -178,6 +183,18 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         problems, waiting, chunks, startedRange, jobName, transferConfigs), now);
     // The Transfer Service sends no events: its runs are looked at again after the recheck it asked for.
     return new Decision(next, transferRecheck.or(() -> retryAt(problems, export, backfill, now)));
+  }
+
+  /**
+   * The informer's copy of the export, or, when the backfill would start from it, the export as the API server has
+   * it. The copy can lag the API server (a slow watch) by a generation the user wrote before creating the backfill;
+   * still validated, it would have the backfill pin the destination the user had replaced. The API server has every
+   * write made before this reconcile: the backfill starts from what it holds, or waits for its validation. Asked only
+   * then: a copy not yet validated makes the backfill wait anyway, and its update brings the next reconcile.
+   */
+  private static Optional<BigQueryExport> exportToStartFrom(Optional<BigQueryExport> cached, boolean notStarted,
+      Supplier<Optional<BigQueryExport>> current) {
+    return notStarted && cached.isPresent() && credentialsValid(cached.get()) ? current.get() : cached;
   }
 
   /**
@@ -266,6 +283,12 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         && export.getStatus().conditions().stream()
             .anyMatch(c -> c.type().equals(ConditionType.CREDENTIALS_VALID) && c.isTrue()
                 && Objects.equals(c.observedGeneration(), generation));
+  }
+
+  /** The referenced export as the API server has it now, or empty if it is gone. */
+  private Optional<BigQueryExport> readExport(BigQueryBackfill backfill) {
+    return Optional.ofNullable(client.resources(BigQueryExport.class).inNamespace(backfill.getMetadata()
+        .getNamespace()).withName(backfill.getSpec().exportRef().name()).get());
   }
 
   static String range(BigQueryBackfill backfill) {

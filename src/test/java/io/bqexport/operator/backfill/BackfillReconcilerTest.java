@@ -24,7 +24,10 @@ import io.bqexport.exporter.RunSummary;
 import io.bqexport.operator.export.ExportPodTemplate;
 import io.bqexport.operator.status.ConditionType;
 import io.bqexport.operator.status.EventRecorder;
+import io.bqexport.exporter.ExporterConfigReader;
+import io.bqexport.operator.export.ExporterConfigMap;
 import io.bqexport.testing.ExportFixtures;
+import io.bqexport.testing.ExportSpecs;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.MutableClock;
 import io.bqexport.transfer.TransferClients;
@@ -120,7 +123,12 @@ class BackfillReconcilerTest {
   private static final Supplier<Set<Pod>> NO_PODS = Set::of;
 
   private BackfillReconciler.Decision decide(BigQueryBackfill backfill, Job job, BigQueryExport export) {
-    return reconciler.decide(backfill, job == null ? List.of() : List.of(job), informerHas(export), NO_PODS);
+    return reconciler.decide(backfill, job == null ? List.of() : List.of(job), informerHas(export),
+        apiServerHas(export), NO_PODS);
+  }
+
+  private static Supplier<Optional<BigQueryExport>> apiServerHas(BigQueryExport export) {
+    return () -> Optional.ofNullable(export);
   }
 
   /** {@code variant} (created under another name) as a later version of {@code original}: its name and uid. */
@@ -218,6 +226,38 @@ class BackfillReconcilerTest {
     assertThat(kubernetes.client().configMaps().inNamespace(NS).withName("history-backfill-config").get()).isNull();
   }
 
+  /**
+   * The informer's copy can lag the API server: still validated at generation 2 when the user has written generation
+   * 3 (another dataset). The backfill starts from the export as the API server has it, never from the copy.
+   */
+  @Test
+  void aBackfillStartsFromTheExportAsTheApiServerHasItNotFromTheInformersOlderCopy() {
+    BigQueryBackfill backfill = backfill();
+    BigQueryExport newer = export(true, 2L, 2L);
+    newer.getMetadata().setGeneration(3L);
+    newer.setSpec(ExportSpecs.withDataset(newer.getSpec(), "moved"));
+
+    BackfillReconciler.Decision waiting = reconciler.decide(backfill, List.of(), informerHas(validExport()),
+        apiServerHas(newer), NO_PODS);
+    assertThat(condition(waiting.next(), ConditionType.READY).reason()).isEqualTo(Reasons.WAITING_FOR_EXPORT);
+    assertThat(job("history-backfill")).as("nothing started on generation 3 unvalidated").isNull();
+    assertThat(kubernetes.client().configMaps().inNamespace(NS).withName("history-backfill-config").get()).isNull();
+
+    newer.setStatus(export(true, 3L, 3L).getStatus());
+    BackfillReconciler.Decision started = reconciler.decide(backfill, List.of(), informerHas(validExport()),
+        apiServerHas(newer), NO_PODS);
+    assertThat(started.next().phase()).isEqualTo("Running");
+    ConfigMap pinned = kubernetes.client().configMaps().inNamespace(NS).withName("history-backfill-config").get();
+    assertThat(ExporterConfigReader.parse(pinned.getData().get(ExporterConfigMap.CONFIG_KEY)).destination()
+        .dataset()).as("the dataset the user wrote").isEqualTo("moved");
+
+    BigQueryBackfill gone = backfill("gone", START, END, 24, 2, false);
+    assertThat(condition(reconciler.decide(gone, List.of(), informerHas(validExport()), apiServerHas(null), NO_PODS)
+        .next(), ConditionType.STALLED).reason()).as("deleted since the informer's copy")
+        .isEqualTo(Reasons.EXPORT_NOT_FOUND);
+    assertThat(job("gone-backfill")).isNull();
+  }
+
   @Test
   void aMissingExportIsNamedWithItsNamespaceAndNothingIsRetriedByTime() {
     BackfillReconciler.Decision decision = decide(backfill(), null, null);
@@ -235,7 +275,8 @@ class BackfillReconcilerTest {
     BigQueryBackfill backfill = backfill("bad", START, END, 0, 2, false);
 
     BackfillReconciler.Decision decision = reconciler.decide(backfill, List.of(),
-        () -> fail("the export is not looked up for an invalid spec"), NO_PODS);
+        () -> fail("the export is not looked up for an invalid spec"),
+        () -> fail("nor read from the API server"), NO_PODS);
 
     assertThat(condition(decision.next(), ConditionType.STALLED).reason()).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(decision.recheckAfter()).isEmpty();
@@ -341,7 +382,7 @@ class BackfillReconcilerTest {
             .withFinishedAt("2026-11-28T10:05:00Z").endTerminated().endState().build()).endStatus().build();
 
     BackfillReconciler.Decision decision = reconciler.decide(started, List.of(job), informerHas(validExport()),
-        () -> Set.of(chunk0));
+        () -> fail("a started backfill does not read its export again"), () -> Set.of(chunk0));
 
     assertThat(decision.next().progress().rows()).as("chunk 0's rows, from its Pod's summary").isEqualTo(480L);
   }
@@ -453,7 +494,7 @@ class BackfillReconcilerTest {
         RANGE, "history-backfill", null, null));
 
     BackfillReconciler.Decision decision = reconciler.decide(started, List.of(otherName, own),
-        informerHas(validExport()), NO_PODS);
+        informerHas(validExport()), () -> fail("a started backfill does not read its export again"), NO_PODS);
 
     assertThat(decision.next().job()).isEqualTo("history-backfill");
     assertThat(decision.next().progress().hoursDone()).as("the own Job has no chunk done").isZero();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bqexport.api.v1alpha1.BackfillMode;
 import io.bqexport.api.v1alpha1.Reasons;
+import io.bqexport.exporter.ExporterConfigReader;
+import io.bqexport.operator.export.ExporterConfigMap;
 import io.bqexport.testing.ExportScenario;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +55,36 @@ class BackfillStaleExportStatusTest {
     var waiting = h.await("history", b -> BackfillHarness.condition(b, "Ready")
         .map(c -> Reasons.WAITING_FOR_EXPORT.equals(c.reason())).orElse(false));
     assertThat(h.job("history-backfill")).as("no Job on an unchecked export spec").isNull();
-    assertThat(scenario.kubernetes.client().configMaps().inNamespace(ExportScenario.NAMESPACE)
-        .withName("history-backfill-config").get()).as("no configuration pinned from it").isNull();
+    assertThat(pinnedConfig()).as("no configuration pinned from it").isNull();
     assertThat(waiting.getStatus().phase()).isNotEqualTo("Running");
+  }
+
+  /**
+   * The operator's copy of the export lags the API server when its watch is slow (a busy API server or operator): it
+   * may still show generation 1, validated, after the user wrote generation 2. A backfill created after that write
+   * once started from the copy and pinned the destination the user had replaced (the flake of the test above under
+   * load). It starts only from the export as the API server has it, so here from the new destination once validated.
+   */
+  @Test
+  void aBackfillCreatedAfterTheExportChangedNeverStartsFromTheOperatorsOlderCopy() {
+    scenario.bigquery.createDataset(ExportScenario.PROJECT, "moved");
+    scenario.kubernetes.holdWatchUpdates("bigqueryexports");
+    scenario.patchSpec("product-events", withDataset(scenario.get("product-events").getSpec(), "moved"));
+
+    h.create("history", "product-events", START, END, BackfillMode.FillGaps, 24, 1);
+    h.await("history", b -> BackfillHarness.condition(b, "Ready")
+        .map(c -> Reasons.WAITING_FOR_EXPORT.equals(c.reason())).orElse(false));
+    assertThat(h.job("history-backfill")).as("no Job from the older copy").isNull();
+    assertThat(pinnedConfig()).as("nothing pinned from the older copy").isNull();
+
+    scenario.kubernetes.releaseWatches(); // the export validates generation 2; the backfill starts from it
+    h.awaitJob("history");
+    assertThat(ExporterConfigReader.parse(pinnedConfig().getData().get(ExporterConfigMap.CONFIG_KEY)).destination()
+        .dataset()).isEqualTo("moved");
+  }
+
+  private ConfigMap pinnedConfig() {
+    return scenario.kubernetes.client().configMaps().inNamespace(ExportScenario.NAMESPACE)
+        .withName("history-backfill-config").get();
   }
 }

@@ -369,7 +369,7 @@ class TransferBackfillStepTest {
     BigQueryBackfill backfill = backfill();
 
     BackfillReconciler.Decision started = reconciler.decide(backfill, List.of(),
-        () -> Optional.of(export), Set::of);
+        () -> Optional.of(export), () -> Optional.of(export), Set::of);
 
     BigQueryBackfillStatus status = started.next();
     assertThat(status.transferConfigs()).containsExactlyInAnyOrderElementsOf(configs);
@@ -383,14 +383,14 @@ class TransferBackfillStepTest {
     changed.setStatus(status);
     long listed = transfers.calls("ListTransferRuns");
     BackfillReconciler.Decision refused = reconciler.decide(changed, List.of(), () -> Optional.of(export),
-        Set::of);
+        () -> Optional.of(export), Set::of);
     assertThat(refused.next().transferConfigs()).isEqualTo(status.transferConfigs());
     assertThat(refused.next().startedRange()).isEqualTo(START + "/" + END);
     assertThat(refused.next().conditions()).anySatisfy(c -> assertThat(c.reason()).isEqualTo(Reasons.RANGE_CHANGED));
     assertThat(transfers.calls("ListTransferRuns")).isEqualTo(listed);
 
     BackfillReconciler.Decision waiting = reconciler.decide(backfill(), List.of(), () -> Optional.of(export()),
-        Set::of);
+        () -> Optional.of(export()), Set::of);
     assertThat(waiting.next().conditions()).anySatisfy(c -> assertThat(c.message()).contains("valid credentials"));
     assertThat(waiting.next().startedRange()).as("no config started yet").isNull();
   }
