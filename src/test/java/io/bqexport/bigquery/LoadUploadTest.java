@@ -27,6 +27,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The OutputStream a load job's rows stream into, with the real client against the emulator: which chunks go out
@@ -66,9 +68,13 @@ class LoadUploadTest {
   }
 
   private LoadUpload upload() {
+    return upload(CHUNK);
+  }
+
+  private LoadUpload upload(int chunkSize) {
     WriteChannelConfiguration configuration = WriteChannelConfiguration.newBuilder(table)
         .setFormatOptions(FormatOptions.json()).build();
-    return new LoadUpload(bigquery, JobId.of(PROJECT, "load_" + ++uploads), configuration, CHUNK,
+    return new LoadUpload(bigquery, JobId.of(PROJECT, "load_" + ++uploads), configuration, chunkSize,
         (step, window) -> {
           steps.add(step);
           if (step == CommitStep.MID_UPLOAD) {
@@ -205,5 +211,38 @@ class LoadUploadTest {
     assertThat(emulator.uploadChunks()).isEmpty();
     assertThat(emulator.jobs()).isEmpty();
     assertThat(steps).isEmpty();
+  }
+
+  /**
+   * Attack on the exact-chunk fix: totals a byte short of one chunk and a byte past two, and exact multiples of a
+   * chunk size the client rounds up (300 KiB is sent as 512 KiB chunks). Rows are 64 bytes but the last, which is
+   * cut to reach the total, so the last write straddles wherever the total puts it. Whatever the total, one load job
+   * gets every row once, every request but the last is a whole chunk, and the last is not empty.
+   */
+  @ParameterizedTest
+  @CsvSource({"262143, 262144", "524289, 262144", "524288, 307200", "1048576, 307200"})
+  void anUploadNearAChunkBoundaryBecomesOneLoadJobWithEveryRow(int totalBytes, int chunkSize) throws IOException {
+    int rows = totalBytes / ROW_BYTES;
+    int lastRowBytes = ROW_BYTES + totalBytes % ROW_BYTES;
+    LoadUpload upload = upload(chunkSize);
+    for (int i = 0; i < rows - 1; i++) {
+      upload.write(row(i));
+    }
+    byte[] last = String.format("{\"k\":\"%08d\",\"s\":\"%s\"}\n", rows - 1, "x".repeat(lastRowBytes - 24))
+        .getBytes(StandardCharsets.UTF_8);
+    upload.write(last);
+    Job job = upload.finish();
+
+    assertThat(job).as("the upload was completed: a load job exists").isNotNull();
+    List<UploadChunk> chunks = emulator.uploadChunks();
+    int sentChunk = (chunkSize + CHUNK - 1) / CHUNK * CHUNK;
+    assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c)
+        .isEqualTo(new UploadChunk(sentChunk, false)));
+    assertThat(chunks.get(chunks.size() - 1)).satisfies(c -> {
+      assertThat(c.last()).isTrue();
+      assertThat(c.bytes()).isPositive();
+    });
+    assertThat(chunks.stream().mapToInt(UploadChunk::bytes).sum()).as("every byte sent once").isEqualTo(totalBytes);
+    awaitLoaded(job, rows);
   }
 }

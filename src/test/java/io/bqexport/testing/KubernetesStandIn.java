@@ -111,7 +111,22 @@ public final class KubernetesStandIn implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
-    Crds.load().forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+    Crds.load().forEach(this::install);
+  }
+
+  /**
+   * A 409 means an earlier attempt of this very request landed: on a loaded machine (a mutation run beside the tests)
+   * the first POST can outlast the client's request timeout, and fabric8 sends it again.
+   */
+  private void install(io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd) {
+    try {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409
+          || client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+        throw e;
+      }
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.bqexport.operator.status.EventRecorder;
 import io.bqexport.operator.status.Problem;
 import io.bqexport.operator.status.StatusWriter;
 import io.bqexport.transfer.TransferClients;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -158,8 +159,14 @@ public final class BackfillReconciler implements Reconciler<BigQueryBackfill> {
         if (credentialsValid(export.get())) {
           try {
             // The configuration is pinned first (and never written again once the Job exists), so the Job never
-            // sees another one than it started with.
-            children.apply(backfill, BackfillConfigMap.desired(backfill, export.get(), now), Optional.empty());
+            // sees another one than it started with. Once the backfill started, a Job missing from the informer
+            // (its labels stripped, or deleted) is no reason to write it again: the pinned one is kept as it is.
+            ConfigMap pinned = BackfillConfigMap.desired(backfill, export.get(), now);
+            if (startedRange == null) {
+              children.apply(backfill, pinned, Optional.empty());
+            } else {
+              children.createOnce(backfill, pinned);
+            }
             job = Optional.of(children.createOnce(backfill, BackfillJob.desired(backfill, export.get(),
                 exporterImage)));
             jobName = job.get().getMetadata().getName();

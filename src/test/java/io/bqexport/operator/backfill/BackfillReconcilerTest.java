@@ -1,5 +1,6 @@
 package io.bqexport.operator.backfill;
 
+import static io.bqexport.testing.ExportSpecs.withDataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -498,5 +499,34 @@ class BackfillReconcilerTest {
 
     assertThat(decision.next().job()).isEqualTo("history-backfill");
     assertThat(decision.next().progress().hoursDone()).as("the own Job has no chunk done").isZero();
+  }
+
+  /**
+   * Attack: the backfill's Job leaves the informer while it runs, its labels stripped by someone who may edit Jobs
+   * (or it is deleted). The configuration was pinned when the backfill started; the export's current one must not be
+   * written over it then, or the remaining chunks, and a re-created Job's, would go to the export's new destination.
+   */
+  @Test
+  void aStartedBackfillWhoseJobLeftTheInformerKeepsTheConfigurationItStartedWith() {
+    BigQueryBackfill backfill = backfill();
+    BigQueryBackfill started = withStatus(backfill, decide(backfill, null, validExport()).next());
+    BigQueryExport moved = validExport();
+    moved.setSpec(withDataset(moved.getSpec(), "moved"));
+
+    BackfillReconciler.Decision unlabelled = decide(started, null, moved);
+
+    assertThat(unlabelled.next().job()).isEqualTo("history-backfill");
+    assertThat(pinnedConfiguration()).contains("\"amplitude\"").doesNotContain("moved");
+
+    kubernetes.client().resource(job("history-backfill")).delete();
+    decide(started, null, moved);
+
+    assertThat(job("history-backfill")).as("re-created").isNotNull();
+    assertThat(pinnedConfiguration()).contains("\"amplitude\"").doesNotContain("moved");
+  }
+
+  private String pinnedConfiguration() {
+    return String.join("\n", kubernetes.client().configMaps().inNamespace(NS).withName("history-backfill-config").get()
+        .getData().values());
   }
 }

@@ -63,6 +63,9 @@ class ForgedRunsTest {
     Job runNow = finished(client.batch().v1().jobs().inNamespace(NS)
         .withName(RunNow.job(export, cronJob, "1700000000").getMetadata().getName()).get(), REAL);
     Job unowned = finished(client.resource(labelledAsTheExports("forged-unowned").build()).create(), FORGED);
+    Job ownedNotControlled = finished(client.resource(labelledAsTheExports("forged-not-controller").editMetadata()
+        .withOwnerReferences(new OwnerReferenceBuilder(exportOwner()).withController(false).build()).endMetadata()
+        .build()).create(), FORGED); // the export's uid copied, as an owner but not the controller
     CronJob tenants = client.resource(new CronJobBuilder(cronJob)
         .editMetadata().withName("tenants-own").withUid(null).withResourceVersion(null).endMetadata().build())
         .create();
@@ -72,7 +75,7 @@ class ForgedRunsTest {
         .endMetadata().build()).create(), FORGED);
 
     List<RunHistory.Run> runs = new FinishedRuns(client).observe(export, Optional.of(cronJob),
-        List.of(scheduled, runNow, unowned, ownedByAnotherCronJob), List.of());
+        List.of(scheduled, runNow, unowned, ownedNotControlled, ownedByAnotherCronJob), List.of());
 
     assertThat(runs).extracting(r -> r.record().job())
         .containsExactlyInAnyOrder(scheduled.getMetadata().getName(), runNow.getMetadata().getName());
