@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -218,12 +219,16 @@ class CredentialProbeTest {
    * google-cloud-bigquery 2.59 (bench/MUTATION.md, bqsurv).
    */
   @Test
-  void aProbeInterruptedWhileItWaitsForItsTestLoadStopsNamingTheStep() {
+  void aProbeInterruptedWhileItWaitsForItsTestLoadStopsNamingTheStepAndKeepsTheInterrupt() {
     emulator.faults().onRequest("PUT", "^/upload/", request -> emulator.faults().jobsRunFor(Duration.ofMinutes(5)));
     AtomicInteger polls = new AtomicInteger();
     emulator.faults().onRequest("GET", "/jobs/[^/]+$", request -> polls.incrementAndGet());
     AtomicReference<CredentialProbe.Result> result = new AtomicReference<>();
-    Thread prober = new Thread(() -> result.set(probe.probe(withKey(PROJECT, null, SOURCE_ANSWERS))), "prober");
+    AtomicBoolean interruptedAfterwards = new AtomicBoolean();
+    Thread prober = new Thread(() -> {
+      result.set(probe.probe(withKey(PROJECT, null, SOURCE_ANSWERS)));
+      interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+    }, "prober");
     prober.start();
     // in steps, each within the harness's ceiling: on a loaded machine the probe's setup alone can take minutes
     Waits.until("the probe creating the events table", () -> prober,
@@ -242,12 +247,14 @@ class CredentialProbeTest {
       }
     }
 
-    // The client's poll keeps the interrupt as the failed attempt and ends with a BigQueryException caused by it:
-    // testUpload's catch (InterruptedException) is not reached; the failure names the step and is retried.
+    // The client's poll keeps the interrupt as the failed attempt and ends with a BigQueryException caused by it,
+    // the flag cleared: testUpload's catch (InterruptedException) is not reached, its BigQueryException arm is.
     assertThat(result.get().ok()).isFalse();
     assertThat(result.get().reason()).isEqualTo("DestinationUnavailable");
-    assertThat(result.get().message()).startsWith("BigQuery failed while loading one row into _bqexport_probe_")
-        .contains("(HTTP 0: java.lang.InterruptedException)");
+    assertThat(result.get().message()).startsWith("the test upload was interrupted while loading one row into "
+        + "_bqexport_probe_").endsWith("; the probe is retried");
+    assertThat(interruptedAfterwards).as("the prober's thread carries the interrupt again").isTrue();
+    assertThat(probeTables()).as("deleted although the thread was interrupted").isEmpty();
   }
 
   private static String describe(Thread thread, int polls) {
