@@ -130,6 +130,7 @@ public final class CredentialProbe {
     TableId probe = TableId.of(dataset.getProject(), dataset.getDataset(),
         "_bqexport_probe_" + UUID.randomUUID().toString().replace("-", ""));
     String step = "creating the temporary table " + probe.getTable();
+    boolean interrupted = false;
     try {
       bigquery.create(TableInfo.newBuilder(probe, StandardTableDefinition.of(PROBE_SCHEMA))
           .setExpirationTime(clock.instant().plus(Duration.ofHours(1)).toEpochMilli()).build());
@@ -159,6 +160,12 @@ public final class CredentialProbe {
             + " did not read back one row");
       }
     } catch (BigQueryException e) {
+      // The client hands an interrupt of its waits back as a BigQueryException caused by it, the flag cleared.
+      if (causedByInterrupt(e)) {
+        interrupted = true;
+        throw new ExportFailure(FailureReason.DestinationUnavailable, "the test upload was interrupted while "
+            + step + "; the probe is retried");
+      }
       throw BigQueryErrors.translate(e, step);
     } catch (IOException | InterruptedException e) {
       if (e instanceof InterruptedException) {
@@ -167,11 +174,25 @@ public final class CredentialProbe {
       throw new ExportFailure(FailureReason.DestinationUnavailable, "the test upload failed while " + step + " ("
           + BigQueryErrors.shortMessage(e) + "); it is retried");
     } finally {
+      // The delete runs with the interrupt cleared, as the client would consume it, and the caller gets it back.
+      interrupted |= Thread.interrupted();
       try {
         bigquery.delete(probe);
       } catch (BigQueryException ignored) {
         // The table expires by itself within the hour.
       }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

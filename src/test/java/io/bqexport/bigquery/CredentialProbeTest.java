@@ -11,6 +11,7 @@ import io.bqexport.amplitude.AmplitudeClientSettings;
 import io.bqexport.amplitude.AmplitudeCredentials;
 import io.bqexport.amplitude.AmplitudeRegion;
 import io.bqexport.testing.ServiceAccountKeys;
+import io.bqexport.testing.Waits;
 import io.bqexport.testing.amplitude.AmplitudeEventGenerator;
 import io.bqexport.testing.amplitude.AmplitudeExportStandIn;
 import io.bqexport.testing.amplitude.GeneratedEvents;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,6 +210,64 @@ class CredentialProbeTest {
     assertThat(result.reason()).isEqualTo(CredentialProbe.TEST_UPLOAD_FAILED);
     assertThat(result.message()).contains("failed (job vanished)");
     assertThat(probeTables()).isEmpty();
+  }
+
+  /**
+   * The operator stops while the probe waits for its test load. The interrupt lands in the client's pause between
+   * two polls of jobs.get; one that lands inside a poll's HTTP call is swallowed by the client (ClientInterruptsTest),
+   * so it is repeated at the next pause. Pins why CredentialProbe's catch (InterruptedException) is unreachable with
+   * google-cloud-bigquery 2.59 (bench/MUTATION.md, bqsurv).
+   */
+  @Test
+  void aProbeInterruptedWhileItWaitsForItsTestLoadStopsNamingTheStepAndKeepsTheInterrupt() {
+    emulator.faults().onRequest("PUT", "^/upload/", request -> emulator.faults().jobsRunFor(Duration.ofMinutes(5)));
+    AtomicInteger polls = new AtomicInteger();
+    emulator.faults().onRequest("GET", "/jobs/[^/]+$", request -> polls.incrementAndGet());
+    AtomicReference<CredentialProbe.Result> result = new AtomicReference<>();
+    AtomicBoolean interruptedAfterwards = new AtomicBoolean();
+    Thread prober = new Thread(() -> {
+      result.set(probe.probe(withKey(PROJECT, null, SOURCE_ANSWERS)));
+      interruptedAfterwards.set(Thread.currentThread().isInterrupted());
+    }, "prober");
+    prober.start();
+    // in steps, each within the harness's ceiling: on a loaded machine the probe's setup alone can take minutes
+    Waits.until("the probe creating the events table", () -> prober,
+        t -> !t.isAlive() || emulator.tableExists(PROJECT, DATASET, "events"), t -> describe(t, polls.get()));
+    Waits.until("the probe polling its test load", () -> prober, t -> !t.isAlive() || polls.get() > 0,
+        t -> describe(t, polls.get()));
+
+    while (prober.isAlive()) {
+      Waits.until("the probe pausing between two polls of its test load", () -> prober,
+          t -> !t.isAlive() || pausingBetweenPolls(t), t -> describe(t, polls.get()));
+      if (prober.isAlive()) {
+        int seen = polls.get();
+        prober.interrupt();
+        Waits.until("the probe stopping, or polling again when the interrupt was swallowed", () -> prober,
+            t -> !t.isAlive() || polls.get() > seen, t -> describe(t, polls.get()));
+      }
+    }
+
+    // The client's poll keeps the interrupt as the failed attempt and ends with a BigQueryException caused by it,
+    // the flag cleared: testUpload's catch (InterruptedException) is not reached, its BigQueryException arm is.
+    assertThat(result.get().ok()).isFalse();
+    assertThat(result.get().reason()).isEqualTo("DestinationUnavailable");
+    assertThat(result.get().message()).startsWith("the test upload was interrupted while loading one row into "
+        + "_bqexport_probe_").endsWith("; the probe is retried");
+    assertThat(interruptedAfterwards).as("the prober's thread carries the interrupt again").isTrue();
+    assertThat(probeTables()).as("deleted although the thread was interrupted").isEmpty();
+  }
+
+  private static String describe(Thread thread, int polls) {
+    return thread.getState() + " after " + polls + " polls, at " + java.util.Arrays.toString(thread.getStackTrace());
+  }
+
+  private static boolean pausingBetweenPolls(Thread thread) {
+    StackTraceElement[] stack = thread.getStackTrace();
+    return thread.getState() == Thread.State.TIMED_WAITING
+        && java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("sleep")
+            && f.getClassName().equals("com.google.api.gax.retrying.DirectRetryingExecutor"))
+        && java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("waitFor")
+            && f.getClassName().equals("com.google.cloud.bigquery.Job"));
   }
 
   @Test

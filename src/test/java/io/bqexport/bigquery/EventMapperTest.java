@@ -244,6 +244,51 @@ class EventMapperTest {
     assertThat(row.get("event_properties").get("n").decimalValue()).isEqualByComparingTo("1500");
   }
 
+  /**
+   * The streaming path hands such a line to the tree path, whose STRING coercion writes a container as its JSON text
+   * (asText() would give "" and lose the value) and a boolean as true/false.
+   */
+  @Test
+  void anObjectOrArrayInAStringColumnIsKeptAsItsJsonText() throws Exception {
+    String line = "{\"user_id\":{\"a\":[1,\"x\"]},\"device_id\":[true,null],\"platform\":false}";
+
+    for (JsonNode row : List.of(row(mapper.map(line, WINDOW)), row(mapper.mapTree(line, WINDOW)))) {
+      assertThat(row.get("user_id").asText()).isEqualTo("{\"a\":[1,\"x\"]}");
+      assertThat(row.get("device_id").asText()).isEqualTo("[true,null]");
+      assertThat(row.get("platform").asText()).isEqualTo("false");
+      assertThat(row.has("extra")).isFalse();
+    }
+  }
+
+  /** The streaming path's own copy of BigQueryTimestamps' epoch window, held at both of its ends. */
+  @Test
+  void epochMillisecondsAreTimestampsFromTheFirstMillisecondOf2000ToTheLastOne2099() throws Exception {
+    long first = BigQueryTimestamps.MIN_EPOCH_MILLIS;
+    long end = BigQueryTimestamps.MAX_EPOCH_MILLIS;
+    for (JsonNode row : List.of(row(mapper.map("{\"event_time\":" + first + "}", WINDOW)),
+        row(mapper.mapTree("{\"event_time\":" + first + "}", WINDOW)))) {
+      assertThat(row.get("event_time").asText()).isEqualTo("2000-01-01T00:00:00.000000Z");
+    }
+    assertThat(row(mapper.map("{\"event_time\":" + (end - 1) + "}", WINDOW)).get("event_time").asText())
+        .isEqualTo("2099-12-31T23:59:59.999000Z");
+    for (long outside : new long[] {first - 1, end}) {
+      JsonNode row = row(mapper.map("{\"event_time\":" + outside + "}", WINDOW));
+      assertThat(row.has("event_time")).as("%d", outside).isFalse();
+      assertThat(row.get("extra").get("event_time").asLong()).isEqualTo(outside);
+    }
+  }
+
+  /**
+   * Jackson reads bytes that start with NUL as UTF-16 ("\0{\0}" would be "{}"), so such a line goes to the tree,
+   * which reads it as the UTF-8 it is: not JSON.
+   */
+  @Test
+  void aLineStartingWithNulIsNotReadAsUtf16() {
+    byte[] line = {0, '{', 0, '}'};
+
+    assertThatThrownBy(() -> mapper.mapUtf8(line, WINDOW)).isInstanceOf(MalformedEventException.class);
+  }
+
   @Test
   void schemaResourceIsVersionedAndAllNullable() {
     EventSchema schema = EventSchema.v1();
