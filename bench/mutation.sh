@@ -4,17 +4,23 @@
 # `make test`. Env: MUTATION_THREADS (default 4 on issue 17's 2 cores: with 2 minions the cores sat a third idle,
 # the minions waiting on loopback HTTP and JVM starts; with 4, PIT used 160-190 % of 200 %: bench/MUTATION.md,
 # session 7),
-# MUTATION_UNIT_SIZE (mutants per minion JVM, default 16), MUTATION_PACKAGES (default: all five),
+# MUTATION_UNIT_SIZE (mutants per minion JVM in the exporter's emulator part, default 16), MUTATION_PACKAGES (default: all five),
 # MUTATION_OPERATOR_TESTS (set: the operator packages also run their quicker operator tests), MUTATION_ARGS (more -D options, e.g. -Dverbose=true: each mutant's "detected = KILLED" line in the log as it ends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B}
 THREADS=${MUTATION_THREADS:-4}
-# At most this many mutants per minion JVM (PIT's mutationUnitSize; PIT's default puts a whole class in one): a big
-# emulator-covered class (ExportRun: 120 mutants, ~1 s a test) was one minion on one thread for half an hour while
-# the other threads had finished (bench/MUTATION.md, session 8). Smaller units spread it over the threads, for the
-# cost of a JVM start per unit.
+# At most this many mutants per minion JVM in the exporter's emulator part (PIT's mutationUnitSize; PIT's default,
+# used elsewhere, puts a whole class in one): ExportRun (110 mutants, ~1 s a test) was one minion on one thread for
+# half an hour while the other threads had finished (bench/MUTATION.md, session 8). Smaller units spread it over the
+# threads, for a JVM start and a cold cache per unit: bigquery, whose classes are small, got slower with them.
 UNIT_SIZE=${MUTATION_UNIT_SIZE:-16}
+unit_size_for() {
+  case "$1" in
+    exporter/emulator) echo "$UNIT_SIZE" ;;
+    *) echo 0 ;;
+  esac
+}
 PACKAGES=${MUTATION_PACKAGES:-"bigquery exporter amplitude operator.export operator.backfill"}
 
 # The tests that cover each package, chosen fast enough that a package finishes in minutes: unit and contract tests
@@ -118,7 +124,7 @@ for pkg in $PACKAGES; do
     echo "== io.bqexport.$pkg ($part) start $(date -u +%H:%M:%S), $(uptime | sed 's/.*load/load/')"
     $MVN -q -Pmutation org.pitest:pitest-maven:mutationCoverage \
       -DtargetClasses="$classes" -DtargetTests="$tests" \
-      -Dmutation.threads="$THREADS" -DmutationUnitSize="$UNIT_SIZE" -DreportsDirectory="target/pit-reports/$pkg/$part" \
+      -Dmutation.threads="$THREADS" -DmutationUnitSize="$(unit_size_for "$pkg/$part")" -DreportsDirectory="target/pit-reports/$pkg/$part" \
       -DexcludedClasses="io.bqexport.$pkg.*Test,io.bqexport.$pkg.*Test\$*$elsewhere" -DexcludedTestClasses="$SLOW" \
       ${methods:+-DexcludedMethods="$methods"} ${MUTATION_ARGS:-}
     echo "== io.bqexport.$pkg ($part) end $(date -u +%H:%M:%S), $(uptime | sed 's/.*load/load/')"

@@ -12,6 +12,8 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Service-account key files for tests, made at run time (no private key is ever committed). Each key's token_uri
@@ -24,6 +26,8 @@ import java.util.UUID;
  */
 public final class ServiceAccountKeys {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicReferenceArray<KeyPair> POOL = new AtomicReferenceArray<>(2);
+  private static final AtomicInteger NEXT = new AtomicInteger();
 
   private ServiceAccountKeys() {}
 
@@ -69,7 +73,21 @@ public final class ServiceAccountKeys {
     }
   }
 
+  /**
+   * The next of a few 2048-bit RSA pairs, made once per JVM and handed out in turn: a new pair per key cost a fifth of
+   * an exporter test's CPU (and far more in PIT's short-lived JVMs without C2's BigInteger intrinsics), while the
+   * emulator tells keys apart by client_email and private_key_id, never by the pair. The pairs are immutable and
+   * consecutive keys never share one (a test would notice only if it compared more than two pairs).
+   */
   private static KeyPair rsaKeyPair() {
+    int slot = Math.floorMod(NEXT.getAndIncrement(), POOL.length());
+    if (POOL.get(slot) == null) {
+      POOL.compareAndSet(slot, null, generateRsaKeyPair()); // a racing thread's pair may win: either is fine
+    }
+    return POOL.get(slot);
+  }
+
+  private static KeyPair generateRsaKeyPair() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
