@@ -440,6 +440,39 @@ class IntegrityRecheckTest {
     assertThat(h.rows()).isEqualTo(20);
   }
 
+  /**
+   * The source changes again between the re-check's count and the repair's read: the count says 360 lines, the read
+   * gets a 404. A Replace never shrinks an hour on a 404, so the repair replaces nothing; the hour keeps its rows and
+   * stays unverified (the run goes on), and the next run repairs it once the source answers.
+   */
+  @Test
+  void aRepairWhoseReReadAnswers404KeepsTheHourUnverifiedAndTheNextRunRepairsIt() {
+    events.hour(hour(0), 300);
+    exportOnly(hour(3));
+    h.amplitude.appendLateEvents(hour(0), 60);
+
+    RunSummary raced = h.run(hour(3), null, ExportMode.FillGaps, (step, window) -> {
+      if (step == CommitStep.BEFORE_LOAD) {
+        h.amplitude.faults().forHour(hour(0), StandInFault.status(404));
+      }
+    });
+
+    assertThat(raced.result()).as(raced.toJson()).isEqualTo("Succeeded");
+    assertThat(raced.repaired()).isEmpty();
+    assertThat(raced.verifiedHours()).isZero();
+    assertThat(h.rows()).as("the hour keeps its 300 rows").isEqualTo(300);
+    assertThat(number(ledger(hour(0)).get("generation"))).isEqualTo(1);
+    assertThat(ledger(hour(0)).get("verified")).isNotEqualTo(true);
+
+    h.amplitude.faults().clear();
+    RunSummary next = h.run(hour(3));
+
+    assertThat(next.repaired()).containsExactly(new RunSummary.Repaired(hour(0).toString(), 300, 360,
+        hour(3).toString()));
+    assertExact(hour(0));
+    assertThat(number(ledger(hour(0)).get("generation"))).isEqualTo(2);
+  }
+
   private static List<String> playEvents(int hour, int count) {
     return java.util.stream.IntStream.range(0, count).mapToObj(i -> String.format("{\"uuid\":\"u%d-%d\","
         + "\"$insert_id\":\"i%d-%d\",\"event_type\":\"Play\",\"event_time\":\"2026-11-28 %02d:20:00.000000\","
