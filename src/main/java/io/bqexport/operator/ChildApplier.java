@@ -192,19 +192,13 @@ public final class ChildApplier {
    */
   public static <T extends HasMetadata> Optional<T> controlledChild(HasMetadata owner, String name,
       Collection<T> mapped) {
-    return mapped.stream().filter(c -> name.equals(c.getMetadata().getName()) && controls(owner, c)).findFirst();
-  }
-
-  /** Whether {@code child}'s controller reference names {@code owner}'s uid. */
-  public static boolean controls(HasMetadata owner, HasMetadata child) {
-    String uid = owner.getMetadata().getUid();
-    return uid != null && child.getMetadata().getOwnerReferences() != null && child.getMetadata()
-        .getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()) && uid.equals(r.getUid()));
+    return mapped.stream()
+        .filter(c -> name.equals(c.getMetadata().getName()) && ControllerReference.controls(owner, c)).findFirst();
   }
 
   /** @throws ApplyException ({@code NameConflict}) unless {@code owner} controls {@code child} */
   public static void requireControlledBy(HasMetadata owner, HasMetadata child) {
-    if (!controls(owner, child)) {
+    if (!ControllerReference.controls(owner, child)) {
       throw new ApplyException(Reasons.NAME_CONFLICT, child.getKind() + " " + child.getMetadata().getName()
           + " already exists and is not controlled by " + owner.getKind() + " " + owner.getMetadata().getName()
           + "; the operator does not take over objects it did not create. Rename or delete that " + child.getKind()

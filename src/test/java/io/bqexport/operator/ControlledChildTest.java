@@ -22,8 +22,8 @@ class ControlledChildTest {
   private static CronJob cronJob(String name, String controllerUid, boolean controller) {
     var builder = new CronJobBuilder().withNewMetadata().withName(name).endMetadata();
     if (controllerUid != null) {
-      builder.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withKind("ConfigMap")
-          .withName("product-events").withUid(controllerUid).withController(controller).build()).endMetadata();
+      builder.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1")
+          .withKind("ConfigMap").withName("product-events").withUid(controllerUid).withController(controller).build()).endMetadata();
     }
     return builder.build();
   }
@@ -42,10 +42,10 @@ class ControlledChildTest {
     for (CronJob other : List.of(cronJob("product-events", null, false),
         cronJob("product-events", "owner-uid", false), cronJob("product-events", "another-uid", true))) {
       assertThat(ChildApplier.controlledChild(OWNER, "product-events", List.of(other))).isEmpty();
-      assertThat(ChildApplier.controls(OWNER, other)).isFalse();
+      assertThat(ControllerReference.controls(OWNER, other)).isFalse();
     }
     ConfigMap withoutUid = new ConfigMapBuilder().withNewMetadata().withName("product-events").endMetadata().build();
-    assertThat(ChildApplier.controls(withoutUid, cronJob("product-events", "owner-uid", true))).as("no uid yet")
-        .isFalse();
+    assertThat(ControllerReference.controls(withoutUid, cronJob("product-events", "owner-uid", true)))
+        .as("no uid yet").isFalse();
   }
 }

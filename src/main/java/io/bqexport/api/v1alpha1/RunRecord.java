@@ -12,9 +12,10 @@ public record RunRecord(
     String trigger,
     @JsonPropertyDescription("When the Job started.")
     String startTime,
-    @JsonPropertyDescription("When the Job finished.")
+    @JsonPropertyDescription("When the Job finished; with result Unknown, when the operator found its Job gone.")
     String completionTime,
-    @JsonPropertyDescription("Running, Succeeded or Failed.")
+    @JsonPropertyDescription("Running, Succeeded or Failed; Unknown when its Job was deleted before the operator"
+        + " saw it finish (reason JobDeleted); Cancelled with delivery TransferService.")
     String result,
     @JsonPropertyDescription("Hours committed by the run.")
     Long hours,

@@ -4,7 +4,7 @@ import io.bqexport.api.v1alpha1.BackfillMode;
 import io.bqexport.api.v1alpha1.FailedChunk;
 import io.bqexport.exporter.ChunkPlan;
 import io.bqexport.exporter.RunSummary;
-import io.bqexport.operator.ChildApplier;
+import io.bqexport.operator.ControllerReference;
 import io.bqexport.operator.export.ExportPodTemplate;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -44,7 +44,7 @@ public record BackfillChunks(JobState state, long hoursTotal, long hoursDone, lo
 
     Map<Integer, List<Attempt>> attempts = new HashMap<>();
     for (Pod pod : pods) {
-      if (ChildApplier.controls(job, pod)) {
+      if (ControllerReference.controls(job, pod)) {
         attempt(pod).ifPresent(a -> attempts.computeIfAbsent(a.index(), i -> new ArrayList<>()).add(a));
       }
     }

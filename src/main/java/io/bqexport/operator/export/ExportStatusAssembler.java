@@ -127,7 +127,8 @@ public final class ExportStatusAssembler {
     TransferObservation transfer = seen.transfer();
     boolean transferSeen = transfer != null && !transfer.configs().isEmpty();
     List<RunRecord> runs = transfer == null
-        ? RunHistory.merge(previous.runs(), seen.runs(), export.getSpec().historyLimit())
+        ? RunHistory.merge(LostRuns.closed(previous.runs(), seen.runs(), now), seen.runs(),
+            export.getSpec().historyLimit())
         : transferSeen ? transfer.records(export.getSpec().historyLimit())
         : previous.runs() == null ? List.of() : previous.runs();
     List<RunHistory.Run> current = notSuperseded(seen.runs(), previous.runs(), now);

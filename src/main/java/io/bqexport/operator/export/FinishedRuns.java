@@ -1,6 +1,8 @@
 package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
+import io.bqexport.operator.ControllerReference;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -10,9 +12,9 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelectorBuilder;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,7 @@ final class FinishedRuns {
    */
   List<RunHistory.Run> observe(BigQueryExport export, Optional<CronJob> cronJob, Collection<Job> jobs,
       Collection<Pod> cachedPods) {
-    Set<String> controllers = runControllers(export, cronJob);
+    List<HasMetadata> controllers = runControllers(export, cronJob);
     return jobs.stream().filter(job -> !recorded(job) && !recentlyLabelled.contains(key(job))
             && controlled(export, job, controllers))
         .map(job -> RunHistory.observe(List.of(job), RunHistory.finished(job) || retrying(job) ? podsOf(job)
@@ -69,27 +71,23 @@ final class FinishedRuns {
   }
 
   /**
-   * The uids that may control an export's runs: the export (its run-now Jobs) and its CronJob (the scheduled ones,
-   * and a {@code kubectl create job --from=cronjob/...}), when the export controls that CronJob. The informers
+   * The objects that may control an export's runs: the export (its run-now Jobs) and its CronJob (the scheduled
+   * ones, and a {@code kubectl create job --from=cronjob/...}), when the export controls that CronJob. Control is
+   * {@link ControllerReference}'s: the reference's uid, kind, name and group, not the uid alone. The informers
    * select Jobs by label, and labels prove nothing: whoever may create Jobs and Pods in the namespace could label a
    * Job as the export's and have its Pod end with any summary, moving status.exportedThrough and DataFresh. Such a
    * Job is no run: never recorded, labelled or counted. A controller reference is no signature either (one who can
    * read the CronJob's uid can write it), but it is what Kubernetes itself goes by. A run whose CronJob was deleted
    * and re-created before the run was recorded is lost with that Job, which the garbage collector deletes anyway.
    */
-  static Set<String> runControllers(BigQueryExport export, Optional<CronJob> cronJob) {
-    String exportUid = export.getMetadata().getUid();
-    Set<String> controllers = new HashSet<>();
-    if (exportUid != null) {
-      controllers.add(exportUid);
-      cronJob.filter(c -> RunHistory.controllerUid(c).filter(exportUid::equals).isPresent())
-          .map(c -> c.getMetadata().getUid()).ifPresent(controllers::add);
-    }
+  static List<HasMetadata> runControllers(BigQueryExport export, Optional<CronJob> cronJob) {
+    List<HasMetadata> controllers = new ArrayList<>(List.of(export));
+    cronJob.filter(c -> ControllerReference.controls(export, c)).ifPresent(controllers::add);
     return controllers;
   }
 
-  private boolean controlled(BigQueryExport export, Job job, Set<String> controllers) {
-    if (RunHistory.controllerUid(job).filter(controllers::contains).isPresent()) {
+  private boolean controlled(BigQueryExport export, Job job, List<HasMetadata> controllers) {
+    if (controllers.stream().anyMatch(c -> ControllerReference.controls(c, job))) {
       return true;
     }
     if (ignored.add(key(job))) {

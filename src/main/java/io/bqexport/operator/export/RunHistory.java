@@ -2,10 +2,9 @@ package io.bqexport.operator.export;
 
 import io.bqexport.api.v1alpha1.RunRecord;
 import io.bqexport.exporter.RunSummary;
+import io.bqexport.operator.ControllerReference;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -113,22 +112,13 @@ public final class RunHistory {
   }
 
   /**
-   * The Job's Pods: those whose controller reference names its uid, as the Job controller sets on every Pod it
+   * The Job's Pods: those it controls ({@link ControllerReference}), as the Job controller sets on every Pod it
    * creates. Labels prove nothing: anyone who may create Pods in the namespace can label one with the Job's name and
    * write its termination message, and a Pod owned by another uid belongs to an earlier Job of the same name, deleted
    * with its Pods not yet collected; either would otherwise lend the run its end.
    */
   private static List<Pod> podsOf(Job job, Collection<Pod> pods) {
-    String uid = job.getMetadata().getUid();
-    return pods.stream().filter(p -> uid != null && controllerUid(p).filter(uid::equals).isPresent()).toList();
-  }
-
-  /** The uid in the object's controller reference (the API server allows at most one), if it has one. */
-  static Optional<String> controllerUid(HasMetadata object) {
-    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
-    return owners == null ? Optional.empty() : owners.stream()
-        .filter(o -> Boolean.TRUE.equals(o.getController()) && o.getUid() != null).map(OwnerReference::getUid)
-        .findFirst();
+    return pods.stream().filter(p -> ControllerReference.controls(job, p)).toList();
   }
 
   private static Optional<JobCondition> condition(Job job, String type) {

@@ -2,6 +2,7 @@ package io.bqexport.operator.export;
 
 import static io.bqexport.testing.ExportSpecs.withStartFrom;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.bqexport.api.v1alpha1.BigQueryExport;
 import io.bqexport.api.v1alpha1.BigQueryExportSpec;
@@ -324,6 +325,36 @@ class ExportStatusAssemblerTest {
     assertThat(status.quarantinedHours()).containsExactly(new QuarantinedHourStatus("2026-11-28T03:00:00Z",
         Reasons.LOAD_REJECTED, "2026-11-28T10:06:00Z", 3L));
     assertThat(status.lastRunNow()).isEqualTo("run-2");
+  }
+
+  /**
+   * A Running record whose Job no reconcile observes any more: its Job was deleted (by hand, by
+   * ttlSecondsAfterFinished while the operator was down, with its CronJob). It is closed rather than left Running
+   * until the history limit drops it, and only it: a run still observed and the finished ones stay as they are.
+   */
+  @Test
+  void aRunStillRunningWhoseJobIsGoneIsClosedAsUnknownWhenTheOperatorNoticesAndStaysSo() {
+    BigQueryExport export = export();
+    RunRecord lost = run("product-events-3", "2026-11-28T12:05:00Z", RunHistory.RUNNING, null).record();
+    RunHistory.Run stillRunning = run("product-events-2", "2026-11-28T11:05:00Z", RunHistory.RUNNING, null);
+    RunRecord failed = run("product-events-1", "2026-11-28T10:05:00Z", RunSummary.FAILED, null).record();
+    export.setStatus(previous("2026-11-28T09:00:00Z", List.of(lost, stillRunning.record(), failed), null, null));
+
+    BigQueryExportStatus status = assembler.assemble(export, seen(export, VALIDATED, List.of(stillRunning), null),
+        NOW);
+
+    assertThat(status.runs()).extracting(RunRecord::job, RunRecord::result, RunRecord::reason,
+        RunRecord::completionTime).containsExactly(
+            tuple("product-events-3", "Unknown", "JobDeleted", "2026-11-28T12:34:56Z"),
+            tuple("product-events-2", RunHistory.RUNNING, null, null),
+            tuple("product-events-1", RunSummary.FAILED, "OOMKilled", null));
+    assertThat(status.runs().get(0).message()).startsWith("Job product-events-3 was deleted before");
+    assertThat(status.lastRun()).as("the Last-Result column").isEqualTo(status.runs().get(0));
+    assertThat(status.exportedThrough()).as("a lost run reported nothing").isEqualTo("2026-11-28T09:00:00Z");
+
+    export.setStatus(status);
+    assertThat(assembler.assemble(export, seen(export, VALIDATED, List.of(), null), NOW.plusSeconds(3600)).runs())
+        .as("closed once, when noticed").startsWith(status.runs().get(0));
   }
 
   @Test

@@ -84,14 +84,29 @@ class ForgedRunsTest {
   }
 
   @Test
+  void aJobWhoseControllerHasTheExportsOrCronJobsUidButAnotherKindOrGroupIsNoRun() {
+    Job scheduled = finished(jobController.startFrom(NS, cronJob.getMetadata().getName(), NAME + "-29411410"), REAL);
+    String exportUid = export.getMetadata().getUid();
+    Job asConfigMap = forgedControlledAs("forged-configmap", "v1", "ConfigMap", NAME, exportUid);
+    Job otherGroup = forgedControlledAs("forged-group", "bqexport.evil.example/v1alpha1", "BigQueryExport", NAME,
+        exportUid);
+    Job cronJobUidAsJob = forgedControlledAs("forged-cronjob-uid", "batch/v1", "Job",
+        cronJob.getMetadata().getName(), cronJob.getMetadata().getUid());
+
+    List<RunHistory.Run> runs = new FinishedRuns(client).observe(export, Optional.of(cronJob),
+        List.of(scheduled, asConfigMap, otherGroup, cronJobUidAsJob), List.of());
+
+    assertThat(runs).extracting(r -> r.record().job()).containsExactly(scheduled.getMetadata().getName());
+  }
+
+  @Test
   void aCronJobOfTheExportsNameThatTheExportDoesNotControlLendsItsJobsNothing() {
     CronJob notTheExports = new CronJobBuilder(cronJob).editMetadata()
         .withOwnerReferences(List.of()).endMetadata().build();
 
     assertThat(FinishedRuns.runControllers(export, Optional.of(notTheExports)))
-        .containsExactly(export.getMetadata().getUid());
-    assertThat(FinishedRuns.runControllers(export, Optional.of(cronJob)))
-        .containsExactlyInAnyOrder(export.getMetadata().getUid(), cronJob.getMetadata().getUid());
+        .containsExactly(export);
+    assertThat(FinishedRuns.runControllers(export, Optional.of(cronJob))).containsExactly(export, cronJob);
   }
 
   @Test
@@ -123,6 +138,13 @@ class ForgedRunsTest {
     return new JobBuilder().withNewMetadata().withName(name).withNamespace(NS)
         .withLabels(cronJob.getSpec().getJobTemplate().getMetadata().getLabels()).endMetadata()
         .withSpec(cronJob.getSpec().getJobTemplate().getSpec());
+  }
+
+  /** A tenant's Job whose controller reference copies a uid of the export's under another kind or group. */
+  private Job forgedControlledAs(String name, String apiVersion, String kind, String ownerName, String uid) {
+    return finished(client.resource(labelledAsTheExports(name).editMetadata().withOwnerReferences(
+        new OwnerReferenceBuilder().withApiVersion(apiVersion).withKind(kind).withName(ownerName).withUid(uid)
+            .withController(true).build()).endMetadata().build()).create(), FORGED);
   }
 
   /** The Job as the informer hands it over once its Pod ended with a summary claiming {@code exportedThrough}. */
