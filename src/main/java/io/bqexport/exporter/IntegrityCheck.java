@@ -92,10 +92,6 @@ final class IntegrityCheck {
   /** Hours this check already re-read in this run: a later round does not read them again. */
   private final Set<Instant> tried = new HashSet<>();
 
-  Outcome run(Instant now) {
-    return run(now, plan);
-  }
-
   /** One pass by {@code round} (a budget, never-tried hours or all), skipping the hours tried by earlier rounds. */
   Outcome run(Instant now, IntegrityPlan round) {
     List<LedgerHour> before = ledger.hoursFrom(table, sourceId, plan.from(now));
