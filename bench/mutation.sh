@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # `make mutation`: PIT over the packages of issue 17, each against the tests that cover it, then the score per
 # package and the surviving mutants (bench/mutation_report.py). A measurement like `make bench`, not part of
-# `make test`. Env: MUTATION_THREADS (default 4 on issue 17's 2 cores: with 2 minions the cores sat a third idle,
-# the minions waiting on loopback HTTP and JVM starts; with 4, PIT used 160-190 % of 200 %: bench/MUTATION.md,
-# session 7),
+# `make test`. Env: MUTATION_THREADS (PIT threads per stream, default 3; see STREAMS below),
 # MUTATION_UNIT_SIZE (mutants per minion JVM in the exporter's emulator part, default 16), MUTATION_PACKAGES (default: all five),
 # MUTATION_OPERATOR_TESTS (set: the operator packages also run their quicker operator tests), MUTATION_ARGS (more -D options, e.g. -Dverbose=true: each mutant's "detected = KILLED" line in the log as it ends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B}
-THREADS=${MUTATION_THREADS:-4}
+THREADS=${MUTATION_THREADS:-3}
 # At most this many mutants per minion JVM in the exporter's emulator part (PIT's mutationUnitSize; PIT's default,
 # used elsewhere, puts a whole class in one): ExportRun (110 mutants, ~1 s a test) was one minion on one thread for
 # half an hour while the other threads had finished (bench/MUTATION.md, session 8). Smaller units spread it over the
@@ -116,8 +114,8 @@ io.bqexport.operator.export.CredentialValidationTest,io.bqexport.operator.export
 io.bqexport.operator.export.TransferDeliveryTest,io.bqexport.operator.export.StorageCredentialValidationTest,\
 io.bqexport.operator.export.ProbesAtScaleTest,io.bqexport.operator.backfill.TransferBackfillTest"
 
-$MVN -q -DskipTests test-compile
-for pkg in $PACKAGES; do
+run_package() {
+  local pkg=$1 methods part classes elsewhere tests
   rm -rf "target/pit-reports/$pkg"
   methods=$(excluded_methods_for "$pkg")
   while IFS='|' read -r part classes elsewhere tests; do
@@ -129,5 +127,34 @@ for pkg in $PACKAGES; do
       ${methods:+-DexcludedMethods="$methods"} ${MUTATION_ARGS:-}
     echo "== io.bqexport.$pkg ($part) end $(date -u +%H:%M:%S), $(uptime | sed 's/.*load/load/')"
   done < <(parts_for "$pkg")
-done
+}
+
+run_stream() {
+  local pkg
+  for pkg in "$@"; do
+    run_package "$pkg"
+  done
+}
+
+# STREAMS: all five packages run as two streams side by side, the exporter in one, the other four in the other (about
+# 22 and 25 minutes alone in session 9's s11). One stream left a third of the 2 cores to nobody: a minion waits on
+# loopback HTTP, a JVM start, a coverage pass in one JVM, and the light packages' unit tests kept PIT at 125-130 % of
+# 200 %, the emulator parts at about 165 % (bench/MUTATION.md, session 9). Side by side each stream fills the other's
+# idle time. More threads in one stream did not do it: 6 made bigquery's emulator part slower than 4 (s12).
+$MVN -q -DskipTests test-compile
+if [ "$PACKAGES" = "bigquery exporter amplitude operator.export operator.backfill" ]; then
+  mkdir -p target/pit-reports
+  echo "== two streams; their logs: target/pit-reports/stream-exporter.log and stream-others.log"
+  run_stream exporter > target/pit-reports/stream-exporter.log 2>&1 &
+  exporter_stream=$!
+  run_stream bigquery amplitude operator.export operator.backfill > target/pit-reports/stream-others.log 2>&1 &
+  others_stream=$!
+  failed=0
+  wait "$exporter_stream" || failed=1
+  wait "$others_stream" || failed=1
+  cat target/pit-reports/stream-exporter.log target/pit-reports/stream-others.log
+  [ "$failed" = 0 ] || { echo "a PIT stream failed (its log is above)" >&2; exit 1; }
+else
+  run_stream $PACKAGES
+fi
 python3 bench/mutation_report.py target/pit-reports $PACKAGES
