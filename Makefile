@@ -52,6 +52,6 @@ clean:
 	$(MVN) -q clean
 
 # PIT mutation testing per package against the tests that cover it (bench/mutation.sh); prints the score per
-# package and the surviving mutants. Not part of `make test`. MUTATION_THREADS (default 4) sets PIT's threads.
+# package and the surviving mutants. Not part of `make test`. MUTATION_THREADS (default 3) sets PIT's threads per stream.
 mutation:
 	bash bench/mutation.sh
