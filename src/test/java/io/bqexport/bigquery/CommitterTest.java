@@ -375,6 +375,27 @@ class CommitterTest {
   }
 
   @Test
+  void aVerificationOfAnOlderGenerationLeavesAnHourReplacedMeanwhileUnverifiedWithItsOwnCounts() {
+    // The integrity re-check counted generation 1 at the source; before it records that, a Replace (a backfill)
+    // commits generation 2 with other rows. Recording "verified, 4 lines" on generation 2 would vouch for rows the
+    // count never saw, and the re-check would never look at that hour again.
+    committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {0, 4})),
+        false);
+    committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {10, 12})),
+        true);
+
+    new Ledger(bigquery, DatasetId.of(PROJECT, DATASET)).recordVerified("events", SOURCE, H0, 1, 4,
+        clock.instant());
+
+    assertThat(ledger()).containsExactly(ledgerRow(H0, 2, 2));
+    assertThat(emulator.query(PROJECT, "SELECT verified_at, source_lines FROM `" + PROJECT + "." + DATASET
+        + "._bqexport_ledger`")).singleElement().satisfies(r -> {
+          assertThat(r.get("verified_at")).isNull();
+          assertThat(r.get("source_lines")).as("the Replace's own count").isEqualTo(2L);
+        });
+  }
+
+  @Test
   void aReplaceWhoseAnswerHasNoRowsAtAllReplacesNothing() {
     committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {0, 4})),
         false);
