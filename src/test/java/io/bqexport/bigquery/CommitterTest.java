@@ -375,6 +375,50 @@ class CommitterTest {
   }
 
   @Test
+  void aReplaceBySourceRemovesOnlyItsOwnRowsAndLedgerRowsOfTheHourAnotherSourceSharesTheTableWith() {
+    // README: two exports (two Amplitude projects) into one table each have their own hours; a Replace deletes only
+    // its own source's rows. Until now only ExactlyOnceMatrixTest (minutes, in no mutation list) held this.
+    String other = "amplitude:default/second-project";
+    Committer second = new Committer(bigquery, TableId.of(PROJECT, DATASET, "events"), other, JobLabels.NONE, "test",
+        (step, window) -> { }, clock).withBackoff(1);
+    ExportWindow hour = ExportWindow.ofHour(H0);
+    committer().commit(hour, events(hour, Map.of(H0, new long[] {0, 4})), false);
+    second.commit(hour, events(hour, Map.of(H0, new long[] {100, 103})), false);
+
+    second.commit(hour, events(hour, Map.of(H0, new long[] {200, 202})), true);
+
+    Set<String> expected = new TreeSet<>(uuids(H0, 0, 4));
+    expected.addAll(uuids(H0, 200, 202));
+    assertThat(uuidsInTable()).as("the first source's 4 rows kept, the second's 3 replaced by 2").isEqualTo(expected);
+    List<String> ledger = new ArrayList<>();
+    emulator.query(PROJECT, "SELECT source, row_count, generation FROM `" + PROJECT + "." + DATASET
+        + "._bqexport_ledger` ORDER BY source").forEach(r -> ledger.add(r.get("source") + " " + r.get("row_count")
+            + " " + r.get("generation")));
+    assertThat(ledger).containsExactly(SOURCE + " 4 1", other + " 2 2");
+  }
+
+  @Test
+  void aVerificationOfAnOlderGenerationLeavesAnHourReplacedMeanwhileUnverifiedWithItsOwnCounts() {
+    // The integrity re-check counted generation 1 at the source; before it records that, a Replace (a backfill)
+    // commits generation 2 with other rows. Recording "verified, 4 lines" on generation 2 would vouch for rows the
+    // count never saw, and the re-check would never look at that hour again.
+    committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {0, 4})),
+        false);
+    committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {10, 12})),
+        true);
+
+    new Ledger(bigquery, DatasetId.of(PROJECT, DATASET)).recordVerified("events", SOURCE, H0, 1, 4,
+        clock.instant());
+
+    assertThat(ledger()).containsExactly(ledgerRow(H0, 2, 2));
+    assertThat(emulator.query(PROJECT, "SELECT verified_at, source_lines FROM `" + PROJECT + "." + DATASET
+        + "._bqexport_ledger`")).singleElement().satisfies(r -> {
+          assertThat(r.get("verified_at")).isNull();
+          assertThat(r.get("source_lines")).as("the Replace's own count").isEqualTo(2L);
+        });
+  }
+
+  @Test
   void aReplaceWhoseAnswerHasNoRowsAtAllReplacesNothing() {
     committer().commit(ExportWindow.ofHour(H0), events(ExportWindow.ofHour(H0), Map.of(H0, new long[] {0, 4})),
         false);

@@ -49,6 +49,24 @@ class ServiceAccountKeyInfoTest {
   }
 
   @Test
+  void aPrivateKeyPastedWithoutItsQuotesIsRejectedWithoutQuotingAnyOfIt() throws Exception {
+    // Jackson's own message names the token it stopped at; here that token is the key material itself (a line of the
+    // PEM body), so the message must stay at the position. The "-----BEGIN" case above stops at the first '-' and
+    // cannot show this: a message that appended the parser's text still passed it.
+    String keyLine = keyJson().get("private_key").asText().split("\n")[1];
+    ServiceAccountKeyInfo.InvalidKeyException e = rejection("{\"type\": \"service_account\", \"private_key\": "
+        + keyLine + "}");
+
+    assertThat(e.reason()).isEqualTo(Reasons.INVALID_KEY_JSON);
+    assertThat(e.getMessage()).startsWith(WHERE + " is not valid JSON (line 1, column ");
+    // Jackson quotes the token up to its first '+' or '/'; every 2048-bit PKCS#8 key starts with 32 base64 characters
+    // without either, so a quoting message always fails here.
+    for (int i = 0; i + 12 <= keyLine.length(); i++) {
+      assertThat(e.getMessage()).as("piece %d of the key line", i).doesNotContain(keyLine.substring(i, i + 12));
+    }
+  }
+
+  @Test
   void jsonThatIsNotAnObjectIsRejected() {
     ServiceAccountKeyInfo.InvalidKeyException e = rejection("[\"service_account\"]");
 

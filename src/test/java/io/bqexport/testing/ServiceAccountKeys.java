@@ -74,6 +74,24 @@ public final class ServiceAccountKeys {
   }
 
   /**
+   * The same key file (client_email, private_key_id, token_uri) with a private key of a pair made just now, never one
+   * of the pool's: what a forged or corrupted key looks like to the token endpoint, whose registered public key for
+   * that (client_email, kid) can then never verify it. The pool's pairs are shared between keys, so a test about a
+   * signature that must not verify needs this rather than another {@link #create} or {@link #unregistered}.
+   */
+  public static Key withAnotherPrivateKey(Key key) {
+    KeyPair fresh = generateRsaKeyPair();
+    try {
+      ObjectNode json = (ObjectNode) JSON.readTree(key.json());
+      json.put("private_key", pem(fresh));
+      return new Key(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json), key.clientEmail(),
+          key.privateKeyId(), fresh);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * The next of a few 2048-bit RSA pairs, made once per JVM and handed out in turn: a new pair per key cost a fifth of
    * an exporter test's CPU (and far more in PIT's short-lived JVMs without C2's BigInteger intrinsics), while the
    * emulator tells keys apart by client_email and private_key_id, never by the pair. The pairs are immutable and

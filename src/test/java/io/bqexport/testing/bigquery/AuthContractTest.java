@@ -77,6 +77,24 @@ class AuthContractTest {
   }
 
   @Test
+  void aKeySignedByAnotherPrivateKeyThanTheRegisteredOneIsRefused() throws Exception {
+    // Same client_email and private_key_id as a registered key: only the signature check can refuse it. The key pool
+    // hands the same pairs to many keys, so the other private key is made fresh (withAnotherPrivateKey).
+    ServiceAccountKeys.Key registered = ServiceAccountKeys.create(emulator, PROJECT, "impostor");
+    ServiceAccountKeys.Key forged = ServiceAccountKeys.withAnotherPrivateKey(registered);
+    ServiceAccountCredentials credentials = ServiceAccountCredentials.fromStream(forged.inputStream());
+    assertThat(credentials.getPrivateKeyId()).isEqualTo(registered.privateKeyId());
+
+    assertThatThrownBy(() -> credentials.createScoped(List.of("https://www.googleapis.com/auth/bigquery"))
+        .refreshAccessToken())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("invalid_grant");
+    assertThat(ServiceAccountCredentials.fromStream(registered.inputStream())
+        .createScoped(List.of("https://www.googleapis.com/auth/bigquery")).refreshAccessToken().getTokenValue())
+        .as("the registered key itself still gets a token").startsWith("ya29.emulator-");
+  }
+
+  @Test
   void revokedKeyStopsWorking() throws Exception {
     ServiceAccountKeys.Key key = ServiceAccountKeys.create(emulator, PROJECT, "revoked");
     ServiceAccountCredentials credentials = ServiceAccountCredentials.fromStream(key.inputStream());
