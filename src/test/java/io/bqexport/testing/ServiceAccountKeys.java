@@ -94,8 +94,9 @@ public final class ServiceAccountKeys {
   /**
    * The next of a few 2048-bit RSA pairs, made once per JVM and handed out in turn: a new pair per key cost a fifth of
    * an exporter test's CPU (and far more in PIT's short-lived JVMs without C2's BigInteger intrinsics), while the
-   * emulator tells keys apart by client_email and private_key_id, never by the pair. The pairs are immutable and
-   * consecutive keys never share one (a test would notice only if it compared more than two pairs).
+   * emulator tells keys apart by client_email and private_key_id, never by the pair. The pairs are immutable; two
+   * keys may share one (always, among any three), so a key whose signature must fail comes from
+   * {@link #withAnotherPrivateKey}.
    */
   private static KeyPair rsaKeyPair() {
     int slot = Math.floorMod(NEXT.getAndIncrement(), POOL.length());
