@@ -143,8 +143,8 @@ public final class ExportReconciler implements Reconciler<BigQueryExport> {
       integrityEvents.record(export, IntegrityProgress.newlyReported(previous == null ? null : previous.runs(),
           seen.runs(), next.runs()), seen.runs());
     }
-    // The status holds every observed run now: the finished ones leave the cache.
-    finishedRuns.markRecorded(export.getMetadata().getNamespace(), seen.runs());
+    // The finished runs the status took in leave the cache; one it did not (a Secret missing) is observed again.
+    finishedRuns.markRecorded(export.getMetadata().getNamespace(), seen.recorded());
     if (seen.transfer() != null) {
       transferEvents.recordChanges(export, seen.transfer().changes(),
           previous == null || !Objects.equals(previous.observedGeneration(), export.getMetadata().getGeneration()));

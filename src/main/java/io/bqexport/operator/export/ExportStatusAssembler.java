@@ -51,6 +51,21 @@ public final class ExportStatusAssembler {
     public static Observation invalidSpec(List<Problem> problems, Optional<CronJob> cronJob, Problem applyProblem) {
       return new Observation(problems, null, null, cronJob, List.of(), null, applyProblem);
     }
+
+    /**
+     * The runs the assembled status takes in, the only ones to label recorded: all observed ones when status.runs
+     * merges them (also those spec.historyLimit trims, all older than the kept ones: unlabelled, they would be
+     * observed at every reconcile), none while the status keeps its previous runs (an invalid spec, a missing or
+     * unusable Secret), so that a run finishing then stays cached and is recorded once the status can take it in.
+     */
+    public List<RunHistory.Run> recorded() {
+      return keepsPreviousRuns() ? List.of() : runs;
+    }
+
+    /** Only new conditions: the status keeps everything it said about runs and data. */
+    private boolean keepsPreviousRuns() {
+      return !specProblems.isEmpty() || !secrets.ok();
+    }
   }
 
   public BigQueryExportStatus assemble(BigQueryExport export, Observation seen, Instant now) {
@@ -85,6 +100,7 @@ public final class ExportStatusAssembler {
       scheduled(conditions, export, seen);
       conditions.keep(ConditionType.DATA_FRESH); // no run can start, so nothing new is known about the data
       stalled(conditions, problem.reason(), problem.message());
+      // The observed runs wait (still cached, see Observation#recorded) until the Secrets are usable again.
       return withConditions(previous, export, conditions, null, runNow);
     }
 

@@ -12,6 +12,8 @@ import io.bqexport.testing.ExportFixtures;
 import io.bqexport.testing.ExportSpecs;
 import io.bqexport.testing.KubernetesStandIn;
 import io.bqexport.testing.MutableClock;
+import io.bqexport.testing.RunHistoryFixtures;
+import io.bqexport.testing.ServiceAccountKeys;
 import io.bqexport.transfer.TransferClients;
 import io.bqexport.transfer.TransferFailure;
 import io.fabric8.kubernetes.api.model.Event;
@@ -107,6 +109,41 @@ class ExportReconcilerPathsTest {
     assertThat(again.getScheduleDelay()).contains(Duration.ofMinutes(5).plusSeconds(1).toMillis());
   }
 
+  /**
+   * A run that finishes while a Secret is missing: the status keeps its previous runs then, so the Job must stay
+   * unlabelled (cached) until a status holds its record, or its figures are lost for good.
+   */
+  @Test
+  void aRunThatFinishesWhileASecretIsMissingIsRecordedOnceTheSecretIsBack() {
+    BigQueryExport export = create(ExportFixtures.export(NS, "product-events", null));
+    reconciler.reconcile(export, context(export, false));
+    CronJob cronJob = client.batch().v1().cronjobs().inNamespace(NS).withName(ExportCronJob.name(export)).get();
+    Instant hour = Instant.parse("2026-11-28T08:00:00Z");
+    RunHistoryFixtures.FinishedRun run = RunHistoryFixtures.succeeded(stored(), cronJob, hour, 100);
+    kubernetes.preload(List.of(run.job(), run.pod()));
+
+    BigQueryExport withoutSecrets = stored();
+    reconciler.reconcile(withoutSecrets, context(withoutSecrets, false));
+
+    assertThat(condition(stored(), ConditionType.CREDENTIALS_VALID).reason()).isEqualTo(Reasons.SECRET_NOT_FOUND);
+    assertThat(stored().getStatus().runs()).as("the status keeps its previous runs").isNull();
+    assertThat(FinishedRuns.recorded(job(run))).as("not in the status, so not labelled recorded").isFalse();
+
+    client.resource(ExportFixtures.amplitudeSecret(NS)).create();
+    client.resource(ExportFixtures.googleKeySecret(NS, ServiceAccountKeys.unregistered("http://127.0.0.1:9/token",
+        "analytics-prod", "bq-writer").json())).create(); // its probe fails locally; runs are recorded regardless
+    BigQueryExport restored = stored();
+    reconciler.reconcile(restored, context(restored, false));
+
+    BigQueryExport recorded = stored();
+    assertThat(recorded.getStatus().runs()).singleElement().satisfies(r -> {
+      assertThat(r.job()).isEqualTo(run.job().getMetadata().getName());
+      assertThat(r.rows()).isEqualTo(100L);
+    });
+    assertThat(recorded.getStatus().exportedThrough()).isEqualTo(hour.plusSeconds(3600).toString());
+    assertThat(FinishedRuns.recorded(job(run))).as("recorded in the status, so labelled").isTrue();
+  }
+
   @Test
   void anInvalidSpecSuspendsTheCronJobAndIsLookedAtAgainOnlyWhenItCanBecomeValid() {
     BigQueryExport export = create(ExportFixtures.export(NS, "product-events", null));
@@ -170,6 +207,10 @@ class ExportReconcilerPathsTest {
 
   private BigQueryExport stored() {
     return client.resources(BigQueryExport.class).inNamespace(NS).withName("product-events").get();
+  }
+
+  private Job job(RunHistoryFixtures.FinishedRun run) {
+    return client.batch().v1().jobs().inNamespace(NS).withName(run.job().getMetadata().getName()).get();
   }
 
   private static Condition condition(BigQueryExport export, String type) {

@@ -431,6 +431,27 @@ class ExportStatusAssemblerTest {
     assertThat(status.exportedThrough()).isEqualTo("2026-11-28T10:00:00Z");
   }
 
+  /**
+   * Which runs the reconciler may label recorded: every observed one the history merged, also those historyLimit
+   * trims (else they stay cached forever), and none while a Secret is missing (the status keeps its previous runs).
+   */
+  @Test
+  void theRunsRecordedAreAllMergedOnesEvenTrimmedOnesAndNoneWhileASecretIsMissing() {
+    BigQueryExport export = export();
+    int limit = export.getSpec().historyLimit();
+    List<RunHistory.Run> runs = java.util.stream.IntStream.range(0, limit + 2).mapToObj(i -> run("product-events-"
+        + i, NOW.minusSeconds(3600L * (i + 1)).toString(), RunSummary.SUCCEEDED, null)).toList();
+    var merged = seen(export, VALIDATED, runs, null);
+    var withoutSecret = new ExportStatusAssembler.Observation(List.of(), new ExportSecrets.Observation(
+        Problem.of(Reasons.SECRET_NOT_FOUND, "Secret bq-writer does not exist."), null, (ExportSecrets.Values) null,
+        null), null, Optional.of(cronJob(export, true)), runs, null, null);
+
+    assertThat(assembler.assemble(export, merged, NOW).runs()).hasSize(limit);
+    assertThat(merged.recorded()).isEqualTo(runs);
+    assertThat(assembler.assemble(export, withoutSecret, NOW).runs()).isNull();
+    assertThat(withoutSecret.recorded()).isEmpty();
+  }
+
   @Test
   void anInvalidSpecStallsWithEveryProblemAndKeepsWhatTheStatusKnew() {
     BigQueryExport export = export();
