@@ -375,7 +375,8 @@ class BackfillReconcilerTest {
     RunSummary summary = new RunSummary(RunSummary.SUCCEEDED, null, "done", 0, "FillGaps", null, List.of(), 24, 480,
         0, null, 0, List.of(), "a", "b");
     Pod chunk0 = new PodBuilder().withNewMetadata().withName("history-backfill-0-abcde")
-        .withOwnerReferences(new OwnerReferenceBuilder().withKind("Job").withName("history-backfill")
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job")
+            .withName("history-backfill")
             .withUid(job.getMetadata().getUid()).withController(true).build())
         .addToAnnotations("batch.kubernetes.io/job-completion-index", "0").endMetadata()
         .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName(ExportPodTemplate.CONTAINER)
